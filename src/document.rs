@@ -1,0 +1,232 @@
+//! One document through every stage: bytes in, a `documents` row and the rows
+//! of the other datasets out. This is the per-document entry point the run, the
+//! fuzz target and the tests share; it never panics on any input (the run
+//! additionally catches panics as a last resort).
+
+use crate::check;
+use crate::decode::{self, Text};
+use crate::extract::{self, BlockShape};
+use crate::model::{CheckStatus, DocMeta, DocumentRow, Extracted, Status};
+use crate::segment::{self, Segmented};
+
+/// A processed document.
+#[derive(Debug)]
+pub struct Processed {
+    pub row: DocumentRow,
+    pub extracted: Extracted,
+}
+
+/// Stable content hash of the raw bytes: 16 hex characters (XXH3-64).
+pub fn doc_id(bytes: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+}
+
+/// A `documents` row for a file that yields nothing.
+pub fn rejected(
+    doc_id: String,
+    source_path: &str,
+    source_bytes: i64,
+    error: String,
+) -> DocumentRow {
+    DocumentRow {
+        doc_id,
+        source_path: source_path.to_string(),
+        source_bytes,
+        encoding: None,
+        shape: None,
+        meta: DocMeta::default(),
+        tables_found: 0,
+        line_items: 0,
+        indicators: 0,
+        facts: 0,
+        checks_failed: 0,
+        status: Status::Rejected,
+        error: Some(error),
+    }
+}
+
+/// Runs decode → segment → extract → check on one file's bytes.
+pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
+    let id = doc_id(bytes);
+    let size = bytes.len() as i64;
+    let text = match decode::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Processed {
+                row: rejected(id, source_path, size, e.to_string()),
+                extracted: Extracted::default(),
+            };
+        }
+    };
+    process_text(id, source_path, size, &text)
+}
+
+/// The stages after decoding.
+pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Processed {
+    let mut row = rejected(id, source_path, size, String::new());
+    row.encoding = Some(text.encoding.to_string());
+    if let Some(kind) = foreign_format(text) {
+        row.error = Some(kind);
+        return Processed {
+            row,
+            extracted: Extracted::default(),
+        };
+    }
+    let seg = segment::segment(text);
+    let ocr = looks_ocr(text);
+    let tables = extract::read_tables(text, &seg, ocr);
+    let ind = extract::indicators::extract(text, &seg);
+    let facts = extract::facts::extract(text, &seg);
+    let mut ex = Extracted {
+        line_items: tables.items,
+        indicators: ind.indicators,
+        evaluations: ind.evaluations,
+        facts,
+        checks: Vec::new(),
+    };
+    ex.checks = check::run(&mut ex);
+
+    row.meta = seg.meta.clone();
+    row.tables_found = tables.found.len() as i32;
+    row.line_items = ex.line_items.len() as i32;
+    row.indicators = ex.indicators.len() as i32;
+    row.facts = ex.facts.len() as i32;
+    row.checks_failed = ex
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .count() as i32;
+    row.shape = Some(shape_of(&tables.found, ex.line_items.len(), ind.shape, ocr));
+
+    let mut problems: Vec<String> = Vec::new();
+    if !text.confident {
+        problems.push(if text.replaced > 0 {
+            format!("{} byte sequence(s) could not be decoded as {} and were replaced; check the file's encoding", text.replaced, text.encoding)
+        } else {
+            format!("encoding guessed as {} on weak evidence; check the text", text.encoding)
+        });
+    }
+    let disclosure = is_disclosure(text, &seg);
+    if !disclosure && ex.line_items.is_empty() && ex.indicators.is_empty() && ex.facts.is_empty() {
+        row.status = Status::Rejected;
+        problems.insert(0, "not a departmental accounts disclosure: no 决算/预算 title, standard table, self-evaluation table or 情况说明 found".to_string());
+        row.error = Some(problems.join("; "));
+        return Processed {
+            row,
+            extracted: Extracted::default(),
+        };
+    }
+    if tables.found.is_empty() {
+        problems.push("no standard table (01-09) in the text: tables were absent or published as images; only the narrative and attachments were read".to_string());
+    }
+    if tables.unplaced > 0 {
+        problems.push(format!("{} printed amount(s) in the tables could not be placed in a column or row and were not emitted", tables.unplaced));
+    }
+    if row.checks_failed > 0 {
+        problems.push(format!(
+            "{} accounting check(s) failed; see the checks dataset",
+            row.checks_failed
+        ));
+    }
+    row.status = if problems.is_empty() {
+        Status::Ok
+    } else {
+        Status::Partial
+    };
+    row.error = (!problems.is_empty()).then(|| problems.join("; "));
+    Processed { row, extracted: ex }
+}
+
+/// Text that is another format saved as .txt: an HTML page, a JSON/XML dump.
+fn foreign_format(text: &Text) -> Option<String> {
+    let head: String = (0..text.len().min(20))
+        .map(|i| text.raw_line(i))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let h = head.trim_start().to_ascii_lowercase();
+    if h.starts_with("<!doctype html")
+        || h.starts_with("<html")
+        || (h.starts_with("<?xml") && h.contains("<html"))
+    {
+        return Some(
+            "an HTML page (a saved web or error page), not the text of a disclosure".to_string(),
+        );
+    }
+    None
+}
+
+fn is_disclosure(text: &Text, seg: &Segmented) -> bool {
+    if !seg.tables.is_empty() {
+        return true;
+    }
+    let n = text.len().min(4000);
+    let mut hits = 0;
+    for i in 0..n {
+        let l = text.line(i);
+        for k in ["决算", "預算", "决算", "预算", "绩效", "三公", "财政拨款"] {
+            if l.contains(k) {
+                hits += 1;
+            }
+        }
+        if hits >= 3 {
+            return true;
+        }
+    }
+    false
+}
+
+/// OCR output: spaced numbers ("3, 042. 92"), markup debris, Hangul in Chinese
+/// text, markdown list marks.
+pub fn looks_ocr(text: &Text) -> bool {
+    let mut signals = 0;
+    for i in 0..text.len() {
+        let raw = text.raw_line(i);
+        if raw.contains("<u>") || raw.contains("<i>") || raw.contains("</u>") {
+            signals += 1;
+        }
+        if raw.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
+            signals += 1;
+        }
+        let b = raw.as_bytes();
+        if b.windows(4).any(|w| {
+            w[0].is_ascii_digit()
+                && (w[1] == b'.' || w[1] == b',')
+                && w[2] == b' '
+                && w[3].is_ascii_digit()
+        }) {
+            signals += 1;
+        }
+        if signals >= 5 {
+            return true;
+        }
+    }
+    false
+}
+
+/// The document's dominant shape, in the vocabulary of CONTRACT §1
+/// (snake_case): `tab_separated`, `ocr_markdown`, `flattened_pdf`,
+/// `cell_per_line`, `narrative_only`, `pdftotext_layout`, `pdftotext_raw`,
+/// `empty_template`.
+fn shape_of(
+    found: &[(crate::vocab::Table, BlockShape)],
+    line_items: usize,
+    indicator_shape: Option<&'static str>,
+    ocr: bool,
+) -> &'static str {
+    if !found.is_empty() {
+        if line_items == 0 {
+            return "empty_template";
+        }
+        let tabs = found.iter().filter(|f| f.1 == BlockShape::Tabs).count();
+        let aligned = found.iter().filter(|f| f.1 == BlockShape::Aligned).count();
+        let major = found.len() - tabs - aligned;
+        return if tabs >= aligned && tabs >= major {
+            if ocr { "ocr_markdown" } else { "tab_separated" }
+        } else if aligned >= major {
+            "pdftotext_layout"
+        } else {
+            "pdftotext_raw"
+        };
+    }
+    indicator_shape.unwrap_or("narrative_only")
+}

@@ -1,0 +1,285 @@
+//! Streaming, Hive-partitioned Parquet output with an atomic swap at the end.
+//!
+//! A run writes every dataset into a staging folder inside the output root
+//! (`.staging-<run>/`, hidden from dataset readers), one `ArrowWriter` per
+//! dataset and `fiscal_year` partition, row groups flushed as they fill. When
+//! the run completes, each staged dataset replaces the published one with a
+//! single `renameat2(RENAME_EXCHANGE)`: a reader sees the old dataset or the new
+//! one, never a mixture, and a run killed at any moment leaves the previous
+//! output untouched (its staging folder is removed by the next run).
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression as PqCompression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use thiserror::Error;
+
+use super::schema::Dataset;
+use crate::config::Compression;
+
+#[derive(Debug, Error)]
+pub enum EmitError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("cannot write Parquet file {path}: {source}")]
+    Parquet {
+        path: PathBuf,
+        source: parquet::errors::ParquetError,
+    },
+    #[error("cannot build a record batch for {dataset}: {source}")]
+    Arrow {
+        dataset: &'static str,
+        source: arrow_schema::ArrowError,
+    },
+    #[error("another juesuan run holds the output folder {0} (lock file .juesuan.lock)")]
+    Locked(PathBuf),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
+    move |source| EmitError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Partition folder name of a fiscal year.
+pub fn partition_dir(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("fiscal_year={y}"),
+        None => "fiscal_year=__HIVE_DEFAULT_PARTITION__".to_string(),
+    }
+}
+
+struct Part {
+    writer: ArrowWriter<File>,
+    path: PathBuf,
+    rows: usize,
+}
+
+/// Writes the datasets of one run into a staging folder.
+pub struct Emitter {
+    output: PathBuf,
+    staging: PathBuf,
+    datasets: Vec<Dataset>,
+    props: WriterProperties,
+    parts: BTreeMap<(Dataset, Option<i32>), Part>,
+    _lock: File,
+}
+
+impl Emitter {
+    /// Prepares a run into `output`: takes the folder's lock, removes staging
+    /// folders left by runs that were killed, creates this run's staging folder.
+    pub fn create(
+        output: &Path,
+        datasets: &[Dataset],
+        compression: Compression,
+        row_group_rows: usize,
+        run_id: &str,
+    ) -> Result<Emitter, EmitError> {
+        fs::create_dir_all(output).map_err(io_err(output))?;
+        let lock_path = output.join(".juesuan.lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
+        if !try_lock(&lock) {
+            return Err(EmitError::Locked(output.to_path_buf()));
+        }
+        for e in fs::read_dir(output).map_err(io_err(output))?.flatten() {
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with(".staging-") {
+                let p = e.path();
+                fs::remove_dir_all(&p).map_err(io_err(&p))?;
+            }
+        }
+        let staging = output.join(format!(".staging-{run_id}"));
+        fs::create_dir_all(&staging).map_err(io_err(&staging))?;
+        let codec = match compression {
+            Compression::Zstd(l) => PqCompression::ZSTD(ZstdLevel::try_new(l).unwrap_or_default()),
+            Compression::None => PqCompression::UNCOMPRESSED,
+        };
+        let props = WriterProperties::builder()
+            .set_compression(codec)
+            .set_dictionary_enabled(true)
+            .set_statistics_enabled(EnabledStatistics::Page)
+            .set_max_row_group_row_count(Some(row_group_rows))
+            .set_created_by(format!("juesuan {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        Ok(Emitter {
+            output: output.to_path_buf(),
+            staging,
+            datasets: datasets.to_vec(),
+            props,
+            parts: BTreeMap::new(),
+            _lock: lock,
+        })
+    }
+
+    pub fn emits(&self, d: Dataset) -> bool {
+        self.datasets.contains(&d)
+    }
+
+    /// Appends a batch to a dataset's partition.
+    pub fn write(
+        &mut self,
+        dataset: Dataset,
+        year: Option<i32>,
+        batch: &RecordBatch,
+    ) -> Result<(), EmitError> {
+        if batch.num_rows() == 0 || !self.emits(dataset) {
+            return Ok(());
+        }
+        let part = match self.parts.entry((dataset, year)) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let dir = self.staging.join(dataset.name()).join(partition_dir(year));
+                fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+                let path = dir.join("part-00000.parquet");
+                let file = File::create(&path).map_err(io_err(&path))?;
+                let writer = ArrowWriter::try_new(file, dataset.schema(), Some(self.props.clone()))
+                    .map_err(|source| EmitError::Parquet {
+                        path: path.clone(),
+                        source,
+                    })?;
+                v.insert(Part {
+                    writer,
+                    path,
+                    rows: 0,
+                })
+            }
+        };
+        part.writer
+            .write(batch)
+            .map_err(|source| EmitError::Parquet {
+                path: part.path.clone(),
+                source,
+            })?;
+        part.rows += batch.num_rows();
+        Ok(())
+    }
+
+    /// Closes every file, writes an empty file (with the schema) for datasets
+    /// without rows, and swaps the staged datasets into place.
+    pub fn commit(mut self) -> Result<PathBuf, EmitError> {
+        let parts = std::mem::take(&mut self.parts);
+        for (_, part) in parts {
+            let f = part
+                .writer
+                .into_inner()
+                .map_err(|source| EmitError::Parquet {
+                    path: part.path.clone(),
+                    source,
+                })?;
+            f.sync_all().map_err(io_err(&part.path))?;
+        }
+        for d in self.datasets.clone() {
+            let dir = self.staging.join(d.name());
+            if !dir.exists() {
+                let pdir = dir.join(partition_dir(None));
+                fs::create_dir_all(&pdir).map_err(io_err(&pdir))?;
+                let path = pdir.join("part-00000.parquet");
+                let file = File::create(&path).map_err(io_err(&path))?;
+                let w = ArrowWriter::try_new(file, d.schema(), Some(self.props.clone())).map_err(
+                    |source| EmitError::Parquet {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+                w.close().map_err(|source| EmitError::Parquet {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        sync_dir(&self.staging);
+        for d in self.datasets.clone() {
+            let staged = self.staging.join(d.name());
+            let live = self.output.join(d.name());
+            swap_into_place(&staged, &live)?;
+        }
+        sync_dir(&self.output);
+        fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
+        Ok(self.output.clone())
+    }
+
+    /// Folder of this run's staging area.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+}
+
+impl Drop for Emitter {
+    fn drop(&mut self) {
+        // A run that fails before commit leaves the published output untouched.
+        if self.staging.exists() {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+fn sync_dir(p: &Path) {
+    if let Ok(f) = File::open(p) {
+        let _ = f.sync_all();
+    }
+}
+
+fn try_lock(f: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a file descriptor we own; no memory is shared.
+    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+}
+
+/// Replaces `live` by `staged` atomically; afterwards `staged` holds the old
+/// dataset (or nothing) and is removed.
+fn swap_into_place(staged: &Path, live: &Path) -> Result<(), EmitError> {
+    if live.exists() {
+        if exchange(staged, live).is_ok() {
+            return fs::remove_dir_all(staged).map_err(io_err(staged));
+        }
+        // No RENAME_EXCHANGE (old kernel, other OS, file system): two renames,
+        // with a window in which the dataset folder is absent.
+        let old = staged.with_extension("old");
+        fs::rename(live, &old).map_err(io_err(live))?;
+        fs::rename(staged, live).map_err(io_err(live))?;
+        return fs::remove_dir_all(&old).map_err(io_err(&old));
+    }
+    fs::rename(staged, live).map_err(io_err(live))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings for the call's duration.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
+}

@@ -1,0 +1,22 @@
+//! juesuan (决算): county departmental final-accounts disclosures, as text from
+//! many converters, into tidy Parquet datasets.
+//!
+//! The stages, each a module readable on its own:
+//! [`decode`] (bytes → normalised text) → [`segment`] (metadata, parts,
+//! sections, table blocks) → [`extract`] (tables, indicators, facts) →
+//! [`check`] (accounting identities) → [`emit`] (Arrow → Parquet).
+//! [`document`] runs one document through all of them; [`pipeline`] runs an
+//! archive in parallel.
+
+pub mod amount;
+pub mod check;
+pub mod config;
+pub mod decode;
+pub mod document;
+pub mod emit;
+pub mod extract;
+pub mod model;
+pub mod pipeline;
+pub mod segment;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,166 @@
+//! The `juesuan` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use juesuan::config::Config;
+use juesuan::emit::Dataset;
+use juesuan::model::DocumentRow;
+use juesuan::pipeline::{self, Progress};
+
+#[derive(Parser)]
+#[command(
+    name = "juesuan",
+    version,
+    about = "Turn folders of 部门决算 disclosure texts into tidy Parquet datasets",
+    long_about = "juesuan reads text renderings of Chinese departmental final accounts (部门决算: the nine standard \
+tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
+and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
+Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan schema line_items                    # columns and types of a dataset\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Process every document under the input folder into the output datasets
+    #[command(
+        after_help = "Examples:\n  juesuan run\n  juesuan run --config /etc/juesuan/pipeline.toml\n  juesuan run --input archive/2024 --output out --threads 4\n\n\
+The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run. \
+Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset), \
+non-zero with a one-line reason when it could not run."
+    )]
+    Run {
+        /// Config file; without it ./pipeline.toml is used when present, else defaults (input/ → output/)
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Folder read recursively for documents (overrides input.root)
+        #[arg(long, value_name = "DIR")]
+        input: Option<PathBuf>,
+        /// Folder the datasets are written to (overrides output.root)
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Worker threads; 0 means one per core (overrides run.threads)
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// No progress bar and no summary
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print the columns and types of the datasets
+    #[command(after_help = "Examples:\n  juesuan schema\n  juesuan schema facts")]
+    Schema {
+        /// One of documents, line_items, indicators, facts, checks (all when omitted)
+        dataset: Option<String>,
+    },
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        self.0.set_length(total as u64);
+    }
+    fn advance(&self, _doc: &DocumentRow) {
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("juesuan: error: {}", chain.join(": "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run {
+            config,
+            input,
+            output,
+            threads,
+            quiet,
+        } => {
+            let mut cfg = match config {
+                Some(p) => Config::load(&p)?,
+                None if PathBuf::from("pipeline.toml").exists() => {
+                    Config::load(&PathBuf::from("pipeline.toml"))?
+                }
+                None => Config::default(),
+            };
+            if let Some(i) = input {
+                cfg.input = i;
+            }
+            if let Some(o) = output {
+                cfg.output = o;
+            }
+            if let Some(t) = threads {
+                cfg.threads = t;
+            }
+            let bar = ProgressBar::with_draw_target(
+                None,
+                if !quiet && std::io::stderr().is_terminal() {
+                    ProgressDrawTarget::stderr()
+                } else {
+                    ProgressDrawTarget::hidden()
+                },
+            );
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} documents, {per_sec}, ETA {eta}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            let summary = pipeline::run(&cfg, &Bar(bar)).context("run failed")?;
+            if !quiet {
+                print!("{}", summary.render());
+            }
+            Ok(())
+        }
+        Command::Schema { dataset } => {
+            let list: Vec<Dataset> = match dataset {
+                Some(name) => vec![Dataset::from_name(&name).with_context(|| {
+                    format!(
+                        "unknown dataset '{name}' (known: {})",
+                        Dataset::ALL.map(|d| d.name()).join(", ")
+                    )
+                })?],
+                None => Dataset::ALL.to_vec(),
+            };
+            for d in list {
+                println!("{} — {}", d.name(), d.about());
+                for f in d.schema().fields() {
+                    println!(
+                        "  {:<18} {}{}",
+                        f.name(),
+                        f.data_type(),
+                        if f.is_nullable() { "" } else { " (not null)" }
+                    );
+                }
+                println!();
+            }
+            Ok(())
+        }
+    }
+}

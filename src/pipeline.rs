@@ -1,0 +1,497 @@
+//! A run: find the documents under the input root, process them in parallel
+//! (rayon) in chunks of bounded size, and stream their rows, in input order,
+//! to the emitter on a writer thread. Memory is bounded by the chunk in flight
+//! (threads × chunk factor documents) plus the open row groups, whatever the
+//! size of the archive. Output is deterministic: the same input gives the same
+//! rows in the same order whatever the number of threads.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::{Config, glob_match};
+use crate::document::{self, Processed};
+use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter};
+use crate::model::{DocumentRow, Status};
+
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error("input folder {path} cannot be read: {source}")]
+    Input { path: PathBuf, source: io::Error },
+    #[error("input {0} is not a folder")]
+    InputNotDir(PathBuf),
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// One input file found under the root (or a problem found in its place).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Path relative to the input root, `/`-separated.
+    pub rel: String,
+    pub path: PathBuf,
+    /// Why this entry cannot be read as a document, known before reading it.
+    pub problem: Option<String>,
+}
+
+/// Lists the documents under `root`, sorted by relative path. Dangling
+/// symlinks, symlink loops, unreadable folders and folders named like a
+/// document are listed with a problem, so that they get a `rejected` row.
+pub fn find_documents(root: &Path, patterns: &[String]) -> Result<Vec<Entry>, RunError> {
+    let meta = fs::metadata(root).map_err(|source| RunError::Input {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(RunError::InputNotDir(root.to_path_buf()));
+    }
+    fs::read_dir(root).map_err(|source| RunError::Input {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    let mut visited = HashSet::new();
+    if let Ok(c) = fs::canonicalize(root) {
+        visited.insert(c);
+    }
+    walk(root, "", patterns, &mut out, &mut visited);
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    patterns: &[String],
+    out: &mut Vec<Entry>,
+    visited: &mut HashSet<PathBuf>,
+) {
+    let matches = |name: &str| patterns.iter().any(|p| glob_match(p, name));
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            out.push(Entry {
+                rel: prefix.trim_end_matches('/').to_string(),
+                path: dir.to_path_buf(),
+                problem: Some(format!(
+                    "folder cannot be listed ({e}); its documents were not read"
+                )),
+            });
+            return;
+        }
+    };
+    let mut entries: Vec<_> = rd.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = format!("{prefix}{name}");
+        let path = e.path();
+        let Ok(lmeta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let is_link = lmeta.file_type().is_symlink();
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(err) => {
+                if is_link && matches(&name) {
+                    let why = if err.raw_os_error() == Some(libc::ELOOP) {
+                        "symlink loop"
+                    } else {
+                        "dangling symlink: its target does not exist"
+                    };
+                    out.push(Entry {
+                        rel,
+                        path,
+                        problem: Some(why.to_string()),
+                    });
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            if matches(&name) {
+                out.push(Entry { rel: rel.clone(), path: path.clone(), problem: Some("a folder named like a document, not a file; its contents are read as documents of their own".to_string()) });
+            }
+            let canon = fs::canonicalize(&path).unwrap_or(path.clone());
+            if !visited.insert(canon) {
+                if is_link {
+                    out.push(Entry {
+                        rel,
+                        path,
+                        problem: Some(
+                            "symlink loop: the folder links back to one already read".to_string(),
+                        ),
+                    });
+                }
+                continue;
+            }
+            walk(&path, &format!("{rel}/"), patterns, out, visited);
+        } else if matches(&name) {
+            let problem = (!meta.is_file())
+                .then(|| "not a regular file (device, pipe or socket)".to_string());
+            out.push(Entry { rel, path, problem });
+        }
+    }
+}
+
+/// Reads and processes one entry; never panics, never fails.
+pub fn process_entry(e: &Entry, max_bytes: u64) -> Processed {
+    let empty = || crate::model::Extracted::default();
+    if let Some(p) = &e.problem {
+        return Processed {
+            row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, 0, p.clone()),
+            extracted: empty(),
+        };
+    }
+    let bytes = match read_limited(&e.path, max_bytes) {
+        Ok(b) => b,
+        Err(ReadError::TooLarge(n)) => {
+            let msg = format!(
+                "file is {:.1} MB, larger than the maximum document size of {} MB (input.max_document_mb in pipeline.toml)",
+                n as f64 / 1048576.0,
+                max_bytes >> 20
+            );
+            return Processed {
+                row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, n as i64, msg),
+                extracted: empty(),
+            };
+        }
+        Err(ReadError::Io(err)) => {
+            let msg = format!("file cannot be read: {err}");
+            return Processed {
+                row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, 0, msg),
+                extracted: empty(),
+            };
+        }
+    };
+    match std::panic::catch_unwind(|| document::process(&e.rel, &bytes)) {
+        Ok(p) => p,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let msg = format!(
+                "internal error while reading this document ({what}); it was skipped, please report it with the file"
+            );
+            Processed {
+                row: document::rejected(document::doc_id(&bytes), &e.rel, bytes.len() as i64, msg),
+                extracted: empty(),
+            }
+        }
+    }
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(io::Error),
+}
+
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let f = fs::File::open(path).map_err(ReadError::Io)?;
+    let len = f.metadata().map_err(ReadError::Io)?.len();
+    if len > max {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    // Read at most max+1 bytes: a file growing while read is still bounded.
+    f.take(max + 1)
+        .read_to_end(&mut buf)
+        .map_err(ReadError::Io)?;
+    if buf.len() as u64 > max {
+        return Err(ReadError::TooLarge(buf.len() as u64));
+    }
+    Ok(buf)
+}
+
+/// What a run did, for the end-of-run summary and `_runs/`.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub documents: usize,
+    pub by_status: BTreeMap<Status, usize>,
+    pub duplicates: usize,
+    pub rows: BTreeMap<Dataset, u64>,
+    pub bytes: u64,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    pub threads: usize,
+}
+
+impl Summary {
+    pub fn render(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let mut s = String::new();
+        let st = |k| self.by_status.get(&k).copied().unwrap_or(0);
+        s.push_str(&format!(
+            "juesuan: {} documents ({} ok, {} partial, {} rejected{}) in {:.2}s with {} threads\n",
+            self.documents,
+            st(Status::Ok),
+            st(Status::Partial),
+            st(Status::Rejected),
+            if self.duplicates > 0 {
+                format!(", of which {} duplicates", self.duplicates)
+            } else {
+                String::new()
+            },
+            secs,
+            self.threads
+        ));
+        s.push_str(&format!(
+            "  throughput: {:.1} MB/s, {:.0} documents/s ({:.1} MB read)\n",
+            self.bytes as f64 / 1048576.0 / secs,
+            self.documents as f64 / secs,
+            self.bytes as f64 / 1048576.0
+        ));
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .map(|(d, n)| format!("{} {}", d.name(), n))
+            .collect();
+        s.push_str(&format!("  rows: {}\n", rows.join(", ")));
+        s.push_str(&format!("  output: {}\n", self.output.display()));
+        s
+    }
+}
+
+/// Observer of a run's progress (a progress bar on a terminal, nothing in tests).
+pub trait Progress: Sync {
+    fn start(&self, _total: usize) {}
+    fn advance(&self, _doc: &DocumentRow) {}
+    fn finish(&self) {}
+}
+
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Documents per thread processed before their rows are handed to the writer.
+const CHUNK_PER_THREAD: usize = 16;
+
+/// Runs the pipeline over `cfg.input` into `cfg.output`.
+pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    let threads = if cfg.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        cfg.threads
+    };
+    let entries = find_documents(&cfg.input, &cfg.patterns)?;
+    let run_id = format!("{}-{}", now_nanos() / 1_000_000_000, std::process::id());
+    let emitter = Emitter::create(
+        &cfg.output,
+        &cfg.datasets,
+        cfg.compression,
+        cfg.row_group_rows,
+        &run_id,
+    )?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("juesuan-worker-{i}"))
+        .build()
+        .map_err(|e| RunError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    tracing::info!(documents = entries.len(), threads, input = %cfg.input.display(), "run started");
+    progress.start(entries.len());
+
+    let chunk = (threads * CHUNK_PER_THREAD).max(1);
+    let max_bytes = cfg.max_document_bytes;
+    let (tx, rx) = sync_channel::<Vec<Processed>>(1);
+    let writer = std::thread::Builder::new()
+        .name("juesuan-writer".into())
+        .spawn(move || -> Result<(Summary, Emitter), EmitError> {
+            let mut emitter = emitter;
+            let mut w = Writer::default();
+            for docs in rx {
+                w.write_chunk(&mut emitter, docs)?;
+            }
+            Ok((w.summary, emitter))
+        })
+        .expect("spawn writer thread");
+
+    let mut send_failed = false;
+    for group in entries.chunks(chunk) {
+        let docs: Vec<Processed> = pool.install(|| {
+            group
+                .par_iter()
+                .map(|e| process_entry(e, max_bytes))
+                .collect()
+        });
+        for d in &docs {
+            progress.advance(&d.row);
+        }
+        if tx.send(docs).is_err() {
+            send_failed = true;
+            break;
+        }
+    }
+    drop(tx);
+    let (mut summary, emitter) = writer.join().expect("writer thread")?;
+    debug_assert!(!send_failed);
+    let output = emitter.commit()?;
+    progress.finish();
+    summary.elapsed = started.elapsed();
+    summary.output = output;
+    summary.threads = threads;
+    for d in &cfg.datasets {
+        summary.rows.entry(*d).or_insert(0);
+    }
+    write_run_record(&cfg.output, &run_id, &summary);
+    tracing::info!(
+        elapsed_ms = summary.elapsed.as_millis() as u64,
+        "run finished"
+    );
+    Ok(summary)
+}
+
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// Appends rows to the emitter in input order; keeps the run's counts.
+#[derive(Default)]
+struct Writer {
+    summary: Summary,
+    /// doc_id → first source path, to emit identical files once.
+    seen: HashMap<String, String>,
+}
+
+impl Writer {
+    fn write_chunk(&mut self, em: &mut Emitter, docs: Vec<Processed>) -> Result<(), EmitError> {
+        let mut per_year: BTreeMap<Option<i32>, Vec<(DocKeys, Processed)>> = BTreeMap::new();
+        for mut d in docs {
+            if d.row.status != Status::Rejected {
+                if let Some(first) = self.seen.get(&d.row.doc_id) {
+                    d.row = DocumentRow {
+                        status: Status::Rejected,
+                        error: Some(format!(
+                            "duplicate of {first} (identical content): its rows are emitted once, under that path"
+                        )),
+                        line_items: 0,
+                        indicators: 0,
+                        facts: 0,
+                        checks_failed: 0,
+                        ..d.row
+                    };
+                    d.extracted = Default::default();
+                    self.summary.duplicates += 1;
+                } else {
+                    self.seen
+                        .insert(d.row.doc_id.clone(), d.row.source_path.clone());
+                }
+            }
+            self.summary.documents += 1;
+            self.summary.bytes += d.row.source_bytes.max(0) as u64;
+            *self.summary.by_status.entry(d.row.status).or_default() += 1;
+            let keys = DocKeys {
+                doc_id: d.row.doc_id.clone(),
+                source_path: d.row.source_path.clone(),
+                fiscal_year: d.row.meta.fiscal_year,
+                department: d.row.meta.department.clone(),
+            };
+            per_year
+                .entry(d.row.meta.fiscal_year)
+                .or_default()
+                .push((keys, d));
+        }
+        let arrow = |dataset: Dataset| {
+            move |source| EmitError::Arrow {
+                dataset: dataset.name(),
+                source,
+            }
+        };
+        for (year, docs) in per_year {
+            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row.clone()).collect();
+            let b = emit::documents_batch(&rows).map_err(arrow(Dataset::Documents))?;
+            self.count(Dataset::Documents, em, year, &b)?;
+            if em.emits(Dataset::LineItems) {
+                let li: Vec<_> = docs
+                    .iter()
+                    .flat_map(|(k, d)| d.extracted.line_items.iter().map(move |r| (k, r)))
+                    .collect();
+                let b = emit::line_items_batch(&li).map_err(arrow(Dataset::LineItems))?;
+                self.count(Dataset::LineItems, em, year, &b)?;
+            }
+            if em.emits(Dataset::Indicators) {
+                let v: Vec<_> = docs
+                    .iter()
+                    .flat_map(|(k, d)| d.extracted.indicators.iter().map(move |r| (k, r)))
+                    .collect();
+                let b = emit::indicators_batch(&v).map_err(arrow(Dataset::Indicators))?;
+                self.count(Dataset::Indicators, em, year, &b)?;
+            }
+            if em.emits(Dataset::Facts) {
+                let v: Vec<_> = docs
+                    .iter()
+                    .flat_map(|(k, d)| d.extracted.facts.iter().map(move |r| (k, r)))
+                    .collect();
+                let b = emit::facts_batch(&v).map_err(arrow(Dataset::Facts))?;
+                self.count(Dataset::Facts, em, year, &b)?;
+            }
+            if em.emits(Dataset::Checks) {
+                let v: Vec<_> = docs
+                    .iter()
+                    .flat_map(|(k, d)| d.extracted.checks.iter().map(move |r| (k, r)))
+                    .collect();
+                let b = emit::checks_batch(&v).map_err(arrow(Dataset::Checks))?;
+                self.count(Dataset::Checks, em, year, &b)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn count(
+        &mut self,
+        d: Dataset,
+        em: &mut Emitter,
+        year: Option<i32>,
+        b: &arrow_array::RecordBatch,
+    ) -> Result<(), EmitError> {
+        em.write(d, year, b)?;
+        *self.summary.rows.entry(d).or_default() += b.num_rows() as u64;
+        Ok(())
+    }
+}
+
+/// One small JSON file per run under `_runs/`, for audit.
+fn write_run_record(output: &Path, run_id: &str, s: &Summary) {
+    let dir = output.join("_runs");
+    if fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let st = |k| s.by_status.get(&k).copied().unwrap_or(0);
+    let rows: Vec<String> = s
+        .rows
+        .iter()
+        .map(|(d, n)| format!("\"{}\": {}", d.name(), n))
+        .collect();
+    let json = format!(
+        "{{\"run_id\": \"{run_id}\", \"finished_unix\": {}, \"elapsed_seconds\": {:.3}, \"threads\": {}, \"documents\": {}, \"ok\": {}, \"partial\": {}, \"rejected\": {}, \"duplicates\": {}, \"bytes\": {}, \"rows\": {{{}}}}}\n",
+        now_nanos() / 1_000_000_000,
+        s.elapsed.as_secs_f64(),
+        s.threads,
+        s.documents,
+        st(Status::Ok),
+        st(Status::Partial),
+        st(Status::Rejected),
+        s.duplicates,
+        s.bytes,
+        rows.join(", ")
+    );
+    let name = format!("{run_id}.json");
+    let _ = fs::write(dir.join(name), json);
+}

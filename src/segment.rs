@@ -1,0 +1,689 @@
+//! Stage 2, segment: from normalised text to the document's metadata
+//! (department, region, fiscal year, report kind), its parts and numbered
+//! headings, its table of contents, and the blocks of lines that hold each of
+//! the nine standard tables, identified by the meaning of their titles.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::decode::Text;
+use crate::model::DocMeta;
+use crate::text::{Enumerator, chinese_number, compact_cjk, split_enumerator, squeeze};
+use crate::vocab::{Table, classify_title};
+
+/// A numbered heading of the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 0-based line index.
+    pub line: usize,
+    pub level: HeadingLevel,
+    pub number: u32,
+    /// The heading text without its enumerator and page number.
+    pub title: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HeadingLevel {
+    /// 第一部分 …
+    Part,
+    /// 一、…
+    Section,
+    /// (一)…
+    Subsection,
+}
+
+/// The lines of one standard table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableBlock {
+    pub table: Table,
+    /// 0-based line of the (first) title.
+    pub title_line: usize,
+    /// 0-based lines after the title up to the next table, part or narrative.
+    pub body: Range<usize>,
+}
+
+/// The segmented document.
+#[derive(Clone, Debug, Default)]
+pub struct Segmented {
+    pub meta: DocMeta,
+    /// Lines of the table of contents (目录), which are never tables.
+    pub toc: Option<Range<usize>>,
+    pub headings: Vec<Heading>,
+    pub tables: Vec<TableBlock>,
+}
+
+impl Segmented {
+    /// The part (第N部分) a line sits in, if any.
+    pub fn part_of(&self, line: usize) -> Option<&Heading> {
+        self.headings
+            .iter()
+            .rfind(|h| h.level == HeadingLevel::Part && h.line <= line)
+    }
+
+    pub fn in_toc(&self, line: usize) -> bool {
+        self.toc.as_ref().is_some_and(|r| r.contains(&line))
+    }
+}
+
+pub fn segment(text: &Text) -> Segmented {
+    let toc = find_toc(text);
+    let headings = find_headings(text, toc.as_ref());
+    let tables = find_tables(text, toc.as_ref(), &headings);
+    let meta = find_meta(text, toc.as_ref());
+    Segmented {
+        meta,
+        toc,
+        headings,
+        tables,
+    }
+}
+
+/// `第一部分 …` → (1, rest).
+pub fn part_heading(line: &str) -> Option<(u32, &str)> {
+    let t = line.trim_start();
+    let rest = t.strip_prefix('第')?;
+    let end = rest.find("部分")?;
+    let num = rest[..end].trim();
+    let n = chinese_number(num).or_else(|| num.parse().ok())?;
+    Some((n, rest[end + "部分".len()..].trim()))
+}
+
+/// Strips a table-of-contents page number or leader: "…情况说明\t9", "… ... 13".
+fn strip_page_number(s: &str) -> &str {
+    let t = s.trim_end();
+    let t = t.trim_end_matches(|c: char| c.is_ascii_digit());
+    let t2 = t.trim_end_matches(|c: char| {
+        c == '.' || c == '…' || c == ' ' || c == '\t' || c == '-' || c == '·'
+    });
+    if t2.len() < t.len() || t.len() < s.trim_end().len() {
+        t2.trim_end()
+    } else {
+        s.trim_end()
+    }
+}
+
+fn find_toc(text: &Text) -> Option<Range<usize>> {
+    let limit = text.len().min(400);
+    let start = (0..limit).find(|&i| {
+        let l = squeeze(text.line(i));
+        l == "目录" || l == "目 录"
+    })?;
+    // The first entry after 目录 tells where the body begins: the next line that
+    // repeats it (a part heading "第一部分…" repeats by its number, as the body
+    // may split it over two lines).
+    let first = (start + 1..text.len()).find(|&i| !text.line(i).trim().is_empty())?;
+    let first_line = text.line(first);
+    let first_part = part_heading(first_line).map(|(n, _)| n);
+    let first_key = squeeze(strip_page_number(first_line.trim_start_matches(['-', ' '])));
+    let end = (first + 1..text.len().min(first + 300)).find(|&i| {
+        let l = text.line(i);
+        match first_part {
+            Some(n) => part_heading(l).is_some_and(|(m, rest)| {
+                m == n && !has_page_number(l) && !rest.is_empty() || m == n && rest.is_empty()
+            }),
+            None => squeeze(l) == first_key,
+        }
+    });
+    let end = end.unwrap_or_else(|| {
+        // No repeat found: the run of short heading-like lines after 目录.
+        let mut j = first;
+        while j < text.len()
+            && (text.line(j).trim().is_empty() || text.line(j).chars().count() < 50)
+        {
+            j += 1;
+        }
+        j
+    });
+    Some(start..end)
+}
+
+fn has_page_number(l: &str) -> bool {
+    let t = l.trim_end();
+    t.ends_with(|c: char| c.is_ascii_digit())
+        && strip_page_number(t).len() < t.len()
+        && !t.ends_with("年度")
+}
+
+fn find_headings(text: &Text, toc: Option<&Range<usize>>) -> Vec<Heading> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if toc.is_some_and(|r| r.contains(&i)) {
+            continue;
+        }
+        let t = line.trim();
+        if t.is_empty() || t.len() > 150 || t.contains('\t') && !has_page_number(t) {
+            continue;
+        }
+        if let Some((n, rest)) = part_heading(t) {
+            out.push(Heading {
+                line: i,
+                level: HeadingLevel::Part,
+                number: n,
+                title: compact_cjk(rest).into_owned(),
+            });
+            continue;
+        }
+        let (e, rest) = split_enumerator(t);
+        let level = match e {
+            Some(Enumerator::Chinese(n)) => (HeadingLevel::Section, n),
+            Some(Enumerator::ParenChinese(n)) => (HeadingLevel::Subsection, n),
+            _ => continue,
+        };
+        // A heading is short; a numbered sentence of prose is not one.
+        if rest.chars().count() > 45 || rest.is_empty() {
+            continue;
+        }
+        out.push(Heading {
+            line: i,
+            level: level.0,
+            number: level.1,
+            title: compact_cjk(strip_page_number(rest)).into_owned(),
+        });
+    }
+    out
+}
+
+/// Words of table headers: a block whose body holds none of them is a title
+/// without a table (tables published as images, "本表无数据").
+const HEADER_WORDS: &[&str] = &[
+    "栏次",
+    "科目编码",
+    "科目代码",
+    "科目名称",
+    "行次",
+    "决算数",
+    "金额",
+    "本年收入合计",
+    "本年支出合计",
+    "基本支出",
+    "项目支出",
+    "预算数",
+    "人员经费",
+    "公用经费",
+    "合计",
+    "功能分类",
+    "经济分类",
+];
+
+pub fn has_header_words(line: &str) -> bool {
+    HEADER_WORDS.iter().any(|w| line.contains(w))
+}
+
+fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) -> Vec<TableBlock> {
+    // Titles outside the table of contents.
+    let mut titles: Vec<(usize, Table)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if toc.is_some_and(|r| r.contains(&i)) {
+            continue;
+        }
+        let first_cell = line
+            .split('\t')
+            .find(|c| !c.trim().is_empty())
+            .unwrap_or("");
+        // In tab shapes the title may be a cell of the grid's first row.
+        let candidate = if line.contains('\t') {
+            first_cell
+        } else {
+            line
+        };
+        if candidate.chars().count() > 60 {
+            continue;
+        }
+        if let Some(t) = classify_title(candidate) {
+            titles.push((i, t));
+        }
+    }
+    // Boundaries that end any table: parts, and narrative headings (情况说明).
+    let stops: Vec<usize> = headings
+        .iter()
+        .filter(|h| {
+            h.level == HeadingLevel::Part
+                || h.title.contains("情况说明")
+                || h.title.ends_with("说明")
+        })
+        .map(|h| h.line)
+        .collect();
+    let mut blocks: Vec<TableBlock> = Vec::new();
+    for (k, &(line, table)) in titles.iter().enumerate() {
+        let next_title = titles.get(k + 1).map(|t| t.0).unwrap_or(text.len());
+        let next_stop = stops
+            .iter()
+            .copied()
+            .find(|&s| s > line)
+            .unwrap_or(text.len());
+        let end = next_title.min(next_stop);
+        // A repeated title of the same table (grid caption, page-break repeat)
+        // continues the current block.
+        if let Some(last) = blocks.last_mut()
+            && last.table == table
+            && last.body.end == line
+        {
+            last.body.end = end;
+            continue;
+        }
+        blocks.push(TableBlock {
+            table,
+            title_line: line,
+            body: line + 1..end,
+        });
+    }
+    // Keep blocks that hold a table, not just a title.
+    blocks.retain(|b| {
+        b.body
+            .clone()
+            .any(|i| has_header_words(text.line(i)) && looks_gridded(text.raw_line(i)))
+    });
+    // One block per table: the same title twice (contents lists outside 目录,
+    // an attachment) keeps the block with the larger body.
+    let mut best: HashMap<Table, usize> = HashMap::new();
+    for (i, b) in blocks.iter().enumerate() {
+        let e = best.entry(b.table).or_insert(i);
+        let cur = &blocks[*e];
+        if b.body.len() > cur.body.len() && b.title_line != cur.title_line {
+            *e = i;
+        }
+    }
+    let mut keep: Vec<TableBlock> = best.values().map(|&i| blocks[i].clone()).collect();
+    keep.sort_by_key(|b| b.title_line);
+    keep
+}
+
+/// A line of a table grid: cells split by tabs, by runs of spaces, or a short
+/// header cell on its own line (column-major and cell-per-line renderings).
+fn looks_gridded(raw: &str) -> bool {
+    raw.contains('\t') || raw.contains("  ") || raw.trim().chars().count() <= 20
+}
+
+fn find_meta(text: &Text, toc: Option<&Range<usize>>) -> DocMeta {
+    let fiscal_year = find_year(text);
+    let report_kind = find_kind(text, toc);
+    let department = find_department(text);
+    let region = department.as_deref().and_then(region_of);
+    DocMeta {
+        department,
+        region,
+        fiscal_year,
+        report_kind,
+    }
+}
+
+/// The year the accounts are for: the year of "YYYY年度(部门)决算" titles,
+/// else the most cited "YYYY年度".
+fn find_year(text: &Text) -> Option<i32> {
+    let mut score: HashMap<i32, (u32, usize)> = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if !line.contains('年') {
+            continue;
+        }
+        let compact = squeeze(line);
+        let b = compact.as_bytes();
+        let mut p = 0;
+        while let Some(off) = compact[p..].find('年') {
+            let at = p + off;
+            p = at + '年'.len_utf8();
+            if at < 4
+                || !b[at - 4..at].iter().all(u8::is_ascii_digit)
+                || (at >= 5 && b[at - 5].is_ascii_digit())
+            {
+                continue;
+            }
+            let year: i32 = compact[at - 4..at].parse().unwrap_or(0);
+            if !(2000..=2100).contains(&year) {
+                continue;
+            }
+            let after = &compact[p..];
+            let du = after.starts_with('度');
+            let after = after.strip_prefix('度').unwrap_or(after);
+            let title = [
+                "部门决算",
+                "单位决算",
+                "部门预算",
+                "单位预算",
+                "决算",
+                "预算",
+            ]
+            .iter()
+            .any(|k| after.starts_with(k))
+                || (du
+                    && after
+                        .chars()
+                        .take(24)
+                        .collect::<String>()
+                        .contains("部门决算"));
+            let w = if title {
+                12
+            } else if du && i < 30 {
+                4
+            } else if du {
+                1
+            } else {
+                0
+            };
+            if w > 0 {
+                let e = score.entry(year).or_insert((0, i));
+                e.0 += w;
+            }
+        }
+    }
+    score
+        .into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))
+        .map(|(y, _)| y)
+}
+
+fn find_kind(text: &Text, toc: Option<&Range<usize>>) -> Option<&'static str> {
+    let (mut fin, mut bud) = (0, 0);
+    let head = text
+        .len()
+        .min(toc.map(|r| r.end + 20).unwrap_or(80).max(80));
+    for i in 0..text.len() {
+        let l = text.line(i);
+        let w = if i < head { 3 } else { 1 };
+        let c = squeeze(l);
+        for k in [
+            "部门决算",
+            "单位决算",
+            "决算公开",
+            "决算总表",
+            "决算表",
+            "决算情况说明",
+        ] {
+            if c.contains(k) {
+                fin += w;
+            }
+        }
+        for k in [
+            "部门预算",
+            "单位预算",
+            "预算公开",
+            "预算总表",
+            "收支预算",
+            "预算情况说明",
+        ] {
+            if c.contains(k) {
+                bud += w;
+            }
+        }
+    }
+    if fin == 0 && bud == 0 {
+        None
+    } else if fin >= bud {
+        Some("决算")
+    } else {
+        Some("预算")
+    }
+}
+
+/// Suffixes of the names of reporting bodies.
+const ORG_SUFFIXES: &[&str] = &[
+    "局",
+    "委员会",
+    "委",
+    "办公室",
+    "办",
+    "院",
+    "中心",
+    "站",
+    "所",
+    "会",
+    "馆",
+    "队",
+    "部",
+    "处",
+    "厅",
+    "社",
+    "学校",
+    "校",
+    "园",
+    "团",
+    "政府",
+    "署",
+    "台",
+    "室",
+    "场",
+    "司",
+    "联合会",
+    "协会",
+    "研究院",
+];
+
+fn looks_like_org(s: &str) -> bool {
+    let n = s.chars().count();
+    (3..=40).contains(&n) && ORG_SUFFIXES.iter().any(|x| s.ends_with(x)) && !s.contains("部门决算")
+}
+
+fn clean_org(s: &str) -> String {
+    let s = compact_cjk(s.trim());
+    let mut s: &str = s.trim_matches(|c: char| c.is_whitespace() || ":;,.。、-_|".contains(c));
+    for suffix in ["(本级)", "本级"] {
+        s = s.strip_suffix(suffix).unwrap_or(s);
+    }
+    s.to_string()
+}
+
+fn find_department(text: &Text) -> Option<String> {
+    let mut cands: HashMap<String, u32> = HashMap::new();
+    let mut add = |s: &str, w: u32| {
+        let c = clean_org(s);
+        if looks_like_org(&c) {
+            *cands.entry(c).or_default() += w;
+        }
+    };
+    for (i, line) in text.lines().enumerate() {
+        // Labelled fields: 单位名称：X, 部门：X, 编制单位：X.
+        for key in ["单位名称", "部门名称", "编制单位", "预算单位", "部门"] {
+            let mut from = 0;
+            while let Some(p) = line[from..].find(key) {
+                let at = from + p;
+                from = at + key.len();
+                let rest = line[from..].trim_start_matches([':', ' ', '\t']);
+                // The key must be a label: followed by ':' or a cell break.
+                let sep = line[from..].starts_with(':') || line[from..].starts_with('\t');
+                if !sep || rest.is_empty() {
+                    continue;
+                }
+                let value = rest.split(['\t']).next().unwrap_or("");
+                let value = value.split("  ").next().unwrap_or(value);
+                let value = value.split("填报").next().unwrap_or(value);
+                let value = value.split("公开").next().unwrap_or(value);
+                add(value, 2);
+            }
+        }
+        // A name key as the last cell with its value in the next cell or line
+        // (cell-per-line renderings): "\t市级预算部门名称" / "\t岳阳市…局".
+        let last_cell = squeeze(line.rsplit('\t').next().unwrap_or(""));
+        if (last_cell.ends_with("单位名称") || last_cell.ends_with("部门名称"))
+            && let Some(v) = (i + 1..text.len().min(i + 4))
+                .map(|j| text.line(j))
+                .find(|l| !l.trim().is_empty())
+        {
+            let v = v
+                .split('\t')
+                .map(str::trim)
+                .find(|c| !c.is_empty())
+                .unwrap_or("");
+            add(v, 2);
+        }
+        // Title lines: "X 2023 年度部门决算", "2024 年度X部门决算公开".
+        if i < 40 || is_report_title(line) {
+            let c = squeeze(line);
+            if let Some(p) = c.find("年度") {
+                let before = &c[..p];
+                let after = &c[p + "年度".len()..];
+                let digits = before
+                    .chars()
+                    .rev()
+                    .take_while(char::is_ascii_digit)
+                    .count();
+                if digits == 4 {
+                    let org = &before[..before.len() - 4];
+                    let org = part_heading(org).map(|(_, r)| r).unwrap_or(org);
+                    add(org, 3);
+                    for k in ["部门决算", "单位决算", "部门预算", "决算"] {
+                        if let Some(q) = after.find(k) {
+                            add(&after[..q], 3);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((_, rest)) = part_heading(line)
+            && let Some(org) = squeeze(rest).strip_suffix("概况")
+        {
+            add(org, 2);
+        }
+    }
+    let best = cands
+        .iter()
+        .max_by(|a, b| {
+            a.1.cmp(b.1)
+                .then(a.0.chars().count().cmp(&b.0.chars().count()))
+                .then(b.0.cmp(a.0))
+        })?
+        .0
+        .clone();
+    // Prefer the fullest spelling of the chosen name: "随州市" + "曾都区…局".
+    let fuller = cands
+        .keys()
+        .filter(|c| c.len() > best.len() && c.ends_with(best.as_str()))
+        .max_by_key(|c| c.len());
+    Some(fuller.cloned().unwrap_or(best))
+}
+
+/// "X 2023 年度部门决算", "…年度部门决算公开", "…年度部门决算表": the report's
+/// own title, not a sentence that mentions it.
+fn is_report_title(line: &str) -> bool {
+    let c = squeeze(line);
+    c.chars().count() < 60
+        && [
+            "部门决算",
+            "单位决算",
+            "部门决算公开",
+            "部门决算表",
+            "部门预算",
+            "部门预算公开",
+        ]
+        .iter()
+        .any(|k| c.ends_with(k))
+}
+
+/// Administrative-division suffixes, longest first.
+const ADMIN_SUFFIXES: &[&str] = &[
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "地区",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+];
+
+const NOT_PLACE_WORDS: &[&str] = &[
+    "人力", "资源", "社会", "保障", "管理", "服务", "中心", "财政", "交通", "卫生", "教育", "公安",
+    "民政", "司法", "农业", "水利", "规划", "人社", "住房", "城乡", "发展", "改革", "委员", "人民",
+    "机关", "事务",
+];
+const NOT_PLACE_UNITS: &[&str] = &[
+    "城市", "社区", "市区", "园区", "小区", "景区", "街区", "校区", "库区", "矿区", "林区", "山区",
+    "郊区", "辖区", "本市", "本县", "本区", "全市", "全县", "全区", "全省",
+];
+
+/// The province/city/county prefix of a department name:
+/// "随州市曾都区人力资源和社会保障局" → "随州市曾都区".
+pub fn region_of(name: &str) -> Option<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut end = 0;
+    'outer: loop {
+        // One unit: 2–7 characters (incl. suffix) ending in an admin suffix.
+        for len in 2..=8 {
+            if end + len > chars.len() {
+                break;
+            }
+            let unit: String = chars[end..end + len].iter().collect();
+            for suf in ADMIN_SUFFIXES {
+                if unit.ends_with(suf) && unit.chars().count() > suf.chars().count() {
+                    let stem: String = unit
+                        .chars()
+                        .take(unit.chars().count() - suf.chars().count())
+                        .collect();
+                    // Not a unit: stems holding words of department names, and
+                    // common nouns that end like a unit (城市管理局, 社区).
+                    if stem.chars().any(|c| "局厅委办部署".contains(c))
+                        || NOT_PLACE_WORDS.iter().any(|w| stem.contains(w))
+                        || NOT_PLACE_UNITS.contains(&unit.as_str())
+                    {
+                        continue;
+                    }
+                    end += len;
+                    continue 'outer;
+                }
+            }
+        }
+        break;
+    }
+    if end == 0 || end >= chars.len() {
+        return None;
+    }
+    Some(chars[..end].iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        assert_eq!(
+            region_of("随州市曾都区人力资源和社会保障局").as_deref(),
+            Some("随州市曾都区")
+        );
+        assert_eq!(
+            region_of("上海市普陀区规划和自然资源局").as_deref(),
+            Some("上海市普陀区")
+        );
+        assert_eq!(
+            region_of("通城县人力资源和社会保障局").as_deref(),
+            Some("通城县")
+        );
+        assert_eq!(
+            region_of("湖北省咸宁市通城县教育局").as_deref(),
+            Some("湖北省咸宁市通城县")
+        );
+        assert_eq!(region_of("区人社局"), None);
+        assert_eq!(region_of("市场监督管理局"), None);
+        assert_eq!(region_of("南通市城市管理局").as_deref(), Some("南通市"));
+    }
+
+    const DOC: &str = "某县农业农村局 2022 年度部门决算\n目录\n第一部分 部门概况\t3\n一、收入支出决算总表\t4\n二、收入决算表\t5\n第二部分 情况说明\t9\n\n第一部分 部门概况\n一、部门职责\n负责农业。\n第二部分 2022年度部门决算表\n一、收入支出决算总表\n部门:某县农业农村局\t\t单位:万元\n项目\t行次\t金额\t项目\t行次\t金额\n本年收入合计\t1\t10.00\t本年支出合计\t2\t10.00\n二、收入决算表\n本表无数据\n第三部分 2022年度部门决算情况说明\n一、收入支出决算总体情况说明\n2022年度收、支总计均为10万元。与2021年度相比增加1万元。\n";
+
+    #[test]
+    fn segments_a_small_document() {
+        let t = Text::from_string(DOC);
+        let s = segment(&t);
+        assert_eq!(s.toc, Some(1..7));
+        assert_eq!(s.meta.fiscal_year, Some(2022));
+        assert_eq!(s.meta.report_kind, Some("决算"));
+        assert_eq!(s.meta.department.as_deref(), Some("某县农业农村局"));
+        assert_eq!(s.meta.region.as_deref(), Some("某县"));
+        // The contents entry and the title without a grid are not tables.
+        assert_eq!(s.tables.len(), 1);
+        assert_eq!(s.tables[0].table, Table::Overview);
+        assert_eq!(s.tables[0].title_line, 11);
+        assert_eq!(s.tables[0].body, 12..15);
+        let parts: Vec<u32> = s
+            .headings
+            .iter()
+            .filter(|h| h.level == HeadingLevel::Part)
+            .map(|h| h.number)
+            .collect();
+        assert_eq!(parts, vec![1, 2, 3]);
+    }
+}

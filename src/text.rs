@@ -1,0 +1,321 @@
+//! Small text utilities shared by every stage: CJK classes and display width,
+//! enumerator stripping, Chinese numerals, label de-noising.
+
+use std::borrow::Cow;
+
+/// CJK ideographs and the CJK/full-width punctuation that sits between them.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31BF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+/// Han ideographs only (no punctuation).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Columns a character occupies in monospaced renderings such as
+/// `pdftotext -layout`: East Asian wide and full-width characters take two.
+pub fn display_width(c: char) -> usize {
+    let u = c as u32;
+    if u < 0x1100 {
+        return 1;
+    }
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+        // Curly quotes are rendered wide by CJK fonts.
+        || matches!(u, 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2026 | 0x2014);
+    if wide { 2 } else { 1 }
+}
+
+/// Removes white space that touches a CJK character ("因公出国 (境)费" →
+/// "因公出国(境)费", "2023 年度" → "2023年度"); keeps it between Latin words.
+pub fn compact_cjk(s: &str) -> Cow<'_, str> {
+    let s = s.trim();
+    if !s.chars().any(char::is_whitespace) {
+        return Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let prev = out.chars().last();
+            let next = chars.get(j).copied();
+            let glue =
+                |c: Option<char>| c.is_some_and(|c| is_cjk(c) || "()[]<>:;,.%、\"'“”".contains(c));
+            if !(glue(prev) || glue(next)) {
+                out.push(' ');
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Removes every white-space character.
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Value of a Chinese numeral from 一 to 九十九 (also 〇 and 两).
+pub fn chinese_number(s: &str) -> Option<u32> {
+    fn digit(c: char) -> Option<u32> {
+        Some(match c {
+            '〇' | '零' => 0,
+            '一' => 1,
+            '二' | '两' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    }
+    let cs: Vec<char> = s.chars().collect();
+    match cs.as_slice() {
+        [] => None,
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
+    }
+}
+
+/// An enumerator at the start of a label: `一、`, `(一)`, `1.`, `1、`, `(1)`, `①`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enumerator {
+    /// 一、 二、 … (section level 1 in the narrative; table row enumerator)
+    Chinese(u32),
+    /// (一) (二) …
+    ParenChinese(u32),
+    /// 1. 1、 1．
+    Arabic(u32),
+    /// (1) 1)
+    ParenArabic(u32),
+    /// ① ②
+    Circled(u32),
+    /// An OCR-damaged enumerator such as `- 、` or `、` alone.
+    Damaged,
+}
+
+/// Splits a leading enumerator off a (normalised) label. Returns the
+/// enumerator and the rest with surrounding white space trimmed.
+pub fn split_enumerator(s: &str) -> (Option<Enumerator>, &str) {
+    let t = s.trim_start();
+    // Markdown list marks in OCR output: "- 1. …", "* …".
+    let t = t
+        .strip_prefix("- ")
+        .map(str::trim_start)
+        .filter(|r| !r.is_empty())
+        .unwrap_or(t);
+    let bytes_end = |n: usize| &t[n..];
+    let chars: Vec<(usize, char)> = t.char_indices().take(8).collect();
+    if chars.is_empty() {
+        return (None, t);
+    }
+    // (一) / (1)
+    if chars[0].1 == '(' {
+        if let Some(&(close, _)) = chars.iter().find(|(_, c)| *c == ')') {
+            let inner = &t[1..close];
+            let rest = bytes_end(close + 1).trim_start();
+            let rest = rest.strip_prefix('、').unwrap_or(rest).trim_start();
+            if let Some(n) = chinese_number(inner.trim()) {
+                return (Some(Enumerator::ParenChinese(n)), rest);
+            }
+            if let Ok(n) = inner.trim().parse::<u32>() {
+                return (Some(Enumerator::ParenArabic(n)), rest);
+            }
+        }
+        return (None, t);
+    }
+    // ① …
+    let c0 = chars[0].1 as u32;
+    if (0x2460..=0x2473).contains(&c0) {
+        return (
+            Some(Enumerator::Circled(c0 - 0x2460 + 1)),
+            bytes_end(chars[0].1.len_utf8()).trim_start(),
+        );
+    }
+    // 一、 / 十二、
+    let mut k = 0;
+    while k < chars.len() && chinese_number(&chars[k].1.to_string()).is_some()
+        || (k < chars.len() && chars[k].1 == '十')
+    {
+        k += 1;
+    }
+    if k > 0 && k < chars.len() && matches!(chars[k].1, '、' | ',' | '.' | ':') {
+        let num: String = chars[..k].iter().map(|(_, c)| *c).collect();
+        if let Some(n) = chinese_number(&num) {
+            return (
+                Some(Enumerator::Chinese(n)),
+                bytes_end(chars[k].0 + chars[k].1.len_utf8()).trim_start(),
+            );
+        }
+    }
+    // 1、 1. 1) 12、
+    let mut k = 0;
+    while k < chars.len() && chars[k].1.is_ascii_digit() {
+        k += 1;
+    }
+    if k > 0 && k <= 3 && k < chars.len() {
+        let sep = chars[k].1;
+        let num: u32 = t[..chars[k].0].parse().unwrap_or(0);
+        let after = bytes_end(chars[k].0 + sep.len_utf8());
+        match sep {
+            '、' => return (Some(Enumerator::Arabic(num)), after.trim_start()),
+            // "1." but not "1.5": the dot must not be followed by a digit.
+            '.' if !after.starts_with(|c: char| c.is_ascii_digit()) => {
+                return (Some(Enumerator::Arabic(num)), after.trim_start());
+            }
+            ')' => return (Some(Enumerator::ParenArabic(num)), after.trim_start()),
+            _ => {}
+        }
+    }
+    // OCR debris standing for an enumerator: "- 、", "-、", "、", ". "
+    let stripped = t.trim_start_matches(['-', '_', '.', '·', ' ', '—']);
+    if let Some(rest) = stripped.strip_prefix('、') {
+        return (Some(Enumerator::Damaged), rest.trim_start());
+    }
+    (None, t)
+}
+
+/// Strips inline HTML/markdown debris left by OCR and converters: `<u>`,
+/// `</i>`, `<input …/>`, `**`. Returns the input unchanged when there is none.
+pub fn strip_markup(s: &str) -> Cow<'_, str> {
+    if !s.contains('<') && !s.contains("**") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find('<') {
+        out.push_str(&rest[..p]);
+        let after = &rest[p..];
+        // A tag is `<` + optional `/` + ASCII letter … `>` on the same line.
+        let is_tag = after[1..]
+            .trim_start_matches('/')
+            .starts_with(|c: char| c.is_ascii_alphabetic());
+        match (is_tag, after.find('>')) {
+            (true, Some(end)) if end < 200 => rest = &after[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.contains("**") {
+        out = out.replace("**", "");
+    }
+    Cow::Owned(out)
+}
+
+/// Edit distance on characters, capped: returns `cap + 1` once exceeded.
+pub fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > cap {
+        return cap + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            row_min = row_min.min(cur[j]);
+        }
+        if row_min > cap {
+            return cap + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()].min(cap + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerators() {
+        assert_eq!(
+            split_enumerator("一、一般公共预算财政拨款收入"),
+            (Some(Enumerator::Chinese(1)), "一般公共预算财政拨款收入")
+        );
+        assert_eq!(
+            split_enumerator("二十一、国有资本经营预算支出").0,
+            Some(Enumerator::Chinese(21))
+        );
+        assert_eq!(
+            split_enumerator("(三) 项目支出"),
+            (Some(Enumerator::ParenChinese(3)), "项目支出")
+        );
+        assert_eq!(
+            split_enumerator("5、事业收入"),
+            (Some(Enumerator::Arabic(5)), "事业收入")
+        );
+        assert_eq!(
+            split_enumerator("- 、一般公共预算"),
+            (Some(Enumerator::Damaged), "一般公共预算")
+        );
+        assert_eq!(
+            split_enumerator("、国有资本经营预算财政拨款").1,
+            "国有资本经营预算财政拨款"
+        );
+        assert_eq!(split_enumerator("- 1. 加大政策扶持").1, "加大政策扶持");
+        assert_eq!(split_enumerator("1.5万元").0, None);
+        assert_eq!(split_enumerator("合计"), (None, "合计"));
+        assert_eq!(
+            split_enumerator("①数量"),
+            (Some(Enumerator::Circled(1)), "数量")
+        );
+    }
+
+    #[test]
+    fn compaction_and_markup() {
+        assert_eq!(compact_cjk(" 因公出国 (境)费 "), "因公出国(境)费");
+        assert_eq!(compact_cjk("2023 年度 部门决算"), "2023年度部门决算");
+        assert_eq!(compact_cjk("PDF to text"), "PDF to text");
+        assert_eq!(
+            strip_markup("人员经费 <u>1527.57</u> 万元"),
+            "人员经费 1527.57 万元"
+        );
+        assert_eq!(strip_markup("a < b"), "a < b");
+        assert_eq!(
+            strip_markup("1、部门预算项目 <input checked=\"\" type=\"checkbox\"/> 2、"),
+            "1、部门预算项目  2、"
+        );
+    }
+
+    #[test]
+    fn widths_and_numbers() {
+        assert_eq!(display_width('合'), 2);
+        assert_eq!(display_width('a'), 1);
+        assert_eq!(display_width('（'), 2);
+        assert_eq!(chinese_number("二十三"), Some(23));
+        assert_eq!(chinese_number("十"), Some(10));
+        assert_eq!(chinese_number("十四"), Some(14));
+        assert_eq!(edit_distance("行歌运行", "行政运行", 2), 1);
+        assert_eq!(edit_distance("숨计", "合计", 2), 1);
+    }
+}

@@ -1,0 +1,88 @@
+//! The shared corpus (one real document per known input shape) against its
+//! hand-checked gold rows: the accuracy floors the product promises.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use common::{assert_floor, read_dataset, root, run_juesuan, score};
+
+/// One run over tests/corpus, shared by the tests of this file.
+fn output() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("juesuan-corpus-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        run_juesuan(&root().join("tests/corpus"), &dir, &["--quiet"]);
+        dir
+    })
+}
+
+fn gold() -> PathBuf {
+    root().join("tests/gold")
+}
+
+#[test]
+fn tab_separated_tables_are_complete() {
+    let s = score(output(), &gold(), "tables");
+    assert_floor(&s, "002_6ab84cca39a9b887.txt", 0.99, 0.99);
+}
+
+#[test]
+fn documents_without_tables_emit_no_line_items() {
+    let s = score(output(), &gold(), "tables");
+    for src in [
+        "000_0549f45c8921e423.txt",
+        "001_08c5a9fc441d161e.txt",
+        "shanghai-template-2024.layout.txt",
+    ] {
+        assert_eq!(
+            s[src].pred, 0,
+            "{src} should have no non-zero line items: {:?}",
+            s[src].extra
+        );
+    }
+    let docs = read_dataset(output(), "documents");
+    for src in ["000_0549f45c8921e423.txt", "001_08c5a9fc441d161e.txt"] {
+        let d = docs
+            .iter()
+            .find(|d| d["source_path"].as_deref() == Some(src))
+            .unwrap();
+        assert_eq!(d["tables_found"].as_deref(), Some("0"), "{src}");
+        assert!(
+            d["error"]
+                .as_deref()
+                .unwrap_or("")
+                .contains("no standard table"),
+            "{src}: {:?}",
+            d["error"]
+        );
+    }
+    let template = docs
+        .iter()
+        .find(|d| d["source_path"].as_deref() == Some("shanghai-template-2024.layout.txt"))
+        .unwrap();
+    assert_eq!(template["status"].as_deref(), Some("ok"));
+    assert_eq!(template["error"], None);
+    assert_eq!(template["tables_found"].as_deref(), Some("9"));
+}
+
+#[test]
+fn one_documents_row_per_file() {
+    let docs = read_dataset(output(), "documents");
+    let mut paths: Vec<String> = docs
+        .iter()
+        .map(|d| d["source_path"].clone().unwrap())
+        .collect();
+    paths.sort();
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(paths, files);
+}

@@ -86,6 +86,8 @@ fn header_matches(key: &str, leaf: &str) -> bool {
         "年末结转结余" => "年末结转和结余",
         "本年收入合计" | "收入合计" => "本年收入合计",
         "本年支出合计" | "支出合计" => "本年支出合计",
+        // The total column of 04/05/07/08 is printed 合计 as often as 小计.
+        "合计" => "小计",
         _ => key,
     };
     if alias == leaf {
@@ -146,6 +148,11 @@ fn map_columns(
                     header_matches(key, c.rsplit('/').next().unwrap_or(c)) || header_matches(key, c)
                 })
                 .collect();
+            // An exact header name beats a fuzzy or aliased one.
+            let exact = |c: &&str| c.rsplit('/').next() == Some(key.as_str());
+            if cands.iter().any(exact) {
+                cands.retain(exact);
+            }
             if cands.len() > 1 {
                 // Disambiguate by the parents above: "预算数/合计" vs "决算数/合计".
                 let parents = &path[..d];
@@ -217,9 +224,17 @@ fn is_note(row: &Row) -> bool {
         .first()
         .map(|c| squeeze(&c.text))
         .unwrap_or_default();
-    ["注", "主:", "说明:", "备注", "注:", "注释"]
+    if ["注", "主:", "说明:", "备注", "注:", "注释"]
         .iter()
         .any(|p| first.starts_with(p))
+    {
+        return true;
+    }
+    // A footnote merged into the grid by OCR: table labels never say what the
+    // table "reflects" (本表反映…).
+    row.cells
+        .iter()
+        .any(|c| c.text.contains("反映") || c.text.contains("本表"))
 }
 
 /// Title, unit and department lines inside a block: not data, not headers.
@@ -347,12 +362,6 @@ fn is_data_row(table: Table, row: &Row) -> bool {
     if is_note(row) {
         return false;
     }
-    let first_text = row
-        .cells
-        .iter()
-        .find(|c| parse_printed(&c.text).is_none())
-        .map(|c| c.text.as_str())
-        .unwrap_or("");
     if row
         .cells
         .first()
@@ -361,14 +370,8 @@ fn is_data_row(table: Table, row: &Row) -> bool {
     {
         return true;
     }
-    let vocab_hit = |side| match_label(first_text, &vocab::side_vocabulary(table, side)).is_some();
-    if !first_text.is_empty()
-        && (vocab_hit(Side::Income) || vocab_hit(Side::Expenditure))
-        && !first_text.contains("项目")
-    {
-        return true;
-    }
-    // Amounts with decimals (行次 and 栏次 numbers are bare integers).
+    // Amounts with decimals (行次 and 栏次 numbers are bare integers). A row
+    // label alone ("合计" in a header, a row of the empty template) is not data.
     row.cells.iter().any(|c| {
         parse_printed(&c.text).is_some_and(|p| p.decimals > 0 || p.reading == Reading::DecimalComma)
     })

@@ -33,6 +33,12 @@ fn tab_separated_tables_are_complete() {
 }
 
 #[test]
+fn ocr_tables_are_read_and_repaired_by_identities() {
+    let s = score(output(), &gold(), "tables");
+    assert_floor(&s, "003_0940f7d63c256225.txt", 0.97, 0.97);
+}
+
+#[test]
 fn documents_without_tables_emit_no_line_items() {
     let s = score(output(), &gold(), "tables");
     for src in [

@@ -275,14 +275,19 @@ impl Ctx<'_> {
     ) {
         let mut flags = Vec::new();
         let mut value = p.value;
+        // Decimals count in 万元 after conversion: the checks' rounding
+        // tolerance is half a unit of the last printed digit.
+        let mut decimals = p.decimals;
         match self.unit {
             Unit::Wan => {}
             Unit::Qian => {
                 value = value.scale_down(1);
+                decimals += 1;
                 flags.push(Flag::UnitConverted);
             }
             Unit::Yuan => {
                 value = value.scale_down(4);
+                decimals += 4;
                 flags.push(Flag::UnitConverted);
             }
         }
@@ -298,7 +303,7 @@ impl Ctx<'_> {
             line_no,
             column: column.to_string(),
             amount: value,
-            decimals: p.decimals,
+            decimals,
             raw: cell.raw.clone(),
             source_line: line as u32 + 1,
             flags,

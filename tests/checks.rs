@@ -1,0 +1,148 @@
+//! Accounting checks on a real, clean document (`002_…`, tab rows) and on
+//! copies of it with single-digit errors injected: the right identities fail,
+//! no other, and a value two identities prove is repaired.
+
+use std::collections::BTreeSet;
+
+use juesuan::document::{Processed, process};
+use juesuan::model::{CheckStatus, Flag};
+
+const CLEAN: &str = include_str!("corpus/002_6ab84cca39a9b887.txt");
+
+fn failing(p: &Processed) -> BTreeSet<String> {
+    p.extracted
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| {
+            format!(
+                "{}|{}|{}",
+                c.check,
+                c.subject_code.clone().unwrap_or_default(),
+                c.column.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// The document with one printed cell changed on the only line containing `row`.
+fn inject(row: &str, from: &str, to: &str) -> String {
+    let mut hits = 0;
+    let out: Vec<String> = CLEAN
+        .lines()
+        .map(|l| {
+            if l.contains(row) {
+                hits += 1;
+                l.replacen(from, to, 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(hits, 1, "row anchor {row:?} must be unique");
+    out.join("\n")
+}
+
+#[test]
+fn a_clean_document_fails_no_check() {
+    let p = process("002.txt", CLEAN.as_bytes());
+    assert!(
+        p.extracted.checks.len() > 150,
+        "{} checks",
+        p.extracted.checks.len()
+    );
+    assert_eq!(failing(&p), BTreeSet::new());
+    assert!(
+        p.extracted
+            .line_items
+            .iter()
+            .all(|i| !i.flags.contains(&Flag::OcrRepaired))
+    );
+}
+
+#[test]
+fn a_digit_error_two_identities_prove_is_repaired() {
+    // 支出决算表, 2080108 基本支出 42.75 printed as 42.15: its row total and
+    // its 款's column sum both fail and both require 42.75.
+    let doc = inject(
+        "2080108\t信息化建设\t57.72\t42.75\t14.97\t0.00",
+        "42.75",
+        "42.15",
+    );
+    let p = process("002.txt", doc.as_bytes());
+    assert_eq!(failing(&p), BTreeSet::new());
+    let cell = p
+        .extracted
+        .line_items
+        .iter()
+        .find(|i| {
+            i.table.code() == "03"
+                && i.subject_code.as_deref() == Some("2080108")
+                && i.column == "基本支出"
+        })
+        .unwrap();
+    assert_eq!(cell.amount.to_string(), "42.75");
+    assert_eq!(cell.raw, "42.15");
+    assert_eq!(cell.flags, vec![Flag::OcrRepaired]);
+    let repaired = p
+        .extracted
+        .line_items
+        .iter()
+        .filter(|i| i.flags.contains(&Flag::OcrRepaired))
+        .count();
+    assert_eq!(repaired, 1);
+}
+
+#[test]
+fn a_digit_error_one_identity_sees_fails_that_identity_only() {
+    // 基本支出决算明细表, 30201 办公费 1.75 printed as 1.95: only its class
+    // (302 商品和服务支出) sums it; the gap cannot be pinned on one cell.
+    let doc = inject("\t30201\t办公费\t1.75\t", "\t1.75\t", "\t1.95\t");
+    let p = process("002.txt", doc.as_bytes());
+    assert_eq!(
+        failing(&p),
+        BTreeSet::from(["t06.children_sum|302|决算数".to_string()])
+    );
+    let flagged: BTreeSet<String> = p
+        .extracted
+        .line_items
+        .iter()
+        .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
+        .map(|i| i.subject_code.clone().unwrap())
+        .collect();
+    assert!(
+        flagged.contains("302") && flagged.contains("30201"),
+        "{flagged:?}"
+    );
+    assert!(flagged.iter().all(|c| c.starts_with("302")), "{flagged:?}");
+    assert!(
+        p.extracted
+            .line_items
+            .iter()
+            .all(|i| !i.flags.contains(&Flag::OcrRepaired))
+    );
+}
+
+#[test]
+fn an_error_in_a_total_printed_twice_is_repaired_from_the_other_table() {
+    // 收入支出决算总表 本年支出合计 97.34 printed as 97.84: the side's sum, its
+    // grand total and the same figure in 支出决算表 disagree.
+    let doc = inject(
+        "本年收入合计\t27\t97.34\t本年支出合计",
+        "本年支出合计\t58\t97.34",
+        "本年支出合计\t58\t97.84",
+    );
+    let p = process("002.txt", doc.as_bytes());
+    // Three identities hold the cell (its side's sum, the side's grand total,
+    // the same figure in 支出决算表) and all of them agree on 97.34.
+    assert_eq!(failing(&p), BTreeSet::new());
+    let cell = p
+        .extracted
+        .line_items
+        .iter()
+        .find(|i| i.table.code() == "01" && i.item == "本年支出合计")
+        .unwrap();
+    assert_eq!(cell.amount.to_string(), "97.34");
+    assert_eq!(cell.raw, "97.84");
+    assert!(cell.flags.contains(&Flag::OcrRepaired));
+}

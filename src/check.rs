@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
-use crate::vocab::{FUNCTION_CLASSES, Side, THREE_PUBLIC_PARTS, Table};
+use crate::vocab::{FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
 
 /// Where a value sits: a table cell or a stated fact.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -701,59 +701,41 @@ fn overview(out: &mut Vec<Identity>) {
     let t = Table::Overview;
     let inc = |r: &str| cell(t, Some(Side::Income), r, "决算数");
     let exp = |r: &str| cell(t, Some(Side::Expenditure), r, "决算数");
-    let sources = [
-        "一般公共预算财政拨款收入",
-        "政府性基金预算财政拨款收入",
-        "国有资本经营预算财政拨款收入",
-        "上级补助收入",
-        "事业收入",
-        "经营收入",
-        "附属单位上缴收入",
-        "其他收入",
+    let plus = |ops: Vec<Operand>| ops.into_iter().map(|o| (1, o)).collect::<Vec<_>>();
+    let identities = [
+        (
+            "income_total",
+            inc("本年收入合计"),
+            plus(INCOME_SOURCES.iter().map(|s| inc(s)).collect()),
+        ),
+        (
+            "expenditure_total",
+            exp("本年支出合计"),
+            plus(FUNCTION_CLASSES.iter().map(|(_, n)| exp(n)).collect()),
+        ),
+        (
+            "income_grand_total",
+            inc("总计"),
+            plus(vec![
+                inc("本年收入合计"),
+                inc("使用非财政拨款结余"),
+                inc("年初结转和结余"),
+            ]),
+        ),
+        (
+            "expenditure_grand_total",
+            exp("总计"),
+            plus(vec![
+                exp("本年支出合计"),
+                exp("结余分配"),
+                exp("年末结转和结余"),
+            ]),
+        ),
+        ("balance", inc("总计"), plus(vec![exp("总计")])),
     ];
-    out.push(simple(
-        id_name(&t, "income_total"),
-        t,
-        "决算数",
-        inc("本年收入合计"),
-        sources.iter().map(|s| (1, inc(s))).collect(),
-    ));
-    out.push(simple(
-        id_name(&t, "expenditure_total"),
-        t,
-        "决算数",
-        exp("本年支出合计"),
-        FUNCTION_CLASSES.iter().map(|(_, n)| (1, exp(n))).collect(),
-    ));
-    out.push(simple(
-        id_name(&t, "income_grand_total"),
-        t,
-        "决算数",
-        inc("总计"),
-        vec![
-            (1, inc("本年收入合计")),
-            (1, inc("使用非财政拨款结余")),
-            (1, inc("年初结转和结余")),
-        ],
-    ));
-    out.push(simple(
-        id_name(&t, "expenditure_grand_total"),
-        t,
-        "决算数",
-        exp("总计"),
-        vec![
-            (1, exp("本年支出合计")),
-            (1, exp("结余分配")),
-            (1, exp("年末结转和结余")),
-        ],
-    ));
-    out.push(simple(
-        id_name(&t, "balance"),
-        t,
-        "决算数",
-        inc("总计"),
-        vec![(1, exp("总计"))],
-    ));
+    for (name, total, parts) in identities {
+        out.push(simple(id_name(&t, name), t, "决算数", total, parts));
+    }
 }
 
 const FUNDS: [&str; 3] = [

@@ -266,7 +266,8 @@ pub const FUNCTION_CLASSES: &[(&str, &str)] = &[
     ("234", "抗疫特别国债安排的支出"),
 ];
 
-const OVERVIEW_INCOME: &[&str] = &[
+/// The eight income sources of table 01's income side, in template order.
+pub const INCOME_SOURCES: [&str; 8] = [
     "一般公共预算财政拨款收入",
     "政府性基金预算财政拨款收入",
     "国有资本经营预算财政拨款收入",
@@ -275,6 +276,9 @@ const OVERVIEW_INCOME: &[&str] = &[
     "经营收入",
     "附属单位上缴收入",
     "其他收入",
+];
+
+const OVERVIEW_INCOME_TAIL: &[&str] = &[
     "本年收入合计",
     "使用非财政拨款结余",
     "年初结转和结余",
@@ -307,7 +311,11 @@ const CODED_TABLE_TOTALS: &[&str] = &[
 /// Canonical labels a side of a two-sided table may carry.
 pub fn side_vocabulary(table: Table, side: Side) -> Vec<&'static str> {
     match (table, side) {
-        (Table::Overview, Side::Income) => OVERVIEW_INCOME.to_vec(),
+        (Table::Overview, Side::Income) => INCOME_SOURCES
+            .iter()
+            .chain(OVERVIEW_INCOME_TAIL)
+            .copied()
+            .collect(),
         (Table::FiscalOverview, Side::Income) => FISCAL_INCOME.to_vec(),
         (Table::Overview, Side::Expenditure) => FUNCTION_CLASSES
             .iter()

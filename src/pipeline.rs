@@ -122,7 +122,8 @@ fn walk(
             }
             let canon = fs::canonicalize(&path).unwrap_or(path.clone());
             if !visited.insert(canon) {
-                if is_link {
+                tracing::warn!(path = %path.display(), "folder already read (symlink loop), not read again");
+                if is_link && matches(&name) {
                     out.push(Entry {
                         rel,
                         path,

@@ -54,6 +54,7 @@ struct OutputSection {
 #[serde(deny_unknown_fields)]
 struct RunSection {
     threads: Option<usize>,
+    incremental: Option<bool>,
 }
 
 /// Parquet compression codec.
@@ -75,6 +76,8 @@ pub struct Config {
     pub row_group_rows: usize,
     /// 0: one thread per core.
     pub threads: usize,
+    /// Reuse the rows of unchanged files from the previous run's output.
+    pub incremental: bool,
 }
 
 impl Default for Config {
@@ -88,6 +91,7 @@ impl Default for Config {
             compression: Compression::Zstd(3),
             row_group_rows: 128 * 1024,
             threads: 0,
+            incremental: false,
         }
     }
 }
@@ -180,6 +184,7 @@ impl Config {
         if let Some(t) = file.run.threads {
             c.threads = t;
         }
+        c.incremental = file.run.incremental.unwrap_or(false);
         Ok(c)
     }
 }

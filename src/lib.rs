@@ -15,6 +15,7 @@ pub mod decode;
 pub mod document;
 pub mod emit;
 pub mod extract;
+pub mod incremental;
 pub mod model;
 pub mod pipeline;
 pub mod segment;

@@ -32,7 +32,7 @@ struct Cli {
 enum Command {
     /// Process every document under the input folder into the output datasets
     #[command(
-        after_help = "Examples:\n  juesuan run\n  juesuan run --config /etc/juesuan/pipeline.toml\n  juesuan run --input archive/2024 --output out --threads 4\n\n\
+        after_help = "Examples:\n  juesuan run\n  juesuan run --config /etc/juesuan/pipeline.toml\n  juesuan run --input archive/2024 --output out --threads 4\n  juesuan run --incremental                    # nightly: only new and changed files\n\n\
 The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run. \
 Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset), \
 non-zero with a one-line reason when it could not run."
@@ -50,6 +50,11 @@ non-zero with a one-line reason when it could not run."
         /// Worker threads; 0 means one per core (overrides run.threads)
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Reuse the rows of files unchanged since the previous run (same path and
+        /// content); process only new and changed files, drop deleted ones. The
+        /// datasets are the same as a full run's.
+        #[arg(long)]
+        incremental: bool,
         /// No progress bar and no summary
         #[arg(long, short)]
         quiet: bool,
@@ -101,6 +106,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             input,
             output,
             threads,
+            incremental,
             quiet,
         } => {
             let mut cfg = match config {
@@ -119,6 +125,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             if let Some(t) = threads {
                 cfg.threads = t;
             }
+            cfg.incremental |= incremental;
             let bar = ProgressBar::with_draw_target(
                 None,
                 if !quiet && std::io::stderr().is_terminal() {

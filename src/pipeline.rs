@@ -18,6 +18,7 @@ use thiserror::Error;
 use crate::config::{Config, glob_match};
 use crate::document::{self, Processed};
 use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter};
+use crate::incremental::{Manifest, PreviousRows, fingerprint, previous_fingerprint};
 use crate::model::{DocumentRow, Status};
 
 #[derive(Debug, Error)]
@@ -143,14 +144,42 @@ fn walk(
     }
 }
 
+/// What a worker hands to the writer for one entry.
+pub enum Work {
+    /// Processed in this run.
+    Fresh(Processed),
+    /// Unchanged since the previous run: its previous `documents` row; the
+    /// rows of the other datasets are copied from the previous output.
+    Reused(DocumentRow),
+}
+
+impl Work {
+    pub fn row(&self) -> &DocumentRow {
+        match self {
+            Work::Fresh(p) => &p.row,
+            Work::Reused(r) => r,
+        }
+    }
+}
+
 /// Reads and processes one entry; never panics, never fails.
 pub fn process_entry(e: &Entry, max_bytes: u64) -> Processed {
+    match work_on(e, max_bytes, None) {
+        Work::Fresh(p) => p,
+        Work::Reused(_) => unreachable!("no manifest, nothing to reuse"),
+    }
+}
+
+fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
     let empty = || crate::model::Extracted::default();
-    if let Some(p) = &e.problem {
-        return Processed {
-            row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, 0, p.clone()),
+    let refuse = |bytes: i64, msg: String| {
+        Work::Fresh(Processed {
+            row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, bytes, msg),
             extracted: empty(),
-        };
+        })
+    };
+    if let Some(p) = &e.problem {
+        return refuse(0, p.clone());
     }
     let bytes = match read_limited(&e.path, max_bytes) {
         Ok(b) => b,
@@ -160,21 +189,17 @@ pub fn process_entry(e: &Entry, max_bytes: u64) -> Processed {
                 n as f64 / 1048576.0,
                 max_bytes >> 20
             );
-            return Processed {
-                row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, n as i64, msg),
-                extracted: empty(),
-            };
+            return refuse(n as i64, msg);
         }
-        Err(ReadError::Io(err)) => {
-            let msg = format!("file cannot be read: {err}");
-            return Processed {
-                row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, 0, msg),
-                extracted: empty(),
-            };
-        }
+        Err(ReadError::Io(err)) => return refuse(0, format!("file cannot be read: {err}")),
     };
+    if let Some(m) = previous
+        && let Some(row) = m.reusable(&e.rel, &document::doc_id(&bytes))
+    {
+        return Work::Reused(row.clone());
+    }
     match std::panic::catch_unwind(|| document::process(&e.rel, &bytes)) {
-        Ok(p) => p,
+        Ok(p) => Work::Fresh(p),
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -184,10 +209,10 @@ pub fn process_entry(e: &Entry, max_bytes: u64) -> Processed {
             let msg = format!(
                 "internal error while reading this document ({what}); it was skipped, please report it with the file"
             );
-            Processed {
+            Work::Fresh(Processed {
                 row: document::rejected(document::doc_id(&bytes), &e.rel, bytes.len() as i64, msg),
                 extracted: empty(),
-            }
+            })
         }
     }
 }
@@ -287,7 +312,9 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
         cfg.threads
     };
     let entries = find_documents(&cfg.input, &cfg.patterns)?;
-    let run_id = format!("{}-{}", now_nanos() / 1_000_000_000, std::process::id());
+    // Sorts in time order (the latest record tells the next incremental run
+    // what it may reuse).
+    let run_id = format!("{:020}-{}", now_nanos(), std::process::id());
     let emitter = Emitter::create(
         &cfg.output,
         &cfg.datasets,
@@ -308,29 +335,44 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
 
     let chunk = (threads * CHUNK_PER_THREAD).max(1);
     let max_bytes = cfg.max_document_bytes;
-    let (tx, rx) = sync_channel::<Vec<Processed>>(1);
+    let previous = if cfg.incremental {
+        previous_manifest(cfg)
+    } else {
+        None
+    };
+    let previous_paths: Option<Vec<String>> = previous.as_ref().map(|m| {
+        let mut v: Vec<String> = m.rows.keys().cloned().collect();
+        v.sort();
+        v
+    });
+    let reuse_from = previous.as_ref().map(|m| (cfg.output.clone(), m.clone()));
+    let (tx, rx) = sync_channel::<Vec<Work>>(1);
     let writer = std::thread::Builder::new()
         .name("juesuan-writer".into())
-        .spawn(move || -> Result<(Summary, Emitter), EmitError> {
+        .spawn(move || -> Result<(Summary, Emitter, Changes), EmitError> {
             let mut emitter = emitter;
             let mut w = Writer::default();
+            if let Some((out, manifest)) = reuse_from {
+                w.previous = Some(PreviousRows::new(&out));
+                w.manifest = Some(manifest);
+            }
             for docs in rx {
                 w.write_chunk(&mut emitter, docs)?;
             }
-            Ok((w.summary, emitter))
+            Ok((w.summary, emitter, w.changes))
         })
         .expect("spawn writer thread");
 
     let mut send_failed = false;
     for group in entries.chunks(chunk) {
-        let docs: Vec<Processed> = pool.install(|| {
+        let docs: Vec<Work> = pool.install(|| {
             group
                 .par_iter()
-                .map(|e| process_entry(e, max_bytes))
+                .map(|e| work_on(e, max_bytes, previous.as_deref()))
                 .collect()
         });
         for d in &docs {
-            progress.advance(&d.row);
+            progress.advance(d.row());
         }
         if tx.send(docs).is_err() {
             send_failed = true;
@@ -338,8 +380,16 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
         }
     }
     drop(tx);
-    let (mut summary, emitter) = writer.join().expect("writer thread")?;
+    let (mut summary, emitter, mut changes) = writer.join().expect("writer thread")?;
     debug_assert!(!send_failed);
+    if let Some(old) = previous_paths {
+        let now: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
+        changes.removed = old
+            .into_iter()
+            .filter(|p| !now.contains(p.as_str()))
+            .collect();
+        changes.incremental = true;
+    }
     let output = emitter.commit()?;
     progress.finish();
     summary.elapsed = started.elapsed();
@@ -348,12 +398,34 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
     for d in &cfg.datasets {
         summary.rows.entry(*d).or_insert(0);
     }
-    write_run_record(&cfg.output, &run_id, &summary);
+    write_run_record(&cfg.output, &run_id, &summary, &changes, &fingerprint(cfg));
     tracing::info!(
         elapsed_ms = summary.elapsed.as_millis() as u64,
         "run finished"
     );
     Ok(summary)
+}
+
+/// The previous run's manifest when its rows can be reused, with the reason
+/// logged when they cannot.
+fn previous_manifest(cfg: &Config) -> Option<std::sync::Arc<Manifest>> {
+    let Some(fp) = previous_fingerprint(&cfg.output) else {
+        tracing::warn!(output = %cfg.output.display(), "--incremental: no previous run recorded in _runs/, processing everything");
+        return None;
+    };
+    if fp != fingerprint(cfg) {
+        tracing::warn!(previous = %fp, now = %fingerprint(cfg), "--incremental: the previous run used another version or settings, processing everything");
+        return None;
+    }
+    match Manifest::load(&cfg.output) {
+        Some(m) => Some(std::sync::Arc::new(m)),
+        None => {
+            tracing::warn!(
+                "--incremental: previous documents dataset unreadable, processing everything"
+            );
+            None
+        }
+    }
 }
 
 fn now_nanos() -> u128 {
@@ -363,94 +435,141 @@ fn now_nanos() -> u128 {
         .unwrap_or(0)
 }
 
+/// What an incremental run found changed since the previous one.
+#[derive(Default, Debug)]
+pub struct Changes {
+    pub incremental: bool,
+    /// New paths.
+    pub added: Vec<String>,
+    /// Paths whose content changed.
+    pub changed: Vec<String>,
+    /// Unchanged content processed again (it was a duplicate or unreadable).
+    pub reprocessed: Vec<String>,
+    pub removed: Vec<String>,
+    pub reused: usize,
+}
+
 /// Appends rows to the emitter in input order; keeps the run's counts.
 #[derive(Default)]
 struct Writer {
     summary: Summary,
     /// doc_id → first source path, to emit identical files once.
     seen: HashMap<String, String>,
+    previous: Option<PreviousRows>,
+    manifest: Option<std::sync::Arc<Manifest>>,
+    changes: Changes,
 }
 
 impl Writer {
-    fn write_chunk(&mut self, em: &mut Emitter, docs: Vec<Processed>) -> Result<(), EmitError> {
-        let mut per_year: BTreeMap<Option<i32>, Vec<(DocKeys, Processed)>> = BTreeMap::new();
+    fn write_chunk(&mut self, em: &mut Emitter, docs: Vec<Work>) -> Result<(), EmitError> {
+        let mut per_year: BTreeMap<Option<i32>, Vec<(DocKeys, Work)>> = BTreeMap::new();
         for mut d in docs {
-            if d.row.status != Status::Rejected {
-                if let Some(first) = self.seen.get(&d.row.doc_id) {
-                    d.row = DocumentRow {
-                        status: Status::Rejected,
-                        error: Some(format!(
-                            "duplicate of {first} (identical content): its rows are emitted once, under that path"
-                        )),
-                        line_items: 0,
-                        indicators: 0,
-                        facts: 0,
-                        checks_failed: 0,
-                        ..d.row
-                    };
-                    d.extracted = Default::default();
-                    self.summary.duplicates += 1;
-                } else {
-                    self.seen
-                        .insert(d.row.doc_id.clone(), d.row.source_path.clone());
+            let row = d.row();
+            if let Some(first) = self
+                .seen
+                .get(&row.doc_id)
+                .filter(|_| row.status != Status::Rejected)
+            {
+                // A second path with the same content: a marker, no rows.
+                let marker = DocumentRow {
+                    status: Status::Rejected,
+                    error: Some(format!(
+                        "duplicate of {first} (identical content): its rows are emitted once, under that path"
+                    )),
+                    line_items: 0,
+                    indicators: 0,
+                    facts: 0,
+                    checks_failed: 0,
+                    ..row.clone()
+                };
+                d = Work::Fresh(Processed {
+                    row: marker,
+                    extracted: Default::default(),
+                });
+                self.summary.duplicates += 1;
+            } else if row.status != Status::Rejected {
+                self.seen
+                    .insert(row.doc_id.clone(), row.source_path.clone());
+            }
+            let row = d.row();
+            if let Some(m) = &self.manifest {
+                let path = row.source_path.clone();
+                match (&d, m.rows.get(&path)) {
+                    (Work::Reused(_), _) => self.changes.reused += 1,
+                    (Work::Fresh(_), None) => self.changes.added.push(path),
+                    (Work::Fresh(_), Some(old)) if old.doc_id != row.doc_id => {
+                        self.changes.changed.push(path)
+                    }
+                    (Work::Fresh(_), Some(_)) => self.changes.reprocessed.push(path),
                 }
             }
             self.summary.documents += 1;
-            self.summary.bytes += d.row.source_bytes.max(0) as u64;
-            *self.summary.by_status.entry(d.row.status).or_default() += 1;
+            self.summary.bytes += row.source_bytes.max(0) as u64;
+            *self.summary.by_status.entry(row.status).or_default() += 1;
             let keys = DocKeys {
-                doc_id: d.row.doc_id.clone(),
-                source_path: d.row.source_path.clone(),
-                fiscal_year: d.row.meta.fiscal_year,
-                department: d.row.meta.department.clone(),
+                doc_id: row.doc_id.clone(),
+                source_path: row.source_path.clone(),
+                fiscal_year: row.meta.fiscal_year,
+                department: row.meta.department.clone(),
             };
             per_year
-                .entry(d.row.meta.fiscal_year)
+                .entry(row.meta.fiscal_year)
                 .or_default()
                 .push((keys, d));
         }
-        let arrow = |dataset: Dataset| {
-            move |source| EmitError::Arrow {
-                dataset: dataset.name(),
-                source,
-            }
-        };
         for (year, docs) in per_year {
-            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row.clone()).collect();
-            let b = emit::documents_batch(&rows).map_err(arrow(Dataset::Documents))?;
+            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row().clone()).collect();
+            let b = emit::documents_batch(&rows).map_err(arrow_err(Dataset::Documents))?;
             self.count(Dataset::Documents, em, year, &b)?;
-            if em.emits(Dataset::LineItems) {
-                let li: Vec<_> = docs
-                    .iter()
-                    .flat_map(|(k, d)| d.extracted.line_items.iter().map(move |r| (k, r)))
-                    .collect();
-                let b = emit::line_items_batch(&li).map_err(arrow(Dataset::LineItems))?;
-                self.count(Dataset::LineItems, em, year, &b)?;
+            for ds in [
+                Dataset::LineItems,
+                Dataset::Indicators,
+                Dataset::Facts,
+                Dataset::Checks,
+            ] {
+                if em.emits(ds) {
+                    self.write_dataset(em, ds, year, &docs)?;
+                }
             }
-            if em.emits(Dataset::Indicators) {
-                let v: Vec<_> = docs
-                    .iter()
-                    .flat_map(|(k, d)| d.extracted.indicators.iter().map(move |r| (k, r)))
-                    .collect();
-                let b = emit::indicators_batch(&v).map_err(arrow(Dataset::Indicators))?;
-                self.count(Dataset::Indicators, em, year, &b)?;
+        }
+        Ok(())
+    }
+
+    /// Writes one dataset's rows of a chunk in document order: fresh rows as
+    /// built batches, reused rows as slices of the previous output.
+    fn write_dataset(
+        &mut self,
+        em: &mut Emitter,
+        ds: Dataset,
+        year: Option<i32>,
+        docs: &[(DocKeys, Work)],
+    ) -> Result<(), EmitError> {
+        let mut k = 0;
+        while k < docs.len() {
+            if let (keys, Work::Reused(_)) = &docs[k] {
+                let slices = match self.previous.as_mut() {
+                    Some(p) => p.take(ds, year, &keys.source_path),
+                    None => Vec::new(),
+                };
+                for b in slices {
+                    self.count(ds, em, year, &b)?;
+                }
+                k += 1;
+                continue;
             }
-            if em.emits(Dataset::Facts) {
-                let v: Vec<_> = docs
-                    .iter()
-                    .flat_map(|(k, d)| d.extracted.facts.iter().map(move |r| (k, r)))
-                    .collect();
-                let b = emit::facts_batch(&v).map_err(arrow(Dataset::Facts))?;
-                self.count(Dataset::Facts, em, year, &b)?;
+            let start = k;
+            while k < docs.len() && matches!(docs[k].1, Work::Fresh(_)) {
+                k += 1;
             }
-            if em.emits(Dataset::Checks) {
-                let v: Vec<_> = docs
-                    .iter()
-                    .flat_map(|(k, d)| d.extracted.checks.iter().map(move |r| (k, r)))
-                    .collect();
-                let b = emit::checks_batch(&v).map_err(arrow(Dataset::Checks))?;
-                self.count(Dataset::Checks, em, year, &b)?;
-            }
+            let fresh: Vec<(&DocKeys, &Processed)> = docs[start..k]
+                .iter()
+                .filter_map(|(keys, w)| match w {
+                    Work::Fresh(p) => Some((keys, p)),
+                    Work::Reused(_) => None,
+                })
+                .collect();
+            let b = fresh_batch(ds, &fresh).map_err(arrow_err(ds))?;
+            self.count(ds, em, year, &b)?;
         }
         Ok(())
     }
@@ -468,8 +587,81 @@ impl Writer {
     }
 }
 
-/// One small JSON file per run under `_runs/`, for audit.
-fn write_run_record(output: &Path, run_id: &str, s: &Summary) {
+fn arrow_err(dataset: Dataset) -> impl Fn(arrow_schema::ArrowError) -> EmitError {
+    move |source| EmitError::Arrow {
+        dataset: dataset.name(),
+        source,
+    }
+}
+
+/// The rows of freshly processed documents for one dataset.
+fn fresh_batch(
+    ds: Dataset,
+    docs: &[(&DocKeys, &Processed)],
+) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    match ds {
+        Dataset::LineItems => {
+            let v: Vec<_> = docs
+                .iter()
+                .flat_map(|(k, d)| d.extracted.line_items.iter().map(move |r| (*k, r)))
+                .collect();
+            emit::line_items_batch(&v)
+        }
+        Dataset::Indicators => {
+            let v: Vec<_> = docs
+                .iter()
+                .flat_map(|(k, d)| d.extracted.indicators.iter().map(move |r| (*k, r)))
+                .collect();
+            emit::indicators_batch(&v)
+        }
+        Dataset::Facts => {
+            let v: Vec<_> = docs
+                .iter()
+                .flat_map(|(k, d)| d.extracted.facts.iter().map(move |r| (*k, r)))
+                .collect();
+            emit::facts_batch(&v)
+        }
+        Dataset::Checks => {
+            let v: Vec<_> = docs
+                .iter()
+                .flat_map(|(k, d)| d.extracted.checks.iter().map(move |r| (*k, r)))
+                .collect();
+            emit::checks_batch(&v)
+        }
+        Dataset::Documents => {
+            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row.clone()).collect();
+            emit::documents_batch(&rows)
+        }
+    }
+}
+
+/// At most this many paths per list in a run record; counts are always exact.
+const RECORD_PATHS: usize = 10_000;
+
+fn json_str(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+fn json_list(v: &[String]) -> String {
+    let items: Vec<String> = v.iter().take(RECORD_PATHS).map(|p| json_str(p)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// One small JSON file per run under `_runs/`, for audit: counts, settings
+/// fingerprint and, for incremental runs, what was added or changed (files
+/// processed afresh), removed, and reused.
+fn write_run_record(output: &Path, run_id: &str, s: &Summary, c: &Changes, fingerprint: &str) {
     let dir = output.join("_runs");
     if fs::create_dir_all(&dir).is_err() {
         return;
@@ -480,8 +672,10 @@ fn write_run_record(output: &Path, run_id: &str, s: &Summary) {
         .iter()
         .map(|(d, n)| format!("\"{}\": {}", d.name(), n))
         .collect();
-    let json = format!(
-        "{{\"run_id\": \"{run_id}\", \"finished_unix\": {}, \"elapsed_seconds\": {:.3}, \"threads\": {}, \"documents\": {}, \"ok\": {}, \"partial\": {}, \"rejected\": {}, \"duplicates\": {}, \"bytes\": {}, \"rows\": {{{}}}}}\n",
+    let mut json = format!(
+        "{{\n  \"run_id\": \"{run_id}\",\n  \"mode\": \"{}\",\n  \"fingerprint\": {},\n  \"finished_unix\": {},\n  \"elapsed_seconds\": {:.3},\n  \"threads\": {},\n  \"documents\": {},\n  \"ok\": {},\n  \"partial\": {},\n  \"rejected\": {},\n  \"duplicates\": {},\n  \"bytes\": {},\n  \"rows\": {{{}}}",
+        if c.incremental { "incremental" } else { "full" },
+        json_str(fingerprint),
         now_nanos() / 1_000_000_000,
         s.elapsed.as_secs_f64(),
         s.threads,
@@ -493,6 +687,25 @@ fn write_run_record(output: &Path, run_id: &str, s: &Summary) {
         s.bytes,
         rows.join(", ")
     );
+    if c.incremental {
+        json.push_str(&format!(",\n  \"reused\": {}", c.reused));
+        for (name, list) in [
+            ("added", &c.added),
+            ("changed", &c.changed),
+            ("reprocessed", &c.reprocessed),
+            ("removed", &c.removed),
+        ] {
+            json.push_str(&format!(
+                ",\n  \"{name}_count\": {},\n  \"{name}\": {}",
+                list.len(),
+                json_list(list)
+            ));
+        }
+    }
+    json.push_str("\n}\n");
     let name = format!("{run_id}.json");
-    let _ = fs::write(dir.join(name), json);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    if fs::write(&tmp, json).is_ok() {
+        let _ = fs::rename(&tmp, dir.join(name));
+    }
 }

@@ -366,3 +366,65 @@ fn a_run_killed_mid_write_leaves_the_previous_output_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+fn latest_run_record(out: &Path) -> String {
+    let mut v: Vec<PathBuf> = fs::read_dir(out.join("_runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    fs::read_to_string(v.last().unwrap()).unwrap()
+}
+
+#[test]
+fn an_incremental_run_equals_a_full_run_after_add_modify_delete() {
+    let input = tmp("juesuan-inc-in-");
+    for f in corpus_files() {
+        fs::copy(&f, input.join(f.file_name().unwrap())).unwrap();
+    }
+    // A duplicate pair whose first copy will be deleted.
+    let dup = fs::read(root().join("tests/corpus/004_dc9c9a078db0651c.txt")).unwrap();
+    fs::write(input.join("dup-a.txt"), &dup).unwrap();
+    fs::write(input.join("dup-b.txt"), &dup).unwrap();
+    let out = tmp("juesuan-inc-out-");
+    run_juesuan(&input, &out, &["--quiet"]);
+
+    // Add, modify, delete.
+    let mut added = fs::read(root().join("tests/corpus/003_0940f7d63c256225.txt")).unwrap();
+    added.extend_from_slice("\n附注：新增一行。\n".as_bytes());
+    fs::write(input.join("new-003.txt"), added).unwrap();
+    let changed = fs::read_to_string(input.join("002_6ab84cca39a9b887.txt"))
+        .unwrap()
+        .replacen("\t57.72\t42.75\t14.97", "\t57.72\t42.15\t14.97", 1);
+    fs::write(input.join("002_6ab84cca39a9b887.txt"), changed).unwrap();
+    fs::remove_file(input.join("000_0549f45c8921e423.txt")).unwrap();
+    fs::remove_file(input.join("dup-a.txt")).unwrap();
+
+    run_juesuan(&input, &out, &["--quiet", "--incremental"]);
+    let full = tmp("juesuan-inc-full-");
+    run_juesuan(&input, &full, &["--quiet"]);
+    for ds in DATASETS {
+        assert_eq!(
+            read_dataset(&out, ds),
+            read_dataset(&full, ds),
+            "{ds}: incremental differs from full"
+        );
+    }
+    let record = latest_run_record(&out);
+    assert!(record.contains("\"mode\": \"incremental\""), "{record}");
+    assert!(record.contains("\"added\": [\"new-003.txt\"]"), "{record}");
+    assert!(
+        record.contains("\"changed\": [\"002_6ab84cca39a9b887.txt\"]"),
+        "{record}"
+    );
+    assert!(
+        record.contains("\"removed\": [\"000_0549f45c8921e423.txt\", \"dup-a.txt\"]"),
+        "{record}"
+    );
+    assert!(
+        record.contains("\"reprocessed\": [\"dup-b.txt\"]"),
+        "{record}"
+    );
+    // The six untouched documents were not processed again.
+    assert!(record.contains("\"reused\": 6"), "{record}");
+}

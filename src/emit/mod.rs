@@ -9,4 +9,4 @@ pub use schema::{
     Dataset, DocKeys, MONEY_PRECISION, MONEY_SCALE, checks_batch, documents_batch, facts_batch,
     indicators_batch, line_items_batch,
 };
-pub use writer::{EmitError, Emitter, partition_dir};
+pub use writer::{EmitError, Emitter, parquet_files, partition_dir};

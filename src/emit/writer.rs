@@ -47,6 +47,26 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
     }
 }
 
+/// The Parquet files under a folder (recursively), sorted by path: the files of
+/// a dataset or of one of its partitions.
+pub fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
 /// Partition folder name of a fiscal year.
 pub fn partition_dir(year: Option<i32>) -> String {
     match year {

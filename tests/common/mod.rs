@@ -85,9 +85,7 @@ pub fn decimal_string(v: i128, scale: u32) -> String {
 
 /// Every row of a dataset (all partitions), in file order.
 pub fn read_dataset(output: &Path, dataset: &str) -> Vec<Row> {
-    let mut files = Vec::new();
-    collect_parquet(&output.join(dataset), &mut files);
-    files.sort();
+    let files = juesuan::emit::parquet_files(&output.join(dataset));
     let mut rows = Vec::new();
     for f in files {
         let file = fs::File::open(&f).unwrap();
@@ -108,18 +106,6 @@ pub fn read_dataset(output: &Path, dataset: &str) -> Vec<Row> {
         }
     }
     rows
-}
-
-fn collect_parquet(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect_parquet(&p, out);
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
 }
 
 /// NFKC with white space removed, as score.py does.

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod incremental;
 pub mod model;
 pub mod pipeline;
+pub mod report;
 pub mod segment;
 pub mod text;
 pub mod vocab;

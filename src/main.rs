@@ -21,7 +21,7 @@ use juesuan::pipeline::{self, Progress};
 tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
 and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
 Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
-    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan schema line_items                    # columns and types of a dataset\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -58,6 +58,27 @@ non-zero with a one-line reason when it could not run."
         /// No progress bar and no summary
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Show what a run produced and what to look at, read back from the output
+    #[command(
+        after_help = "Examples:\n  juesuan report\n  juesuan report --output /data/juesuan --documents 50\n  juesuan report --all\n\n\
+Across the archive: documents by status, fiscal year and shape, rows per dataset, failed checks by id. \
+Then the documents needing attention (rejected first, then partial with the most failed checks), \
+each with its error and its failed checks with the largest differences."
+    )]
+    Report {
+        /// Output folder of a run (default: output.root of ./pipeline.toml, else output/)
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Documents listed
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        documents: usize,
+        /// Failed checks shown per document
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        checks: usize,
+        /// List every document, not only those needing attention
+        #[arg(long)]
+        all: bool,
     },
     /// Print the columns and types of the datasets
     #[command(after_help = "Examples:\n  juesuan schema\n  juesuan schema facts")]
@@ -143,6 +164,27 @@ fn dispatch(cli: Cli) -> Result<()> {
             if !quiet {
                 print!("{}", summary.render());
             }
+            Ok(())
+        }
+        Command::Report {
+            output,
+            documents,
+            checks,
+            all,
+        } => {
+            let root = match output {
+                Some(o) => o,
+                None if PathBuf::from("pipeline.toml").exists() => {
+                    Config::load(&PathBuf::from("pipeline.toml"))?.output
+                }
+                None => Config::default().output,
+            };
+            let opts = juesuan::report::ReportOptions {
+                documents,
+                checks_per_document: checks,
+                all,
+            };
+            print!("{}", juesuan::report::render(&root, opts)?);
             Ok(())
         }
         Command::Schema { dataset } => {

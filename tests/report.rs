@@ -7,8 +7,16 @@ use std::process::Command;
 use common::{root, run_juesuan};
 
 fn report(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_juesuan")).arg("report").args(args).output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .arg("report")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -19,13 +27,36 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
     assert!(ok, "{err}");
     assert!(text.contains("(8 documents)"), "{text}");
     assert!(text.contains("status:"), "{text}");
-    assert!(text.lines().any(|l| l.trim_start().starts_with("2023") && l.contains("documents")), "{text}");
-    assert!(text.lines().any(|l| l.trim_start().starts_with("2024") && l.contains("documents")), "{text}");
-    assert!(text.contains("by shape:") && text.contains("tab_separated 1"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("2023") && l.contains("documents")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("2024") && l.contains("documents")),
+        "{text}"
+    );
+    assert!(
+        text.contains("by shape:") && text.contains("tab_separated 1"),
+        "{text}"
+    );
     // The OCR document has failed checks: each shown with where and by how much.
-    let ocr = text.lines().position(|l| l.contains("003_0940f7d63c256225.txt [partial]")).unwrap_or_else(|| panic!("{text}"));
-    let detail: Vec<&str> = text.lines().skip(ocr + 1).take_while(|l| l.starts_with("      ")).collect();
-    assert!(detail.iter().any(|l| l.contains("expected") && l.contains("off by")), "{detail:?}");
+    let ocr = text
+        .lines()
+        .position(|l| l.contains("003_0940f7d63c256225.txt [partial]"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let detail: Vec<&str> = text
+        .lines()
+        .skip(ocr + 1)
+        .take_while(|l| l.starts_with("      "))
+        .collect();
+    assert!(
+        detail
+            .iter()
+            .any(|l| l.contains("expected") && l.contains("off by")),
+        "{detail:?}"
+    );
     // The clean tab-separated document needs no attention.
     assert!(!text.contains("002_6ab84cca39a9b887.txt ["), "{text}");
     let (_, all, _) = report(&["--output", out.path().to_str().unwrap(), "--all"]);

@@ -4,6 +4,7 @@
 pub mod facts;
 pub mod grid;
 pub mod indicators;
+pub mod labels;
 pub mod tables;
 
 use crate::decode::Text;
@@ -76,5 +77,6 @@ pub fn read_tables(text: &Text, seg: &Segmented, ocr: bool) -> TablesRead {
         out.items.extend(read.items);
         out.found.push((block.table, shape));
     }
+    labels::repair(&mut out.items);
     out
 }

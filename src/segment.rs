@@ -378,6 +378,10 @@ fn find_kind(text: &Text, toc: Option<&Range<usize>>) -> Option<&'static str> {
         .min(toc.map(|r| r.end + 20).unwrap_or(80).max(80));
     for i in 0..text.len() {
         let l = text.line(i);
+        // Every key word ends in 算 (决算, 预算) or holds it.
+        if !l.contains('算') {
+            continue;
+        }
         let w = if i < head { 3 } else { 1 };
         let c = squeeze(l);
         for k in [
@@ -470,8 +474,13 @@ fn find_department(text: &Text) -> Option<String> {
         }
     };
     for (i, line) in text.lines().enumerate() {
+        // Every key holds 位 or 门; a cheap test skips most lines.
+        let keyed = line.contains('位') || line.contains('门');
         // Labelled fields: 单位名称：X, 部门：X, 编制单位：X.
         for key in ["单位名称", "部门名称", "编制单位", "预算单位", "部门"] {
+            if !keyed {
+                break;
+            }
             let mut from = 0;
             while let Some(p) = line[from..].find(key) {
                 let at = from + p;
@@ -491,8 +500,9 @@ fn find_department(text: &Text) -> Option<String> {
         }
         // A name key as the last cell with its value in the next cell or line
         // (cell-per-line renderings): "\t市级预算部门名称" / "\t岳阳市…局".
-        let last_cell = squeeze(line.rsplit('\t').next().unwrap_or(""));
-        if (last_cell.ends_with("单位名称") || last_cell.ends_with("部门名称"))
+        let last_cell = line.rsplit('\t').next().unwrap_or("").trim_end();
+        if keyed
+            && (last_cell.ends_with("单位名称") || last_cell.ends_with("部门名称"))
             && let Some(v) = (i + 1..text.len().min(i + 4))
                 .map(|j| text.line(j))
                 .find(|l| !l.trim().is_empty())
@@ -528,7 +538,8 @@ fn find_department(text: &Text) -> Option<String> {
                 }
             }
         }
-        if let Some((_, rest)) = part_heading(line)
+        if line.contains('况')
+            && let Some((_, rest)) = part_heading(line)
             && let Some(org) = squeeze(rest).strip_suffix("概况")
         {
             add(org, 2);
@@ -554,6 +565,9 @@ fn find_department(text: &Text) -> Option<String> {
 /// "X 2023 年度部门决算", "…年度部门决算公开", "…年度部门决算表": the report's
 /// own title, not a sentence that mentions it.
 fn is_report_title(line: &str) -> bool {
+    if !line.contains('算') || line.len() > 240 {
+        return false;
+    }
     let c = squeeze(line);
     c.chars().count() < 60
         && [

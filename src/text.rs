@@ -127,7 +127,15 @@ pub fn split_enumerator(s: &str) -> (Option<Enumerator>, &str) {
         .filter(|r| !r.is_empty())
         .unwrap_or(t);
     let bytes_end = |n: usize| &t[n..];
-    let chars: Vec<(usize, char)> = t.char_indices().take(8).collect();
+    // The first eight characters, without a heap allocation: this runs on
+    // many lines of every document.
+    let mut buf = [(0usize, '\0'); 8];
+    let mut len = 0;
+    for (k, ic) in t.char_indices().take(8).enumerate() {
+        buf[k] = ic;
+        len = k + 1;
+    }
+    let chars = &buf[..len];
     if chars.is_empty() {
         return (None, t);
     }

@@ -149,6 +149,10 @@ const THREE_PUBLIC_COLUMNS: [&str; 12] = [
 /// anything that is not the title of one of the nine tables (sentences, notes,
 /// section headings of the narrative, other attachments).
 pub fn classify_title(line: &str) -> Option<Table> {
+    // Cheap refusals first: this runs on every line of every document.
+    if line.len() > 200 || !line.contains('表') || !(line.contains('算')) {
+        return None;
+    }
     let t = squeeze(line);
     let (_, t) = split_enumerator(&t);
     // Leaders and page numbers of a table of contents: "…决算表 ....... 5".

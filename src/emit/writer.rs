@@ -303,3 +303,83 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
         "no atomic exchange",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::schema::documents_batch;
+    use crate::model::{DocMeta, DocumentRow, Status};
+
+    fn doc(path: &str, year: Option<i32>) -> DocumentRow {
+        DocumentRow {
+            doc_id: "0123456789abcdef".into(),
+            source_path: path.into(),
+            source_bytes: 10,
+            encoding: Some("UTF-8".into()),
+            shape: Some("tab_separated"),
+            meta: DocMeta {
+                fiscal_year: year,
+                ..Default::default()
+            },
+            tables_found: 0,
+            line_items: 0,
+            indicators: 0,
+            facts: 0,
+            checks_failed: 0,
+            status: Status::Ok,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn writes_partitions_and_swaps_them_in_replacing_the_previous_run() {
+        let out = tempfile::tempdir().unwrap();
+        let all = Dataset::ALL;
+        for (run, years) in [("a", vec![Some(2023), None]), ("b", vec![Some(2024)])] {
+            let mut em =
+                Emitter::create(out.path(), &all, Compression::Zstd(3), 1000, run).unwrap();
+            for y in &years {
+                let b = documents_batch(&[doc("x.txt", *y)]).unwrap();
+                em.write(Dataset::Documents, *y, &b).unwrap();
+            }
+            em.commit().unwrap();
+        }
+        let docs = out.path().join("documents");
+        let mut parts: Vec<String> = fs::read_dir(&docs)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        parts.sort();
+        // Only the second run's partition: the first run's were swapped out.
+        assert_eq!(parts, vec!["fiscal_year=2024"]);
+        // Datasets without rows exist with their schema in the default partition.
+        let empty = out
+            .path()
+            .join("facts")
+            .join(partition_dir(None))
+            .join("part-00000.parquet");
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            File::open(&empty).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(reader.schema().as_ref(), Dataset::Facts.schema().as_ref());
+        // No staging folder is left behind.
+        let names: Vec<String> = fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with(".staging")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_second_run_on_the_same_output_is_refused_while_the_first_holds_it() {
+        let out = tempfile::tempdir().unwrap();
+        let _first =
+            Emitter::create(out.path(), &Dataset::ALL, Compression::None, 10, "one").unwrap();
+        let second = Emitter::create(out.path(), &Dataset::ALL, Compression::None, 10, "two");
+        assert!(matches!(second, Err(EmitError::Locked(_))));
+    }
+}

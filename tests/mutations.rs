@@ -105,6 +105,25 @@ fn mutate(doc: &[u8], rng: &mut Rng) -> Vec<u8> {
     d
 }
 
+/// Inputs that once crashed a stage (fuzzer artifacts, bug reports) and
+/// hand-made edge cases.
+#[test]
+fn recorded_regressions_never_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            continue;
+        }
+        let bytes = std::fs::read(&p).unwrap();
+        let out = catch_unwind(AssertUnwindSafe(|| process("regression.txt", &bytes)));
+        assert!(out.is_ok(), "panic on {}", p.display());
+        n += 1;
+    }
+    assert!(n >= 1, "tests/regressions holds regression inputs");
+}
+
 #[test]
 fn mutated_documents_never_panic_and_stay_well_formed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");

@@ -97,32 +97,6 @@ impl Values<'_> {
     fn present(&self, o: &Operand) -> bool {
         self.value(o).is_some()
     }
-
-    /// An operand may stand for zero when blank: a cell of a table that has rows.
-    fn usable(&self, o: &Operand) -> bool {
-        match o {
-            Operand::Cell(k) => self.tables_with_rows.contains(&k.table),
-            Operand::Fact(m) => self.facts.contains_key(m),
-        }
-    }
-
-    fn decimals_of(&self, o: &Operand) -> u32 {
-        match o {
-            Operand::Cell(k) => self.decimals.get(&k.table).copied().unwrap_or(2),
-            Operand::Fact(_) => 2,
-        }
-    }
-
-    /// A cell printed with fewer decimals than its table usually prints: a
-    /// digit was cut off (OCR), the printed digits are a prefix of the value.
-    fn truncated(&self, o: &Operand) -> Option<(Amount, u32)> {
-        let Operand::Cell(k) = o else { return None };
-        let i = *self.index.get(k)?;
-        let it = &self.items[i];
-        let usual = self.decimals.get(&k.table).copied().unwrap_or(2);
-        (it.decimals < usual && !it.flags.contains(&Flag::OcrRepaired))
-            .then_some((it.amount, it.decimals))
-    }
 }
 
 /// Outcome of one identity on the current values.
@@ -138,36 +112,103 @@ impl Eval {
     }
 }
 
-fn evaluate(v: &Values, id: &Identity) -> Option<Eval> {
-    if !v.usable(&id.total) || id.parts.iter().any(|(_, p)| !v.usable(p)) {
-        return None;
+/// An operand resolved once: which line item or fact holds it. Identities are
+/// evaluated many times during repair, so they refer to slots, not keys.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    item: Option<usize>,
+    fact: Option<Amount>,
+    /// Blank stands for zero: a cell of a table that has rows, or a stated fact.
+    usable: bool,
+    /// The usual number of decimals of the slot's table.
+    decimals: u32,
+}
+
+/// total = Σ sign × part, over slots.
+struct Ident {
+    total: usize,
+    parts: Vec<(i8, usize)>,
+}
+
+impl Ident {
+    fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(self.total).chain(self.parts.iter().map(|p| p.1))
     }
-    // A total printed without its breakdown (a table that prints totals only)
-    // has nothing to be compared with.
-    if !id.parts.iter().any(|(_, p)| v.present(p)) {
-        return None;
-    }
-    let mut expected = Amount::ZERO;
-    let mut terms = 0u32;
-    let mut decimals = v.decimals_of(&id.total);
-    for (sign, p) in &id.parts {
-        if let Some(a) = v.value(p) {
-            expected += if *sign < 0 { -a } else { a };
-            // Printed zeros carry no rounding worth a tolerance.
-            if !a.is_zero() {
-                terms += 1;
-            }
+}
+
+/// The identities of a document over its values, ready to evaluate.
+struct Book<'a> {
+    items: &'a mut [LineItem],
+    slots: Vec<Slot>,
+    idents: Vec<Ident>,
+    /// Identities each slot takes part in.
+    member: Vec<Vec<usize>>,
+}
+
+impl Book<'_> {
+    fn value(&self, s: usize) -> Option<Amount> {
+        let slot = &self.slots[s];
+        match slot.item {
+            Some(i) => Some(self.items[i].amount),
+            None => slot.fact,
         }
-        decimals = decimals.min(v.decimals_of(p));
     }
-    let actual = v.value(&id.total).unwrap_or(Amount::ZERO);
-    let half = Amount::half_unit(decimals);
-    let tolerance = Amount::from_micros(half.micros() * (terms.max(1) as i128 + 1));
-    Some(Eval {
-        expected,
-        actual,
-        tolerance,
-    })
+
+    fn present(&self, s: usize) -> bool {
+        self.slots[s].item.is_some() || self.slots[s].fact.is_some()
+    }
+
+    /// A cell printed with fewer decimals than its table usually prints: a
+    /// digit was cut off (OCR), the printed digits are a prefix of the value.
+    fn truncated(&self, s: usize) -> Option<(Amount, u32)> {
+        let slot = &self.slots[s];
+        let it = &self.items[slot.item?];
+        (it.decimals < slot.decimals && !it.flags.contains(&Flag::OcrRepaired))
+            .then_some((it.amount, it.decimals))
+    }
+
+    fn set(&mut self, s: usize, value: Amount) {
+        if let Some(i) = self.slots[s].item {
+            self.items[i].amount = value;
+        }
+    }
+
+    fn evaluate(&self, n: usize) -> Option<Eval> {
+        let id = &self.idents[n];
+        if !id.slots().all(|s| self.slots[s].usable) {
+            return None;
+        }
+        // A total printed without its breakdown (a table that prints totals
+        // only) has nothing to be compared with.
+        if !id.parts.iter().any(|&(_, p)| self.present(p)) {
+            return None;
+        }
+        let mut expected = Amount::ZERO;
+        let mut terms = 0u32;
+        let mut decimals = self.slots[id.total].decimals;
+        for &(sign, p) in &id.parts {
+            if let Some(a) = self.value(p) {
+                expected += if sign < 0 { -a } else { a };
+                // Printed zeros carry no rounding worth a tolerance.
+                if !a.is_zero() {
+                    terms += 1;
+                }
+            }
+            decimals = decimals.min(self.slots[p].decimals);
+        }
+        let actual = self.value(id.total).unwrap_or(Amount::ZERO);
+        let half = Amount::half_unit(decimals);
+        let tolerance = Amount::from_micros(half.micros() * (terms.max(1) as i128 + 1));
+        Some(Eval {
+            expected,
+            actual,
+            tolerance,
+        })
+    }
+
+    fn fails(&self, n: usize) -> bool {
+        self.evaluate(n).is_some_and(|e| !e.passes())
+    }
 }
 
 /// Tests the identities of a document, repairs what they prove, flags what
@@ -192,27 +233,66 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         values.index.entry(key).or_insert(i);
     }
     let identities = identities(&values);
-    repair(&mut values, &identities);
+
+    // Resolve operands to slots once.
+    let mut slot_of: HashMap<&Operand, usize> = HashMap::new();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut idents: Vec<Ident> = Vec::with_capacity(identities.len());
+    let resolve = |o: &'_ Operand| -> Slot {
+        match o {
+            Operand::Cell(k) => Slot {
+                item: values.index.get(k).copied(),
+                fact: None,
+                usable: values.tables_with_rows.contains(&k.table),
+                decimals: values.decimals.get(&k.table).copied().unwrap_or(2),
+            },
+            Operand::Fact(m) => {
+                let fact = values.facts.get(m).copied();
+                Slot {
+                    item: None,
+                    fact,
+                    usable: fact.is_some(),
+                    decimals: 2,
+                }
+            }
+        }
+    };
+    for id in &identities {
+        let mut slot = |o| {
+            *slot_of.entry(o).or_insert_with(|| {
+                slots.push(resolve(o));
+                slots.len() - 1
+            })
+        };
+        let total = slot(&id.total);
+        let parts = id.parts.iter().map(|(sgn, p)| (*sgn, slot(p))).collect();
+        idents.push(Ident { total, parts });
+    }
+    let mut member = vec![Vec::new(); slots.len()];
+    for (n, id) in idents.iter().enumerate() {
+        for s in id.slots() {
+            member[s].push(n);
+        }
+    }
+    let mut book = Book {
+        items: values.items,
+        slots,
+        idents,
+        member,
+    };
+    repair(&mut book);
 
     let mut checks = Vec::new();
     let mut mismatched: HashSet<usize> = HashSet::new();
-    for id in &identities {
-        let Some(e) = evaluate(&values, id) else {
-            continue;
-        };
+    for (n, id) in identities.iter().enumerate() {
+        let Some(e) = book.evaluate(n) else { continue };
         let status = if e.passes() {
             CheckStatus::Pass
         } else {
             CheckStatus::Fail
         };
         if status == CheckStatus::Fail {
-            for o in std::iter::once(&id.total).chain(id.parts.iter().map(|(_, p)| p)) {
-                if let Operand::Cell(k) = o
-                    && let Some(&i) = values.index.get(k)
-                {
-                    mismatched.insert(i);
-                }
-            }
+            mismatched.extend(book.idents[n].slots().filter_map(|s| book.slots[s].item));
         }
         checks.push(Check {
             check: id.id.clone(),
@@ -225,7 +305,7 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         });
     }
     for i in mismatched {
-        values.items[i].add_flag(Flag::IdentityMismatch);
+        book.items[i].add_flag(Flag::IdentityMismatch);
     }
     checks.extend(indicator_checks(doc));
     checks
@@ -251,30 +331,22 @@ fn modal_decimals(items: &[LineItem]) -> HashMap<Table, u32> {
 }
 
 /// Repairs values that failing identities prove, until nothing changes.
-fn repair(v: &mut Values, ids: &[Identity]) {
-    let mut member: HashMap<Operand, Vec<usize>> = HashMap::new();
-    for (k, id) in ids.iter().enumerate() {
-        for o in operands(id) {
-            member.entry(o.clone()).or_default().push(k);
-        }
+fn repair(b: &mut Book) {
+    if !(0..b.idents.len()).any(|n| b.fails(n)) {
+        return;
     }
-    let mut cells: Vec<&Operand> = member
-        .keys()
-        .filter(|o| matches!(o, Operand::Cell(_)))
+    let cells: Vec<usize> = (0..b.slots.len())
+        .filter(|&s| b.slots[s].item.is_some())
         .collect();
-    cells.sort();
-    let cells: Vec<Operand> = cells.into_iter().cloned().collect();
     for _round in 0..8 {
         let mut changed = false;
-        for c in &cells {
-            if v.truncated(c).is_some() && complete_truncated(v, ids, &member, c) {
+        for &c in &cells {
+            if b.truncated(c).is_some() && complete_truncated(b, c) {
                 changed = true;
             }
         }
-        for (n, id) in ids.iter().enumerate() {
-            if evaluate(v, id).is_some_and(|e| !e.passes())
-                && repair_clean_print(v, ids, &member, n)
-            {
+        for n in 0..b.idents.len() {
+            if b.fails(n) && repair_clean_print(b, n) {
                 changed = true;
             }
         }
@@ -284,78 +356,48 @@ fn repair(v: &mut Values, ids: &[Identity]) {
     }
 }
 
-fn operands(id: &Identity) -> impl Iterator<Item = &Operand> {
-    std::iter::once(&id.total).chain(id.parts.iter().map(|(_, p)| p))
-}
-
 /// A cell is trusted as printed when its print is whole and no identity it
 /// takes part in, other than `except`, fails.
-fn verified(
-    v: &Values,
-    ids: &[Identity],
-    member: &HashMap<Operand, Vec<usize>>,
-    o: &Operand,
-    except: usize,
-) -> bool {
-    if v.truncated(o).is_some() {
-        return false;
-    }
-    member
-        .get(o)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .filter(|&&n| n != except)
-        .all(|&n| evaluate(v, &ids[n]).is_none_or(|e| e.passes()))
+fn verified(b: &Book, s: usize, except: usize) -> bool {
+    b.truncated(s).is_none()
+        && b.member[s]
+            .iter()
+            .filter(|&&n| n != except)
+            .all(|&n| !b.fails(n))
 }
 
-/// The value `o` must take for identity `id` to hold exactly.
-fn needed(v: &Values, id: &Identity, o: &Operand) -> Option<Amount> {
-    let e = evaluate(v, id)?;
-    let cur = v.value(o)?;
+/// The value slot `s` must take for identity `n` to hold exactly.
+fn needed(b: &Book, n: usize, s: usize) -> Option<Amount> {
+    let e = b.evaluate(n)?;
+    let cur = b.value(s)?;
     let gap = e.expected - e.actual;
-    if &id.total == o {
+    let id = &b.idents[n];
+    if id.total == s {
         return Some(cur + gap);
     }
-    let sign = id.parts.iter().find(|(_, p)| p == o)?.0;
+    let sign = id.parts.iter().find(|p| p.1 == s)?.0;
     Some(if sign < 0 { cur + gap } else { cur - gap })
 }
 
-/// Identities in which every other present cell is trusted: they determine `o`.
-fn evidence(
-    v: &Values,
-    ids: &[Identity],
-    member: &HashMap<Operand, Vec<usize>>,
-    o: &Operand,
-) -> Vec<usize> {
-    member
-        .get(o)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+/// Identities in which every other present cell is trusted: they determine `s`.
+fn evidence(b: &Book, s: usize) -> Vec<usize> {
+    b.member[s]
         .iter()
         .copied()
-        .filter(|&n| evaluate(v, &ids[n]).is_some())
+        .filter(|&n| b.evaluate(n).is_some())
         .filter(|&n| {
-            operands(&ids[n])
-                .filter(|p| *p != o && v.present(p))
-                .all(|p| verified(v, ids, member, p, n))
+            b.idents[n]
+                .slots()
+                .filter(|&p| p != s && b.present(p))
+                .all(|p| verified(b, p, n))
         })
         .collect()
 }
 
-fn set(v: &mut Values, o: &Operand, value: Amount) {
-    if let Operand::Cell(k) = o
-        && let Some(&i) = v.index.get(k)
-    {
-        v.items[i].amount = value;
-    }
-}
-
-fn mark_repaired(v: &mut Values, o: &Operand, value: Amount) {
-    let Operand::Cell(k) = o else { return };
-    let Some(&i) = v.index.get(k) else { return };
-    let usual = v.decimals.get(&k.table).copied().unwrap_or(2);
-    let it = &mut v.items[i];
+fn mark_repaired(b: &mut Book, s: usize, value: Amount) {
+    let Some(i) = b.slots[s].item else { return };
+    let usual = b.slots[s].decimals;
+    let it = &mut b.items[i];
     tracing::debug!(table = it.table.code(), row = %row_key(it), column = %it.column, from = %it.amount, to = %value, "OCR repair");
     it.amount = value;
     it.decimals = it.decimals.max(usual);
@@ -364,22 +406,16 @@ fn mark_repaired(v: &mut Values, o: &Operand, value: Amount) {
 
 /// A print with a digit cut off: its true value extends the printed digits.
 /// Among the completions that every determining identity accepts, the one
-/// closest to them wins. A single-term identity (the same figure printed
-/// elsewhere) weighs more than a sum, whose terms carry their own rounding.
-fn complete_truncated(
-    v: &mut Values,
-    ids: &[Identity],
-    member: &HashMap<Operand, Vec<usize>>,
-    o: &Operand,
-) -> bool {
-    let Some((printed, dec)) = v.truncated(o) else {
+/// closest to them wins.
+fn complete_truncated(b: &mut Book, s: usize) -> bool {
+    let Some((printed, dec)) = b.truncated(s) else {
         return false;
     };
-    let usual = v.decimals_of(o);
+    let usual = b.slots[s].decimals;
     if usual <= dec || usual > 6 {
         return false;
     }
-    let ev = evidence(v, ids, member, o);
+    let ev = evidence(b, s);
     if ev.is_empty() {
         return false;
     }
@@ -388,53 +424,50 @@ fn complete_truncated(
     let m = printed.micros();
     let completions =
         (0..count).map(|d| Amount::from_micros(if m >= 0 { m + d * step } else { m - d * step }));
-    match best_value(v, ids, &ev, o, completions) {
+    match best_value(b, &ev, s, completions) {
         Some(value) => {
-            mark_repaired(v, o, value);
+            mark_repaired(b, s, value);
             true
         }
         None => false,
     }
 }
 
-/// Among candidate values for `o`, the one with which every identity in
+/// Among candidate values for slot `s`, the one with which every identity in
 /// `which` holds and whose residuals are smallest, weighting single-term
 /// identities (the same figure printed elsewhere) above sums, whose terms carry
 /// their own rounding. `None` when no candidate holds or two tie.
 fn best_value(
-    v: &mut Values,
-    ids: &[Identity],
+    b: &mut Book,
     which: &[usize],
-    o: &Operand,
+    s: usize,
     candidates: impl Iterator<Item = Amount>,
 ) -> Option<Amount> {
-    let old = v.value(o)?;
+    let old = b.value(s)?;
     let mut best: Option<(i128, Amount)> = None;
     let mut tie = false;
     for value in candidates {
-        if best.is_some_and(|(_, b)| b == value) {
+        if best.is_some_and(|(_, v)| v == value) {
             continue;
         }
-        set(v, o, value);
+        b.set(s, value);
         let mut score: i128 = 0;
         let mut all = true;
         for &n in which {
-            let Some(e) = evaluate(v, &ids[n]) else {
-                continue;
-            };
+            let Some(e) = b.evaluate(n) else { continue };
             if !e.passes() {
                 all = false;
                 break;
             }
-            let weight = if ids[n].parts.len() == 1 { 3 } else { 1 };
+            let weight = if b.idents[n].parts.len() == 1 { 3 } else { 1 };
             // Residual in thousandths of the tolerance.
             score += weight * (e.expected - e.actual).abs().micros() * 1000
                 / e.tolerance.micros().max(1);
         }
         if all {
             match best {
-                Some((b, _)) if score > b => {}
-                Some((b, _)) if score == b => tie = true,
+                Some((sc, _)) if score > sc => {}
+                Some((sc, _)) if score == sc => tie = true,
                 _ => {
                     best = Some((score, value));
                     tie = false;
@@ -442,7 +475,7 @@ fn best_value(
             }
         }
     }
-    set(v, o, old);
+    b.set(s, old);
     match best {
         Some((_, value)) if !tie => Some(value),
         _ => None,
@@ -451,52 +484,41 @@ fn best_value(
 
 /// A whole print that is wrong: the failing identity's other cells are
 /// trusted, and exactly one cell of it also fails elsewhere and makes every
-/// identity it takes part in hold with the value this one requires.
-fn repair_clean_print(
-    v: &mut Values,
-    ids: &[Identity],
-    member: &HashMap<Operand, Vec<usize>>,
-    n: usize,
-) -> bool {
-    let id = &ids[n];
-    let mut pick: Option<(Operand, Amount)> = None;
-    for o in operands(id) {
-        if !v.present(o) || v.truncated(o).is_some() || !matches!(o, Operand::Cell(_)) {
+/// identity it takes part in hold with the value its identities ask for.
+fn repair_clean_print(b: &mut Book, n: usize) -> bool {
+    let mut pick: Option<(usize, Amount)> = None;
+    let slots: Vec<usize> = b.idents[n].slots().collect();
+    for &s in &slots {
+        if !b.present(s) || b.truncated(s).is_some() || b.slots[s].item.is_none() {
             continue;
         }
-        let others_trusted = operands(id)
-            .filter(|p| *p != o && v.present(p))
-            .all(|p| verified(v, ids, member, p, n));
+        let others_trusted = slots
+            .iter()
+            .filter(|&&p| p != s && b.present(p))
+            .all(|&p| verified(b, p, n));
         if !others_trusted {
             continue;
         }
-        let mine = member.get(o).map(Vec::as_slice).unwrap_or(&[]);
-        let fails_elsewhere = mine
-            .iter()
-            .any(|&m| m != n && evaluate(v, &ids[m]).is_some_and(|e| !e.passes()));
-        if !fails_elsewhere {
+        let mine = b.member[s].clone();
+        if !mine.iter().any(|&m| m != n && b.fails(m)) {
             continue;
         }
-        // The values each of its identities asks for; the best one must make
-        // all of them hold.
-        let asked: Vec<Amount> = mine.iter().filter_map(|&m| needed(v, &ids[m], o)).collect();
-        let cur_nonneg = v.value(o).is_some_and(|c| c.micros() >= 0);
-        let asked = asked
-            .into_iter()
-            .filter(|a| !(cur_nonneg && a.micros() < 0));
-        let best = best_value(v, ids, mine, o, asked);
-        let holds = best.is_some();
-        let value = best.unwrap_or(Amount::ZERO);
-        if holds {
+        let cur_nonneg = b.value(s).is_some_and(|c| c.micros() >= 0);
+        let asked: Vec<Amount> = mine
+            .iter()
+            .filter_map(|&m| needed(b, m, s))
+            .filter(|a| !(cur_nonneg && a.micros() < 0))
+            .collect();
+        if let Some(value) = best_value(b, &mine, s, asked.into_iter()) {
             if pick.is_some() {
                 return false;
             }
-            pick = Some((o.clone(), value));
+            pick = Some((s, value));
         }
     }
     match pick {
-        Some((o, value)) => {
-            mark_repaired(v, &o, value);
+        Some((s, value)) => {
+            mark_repaired(b, s, value);
             true
         }
         None => false,

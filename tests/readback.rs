@@ -209,3 +209,20 @@ fn line_items_of_the_tab_separated_document_are_complete() {
         .unwrap();
     assert_eq!(t01.height(), 8 + 4 + 26 + 4);
 }
+
+#[test]
+fn every_dataset_has_a_partition_that_types_fiscal_year() {
+    // Readers that infer Hive partitions (pyarrow) cannot type a column seen
+    // only as __HIVE_DEFAULT_PARTITION__: even an empty dataset has a year.
+    for ds in ["documents", "line_items", "indicators", "facts", "checks"] {
+        let typed = std::fs::read_dir(output().join(ds))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| {
+                n.strip_prefix("fiscal_year=")
+                    .is_some_and(|y| y.parse::<i32>().is_ok())
+            })
+            .count();
+        assert!(typed >= 1, "{ds} has no typed partition");
+    }
+}

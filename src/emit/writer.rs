@@ -189,7 +189,12 @@ impl Emitter {
     /// without rows, and swaps the staged datasets into place.
     pub fn commit(mut self) -> Result<PathBuf, EmitError> {
         let parts = std::mem::take(&mut self.parts);
-        for (_, part) in parts {
+        let earliest_year = parts.keys().filter_map(|(_, y)| *y).min();
+        let mut typed: Vec<Dataset> = Vec::new();
+        for ((d, year), part) in parts {
+            if year.is_some() {
+                typed.push(d);
+            }
             let f = part
                 .writer
                 .into_inner()
@@ -199,24 +204,22 @@ impl Emitter {
                 })?;
             f.sync_all().map_err(io_err(&part.path))?;
         }
+        // A dataset needs a partition whose name types `fiscal_year`: readers
+        // that infer Hive partitions (pyarrow) cannot type a column seen only as
+        // __HIVE_DEFAULT_PARTITION__. An empty file with the schema gives one:
+        // in the run's earliest year, or at the top when no year is known and
+        // the dataset has no rows at all.
         for d in self.datasets.clone() {
-            let dir = self.staging.join(d.name());
-            if !dir.exists() {
-                let pdir = dir.join(partition_dir(None));
-                fs::create_dir_all(&pdir).map_err(io_err(&pdir))?;
-                let path = pdir.join("part-00000.parquet");
-                let file = File::create(&path).map_err(io_err(&path))?;
-                let w = ArrowWriter::try_new(file, d.schema(), Some(self.props.clone())).map_err(
-                    |source| EmitError::Parquet {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
-                w.close().map_err(|source| EmitError::Parquet {
-                    path: path.clone(),
-                    source,
-                })?;
+            if typed.contains(&d) {
+                continue;
             }
+            let dir = self.staging.join(d.name());
+            let target = match earliest_year {
+                Some(y) => dir.join(partition_dir(Some(y))),
+                None if !dir.exists() => dir.clone(),
+                None => continue,
+            };
+            self.write_empty(d, &target)?;
         }
         sync_dir(&self.staging);
         for d in self.datasets.clone() {
@@ -227,6 +230,23 @@ impl Emitter {
         sync_dir(&self.output);
         fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
         Ok(self.output.clone())
+    }
+
+    fn write_empty(&self, d: Dataset, dir: &Path) -> Result<(), EmitError> {
+        fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let path = dir.join("part-00000.parquet");
+        let file = File::create(&path).map_err(io_err(&path))?;
+        let parquet_err = |source| EmitError::Parquet {
+            path: path.clone(),
+            source,
+        };
+        let w = ArrowWriter::try_new(file, d.schema(), Some(self.props.clone()))
+            .map_err(parquet_err)?;
+        w.close().map_err(|source| EmitError::Parquet {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(())
     }
 
     /// Folder of this run's staging area.
@@ -352,11 +372,12 @@ mod tests {
         parts.sort();
         // Only the second run's partition: the first run's were swapped out.
         assert_eq!(parts, vec!["fiscal_year=2024"]);
-        // Datasets without rows exist with their schema in the default partition.
+        // Datasets without rows exist with their schema, in a partition that
+        // types fiscal_year (the run's earliest year).
         let empty = out
             .path()
             .join("facts")
-            .join(partition_dir(None))
+            .join(partition_dir(Some(2024)))
             .join("part-00000.parquet");
         let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
             File::open(&empty).unwrap(),

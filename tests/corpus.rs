@@ -4,22 +4,11 @@
 mod common;
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
-use common::{assert_floor, read_dataset, root, run_juesuan, score};
+use common::{assert_floor, read_dataset, root, score};
 
-/// One run over tests/corpus, shared by the tests of this file.
-fn output() -> &'static PathBuf {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("juesuan-corpus-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        run_juesuan(&root().join("tests/corpus"), &dir, &["--quiet"]);
-        dir
-    })
+fn output() -> PathBuf {
+    common::run_once("tests/corpus")
 }
 
 fn gold() -> PathBuf {
@@ -28,19 +17,19 @@ fn gold() -> PathBuf {
 
 #[test]
 fn tab_separated_tables_are_complete() {
-    let s = score(output(), &gold(), "tables");
+    let s = score(&output(), &gold(), "tables");
     assert_floor(&s, "002_6ab84cca39a9b887.txt", 0.99, 0.99);
 }
 
 #[test]
 fn ocr_tables_are_read_and_repaired_by_identities() {
-    let s = score(output(), &gold(), "tables");
+    let s = score(&output(), &gold(), "tables");
     assert_floor(&s, "003_0940f7d63c256225.txt", 0.97, 0.97);
 }
 
 #[test]
 fn documents_without_tables_emit_no_line_items() {
-    let s = score(output(), &gold(), "tables");
+    let s = score(&output(), &gold(), "tables");
     for src in [
         "000_0549f45c8921e423.txt",
         "001_08c5a9fc441d161e.txt",
@@ -52,7 +41,7 @@ fn documents_without_tables_emit_no_line_items() {
             s[src].extra
         );
     }
-    let docs = read_dataset(output(), "documents");
+    let docs = read_dataset(&output(), "documents");
     for src in ["000_0549f45c8921e423.txt", "001_08c5a9fc441d161e.txt"] {
         let d = docs
             .iter()
@@ -79,7 +68,7 @@ fn documents_without_tables_emit_no_line_items() {
 
 #[test]
 fn one_documents_row_per_file() {
-    let docs = read_dataset(output(), "documents");
+    let docs = read_dataset(&output(), "documents");
     let mut paths: Vec<String> = docs
         .iter()
         .map(|d| d["source_path"].clone().unwrap())

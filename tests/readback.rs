@@ -5,21 +5,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use polars::prelude::*;
 
-fn output() -> &'static PathBuf {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("juesuan-readback-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        common::run_juesuan(&common::root().join("input"), &dir, &["--quiet"]);
-        dir
-    })
+fn output() -> PathBuf {
+    common::run_once("input")
 }
 
 fn scan(dataset: &str) -> DataFrame {

@@ -1,10 +1,924 @@
 //! Key figures of the 情况说明 prose into `facts`.
+//!
+//! Converters break prose anywhere (mid-word, mid-number, with blank lines in
+//! between), so lines are first joined into paragraphs, keeping a map back to
+//! source lines. Each metric is then looked for in its home section (matched
+//! by the meaning of the section title, not its number), else anywhere in the
+//! narrative, else anywhere in the document: an anchor phrase (`收、支总计`),
+//! a marker (`均为`, `支出决算为`) and a number with a money unit. A
+//! prior-year change is read from the comparison that follows (`与2022年度
+//! 相比…增加 22.22 万元，增长 29.58%`), only when it compares with a previous
+//! year, never with a budget.
 
+use crate::amount::Amount;
 use crate::decode::Text;
 use crate::model::Fact;
-use crate::segment::Segmented;
+use crate::segment::{HeadingLevel, Segmented, part_heading};
+use crate::text::{Enumerator, compact_cjk, split_enumerator};
+
+/// How to find one metric.
+struct Metric {
+    key: &'static str,
+    anchors: &'static [&'static str],
+    /// Text that must not stand right before an anchor (`财政拨款` before
+    /// `收、支总计` makes it another metric).
+    not_after: &'static [&'static str],
+    /// Text that must not follow an anchor (`财政拨款收入支出` is a title).
+    not_before: &'static [&'static str],
+    /// What may stand between anchor and number, in order of preference; ""
+    /// means the number follows the anchor directly.
+    markers: &'static [&'static str],
+    /// Characters after the anchor within which the marker must start.
+    reach: usize,
+    /// Words of the home section's title (all must appear).
+    home: &'static [&'static str],
+    /// Words that exclude a section as home.
+    not_home: &'static [&'static str],
+    /// Whether a prior-year change is read for it.
+    change: bool,
+}
+
+const FUNDS: &[&str] = &[
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "政府性基金",
+    "国有资本经营",
+];
+const DIRECT: &[&str] = &["", "均为", "为", "各为", "共计", "合计为", "总额为", "总额"];
+
+/// Defaults of a metric: the value follows its anchor directly.
+const PLAIN: Metric = Metric {
+    key: "",
+    anchors: &[],
+    not_after: &[],
+    not_before: &[],
+    markers: DIRECT,
+    reach: 4,
+    home: &[],
+    not_home: &[],
+    change: false,
+};
+
+const METRICS: &[Metric] = &[
+    Metric {
+        key: "收支总计",
+        anchors: &[
+            "收、支总计",
+            "收支总计",
+            "收入支出总计",
+            "收、支决算总计",
+            "收支决算总计",
+            "收入、支出总计",
+        ],
+        not_after: &["财政拨款"],
+        home: &["收入支出决算总体情况"],
+        not_home: &["财政拨款"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "收入合计",
+        anchors: &["本年收入合计", "收入合计"],
+        not_after: &["财政拨款"],
+        home: &["收入决算情况"],
+        not_home: &["财政拨款", "支出"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "财政拨款收入",
+        anchors: &["财政拨款收入"],
+        not_after: FUNDS,
+        not_before: &["支出", "中"],
+        home: &["收入决算情况"],
+        not_home: &["财政拨款收入支出", "支出"],
+        ..PLAIN
+    },
+    Metric {
+        key: "其他收入",
+        anchors: &["其他收入"],
+        home: &["收入决算情况"],
+        not_home: &["财政拨款", "支出"],
+        ..PLAIN
+    },
+    Metric {
+        key: "支出合计",
+        anchors: &["本年支出合计", "支出合计"],
+        not_after: &["财政拨款"],
+        not_before: &["的"],
+        home: &["支出决算情况"],
+        not_home: &["财政拨款", "收入"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "基本支出",
+        anchors: &["基本支出"],
+        not_after: &["财政拨款", "本年"],
+        home: &["支出决算情况"],
+        not_home: &["财政拨款", "收入"],
+        ..PLAIN
+    },
+    Metric {
+        key: "项目支出",
+        anchors: &["项目支出"],
+        not_after: &["财政拨款", "本年"],
+        home: &["支出决算情况"],
+        not_home: &["财政拨款", "收入"],
+        ..PLAIN
+    },
+    Metric {
+        key: "财政拨款收支总计",
+        anchors: &[
+            "财政拨款收、支总计",
+            "财政拨款收支总计",
+            "财政拨款收入支出总计",
+            "财政拨款收入、支出总计",
+        ],
+        home: &["财政拨款收入支出决算总体情况"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "一般公共预算财政拨款支出",
+        anchors: &["一般公共预算财政拨款支出"],
+        not_before: &["决算", "年初", "预算"],
+        home: &["一般公共预算财政拨款支出决算"],
+        not_home: &["基本支出"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "人员经费",
+        anchors: &["人员经费"],
+        markers: &["", "为", "合计", "共计"],
+        home: &["基本支出决算情况"],
+        ..PLAIN
+    },
+    Metric {
+        key: "公用经费",
+        anchors: &["日常公用经费", "公用经费"],
+        markers: &["", "为", "合计", "共计"],
+        home: &["基本支出决算情况"],
+        ..PLAIN
+    },
+    Metric {
+        key: "三公经费预算",
+        anchors: &["三公\"经费", "三公”经费", "三公经费"],
+        markers: &[
+            "全年预算为",
+            "年初预算为",
+            "调整预算为",
+            "预算为",
+            "预算数为",
+            "预算",
+        ],
+        reach: 16,
+        home: &["三公"],
+        ..PLAIN
+    },
+    Metric {
+        key: "三公经费决算",
+        anchors: &["三公\"经费", "三公”经费", "三公经费"],
+        markers: &[
+            "支出决算为",
+            "决算为",
+            "决算数为",
+            "支出决算",
+            "决算数",
+            "决算",
+            "",
+            "支出",
+        ],
+        reach: 40,
+        home: &["三公"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "因公出国(境)费决算",
+        anchors: &["因公出国(境)费", "因公出国费"],
+        not_before: &["用"],
+        markers: &["支出决算为", "决算为", "支出决算", "决算", "支出"],
+        reach: 30,
+        home: &["三公"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "公务用车购置及运行费决算",
+        anchors: &["公务用车购置及运行维护费", "公务用车购置及运行费"],
+        markers: &["支出决算为", "决算为", "支出决算", "决算", "支出"],
+        reach: 30,
+        home: &["三公"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "公务接待费决算",
+        anchors: &["公务接待费"],
+        markers: &["支出决算为", "决算为", "支出决算", "决算", "为", ""],
+        reach: 30,
+        home: &["三公"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "机关运行经费",
+        anchors: &["机关运行经费"],
+        markers: &["", "支出", "支出为", "为", "共计"],
+        home: &["机关运行经费"],
+        change: true,
+        ..PLAIN
+    },
+    Metric {
+        key: "政府采购支出总额",
+        anchors: &[
+            "政府采购支出总额",
+            "政府采购支出",
+            "政府采购金额",
+            "政府采购总额",
+        ],
+        markers: &["", "为", "共计", "合计"],
+        home: &["政府采购"],
+        ..PLAIN
+    },
+];
+
+/// A paragraph of prose joined from its lines.
+struct Paragraph {
+    text: String,
+    /// (byte offset in `text`, 0-based source line), ascending.
+    lines: Vec<(usize, usize)>,
+    /// Title of the numbered section it sits under.
+    section: String,
+    /// Index of that section (to compare sections).
+    section_id: usize,
+}
+
+impl Paragraph {
+    fn line_at(&self, offset: usize) -> usize {
+        match self.lines.binary_search_by(|(o, _)| o.cmp(&offset)) {
+            Ok(i) => self.lines[i].1,
+            Err(0) => self.lines[0].1,
+            Err(i) => self.lines[i - 1].1,
+        }
+    }
+}
+
+/// Page furniture: page numbers (`13`, `— 8 —`, `- 26 -`) and chart captions.
+fn furniture(t: &str) -> bool {
+    let core = t.trim_matches(|c: char| c == '-' || c == '—' || c == '–' || c.is_whitespace());
+    (!core.is_empty() && core.len() <= 4 && core.bytes().all(|b| b.is_ascii_digit()))
+        || (t.starts_with('图')
+            && t.chars()
+                .nth(1)
+                .is_some_and(|c| c.is_ascii_digit() || c == ' '))
+        || t.starts_with("■")
+}
+
+/// Joins the lines of `range` into paragraphs. A paragraph ends at a heading,
+/// an enumerated item or a chart caption; blank lines and line-final full
+/// stops do not end it (converters put both inside wrapped paragraphs).
+fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let first = range.start;
+    let mut heading_iter = seg
+        .headings
+        .iter()
+        .filter(move |h| h.line >= first)
+        .peekable();
+    let mut section = String::new();
+    let mut section_id = 0usize;
+    let mut cur: Option<Paragraph> = None;
+    let mut prev_closed = true;
+    for i in range {
+        if seg
+            .tables
+            .iter()
+            .any(|b| b.body.contains(&i) || b.title_line == i)
+            || seg.in_toc(i)
+        {
+            continue;
+        }
+        let t = text.line(i).trim();
+        let mut is_heading = false;
+        while let Some(h) = heading_iter.peek() {
+            if h.line < i {
+                heading_iter.next();
+            } else {
+                if h.line == i {
+                    is_heading = true;
+                    if h.level <= HeadingLevel::Section {
+                        section = h.title.clone();
+                        section_id += 1;
+                    }
+                }
+                break;
+            }
+        }
+        if t.is_empty() {
+            continue;
+        }
+        if furniture(t) {
+            // A caption or page number between two paragraphs separates them.
+            prev_closed = prev_closed || t.starts_with('图');
+            continue;
+        }
+        if t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() > 2 {
+            continue;
+        }
+        let (enumerator, _) = split_enumerator(t);
+        let starts_item = matches!(
+            enumerator,
+            Some(
+                Enumerator::Arabic(_)
+                    | Enumerator::ParenArabic(_)
+                    | Enumerator::ParenChinese(_)
+                    | Enumerator::Chinese(_)
+                    | Enumerator::Circled(_)
+            )
+        );
+        let new_par = is_heading || starts_item || prev_closed || cur.is_none();
+        if new_par {
+            if let Some(p) = cur.take() {
+                out.push(p);
+            }
+            cur = Some(Paragraph {
+                text: String::new(),
+                lines: Vec::new(),
+                section: section.clone(),
+                section_id,
+            });
+        }
+        let p = cur.as_mut().expect("started");
+        p.lines.push((p.text.len(), i));
+        p.text.push_str(t);
+        // Wrapped prose ends lines anywhere, even after a full stop: only a
+        // heading closes a paragraph (items and captions open new ones).
+        prev_closed = is_heading;
+    }
+    if let Some(p) = cur.take() {
+        out.push(p);
+    }
+    out
+}
+
+/// The narrative part(s): from a part titled …情况说明 to the next part; the
+/// whole document when there is none.
+fn narrative_range(text: &Text, seg: &Segmented) -> std::ops::Range<usize> {
+    let parts: Vec<&crate::segment::Heading> = seg
+        .headings
+        .iter()
+        .filter(|h| h.level == HeadingLevel::Part)
+        .collect();
+    for (k, p) in parts.iter().enumerate() {
+        let title = p.title.replace(' ', "");
+        // The title may be split over two lines ("…部门决算\n\n情况说明").
+        let next_line = (p.line + 1..text.len().min(p.line + 4))
+            .map(|j| text.line(j).trim())
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        if title.contains("情况说明")
+            || (next_line.starts_with("情况说明") && part_heading(next_line).is_none())
+        {
+            let end = parts.get(k + 1).map(|n| n.line).unwrap_or(text.len());
+            return p.line..end;
+        }
+    }
+    let start = seg.toc.as_ref().map(|t| t.end).unwrap_or(0);
+    start..text.len()
+}
+
+/// A number at the start of `s` (after spaces): digits with `,` or `.`
+/// separators, OCR spaces allowed right after a separator. Returns the value
+/// as printed and the bytes consumed.
+fn leading_number(s: &str) -> Option<(Amount, usize)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let start = i;
+    if i < b.len() && b[i] == b'-' {
+        i += 1;
+    }
+    if i >= b.len() || !b[i].is_ascii_digit() {
+        return None;
+    }
+    let mut end = i;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            i += 1;
+            end = i;
+        } else if (b[i] == b'.' || b[i] == b',') && i + 1 < b.len() {
+            let mut j = i + 1;
+            if j < b.len() && b[j] == b' ' {
+                j += 1;
+            }
+            if j < b.len() && b[j].is_ascii_digit() {
+                i = j;
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    let printed = &s[start..end];
+    let p = crate::amount::parse_printed(printed)?;
+    Some((p.value, end))
+}
+
+/// A money unit after a number: factor to 万元.
+fn money_unit(s: &str) -> Option<(Unit, usize)> {
+    let t = s.trim_start_matches([' ', ')']);
+    let skipped = s.len() - t.len();
+    for (u, unit) in [("万元", Unit::Wan), ("亿元", Unit::Yi), ("元", Unit::Yuan)] {
+        if t.starts_with(u) {
+            return Some((unit, skipped + u.len()));
+        }
+    }
+    None
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Unit {
+    Wan,
+    Yuan,
+    Yi,
+}
+
+fn to_wan(v: Amount, u: Unit) -> Amount {
+    match u {
+        Unit::Wan => v,
+        Unit::Yuan => v.scale_down(4),
+        Unit::Yi => Amount::from_micros(v.micros() * 10_000),
+    }
+}
+
+/// Skips spaces, quotes and parenthetical asides: `(以合同签订为准)`.
+fn skip_filler(s: &str) -> &str {
+    let mut t = s;
+    loop {
+        let before = t.len();
+        t = t.trim_start_matches([' ', '"', '“', '”', '\'']);
+        if let Some(rest) = t.strip_prefix('(')
+            && let Some(close) = rest.find(')').filter(|&c| c < 80)
+        {
+            t = &rest[close + 1..];
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// Byte offset of the end of the `n`-th character of `s` (or its end).
+fn char_end(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map(|(i, _)| i).unwrap_or(s.len())
+}
+
+/// The value stated for metric `m` at anchor `at` (byte offset of the anchor
+/// end in `text`), with the end of the value.
+fn value_after(m: &Metric, text: &str, at: usize) -> Option<(Amount, usize)> {
+    let rest = &text[at..];
+    let sentence_end = rest.find('。').unwrap_or(rest.len());
+    let base = skip_filler(&rest[..sentence_end]);
+    let base_at = at + (sentence_end - base.len());
+    for marker in m.markers {
+        let pos = if marker.is_empty() {
+            Some(0)
+        } else {
+            let reach = char_end(base, m.reach + marker.chars().count());
+            base[..reach].find(marker).map(|p| p + marker.len())
+        };
+        let Some(pos) = pos else { continue };
+        let after = skip_filler(&base[pos..]);
+        let offset = base_at + base.len() - after.len();
+        if let Some((v, used)) = leading_number(after)
+            && let Some((unit, ulen)) = money_unit(&after[used..])
+        {
+            return Some((to_wan(v, unit), offset + used + ulen));
+        }
+    }
+    None
+}
+
+/// Finds the anchor occurrences of `m` in `text`: (start, end).
+fn anchors(m: &Metric, text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in m.anchors {
+        let mut from = 0;
+        while let Some(p) = text[from..].find(a) {
+            let s = from + p;
+            let e = s + a.len();
+            from = e;
+            let before = &text[..s];
+            if m.not_after.iter().any(|w| before.ends_with(w)) {
+                continue;
+            }
+            if m.not_before.iter().any(|w| text[e..].starts_with(w)) {
+                continue;
+            }
+            // A longer anchor at the same place wins ("本年收入合计" over "收入合计").
+            if out.iter().any(|&(os, oe)| os <= s && e <= oe) {
+                continue;
+            }
+            out.push((s, e));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A statement about another year in the clause before `at`
+/// ("2022 年度有其他收入 202.57 万元"): the number is not this year's.
+fn about_other_year(text: &str, at: usize, fiscal_year: Option<i32>) -> bool {
+    let Some(fy) = fiscal_year else { return false };
+    let clause_start = text[..at]
+        .rfind(['，', ',', '；', ';', '。', ':', '：'])
+        .map(|p| p + text[p..].chars().next().map(char::len_utf8).unwrap_or(1))
+        .unwrap_or(0);
+    let clause = &text[clause_start..at];
+    let b = clause.as_bytes();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i..i + 4].iter().all(u8::is_ascii_digit)
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+        {
+            let y: i32 = clause[i..i + 4].parse().unwrap_or(0);
+            let tail = clause[i + 4..].trim_start();
+            if (2000..=2100).contains(&y) && y != fy && tail.starts_with('年') {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+const UP: &[&str] = &["增加", "增长", "上升", "提高", "上涨"];
+const DOWN: &[&str] = &["减少", "下降", "降低", "减"];
+
+/// A sentence compares with a previous year: 与上年, 较上年, 比2022年度, 同比.
+fn prior_year_context(sentence: &str, fiscal_year: Option<i32>) -> bool {
+    if ["上年", "上一年", "同比", "去年", "上年度"]
+        .iter()
+        .any(|w| sentence.contains(w))
+    {
+        return true;
+    }
+    let Some(fy) = fiscal_year else { return false };
+    for y in [fy - 1, fy - 2] {
+        let ys = y.to_string();
+        let mut from = 0;
+        while let Some(p) = sentence[from..].find(&ys) {
+            let at = from + p;
+            from = at + ys.len();
+            let before = sentence[..at].trim_end();
+            let after = sentence[from..].trim_start();
+            if (before.ends_with('与')
+                || before.ends_with('比')
+                || before.ends_with('较')
+                || before.ends_with("相比"))
+                && after.starts_with('年')
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Text naming a fund, not a budget comparison: "一般公共预算财政拨款".
+const FUND_NAMES: &[&str] = &["一般公共预算", "政府性基金预算", "国有资本经营预算"];
+
+/// A comparison with a budget (年初预算, 预算数, 完成预算) before a verb.
+fn budget_comparison(before_verb: &str) -> bool {
+    let mut t = before_verb.to_string();
+    for f in FUND_NAMES {
+        t = t.replace(f, "");
+    }
+    let Some(b) = t.rfind("预算") else {
+        return false;
+    };
+    let prior = ["上年", "上一年", "同比", "去年"]
+        .iter()
+        .filter_map(|w| t.rfind(w))
+        .max();
+    prior.is_none_or(|m| b > m)
+}
+
+/// The prior-year change stated in `text[from..to]` (after a value, or after
+/// an anchor of the metric): amount in 万元 (with the unit it was printed in)
+/// and percentage, signed. Sentences are read in full, so that a comparison
+/// stated before the window ("比 2023 年度减少…，其中：公务接待费减少…")
+/// applies within it.
+fn change_in(
+    text: &str,
+    from: usize,
+    to: usize,
+    fiscal_year: Option<i32>,
+) -> (Option<(Amount, Unit)>, Option<Amount>) {
+    let mut amount = None;
+    let mut pct = None;
+    let mut i = from;
+    while i < to {
+        let rest = &text[i..to];
+        let verb = if rest.starts_with("持平") {
+            Some((0i8, "持平"))
+        } else {
+            UP.iter()
+                .map(|w| (1i8, *w))
+                .chain(DOWN.iter().map(|w| (-1i8, *w)))
+                .find(|(_, w)| rest.starts_with(w))
+        };
+        if let Some((sign, word)) = verb {
+            let sentence_start = text[..i]
+                .rfind('。')
+                .map(|p| p + '。'.len_utf8())
+                .unwrap_or(0);
+            let sentence_end = text[i..].find('。').map(|p| i + p).unwrap_or(text.len());
+            let sentence = &text[sentence_start..sentence_end];
+            if !budget_comparison(&text[sentence_start..i])
+                && prior_year_context(sentence, fiscal_year)
+            {
+                if sign == 0 {
+                    return (Some((Amount::ZERO, Unit::Wan)), Some(Amount::ZERO));
+                }
+                // Skip repeated verbs and asides: "增加增加", "下降(增长)".
+                let mut tail = &rest[word.len()..];
+                loop {
+                    let t = skip_filler(tail);
+                    match UP.iter().chain(DOWN).find(|w| t.starts_with(**w)) {
+                        Some(w) => tail = &t[w.len()..],
+                        None => {
+                            tail = t;
+                            break;
+                        }
+                    }
+                }
+                let tail = tail.trim_start_matches(['了', '为', ' ']);
+                if let Some((v, used)) = leading_number(tail) {
+                    let signed = if sign < 0 { -v } else { v };
+                    let after = &tail[used..];
+                    if after.trim_start().starts_with('%') {
+                        pct.get_or_insert(signed);
+                    } else if let Some((unit, _)) = money_unit(after) {
+                        amount.get_or_insert((to_wan(signed, unit), unit));
+                    } else if matches!(word, "增长" | "下降" | "降低" | "上升" | "提高") {
+                        // "增长 13.95" with the % sign left out.
+                        pct.get_or_insert(signed);
+                    } else {
+                        amount.get_or_insert((signed, Unit::Wan));
+                    }
+                }
+                if amount.is_some() && pct.is_some() {
+                    break;
+                }
+            }
+            i += word.len();
+            continue;
+        }
+        i += rest.chars().next().map(char::len_utf8).unwrap_or(1);
+    }
+    (amount, pct)
+}
+
+/// The end of the stretch after a value that still speaks of it: the next
+/// statement of another metric's value, or two sentences.
+fn statement_end(text: &str, from: usize, metric: usize, fiscal_year: Option<i32>) -> usize {
+    let mut end = text.len();
+    let mut sentences = 0;
+    for (k, _) in text[from..].match_indices('。') {
+        sentences += 1;
+        if sentences == 2 {
+            end = from + k;
+            break;
+        }
+    }
+    for (n, m) in METRICS.iter().enumerate() {
+        if n == metric || m.anchors == METRICS[metric].anchors {
+            continue;
+        }
+        for (s, e) in anchors(m, &text[from..end]) {
+            if value_after(m, &text[from..end], e).is_some()
+                && !about_other_year(&text[from..end], s, fiscal_year)
+            {
+                end = from + s;
+                break;
+            }
+        }
+    }
+    end
+}
+
+/// A change stated in 元 inside a 万元 narrative ("增加 22.22 元" beside a
+/// 29.58% growth) is a typo when the percentage only fits it read in 万元.
+fn fix_unit_typo(value: Amount, change: (Amount, Unit), pct: Option<Amount>) -> Amount {
+    let (amount, unit) = change;
+    if unit != Unit::Yuan {
+        return amount;
+    }
+    let as_wan = Amount::from_micros(amount.micros() * 10_000);
+    let Some(pct) = pct else { return amount };
+    let prior = value - as_wan;
+    if prior.micros() <= 0 {
+        return amount;
+    }
+    // pct ≈ change / prior × 100, to the printed precision (0.01%, with slack).
+    let implied = as_wan.micros() * 100 * 1_000_000 / prior.micros();
+    if (implied - pct.micros()).abs() <= 20_000 {
+        as_wan
+    } else {
+        amount
+    }
+}
 
 /// Facts stated in the document's 情况说明 sections.
-pub fn extract(_text: &Text, _seg: &Segmented) -> Vec<Fact> {
-    Vec::new()
+pub fn extract(text: &Text, seg: &Segmented) -> Vec<Fact> {
+    let fy = seg.meta.fiscal_year;
+    let narrative = narrative_range(text, seg);
+    let mut pars = paragraphs(text, seg, narrative.clone());
+    let whole_doc = narrative.start > 0 || narrative.end < text.len();
+    let mut facts = Vec::new();
+    // Metrics not stated in the narrative may be stated elsewhere (self-
+    // evaluation reports of documents without a 情况说明).
+    let mut rest_pars: Option<Vec<Paragraph>> = None;
+    for (n, m) in METRICS.iter().enumerate() {
+        let mut found = find_metric(n, m, &pars, fy);
+        if found.is_none() && whole_doc {
+            let all = rest_pars.get_or_insert_with(|| paragraphs(text, seg, 0..text.len()));
+            found = find_metric(n, m, all, fy);
+        }
+        if let Some(f) = found {
+            facts.push(f);
+        }
+    }
+    pars.clear();
+    facts
+}
+
+fn is_home(m: &Metric, section: &str) -> bool {
+    let s = section.replace(['"', '“', '”', ' '], "");
+    m.home.iter().all(|w| s.contains(w)) && !m.not_home.iter().any(|w| s.contains(w))
+}
+
+/// The first statement of metric `n` in its home section, else anywhere.
+fn find_metric(n: usize, m: &Metric, pars: &[Paragraph], fy: Option<i32>) -> Option<Fact> {
+    for home_only in [true, false] {
+        for p in pars {
+            if home_only != is_home(m, &p.section) {
+                continue;
+            }
+            for (s, e) in anchors(m, &p.text) {
+                if about_other_year(&p.text, s, fy) {
+                    continue;
+                }
+                let Some((value, vend)) = value_after(m, &p.text, e) else {
+                    continue;
+                };
+                let (mut change, mut pct) = (None, None);
+                if m.change {
+                    let end = statement_end(&p.text, vend, n, fy);
+                    let (c, pc) = change_in(&p.text, vend, end.max(vend), fy);
+                    change = c;
+                    pct = pc;
+                    if change.is_none() && pct.is_none() {
+                        (change, pct) = change_elsewhere(n, m, pars, p.section_id, fy);
+                    }
+                }
+                let prior_year_change = change.map(|c| fix_unit_typo(value, c, pct));
+                return Some(Fact {
+                    section: p.section.clone(),
+                    metric: m.key,
+                    value,
+                    prior_year_change,
+                    change_pct: pct,
+                    sentence: sentence_around(&p.text, s),
+                    source_line: p.line_at(vend.saturating_sub(1)) as u32 + 1,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// A change of the metric stated apart from its value, in the same section:
+/// "…支出决算数比 2023 年度减少 0.15 万元，下降 27.78%".
+fn change_elsewhere(
+    n: usize,
+    m: &Metric,
+    pars: &[Paragraph],
+    section_id: usize,
+    fy: Option<i32>,
+) -> (Option<(Amount, Unit)>, Option<Amount>) {
+    for p in pars.iter().filter(|p| p.section_id == section_id) {
+        for (_, e) in anchors(m, &p.text) {
+            let end = statement_end(&p.text, e, n, fy);
+            let (c, pc) = change_in(&p.text, e, end.max(e), fy);
+            if c.is_some() || pc.is_some() {
+                return (c, pc);
+            }
+        }
+    }
+    (None, None)
+}
+
+/// The sentence around byte offset `at`, compacted.
+fn sentence_around(text: &str, at: usize) -> String {
+    let start = text[..at]
+        .rfind('。')
+        .map(|p| p + '。'.len_utf8())
+        .unwrap_or(0);
+    let end = text[at..]
+        .find('。')
+        .map(|p| at + p + '。'.len_utf8())
+        .unwrap_or(text.len());
+    compact_cjk(&text[start..end]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+
+    fn facts(doc: &str) -> Vec<(String, String, String, String)> {
+        let t = Text::from_string(doc);
+        let s = segment(&t);
+        extract(&t, &s)
+            .into_iter()
+            .map(|f| {
+                let o = |a: Option<Amount>| a.map(|a| a.to_string()).unwrap_or_default();
+                (
+                    f.metric.to_string(),
+                    f.value.to_string(),
+                    o(f.prior_year_change),
+                    o(f.change_pct),
+                )
+            })
+            .collect()
+    }
+
+    fn get(
+        v: &[(String, String, String, String)],
+        metric: &str,
+    ) -> Option<(String, String, String)> {
+        v.iter()
+            .find(|f| f.0 == metric)
+            .map(|f| (f.1.clone(), f.2.clone(), f.3.clone()))
+    }
+
+    const DOC: &str = "某县林业局2021年度部门决算\n第三部分 2021年度部门决算情况说明\n一、收入支出决算总体情况说明\n2021年度收、支总计均为 1,024.5\n\n0 万元。与2020年度相比，收、支总计各减少 30.5 万元，下降\n\n2.89%，主要原因是人员减少。\n二、收入决算情况说明\n2021年度收入合计 1000 万元，与上年持平。其中：财政拨款收入 990 万元；其他收入 10 万元。\n三、支出决算情况说明\n本年支出合计 998.2 万元。其中：基本支出 800 万元；项目支出 198.2 万元。\n五、一般公共预算财政拨款支出决算情况说明\n一般公共预算财政拨款支出 990 万元，比年初预算增加 90 万元，增长 10%。\n七、“三公”经费支出决算情况说明\n“三公”经费财政拨款支出全年预算为 5 万元，支出决算为 4.2 万元。较上年减少 0.8 万元，下降 16%。\n1.因公出国(境)费全年预算为0万元，支出决算为0万元。\n";
+
+    #[test]
+    fn reads_wrapped_prose_by_section_meaning() {
+        let f = facts(DOC);
+        // metric, value, prior-year change, percentage ("" when not stated).
+        let expected = [
+            // The value was broken across lines mid-number and joined back.
+            ("收支总计", "1024.5", "-30.5", "-2.89"),
+            ("收入合计", "1000", "0", "0"),
+            ("财政拨款收入", "990", "", ""),
+            ("其他收入", "10", "", ""),
+            ("支出合计", "998.2", "", ""),
+            ("基本支出", "800", "", ""),
+            // A comparison with the budget is not a prior-year change.
+            ("一般公共预算财政拨款支出", "990", "", ""),
+            ("三公经费预算", "5", "", ""),
+            ("三公经费决算", "4.2", "-0.8", "-16"),
+            // A stated zero is a value.
+            ("因公出国(境)费决算", "0", "", ""),
+        ];
+        for (metric, value, change, pct) in expected {
+            assert_eq!(
+                get(&f, metric),
+                Some((value.into(), change.into(), pct.into())),
+                "{metric}"
+            );
+        }
+    }
+
+    #[test]
+    fn another_years_figure_is_not_this_years() {
+        let doc = "第三部分 情况说明\n二、收入决算情况说明\n其他收入降低，2020 年度有其他收入 50.1 万元，2021 年仅为 3 万元。其中：其他收入 3 万元，占本年收入 1%。\n";
+        let t = Text::from_string(&format!("2021年度部门决算\n{doc}"));
+        let s = segment(&t);
+        let f = extract(&t, &s);
+        let other = f.iter().find(|f| f.metric == "其他收入").unwrap();
+        assert_eq!(other.value.to_string(), "3");
+    }
+
+    #[test]
+    fn a_change_in_yuan_that_only_fits_as_wan_is_read_as_wan() {
+        let doc = "2023年度部门决算\n第三部分 情况说明\n三、支出决算情况说明\n2023年度支出合计 97.34 万元，与 2022 年度相比，支出合计增加 22.22 元，增长 29.58%。\n";
+        let f = facts(doc);
+        assert_eq!(
+            get(&f, "支出合计"),
+            Some(("97.34".into(), "22.22".into(), "29.58".into()))
+        );
+    }
 }

@@ -34,6 +34,25 @@ pub fn run_juesuan(input: &Path, output: &Path, extra: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The output of one run over `input` (relative to the crate), made once per
+/// test binary and shared by its tests.
+pub fn run_once(input: &str) -> PathBuf {
+    static RUNS: std::sync::Mutex<BTreeMap<String, PathBuf>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let mut runs = RUNS.lock().unwrap_or_else(|e| e.into_inner());
+    runs.entry(input.to_string())
+        .or_insert_with(|| {
+            let dir = tempfile::Builder::new()
+                .prefix("juesuan-test-")
+                .tempdir()
+                .unwrap()
+                .keep();
+            run_juesuan(&root().join(input), &dir, &["--quiet"]);
+            dir
+        })
+        .clone()
+}
+
 /// A cell read back from Parquet, as text (decimals at scale 6 rendered exactly).
 pub type Row = BTreeMap<String, Option<String>>;
 

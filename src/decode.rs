@@ -236,34 +236,54 @@ fn build(s: &str, encoding: &'static str, confident: bool, replaced: usize) -> T
 
 /// NFKC plus removal of zero-width characters and inline markup debris.
 fn normalize_into(line: &str, out: &mut String) {
-    let plain = line.chars().all(nfkc_stable);
-    let needs_nfkc = !plain && is_nfkc_quick(line.chars()) != IsNormalized::Yes;
-    let has_zw =
-        !plain && line.contains(['\u{200B}', '\u{200C}', '\u{200D}', '\u{FEFF}', '\u{2060}']);
     let has_markup = line.contains('<') || line.contains("**");
-    if !needs_nfkc && !has_zw && !has_markup {
-        out.push_str(line);
+    let start = out.len();
+    if !has_markup && fast_nfkc(line, out) {
         return;
     }
+    out.truncate(start);
     let mut tmp = String::with_capacity(line.len());
-    if needs_nfkc {
+    if is_nfkc_quick(line.chars()) != IsNormalized::Yes {
         tmp.extend(line.nfkc());
     } else {
         tmp.push_str(line);
     }
-    if has_zw {
-        tmp.retain(|c| {
-            !matches!(
-                c,
-                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{2060}'
-            )
-        });
-    }
+    tmp.retain(|c| !zero_width(c));
     if has_markup || tmp.contains('<') {
         out.push_str(&crate::text::strip_markup(&tmp));
     } else {
         out.push_str(&tmp);
     }
+}
+
+fn zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{2060}'
+    )
+}
+
+/// NFKC for the lines of ordinary Chinese text: stable characters are copied,
+/// full-width ASCII forms, ideographic and no-break spaces and the ellipsis are
+/// mapped directly (their NFKC images), zero-width characters dropped. Returns
+/// false, leaving partial output, at the first character that needs the full
+/// algorithm (combining marks, other compatibility characters).
+fn fast_nfkc(line: &str, out: &mut String) -> bool {
+    for c in line.chars() {
+        if nfkc_stable(c) {
+            out.push(c);
+            continue;
+        }
+        match c as u32 {
+            // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
+            u @ 0xFF01..=0xFF5E => out.push(char::from_u32(u - 0xFEE0).expect("ASCII")),
+            0x3000 | 0x00A0 | 0x2002..=0x200A => out.push(' '),
+            0x2026 => out.push_str("..."),
+            _ if zero_width(c) => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Characters that NFKC leaves alone and that are not zero-width: ASCII, the
@@ -445,6 +465,24 @@ mod tests {
         let t = decode(&b5).unwrap();
         assert_eq!(t.encoding, "Big5");
         assert!(t.line(0).contains("部門決算"));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_full_nfkc() {
+        let lines = [
+            "（一）基本支出：１２３．４５万元，占　比…",
+            "Ａ\u{0301}ｂｃ",
+            "ⅰ ⅱ ㎡ ①",
+            "普通文字、标点。“引号”《书名》",
+            "x\u{200B}y\u{00A0}z",
+        ];
+        for l in lines {
+            let mut fast = String::new();
+            let mut full = String::new();
+            normalize_into(l, &mut fast);
+            full.extend(l.nfkc().filter(|c| !zero_width(*c)));
+            assert_eq!(fast, full, "{l}");
+        }
     }
 
     #[test]

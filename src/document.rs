@@ -180,18 +180,28 @@ fn is_disclosure(text: &Text, seg: &Segmented) -> bool {
 pub fn looks_ocr(text: &Text) -> bool {
     let mut signals = 0;
     for i in 0..text.len() {
-        let raw = text.raw_line(i);
-        if raw.contains("<u>") || raw.contains("<i>") || raw.contains("</u>") {
+        let raw = text.raw_line(i).as_bytes();
+        // Markup debris: <u>, </u>, <i>.
+        if raw.contains(&b'<') {
+            let l = text.raw_line(i);
+            if l.contains("<u>") || l.contains("<i>") || l.contains("</u>") {
+                signals += 1;
+            }
+        }
+        // Hangul (UTF-8 lead bytes EA..ED cover U+A000..U+DFFF; confirm by char).
+        if raw.iter().any(|&b| (0xEA..=0xED).contains(&b))
+            && text
+                .raw_line(i)
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        {
             signals += 1;
         }
-        if raw.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)) {
-            signals += 1;
-        }
-        let b = raw.as_bytes();
-        if b.windows(4).any(|w| {
-            w[0].is_ascii_digit()
+        // A space after a separator inside a number: "3, 042. 92".
+        if raw.windows(4).any(|w| {
+            w[2] == b' '
                 && (w[1] == b'.' || w[1] == b',')
-                && w[2] == b' '
+                && w[0].is_ascii_digit()
                 && w[3].is_ascii_digit()
         }) {
             signals += 1;

@@ -104,14 +104,28 @@ fn strip_page_number(s: &str) -> &str {
 
 fn find_toc(text: &Text) -> Option<Range<usize>> {
     let limit = text.len().min(400);
-    let start = (0..limit).find(|&i| {
+    // "目录", also spread over lines by column-major converters ("目\n\n录").
+    let mut start_end = None;
+    for i in 0..limit {
         let l = squeeze(text.line(i));
-        l == "目录" || l == "目 录"
-    })?;
+        if l == "目录" {
+            start_end = Some((i, i));
+            break;
+        }
+        if l == "目"
+            && let Some(j) =
+                (i + 1..(i + 4).min(text.len())).find(|&j| !text.line(j).trim().is_empty())
+            && squeeze(text.line(j)) == "录"
+        {
+            start_end = Some((i, j));
+            break;
+        }
+    }
+    let (start, heading_end) = start_end?;
     // The first entry after 目录 tells where the body begins: the next line that
     // repeats it (a part heading "第一部分…" repeats by its number, as the body
     // may split it over two lines).
-    let first = (start + 1..text.len()).find(|&i| !text.line(i).trim().is_empty())?;
+    let first = (heading_end + 1..text.len()).find(|&i| !text.line(i).trim().is_empty())?;
     let first_line = text.line(first);
     let first_part = part_heading(first_line).map(|(n, _)| n);
     let first_key = squeeze(strip_page_number(first_line.trim_start_matches(['-', ' '])));
@@ -378,8 +392,9 @@ fn find_kind(text: &Text, toc: Option<&Range<usize>>) -> Option<&'static str> {
         .min(toc.map(|r| r.end + 20).unwrap_or(80).max(80));
     for i in 0..text.len() {
         let l = text.line(i);
-        // Every key word ends in 算 (决算, 预算) or holds it.
-        if !l.contains('算') {
+        // Every key word holds 算 (决算, 预算); titles and headings, which
+        // carry the kind, are short lines.
+        if l.len() > 180 || !l.contains('算') {
             continue;
         }
         let w = if i < head { 3 } else { 1 };

@@ -120,6 +120,19 @@ pub enum Enumerator {
 /// enumerator and the rest with surrounding white space trimmed.
 pub fn split_enumerator(s: &str) -> (Option<Enumerator>, &str) {
     let t = s.trim_start();
+    // Most lines start with none of the characters an enumerator starts with.
+    let can_start = |c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '(' | '-' | '_' | '.' | '·' | '—' | '、' | '〇' | '零' | '两' | '十'
+            )
+            || chinese_number(c.encode_utf8(&mut [0; 4])).is_some()
+            || ('\u{2460}'..='\u{2473}').contains(&c)
+    };
+    if !t.chars().next().is_some_and(can_start) {
+        return (None, t);
+    }
     // Markdown list marks in OCR output: "- 1. …", "* …".
     let t = t
         .strip_prefix("- ")

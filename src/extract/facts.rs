@@ -255,6 +255,97 @@ struct Paragraph {
     section: String,
     /// Index of that section (to compare sections).
     section_id: usize,
+    /// Every anchor of every metric, in text order, found once.
+    hits: Vec<Hit>,
+}
+
+/// An anchor of a metric in a paragraph, and the value stated after it.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    metric: usize,
+    start: usize,
+    end: usize,
+    value: Option<(Amount, usize)>,
+    /// The clause speaks of another year ("2022 年度有其他收入 …").
+    other_year: bool,
+}
+
+/// Every anchor of every metric by its first character, longest first, and a
+/// bitmap of those first characters: one pass over a paragraph finds all
+/// anchors.
+struct AnchorIndex {
+    first_chars: Vec<u64>,
+    anchors: Vec<(char, usize, &'static str)>,
+}
+
+fn anchor_index() -> &'static AnchorIndex {
+    static INDEX: std::sync::OnceLock<AnchorIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut anchors: Vec<(char, usize, &'static str)> = Vec::new();
+        for (n, m) in METRICS.iter().enumerate() {
+            for a in m.anchors {
+                anchors.push((a.chars().next().expect("anchors are not empty"), n, a));
+            }
+        }
+        anchors.sort_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then(y.2.len().cmp(&x.2.len()))
+                .then(x.1.cmp(&y.1))
+        });
+        let mut first_chars = vec![0u64; 0x10000 / 64];
+        for (c, _, _) in &anchors {
+            let u = *c as usize;
+            if u < 0x10000 {
+                first_chars[u / 64] |= 1 << (u % 64);
+            }
+        }
+        AnchorIndex {
+            first_chars,
+            anchors,
+        }
+    })
+}
+
+fn find_hits(text: &str, fiscal_year: Option<i32>) -> Vec<Hit> {
+    let index = anchor_index();
+    let mut hits: Vec<Hit> = Vec::new();
+    for (start, c) in text.char_indices() {
+        let u = c as usize;
+        if u >= 0x10000 || index.first_chars[u / 64] & (1 << (u % 64)) == 0 {
+            continue;
+        }
+        let from = index.anchors.partition_point(|x| x.0 < c);
+        for &(_, n, a) in index.anchors[from..].iter().take_while(|x| x.0 == c) {
+            if !text[start..].starts_with(a) {
+                continue;
+            }
+            let m = &METRICS[n];
+            let end = start + a.len();
+            if m.not_after.iter().any(|w| text[..start].ends_with(w))
+                || m.not_before.iter().any(|w| text[end..].starts_with(w))
+            {
+                continue;
+            }
+            // A longer anchor of the same metric around it wins ("本年收入合计"
+            // over "收入合计").
+            if hits
+                .iter()
+                .rev()
+                .take_while(|h| h.end > start)
+                .any(|h| h.metric == n && h.start <= start && end <= h.end)
+            {
+                continue;
+            }
+            hits.push(Hit {
+                metric: n,
+                start,
+                end,
+                value: value_after(m, text, end),
+                other_year: about_other_year(text, start, fiscal_year),
+            });
+        }
+    }
+    hits
 }
 
 impl Paragraph {
@@ -350,6 +441,7 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
                 lines: Vec::new(),
                 section: section.clone(),
                 section_id,
+                hits: Vec::new(),
             });
         }
         let p = cur.as_mut().expect("started");
@@ -373,6 +465,9 @@ fn narrative_range(text: &Text, seg: &Segmented) -> std::ops::Range<usize> {
         .iter()
         .filter(|h| h.level == HeadingLevel::Part)
         .collect();
+    // The part whose title says 情况说明; the longest if several claim it (a
+    // table of contents that was not recognised as one).
+    let mut best: Option<std::ops::Range<usize>> = None;
     for (k, p) in parts.iter().enumerate() {
         let title = p.title.replace(' ', "");
         // The title may be split over two lines ("…部门决算\n\n情况说明").
@@ -384,8 +479,13 @@ fn narrative_range(text: &Text, seg: &Segmented) -> std::ops::Range<usize> {
             || (next_line.starts_with("情况说明") && part_heading(next_line).is_none())
         {
             let end = parts.get(k + 1).map(|n| n.line).unwrap_or(text.len());
-            return p.line..end;
+            if best.as_ref().is_none_or(|b| end - p.line > b.len()) {
+                best = Some(p.line..end);
+            }
         }
+    }
+    if let Some(b) = best {
+        return b;
     }
     let start = seg.toc.as_ref().map(|t| t.end).unwrap_or(0);
     start..text.len()
@@ -504,33 +604,6 @@ fn value_after(m: &Metric, text: &str, at: usize) -> Option<(Amount, usize)> {
         }
     }
     None
-}
-
-/// Finds the anchor occurrences of `m` in `text`: (start, end).
-fn anchors(m: &Metric, text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for a in m.anchors {
-        let mut from = 0;
-        while let Some(p) = text[from..].find(a) {
-            let s = from + p;
-            let e = s + a.len();
-            from = e;
-            let before = &text[..s];
-            if m.not_after.iter().any(|w| before.ends_with(w)) {
-                continue;
-            }
-            if m.not_before.iter().any(|w| text[e..].starts_with(w)) {
-                continue;
-            }
-            // A longer anchor at the same place wins ("本年收入合计" over "收入合计").
-            if out.iter().any(|&(os, oe)| os <= s && e <= oe) {
-                continue;
-            }
-            out.push((s, e));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// A statement about another year in the clause before `at`
@@ -690,7 +763,8 @@ fn change_in(
 
 /// The end of the stretch after a value that still speaks of it: the next
 /// statement of another metric's value, or two sentences.
-fn statement_end(text: &str, from: usize, metric: usize, fiscal_year: Option<i32>) -> usize {
+fn statement_end(p: &Paragraph, from: usize, metric: usize) -> usize {
+    let text = &p.text;
     let mut end = text.len();
     let mut sentences = 0;
     for (k, _) in text[from..].match_indices('。') {
@@ -700,18 +774,16 @@ fn statement_end(text: &str, from: usize, metric: usize, fiscal_year: Option<i32
             break;
         }
     }
-    for (n, m) in METRICS.iter().enumerate() {
-        if n == metric || m.anchors == METRICS[metric].anchors {
-            continue;
-        }
-        for (s, e) in anchors(m, &text[from..end]) {
-            if value_after(m, &text[from..end], e).is_some()
-                && !about_other_year(&text[from..end], s, fiscal_year)
-            {
-                end = from + s;
-                break;
-            }
-        }
+    let same_anchors = METRICS[metric].anchors;
+    if let Some(h) = p.hits.iter().find(|h| {
+        h.start >= from
+            && h.start < end
+            && h.metric != metric
+            && METRICS[h.metric].anchors != same_anchors
+            && h.value.is_some()
+            && !h.other_year
+    }) {
+        end = h.start;
     }
     end
 }
@@ -742,23 +814,21 @@ fn fix_unit_typo(value: Amount, change: (Amount, Unit), pct: Option<Amount>) -> 
 pub fn extract(text: &Text, seg: &Segmented) -> Vec<Fact> {
     let fy = seg.meta.fiscal_year;
     let narrative = narrative_range(text, seg);
-    let mut pars = paragraphs(text, seg, narrative.clone());
-    let whole_doc = narrative.start > 0 || narrative.end < text.len();
-    let mut facts = Vec::new();
-    // Metrics not stated in the narrative may be stated elsewhere (self-
-    // evaluation reports of documents without a 情况说明).
-    let mut rest_pars: Option<Vec<Paragraph>> = None;
-    for (n, m) in METRICS.iter().enumerate() {
-        let mut found = find_metric(n, m, &pars, fy);
-        if found.is_none() && whole_doc {
-            let all = rest_pars.get_or_insert_with(|| paragraphs(text, seg, 0..text.len()));
-            found = find_metric(n, m, all, fy);
+    let with_hits = |mut ps: Vec<Paragraph>| {
+        for p in &mut ps {
+            p.hits = find_hits(&p.text, fy);
         }
-        if let Some(f) = found {
+        ps
+    };
+    // Without a 情况说明 part, the figures are read wherever the document
+    // states them (self-evaluation reports).
+    let pars = with_hits(paragraphs(text, seg, narrative));
+    let mut facts = Vec::new();
+    for (n, m) in METRICS.iter().enumerate() {
+        if let Some(f) = find_metric(n, m, &pars, fy) {
             facts.push(f);
         }
     }
-    pars.clear();
     facts
 }
 
@@ -774,21 +844,19 @@ fn find_metric(n: usize, m: &Metric, pars: &[Paragraph], fy: Option<i32>) -> Opt
             if home_only != is_home(m, &p.section) {
                 continue;
             }
-            for (s, e) in anchors(m, &p.text) {
-                if about_other_year(&p.text, s, fy) {
-                    continue;
-                }
-                let Some((value, vend)) = value_after(m, &p.text, e) else {
+            for h in p.hits.iter().filter(|h| h.metric == n && !h.other_year) {
+                let s = h.start;
+                let Some((value, vend)) = h.value else {
                     continue;
                 };
                 let (mut change, mut pct) = (None, None);
                 if m.change {
-                    let end = statement_end(&p.text, vend, n, fy);
+                    let end = statement_end(p, vend, n);
                     let (c, pc) = change_in(&p.text, vend, end.max(vend), fy);
                     change = c;
                     pct = pc;
                     if change.is_none() && pct.is_none() {
-                        (change, pct) = change_elsewhere(n, m, pars, p.section_id, fy);
+                        (change, pct) = change_elsewhere(n, pars, p.section_id, fy);
                     }
                 }
                 let prior_year_change = change.map(|c| fix_unit_typo(value, c, pct));
@@ -811,14 +879,14 @@ fn find_metric(n: usize, m: &Metric, pars: &[Paragraph], fy: Option<i32>) -> Opt
 /// "…支出决算数比 2023 年度减少 0.15 万元，下降 27.78%".
 fn change_elsewhere(
     n: usize,
-    m: &Metric,
     pars: &[Paragraph],
     section_id: usize,
     fy: Option<i32>,
 ) -> (Option<(Amount, Unit)>, Option<Amount>) {
     for p in pars.iter().filter(|p| p.section_id == section_id) {
-        for (_, e) in anchors(m, &p.text) {
-            let end = statement_end(&p.text, e, n, fy);
+        for h in p.hits.iter().filter(|h| h.metric == n) {
+            let e = h.end;
+            let end = statement_end(p, e, n);
             let (c, pc) = change_in(&p.text, e, end.max(e), fy);
             if c.is_some() || pc.is_some() {
                 return (c, pc);

@@ -220,7 +220,10 @@ const HEADER_WORDS: &[&str] = &[
 ];
 
 pub fn has_header_words(line: &str) -> bool {
-    HEADER_WORDS.iter().any(|w| line.contains(w))
+    // Each header word holds one of these characters; test them first.
+    line.contains([
+        '栏', '科', '行', '决', '金', '本', '基', '项', '预', '人', '公', '合', '功', '经',
+    ]) && HEADER_WORDS.iter().any(|w| line.contains(w))
 }
 
 fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) -> Vec<TableBlock> {
@@ -230,13 +233,15 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
         if toc.is_some_and(|r| r.contains(&i)) {
             continue;
         }
-        let first_cell = line
-            .split('\t')
-            .find(|c| !c.trim().is_empty())
-            .unwrap_or("");
+        // Every title holds 表 and 算; most lines hold neither.
+        if !line.contains('表') || !line.contains('算') {
+            continue;
+        }
         // In tab shapes the title may be a cell of the grid's first row.
         let candidate = if line.contains('\t') {
-            first_cell
+            line.split('\t')
+                .find(|c| !c.trim().is_empty())
+                .unwrap_or("")
         } else {
             line
         };
@@ -285,7 +290,7 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
     blocks.retain(|b| {
         b.body
             .clone()
-            .any(|i| has_header_words(text.line(i)) && looks_gridded(text.raw_line(i)))
+            .any(|i| looks_gridded(text.raw_line(i)) && has_header_words(text.line(i)))
     });
     // One block per table: the same title twice (contents lists outside 目录,
     // an attachment) keeps the block with the larger body.
@@ -326,7 +331,8 @@ fn find_meta(text: &Text, toc: Option<&Range<usize>>) -> DocMeta {
 fn find_year(text: &Text) -> Option<i32> {
     let mut score: HashMap<i32, (u32, usize)> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
-        if !line.contains('年') {
+        // A year is printed as four digits before 年; skip lines without.
+        if !line.contains('年') || !line.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
         let compact = squeeze(line);
@@ -392,35 +398,33 @@ fn find_kind(text: &Text, toc: Option<&Range<usize>>) -> Option<&'static str> {
         .min(toc.map(|r| r.end + 20).unwrap_or(80).max(80));
     for i in 0..text.len() {
         let l = text.line(i);
-        // Every key word holds 算 (决算, 预算); titles and headings, which
-        // carry the kind, are short lines.
+        // Titles and headings carry the kind, and they are short lines.
         if l.len() > 180 || !l.contains('算') {
             continue;
         }
         let w = if i < head { 3 } else { 1 };
-        let c = squeeze(l);
-        for k in [
-            "部门决算",
-            "单位决算",
-            "决算公开",
-            "决算总表",
-            "决算表",
-            "决算情况说明",
-        ] {
-            if c.contains(k) {
-                fin += w;
-            }
-        }
-        for k in [
-            "部门预算",
-            "单位预算",
-            "预算公开",
-            "预算总表",
-            "收支预算",
-            "预算情况说明",
-        ] {
-            if c.contains(k) {
-                bud += w;
+        // Every occurrence of 算 preceded by 决 or 预.
+        for (p, _) in l.match_indices('算') {
+            let word = if l[..p].ends_with('决') {
+                "决算"
+            } else if l[..p].ends_with('预') {
+                "预算"
+            } else {
+                continue;
+            };
+            let at = p - '决'.len_utf8();
+            let before = l[..at].trim_end();
+            let after = l[p + '算'.len_utf8()..].trim_start();
+            // 部门决算, 单位决算, 决算公开, 决算(总)表, 决算情况说明, 收支预算; not
+            // 一般公共预算 and the like.
+            let key = before.ends_with("部门")
+                || before.ends_with("单位")
+                || before.ends_with("收支")
+                || ["公开", "总表", "表", "情况说明"]
+                    .iter()
+                    .any(|k| after.starts_with(k));
+            if key {
+                if word == "决算" { fin += w } else { bud += w }
             }
         }
     }
@@ -491,19 +495,19 @@ fn find_department(text: &Text) -> Option<String> {
     for (i, line) in text.lines().enumerate() {
         // Every key holds 位 or 门; a cheap test skips most lines.
         let keyed = line.contains('位') || line.contains('门');
-        // Labelled fields: 单位名称：X, 部门：X, 编制单位：X.
-        for key in ["单位名称", "部门名称", "编制单位", "预算单位", "部门"] {
-            if !keyed {
-                break;
-            }
-            let mut from = 0;
-            while let Some(p) = line[from..].find(key) {
-                let at = from + p;
-                from = at + key.len();
-                let rest = line[from..].trim_start_matches([':', ' ', '\t']);
-                // The key must be a label: followed by ':' or a cell break.
-                let sep = line[from..].starts_with(':') || line[from..].starts_with('\t');
-                if !sep || rest.is_empty() {
+        // Labelled fields: 单位名称：X, 部门：X, 编制单位：X. A label is a key
+        // right before ':' or a cell break, so look at those only.
+        if keyed {
+            for (sep_at, _) in line.match_indices([':', '\t']) {
+                let label = line[..sep_at].trim_end();
+                if !["单位名称", "部门名称", "编制单位", "预算单位", "部门"]
+                    .iter()
+                    .any(|k| label.ends_with(k))
+                {
+                    continue;
+                }
+                let rest = line[sep_at..].trim_start_matches([':', ' ', '\t']);
+                if rest.is_empty() {
                     continue;
                 }
                 let value = rest.split(['\t']).next().unwrap_or("");
@@ -580,7 +584,8 @@ fn find_department(text: &Text) -> Option<String> {
 /// "X 2023 年度部门决算", "…年度部门决算公开", "…年度部门决算表": the report's
 /// own title, not a sentence that mentions it.
 fn is_report_title(line: &str) -> bool {
-    if !line.contains('算') || line.len() > 240 {
+    let t = line.trim_end();
+    if t.len() > 240 || !(t.ends_with('算') || t.ends_with('开') || t.ends_with('表')) {
         return false;
     }
     let c = squeeze(line);

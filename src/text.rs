@@ -87,8 +87,17 @@ pub fn chinese_number(s: &str) -> Option<u32> {
             _ => return None,
         })
     }
-    let cs: Vec<char> = s.chars().collect();
-    match cs.as_slice() {
+    // At most three characters: no allocation.
+    let mut buf = ['\0'; 3];
+    let mut n = 0;
+    for c in s.chars() {
+        if n == 3 {
+            return None;
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    match &buf[..n] {
         [] => None,
         [c] if *c == '十' => Some(10),
         [c] => digit(*c),
@@ -125,9 +134,26 @@ pub fn split_enumerator(s: &str) -> (Option<Enumerator>, &str) {
         c.is_ascii_digit()
             || matches!(
                 c,
-                '(' | '-' | '_' | '.' | '·' | '—' | '、' | '〇' | '零' | '两' | '十'
+                '(' | '-'
+                    | '_'
+                    | '.'
+                    | '·'
+                    | '—'
+                    | '、'
+                    | '〇'
+                    | '零'
+                    | '两'
+                    | '十'
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
             )
-            || chinese_number(c.encode_utf8(&mut [0; 4])).is_some()
             || ('\u{2460}'..='\u{2473}').contains(&c)
     };
     if !t.chars().next().is_some_and(can_start) {

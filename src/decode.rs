@@ -204,25 +204,17 @@ fn build(s: &str, encoding: &'static str, confident: bool, replaced: usize) -> T
     };
     let bytes = s.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                push_line(&s[start..i], &mut raw, &mut norm);
-                i += 1;
-                start = i;
-            }
-            b'\r' => {
-                push_line(&s[start..i], &mut raw, &mut norm);
-                i += if bytes.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                start = i;
-            }
-            _ => i += 1,
-        }
+    while let Some(k) = bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+    {
+        let i = start + k;
+        push_line(&s[start..i], &mut raw, &mut norm);
+        start = i + if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
     }
     if start < bytes.len() {
         push_line(&s[start..], &mut raw, &mut norm);
@@ -239,7 +231,7 @@ fn build(s: &str, encoding: &'static str, confident: bool, replaced: usize) -> T
 
 /// NFKC plus removal of zero-width characters and inline markup debris.
 fn normalize_into(line: &str, out: &mut String) {
-    let has_markup = line.contains('<') || line.contains("**");
+    let has_markup = line.contains('<') || (line.contains('*') && line.contains("**"));
     let start = out.len();
     if !has_markup && fast_nfkc(line, out) {
         return;
@@ -272,11 +264,18 @@ fn zero_width(c: char) -> bool {
 /// false, leaving partial output, at the first character that needs the full
 /// algorithm (combining marks, other compatibility characters).
 fn fast_nfkc(line: &str, out: &mut String) -> bool {
-    for c in line.chars() {
+    if line.is_ascii() {
+        out.push_str(line);
+        return true;
+    }
+    // Copy runs of stable characters whole; map the others one by one.
+    let mut copied = 0;
+    for (i, c) in line.char_indices() {
         if nfkc_stable(c) {
-            out.push(c);
             continue;
         }
+        out.push_str(&line[copied..i]);
+        copied = i + c.len_utf8();
         match c as u32 {
             // Full-width ASCII: NFKC maps U+FF01..U+FF5E to U+0021..U+007E.
             u @ 0xFF01..=0xFF5E => out.push(char::from_u32(u - 0xFEE0).expect("ASCII")),
@@ -286,6 +285,7 @@ fn fast_nfkc(line: &str, out: &mut String) -> bool {
             _ => return false,
         }
     }
+    out.push_str(&line[copied..]);
     true
 }
 
@@ -294,7 +294,7 @@ fn fast_nfkc(line: &str, out: &mut String) -> bool {
 /// by range spares the normalisation tables for almost every line.
 fn nfkc_stable(c: char) -> bool {
     matches!(c as u32,
-        0x00..=0x7F | 0x4E00..=0x9FFF | 0x3001..=0x3002 | 0x3008..=0x3011 | 0x2018..=0x2019 | 0x201C..=0x201D | 0x2014 | 0x00B7 | 0x00D7)
+        0x00..=0x7F | 0x4E00..=0x9FFF | 0x3001..=0x3002 | 0x3008..=0x3011 | 0x2018..=0x2019 | 0x201C..=0x201D | 0x2014 | 0x00A5 | 0x00B1 | 0x00B7 | 0x00D7 | 0x00F7 | 0x2190..=0x21FF | 0x2264..=0x2265 | 0x2500..=0x25FF)
 }
 
 fn sniff_binary(b: &[u8]) -> Option<&'static str> {
@@ -468,6 +468,17 @@ mod tests {
         let t = decode(&b5).unwrap();
         assert_eq!(t.encoding, "Big5");
         assert!(t.line(0).contains("部門決算"));
+    }
+
+    #[test]
+    fn every_character_called_stable_is_left_alone_by_nfkc() {
+        for u in 0..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if nfkc_stable(c) {
+                let n: String = c.to_string().nfkc().collect();
+                assert_eq!(n, c.to_string(), "U+{u:04X}");
+            }
+        }
     }
 
     #[test]

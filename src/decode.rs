@@ -230,7 +230,7 @@ fn build(s: &str, encoding: &'static str, confident: bool, replaced: usize) -> T
 }
 
 /// NFKC plus removal of zero-width characters and inline markup debris.
-fn normalize_into(line: &str, out: &mut String) {
+pub(crate) fn normalize_into(line: &str, out: &mut String) {
     let has_markup = line.contains('<') || (line.contains('*') && line.contains("**"));
     let start = out.len();
     if !has_markup && fast_nfkc(line, out) {

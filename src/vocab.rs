@@ -145,6 +145,17 @@ const THREE_PUBLIC_COLUMNS: [&str; 12] = [
     "决算数/公务接待费",
 ];
 
+/// The twelve columns of table 09 in print order: 预算数 then 决算数 of each
+/// part when `interleaved`, else the six 预算数 columns then the six 决算数.
+pub fn three_public_order(interleaved: bool) -> Vec<&'static str> {
+    let cols = &THREE_PUBLIC_COLUMNS;
+    if interleaved {
+        (0..6).flat_map(|i| [cols[i], cols[i + 6]]).collect()
+    } else {
+        cols.to_vec()
+    }
+}
+
 /// Identifies a standard table from a title line by meaning. `None` for
 /// anything that is not the title of one of the nine tables (sentences, notes,
 /// section headings of the narrative, other attachments).

@@ -28,6 +28,12 @@ fn ocr_tables_are_read_and_repaired_by_identities() {
 }
 
 #[test]
+fn column_aligned_tables_are_complete() {
+    let s = score(&output(), &gold(), "tables");
+    assert_floor(&s, "shanghai-putuo-planning-2024.layout.txt", 0.99, 0.99);
+}
+
+#[test]
 fn documents_without_tables_emit_no_line_items() {
     let s = score(&output(), &gold(), "tables");
     for src in [

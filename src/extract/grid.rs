@@ -12,6 +12,9 @@ pub struct Cell {
     pub raw: String,
     /// Column index in the grid.
     pub col: usize,
+    /// 0-based line of the decoded text the cell was printed on (a row of a
+    /// column-aligned table may gather cells from several lines).
+    pub line: usize,
 }
 
 /// One row of a grid.
@@ -71,6 +74,7 @@ pub fn tab_grid(text: &Text, lines: std::ops::Range<usize>) -> Grid {
                 text: t.to_string(),
                 raw: r.to_string(),
                 col,
+                line: i,
             });
         }
         rows.push(Row { line: i, cells });

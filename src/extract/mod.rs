@@ -1,6 +1,7 @@
 //! Stage 3, extract: table blocks into line items, self-evaluation tables into
 //! indicators, 情况说明 prose into facts.
 
+pub mod aligned;
 pub mod facts;
 pub mod grid;
 pub mod indicators;
@@ -44,7 +45,9 @@ pub fn block_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
         nonempty += 1;
         if raw.contains('\t') {
             tabs += 1;
-        } else if raw.trim().contains("  ") {
+        } else if raw.trim().contains("  ") || raw.trim_start_matches('\u{c}').starts_with("  ") {
+            // Column alignment shows as runs of spaces between cells, or as
+            // indentation of cells that start right of the first column.
             aligned += 1;
         } else {
             short += 1;
@@ -68,9 +71,10 @@ pub fn read_tables(text: &Text, seg: &Segmented, ocr: bool) -> TablesRead {
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
         let grid = match shape {
             BlockShape::Tabs => grid::tab_grid(text, lines),
-            // Aligned and column-major readers arrive with the shapes issue;
-            // until then their blocks count as found without rows.
-            BlockShape::Aligned | BlockShape::ColumnMajor => grid::Grid::default(),
+            BlockShape::Aligned => aligned::grid(text, lines, block.table),
+            // The column-major reader arrives with the shapes issue; until
+            // then its blocks count as found without rows.
+            BlockShape::ColumnMajor => grid::Grid::default(),
         };
         let read = tables::read_table(block.table, &grid, unit, ocr);
         out.unplaced += read.unplaced;

@@ -12,7 +12,7 @@ use crate::amount::{Printed, Reading, parse_printed};
 use crate::extract::grid::{Cell, Grid, Row};
 use crate::model::{Flag, LineItem};
 use crate::text::{compact_cjk, edit_distance, split_enumerator, squeeze};
-use crate::vocab::{self, Side, THREE_PUBLIC_PARTS, Table, clean_label, match_label};
+use crate::vocab::{self, Side, Table, clean_label, match_label};
 
 /// What reading one table yielded.
 #[derive(Debug, Default)]
@@ -66,7 +66,7 @@ pub fn parse_code(s: &str) -> Option<String> {
 }
 
 /// Text of a header cell reduced for matching.
-fn header_key(s: &str) -> String {
+pub(crate) fn header_key(s: &str) -> String {
     let s = squeeze(s);
     let s = s.replace("(万元)", "").replace("(元)", "");
     let (_, s) = split_enumerator(&s);
@@ -74,7 +74,7 @@ fn header_key(s: &str) -> String {
 }
 
 /// Fuzzy equality of a header text and a canonical column leaf.
-fn header_matches(key: &str, leaf: &str) -> bool {
+pub(crate) fn header_matches(key: &str, leaf: &str) -> bool {
     if key == leaf {
         return true;
     }
@@ -149,6 +149,9 @@ fn map_columns(
                 })
                 .collect();
             // An exact header name beats a fuzzy or aliased one.
+            if cands.contains(&key.as_str()) {
+                cands.retain(|c| *c == key.as_str());
+            }
             let exact = |c: &&str| c.rsplit('/').next() == Some(key.as_str());
             if cands.iter().any(exact) {
                 cands.retain(exact);
@@ -271,7 +274,6 @@ impl Ctx<'_> {
         column: &str,
         cell: &Cell,
         p: Printed,
-        line: usize,
     ) {
         let mut flags = Vec::new();
         let mut value = p.value;
@@ -305,7 +307,7 @@ impl Ctx<'_> {
             amount: value,
             decimals,
             raw: cell.raw.clone(),
-            source_line: line as u32 + 1,
+            source_line: cell.line as u32 + 1,
             flags,
         });
     }
@@ -512,7 +514,7 @@ fn read_coded(
             match (map.get(&cell.col), item.is_empty() && code.is_none()) {
                 (Some(col), false) => {
                     let line_item = item.clone();
-                    ctx.push(None, code.clone(), line_item, None, col, cell, p, row.line);
+                    ctx.push(None, code.clone(), line_item, None, col, cell, p);
                 }
                 _ => ctx.out.unplaced += 1,
             }
@@ -594,16 +596,9 @@ fn read_two_sided(
             }
             for (cell, p) in amounts {
                 match map.get(&cell.col) {
-                    Some(col) if !item.is_empty() => ctx.push(
-                        Some(side),
-                        None,
-                        item.clone(),
-                        line_no,
-                        col,
-                        cell,
-                        p,
-                        row.line,
-                    ),
+                    Some(col) if !item.is_empty() => {
+                        ctx.push(Some(side), None, item.clone(), line_no, col, cell, p)
+                    }
                     _ => ctx.out.unplaced += 1,
                 }
             }
@@ -678,8 +673,10 @@ fn read_economic(ctx: &mut Ctx, data: &[&Row]) {
             let next_is_text = cells
                 .get(k + 1)
                 .is_some_and(|n| parse_printed(&n.text).is_none());
+            // A code-shaped cell is a code, unless a coded item is waiting for
+            // its amount (an amount printed without decimals: "302").
             if let Some(cd) = parse_code(&c.text)
-                .filter(|_| next_is_text || label.is_empty())
+                .filter(|_| next_is_text || code.is_none())
                 .filter(|_| !c.text.contains('.'))
             {
                 code = Some(cd);
@@ -698,7 +695,7 @@ fn read_economic(ctx: &mut Ctx, data: &[&Row]) {
                         .map(str::to_string)
                         .unwrap_or_else(|| clean_label_text(&label))
                 };
-                ctx.push(None, code.take(), item, None, "决算数", c, p, row.line);
+                ctx.push(None, code.take(), item, None, "决算数", c, p);
                 label.clear();
                 continue;
             }
@@ -735,28 +732,7 @@ fn read_three_public(
             .count()
             >= 3
     });
-    let canon: Vec<String> = if interleaved {
-        THREE_PUBLIC_PARTS
-            .iter()
-            .flat_map(|p| [format!("预算数/{p}"), format!("决算数/{p}")])
-            .collect()
-    } else {
-        Table::ThreePublic
-            .columns()
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    };
-    let canon_static: Vec<&'static str> = canon
-        .iter()
-        .map(|c| {
-            *Table::ThreePublic
-                .columns()
-                .iter()
-                .find(|s| **s == c.as_str())
-                .expect("canonical")
-        })
-        .collect();
+    let canon_static = crate::vocab::three_public_order(interleaved);
     let mut map: HashMap<usize, &'static str> = HashMap::new();
     if let Some(nums) = numbers.filter(|n| n.len() >= 6) {
         for &(col, n) in nums {
@@ -795,16 +771,7 @@ fn read_three_public(
         };
         for (cell, p) in amounts {
             match row_map.get(&cell.col) {
-                Some(col) => ctx.push(
-                    None,
-                    None,
-                    "三公经费".to_string(),
-                    None,
-                    col,
-                    cell,
-                    p,
-                    row.line,
-                ),
+                Some(col) => ctx.push(None, None, "三公经费".to_string(), None, col, cell, p),
                 None => ctx.out.unplaced += 1,
             }
         }
@@ -814,6 +781,23 @@ fn read_three_public(
 /// A money-shaped token (with decimals) in a note or stray line.
 fn looks_like_money(s: &str) -> bool {
     parse_printed(s).is_some_and(|p| p.decimals > 0)
+}
+
+/// Line items as `side|code-or-item|column|amount`, for tests of readers.
+#[cfg(test)]
+pub(crate) fn describe(items: &[LineItem]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| {
+            format!(
+                "{}|{}|{}|{}",
+                i.side.map(|s| s.as_str()).unwrap_or(""),
+                i.subject_code.clone().unwrap_or(i.item.clone()),
+                i.column,
+                i.amount
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -829,18 +813,7 @@ mod tests {
     }
 
     fn rows(r: &TableRead) -> Vec<String> {
-        r.items
-            .iter()
-            .map(|i| {
-                format!(
-                    "{}|{}|{}|{}",
-                    i.side.map(|s| s.as_str()).unwrap_or(""),
-                    i.subject_code.clone().unwrap_or(i.item.clone()),
-                    i.column,
-                    i.amount
-                )
-            })
-            .collect()
+        describe(&r.items)
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! costs much; leaving 三级指标 empty is impossible. Costs are in tenths.
 
 use super::rows::Cell;
-use super::value::{is_quantity, looks_like_value, points};
+use super::value::{is_bare_quantity, is_quantity, looks_like_value, points};
 pub use super::vocab::Role;
 use super::vocab::{self, HeaderWord};
 
@@ -263,10 +263,7 @@ pub fn align<'a>(cells: &'a [Cell], header: &Header) -> Option<Aligned<'a>> {
         }
     }
     // A name made of values only is a row whose name was lost.
-    let named = a
-        .name
-        .iter()
-        .any(|c| !(looks_like_value(&c.text) && is_quantity(&c.text)));
+    let named = a.name.iter().any(|c| !is_bare_quantity(&c.text));
     (named && (a.target.is_some() || a.actual.is_some())).then_some(a)
 }
 
@@ -281,7 +278,48 @@ struct Costs<'a> {
     /// The same as a further cell of a column that has one.
     more: Vec<(u32, u32)>,
     drop: Vec<u32>,
+    kinds: Vec<Kind>,
 }
+
+/// The kind of a value, to keep a target and its actual value alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Not known yet (no target placed), or text with figures in it.
+    Open,
+    /// A quantity: `≥90%`, `300人`.
+    Quantity,
+    /// Words without a digit: `明显提高`.
+    Words,
+}
+
+impl Kind {
+    fn of(t: &str) -> Kind {
+        if is_quantity(t) {
+            Kind::Quantity
+        } else if !t.chars().any(|c| c.is_ascii_digit()) {
+            Kind::Words
+        } else {
+            Kind::Open
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A quantity target with a worded actual value (or the reverse) is more
+    /// likely a misread row than a real indicator.
+    fn clash(self, other: Kind) -> bool {
+        matches!(
+            (self, other),
+            (Kind::Quantity, Kind::Words) | (Kind::Words, Kind::Quantity)
+        )
+    }
+}
+
+const KINDS: [Kind; 3] = [Kind::Open, Kind::Quantity, Kind::Words];
+/// A target and actual value of different kinds.
+const CLASH: u32 = 4;
 
 impl<'a> Costs<'a> {
     fn new(cells: &'a [Cell], header: &'a Header) -> Costs<'a> {
@@ -309,6 +347,7 @@ impl<'a> Costs<'a> {
             first,
             more,
             drop: cells.iter().map(|c| drop_cost(&c.text)).collect(),
+            kinds: cells.iter().map(|c| Kind::of(&c.text)).collect(),
         }
     }
 
@@ -337,11 +376,11 @@ impl<'a> Costs<'a> {
         (if d == 0 { at } else { off }).saturating_add(POS * d)
     }
 
-    /// Dynamic programme over (cell, column, column already filled, drift).
-    /// The drift is how many columns the row has moved against its header so
-    /// far: OCR loses or merges a cell and the rest of the row slides; each
-    /// column of change costs [`SHIFT`]. Returns the column of each cell,
-    /// `None` for dropped cells.
+    /// Dynamic programme over (cell, column, column already filled, drift,
+    /// kind of the target placed). The drift is how many columns the row has
+    /// moved against its header so far: OCR loses or merges a cell and the
+    /// rest of the row slides; each column of change costs [`SHIFT`]. Returns
+    /// the column of each cell, `None` for dropped cells.
     fn solve(&self) -> Option<Vec<Option<usize>>> {
         let (n, m) = (self.cells.len(), self.header.columns.len());
         if n == 0 || m == 0 {
@@ -354,81 +393,130 @@ impl<'a> Costs<'a> {
             &[0]
         };
         let nd = drifts.len();
+        let nk = KINDS.len();
         let cols = &self.header.columns;
-        // best[i][j][open][s]: cheapest cost for cells i.. and columns j..,
-        // `open` saying column j already holds a cell, at drift `drifts[s]`.
         let idx =
-            |i: usize, j: usize, open: usize, s: usize| ((i * (m + 1) + j) * 2 + open) * nd + s;
-        let mut best = vec![INF; (n + 1) * (m + 1) * 2 * nd];
-        let mut step = vec![(Step::Drop, 0usize); best.len()];
+            |st: State| (((st.i * (m + 1) + st.j) * 2 + st.open) * nd + st.drift) * nk + st.kind;
+        // best[state]: cheapest cost for cells i.. and columns j.. from it.
+        let mut best = vec![INF; (n + 1) * (m + 1) * 2 * nd * nk];
+        let mut next = vec![(Step::Drop, 0usize, 0usize); best.len()];
         for i in (0..=n).rev() {
             for j in (0..=m).rev() {
                 for open in 0..2 {
                     if open == 1 && (j == m || i == 0) {
                         continue;
                     }
-                    for s in 0..nd {
-                        let k = idx(i, j, open, s);
-                        if j == m {
-                            best[k] = self.drop[i..]
-                                .iter()
-                                .fold(0u32, |a, &b| a.saturating_add(b));
-                            continue;
-                        }
-                        let closed = if open == 1 { 0 } else { miss(&cols[j]) };
-                        let mut choice = (
-                            closed.saturating_add(best[idx(i, j + 1, 0, s)]),
-                            (Step::Close, s),
-                        );
-                        if i < n {
-                            let dropped = self.drop[i].saturating_add(best[idx(i + 1, j, open, s)]);
-                            if dropped < choice.0 {
-                                choice = (dropped, (Step::Drop, s));
+                    for drift in 0..nd {
+                        for (kind, target_kind) in KINDS.iter().enumerate() {
+                            let st = State {
+                                i,
+                                j,
+                                open,
+                                drift,
+                                kind,
+                            };
+                            let k = idx(st);
+                            if j == m {
+                                best[k] = self.drop[i..]
+                                    .iter()
+                                    .fold(0u32, |a, &b| a.saturating_add(b));
+                                continue;
                             }
-                            for (t, &drift) in drifts.iter().enumerate() {
-                                let slide = SHIFT * drift.abs_diff(drifts[s]) as u32;
-                                let placed = self
-                                    .place(i, j, drift, open == 1)
-                                    .saturating_add(slide)
-                                    .saturating_add(best[idx(i + 1, j, 1, t)]);
-                                if placed < choice.0 {
-                                    choice = (placed, (Step::Place, t));
+                            let closed = if open == 1 { 0 } else { miss(&cols[j]) };
+                            let mut choice = (
+                                closed.saturating_add(
+                                    best[idx(State {
+                                        j: j + 1,
+                                        open: 0,
+                                        ..st
+                                    })],
+                                ),
+                                (Step::Close, drift, kind),
+                            );
+                            if i < n {
+                                let dropped = self.drop[i]
+                                    .saturating_add(best[idx(State { i: i + 1, ..st })]);
+                                if dropped < choice.0 {
+                                    choice = (dropped, (Step::Drop, drift, kind));
+                                }
+                                let (role, cell_kind) = (cols[j].role, self.kinds[i]);
+                                let clash = role == Role::Actual && target_kind.clash(cell_kind);
+                                let kind_after = if role == Role::Target {
+                                    cell_kind.index()
+                                } else {
+                                    kind
+                                };
+                                for (t, &to) in drifts.iter().enumerate() {
+                                    let cost = self
+                                        .place(i, j, to, open == 1)
+                                        .saturating_add(SHIFT * to.abs_diff(drifts[drift]) as u32)
+                                        .saturating_add(if clash { CLASH } else { 0 });
+                                    let after = State {
+                                        i: i + 1,
+                                        j,
+                                        open: 1,
+                                        drift: t,
+                                        kind: kind_after,
+                                    };
+                                    let placed = cost.saturating_add(best[idx(after)]);
+                                    if placed < choice.0 {
+                                        choice = (placed, (Step::Place, t, kind_after));
+                                    }
                                 }
                             }
+                            best[k] = choice.0;
+                            next[k] = choice.1;
                         }
-                        best[k] = choice.0;
-                        step[k] = choice.1;
                     }
                 }
             }
         }
         // The row may start at any drift, for a price.
-        let start = (0..nd).min_by_key(|&s| {
-            best[idx(0, 0, 0, s)].saturating_add(START_SHIFT * drifts[s].unsigned_abs() as u32)
+        let start = |d: usize| State {
+            i: 0,
+            j: 0,
+            open: 0,
+            drift: d,
+            kind: Kind::Open.index(),
+        };
+        let first = (0..nd).min_by_key(|&d| {
+            best[idx(start(d))].saturating_add(START_SHIFT * drifts[d].unsigned_abs() as u32)
         })?;
-        if best[idx(0, 0, 0, start)] >= INF {
+        if best[idx(start(first))] >= INF {
             return None;
         }
         let mut out = vec![None; n];
-        let (mut i, mut j, mut open, mut s) = (0, 0, 0, start);
-        while i < n && j < m {
-            let (what, next) = step[idx(i, j, open, s)];
+        let mut st = start(first);
+        while st.i < n && st.j < m {
+            let (what, drift, kind) = next[idx(st)];
             match what {
-                Step::Drop => i += 1,
+                Step::Drop => st.i += 1,
                 Step::Close => {
-                    j += 1;
-                    open = 0;
+                    st.j += 1;
+                    st.open = 0;
                 }
                 Step::Place => {
-                    out[i] = Some(j);
-                    i += 1;
-                    open = 1;
+                    out[st.i] = Some(st.j);
+                    st.i += 1;
+                    st.open = 1;
                 }
             }
-            s = next;
+            st.drift = drift;
+            st.kind = kind;
         }
         Some(out)
     }
+}
+
+/// A point of the alignment: next cell, current column, whether that column
+/// holds a cell, drift (index into the drifts) and kind of the target placed.
+#[derive(Clone, Copy)]
+struct State {
+    i: usize,
+    j: usize,
+    open: usize,
+    drift: usize,
+    kind: usize,
 }
 
 /// Drifts considered, in columns.

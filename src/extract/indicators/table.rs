@@ -90,6 +90,8 @@ struct Reader<'a> {
     budget_text: String,
     /// Tokens of a flattened row not yet complete.
     pending: Vec<Cell>,
+    /// Whether the row before the current one was read as an indicator.
+    read_last_row: bool,
     out: TableRead,
     title: &'a str,
 }
@@ -129,6 +131,7 @@ impl<'a> Reader<'a> {
             figure_columns: Vec::new(),
             budget_text: String::new(),
             pending: Vec::new(),
+            read_last_row: false,
             out,
             title,
         }
@@ -147,6 +150,7 @@ impl<'a> Reader<'a> {
     }
 
     fn row(&mut self, row: &Row) {
+        let after_indicator = std::mem::take(&mut self.read_last_row);
         if self.header_row(row) {
             return;
         }
@@ -179,7 +183,7 @@ impl<'a> Reader<'a> {
                     goal.push_str(&text_of(&row.cells));
                 }
             }
-            Mode::Indicators => self.indicator_row(row),
+            Mode::Indicators => self.indicator_row(row, after_indicator),
             Mode::Preamble | Mode::Budget | Mode::Done => {}
         }
     }
@@ -306,15 +310,35 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn indicator_row(&mut self, row: &Row) {
+    fn indicator_row(&mut self, row: &Row, after_indicator: bool) {
         let Some(header) = self.header.clone() else {
             return;
         };
         if self.layout.positional() {
-            match align(&row.cells, &header) {
-                Some(a) => self.emit(&a),
-                None => self.levels_only(&row.cells),
+            let Some(a) = align(&row.cells, &header) else {
+                self.levels_only(&row.cells);
+                return;
+            };
+            // The end of the previous row's name wrapped into this row
+            // (`…促进经济 / 发展。`): it goes back, and this row is read
+            // without it.
+            if let [tail] = a.name.as_slice()
+                && after_indicator
+                && self.continues_previous(&tail.text)
+                && let Some(k) = row.cells.iter().position(|c| std::ptr::eq(c, *tail))
+            {
+                let mut rest = row.cells.clone();
+                let tail = rest.remove(k);
+                if let Some(prev) = self.out.indicators.last_mut() {
+                    prev.name.push_str(&tail.text);
+                }
+                match align(&rest, &header) {
+                    Some(a) => self.emit(&a),
+                    None => self.levels_only(&rest),
+                }
+                return;
             }
+            self.emit(&a);
             return;
         }
         self.pending.extend(row.cells.iter().cloned());
@@ -342,6 +366,19 @@ impl<'a> Reader<'a> {
             }
             None => self.bound_pending(),
         }
+    }
+
+    /// Whether a name is only the sentence end of the indicator read just
+    /// before, whose name stops short of it.
+    fn continues_previous(&self, name: &str) -> bool {
+        const ENDS: [char; 6] = ['。', ';', '；', '!', '?', '？'];
+        name.chars().count() <= 4
+            && name.ends_with(ENDS)
+            && self
+                .out
+                .indicators
+                .last()
+                .is_some_and(|p| !p.name.ends_with(ENDS) && !p.name.ends_with(','))
     }
 
     /// Tokens that never complete a row (a stray page number) must not grow
@@ -384,6 +421,7 @@ impl<'a> Reader<'a> {
     }
 
     fn emit(&mut self, a: &Aligned) {
+        self.read_last_row = true;
         if let Some(c) = a.level1 {
             self.set_level(c, true, false);
         }
@@ -785,6 +823,8 @@ mod tests {
 \t产出指 标(10\t数量指标\t河道巡\t查次数\t200 次\t214 次\t5\n\
 年度绩 效目标\t分)\t\t质量指标 堤防 完好率\t\t≥95%\t97. 5%\t5\n\
 \t效益指 标(10 分)\t社会效益 指标\t防汛安全\t\t无事故\t无事故\t\n\
+\t\t\t落实河长制,保障行洪\t\t明显\t明显\t2\n\
+\t满意度指标\t服务对象满意度\t安全。\t≥90%\t92%\t3\n\
 年度绩效目标 2: (20 分)\t\t改善\t水质\n\
 \t一级指标\t二级指标\t三级指标\t年初目标值 (A)\t实际完成值 (B)\t得分\n\
 \t满意度指标\t服务对象满意度指标\t沿河居民满意度\t≥90%\t93%\t1. 5\n\
@@ -796,11 +836,14 @@ mod tests {
                 "产出指标|数量指标|河道巡查次数|200次|214次||5",
                 "产出指标|质量指标|堤防完好率|≥95%|97.5%||5",
                 "效益指标|社会效益指标|防汛安全|无事故|无事故||",
+                "效益指标|社会效益指标|落实河长制,保障行洪安全。|明显|明显||2",
+                // 满意度指标 names both ranks; alone it is read as the 二级指标.
+                "效益指标|满意度指标|服务对象满意度|≥90%|92%||3",
                 "满意度指标|服务对象满意度指标|沿河居民满意度|≥90%|93%||1.5",
             ]
         );
         assert_eq!(t.indicators[0].goal.as_deref(), Some("保障河道安全"));
-        assert_eq!(t.indicators[3].goal.as_deref(), Some("改善水质"));
+        assert_eq!(t.indicators[5].goal.as_deref(), Some("改善水质"));
         assert_eq!(
             t.summary.total_score.map(|v| v.to_string()).as_deref(),
             Some("97.5")

@@ -169,6 +169,13 @@ pub fn is_quantity(cell: &str) -> bool {
     quantity(cell.trim()).is_some()
 }
 
+/// A quantity and nothing else before it: `2600元/人`, `≥90%`, but not
+/// `当年满意度超过90%`, which names what it measures.
+pub fn is_bare_quantity(cell: &str) -> bool {
+    let t = cell.trim();
+    t.starts_with(|c: char| c.is_ascii_digit() || "≥≤<>=".contains(c)) && is_quantity(t)
+}
+
 #[derive(Debug, PartialEq)]
 struct Quantity {
     value: Amount,

@@ -3,28 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
-use common::{assert_floor, read_dataset, root, run_juesuan, score};
-
-/// One run over tests/corpus, shared by the tests of this file.
-fn output() -> &'static PathBuf {
-    static OUT: OnceLock<PathBuf> = OnceLock::new();
-    OUT.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("juesuan-corpus-")
-            .tempdir()
-            .unwrap()
-            .keep();
-        run_juesuan(&root().join("tests/corpus"), &dir, &["--quiet"]);
-        dir
-    })
-}
-
-fn gold() -> PathBuf {
-    root().join("tests/gold")
-}
+use common::{assert_floor, corpus_output as output, gold, read_dataset, root, score};
 
 #[test]
 fn tab_separated_tables_are_complete() {

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, Int32Type};
@@ -16,6 +17,26 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The output of one run over `tests/corpus`, shared by the tests of a test
+/// binary.
+pub fn corpus_output() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("juesuan-corpus-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        run_juesuan(&root().join("tests/corpus"), &dir, &["--quiet"]);
+        dir
+    })
+}
+
+/// The hand-checked gold rows of the corpus.
+pub fn gold() -> PathBuf {
+    root().join("tests/gold")
 }
 
 /// Runs `juesuan run` on `input` into `output`; panics with its stderr on failure.
@@ -211,10 +232,27 @@ fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
         .map(|l| {
             header
                 .iter()
-                .zip(l.split('\t').chain(std::iter::repeat("")))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .zip(
+                    tsv_fields(l)
+                        .into_iter()
+                        .chain(std::iter::repeat(String::new())),
+                )
+                .map(|(h, v)| (h.to_string(), v))
                 .collect()
         })
+        .collect()
+}
+
+/// The fields of a TSV line as Python's csv module reads them: a field that
+/// starts with `"` is quoted, `""` inside it stands for one `"`.
+fn tsv_fields(line: &str) -> Vec<String> {
+    line.split('\t')
+        .map(
+            |f| match f.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => f.to_string(),
+            },
+        )
         .collect()
 }
 

@@ -46,6 +46,9 @@ impl Header {
     /// Builds a header from a positional row; `None` when the row is no
     /// indicator header (it must name the indicator and a value column).
     pub fn from_cells(cells: &[Cell]) -> Option<Header> {
+        if cells.len() > MAX_CELLS || cells.iter().any(|c| c.col.is_some_and(|k| k > MAX_CELLS)) {
+            return None;
+        }
         let mut cols: Vec<Column> = Vec::new();
         // Which columns a vertical label (年度绩效指标) heads.
         let mut labels: Vec<(usize, bool)> = Vec::new();
@@ -215,6 +218,8 @@ fn merge_blank_columns(cols: &mut Vec<Column>) {
 }
 
 const INF: u32 = u32::MAX / 8;
+/// More cells than any header or indicator row has: such a row is no table.
+const MAX_CELLS: usize = 48;
 /// Per column of distance between a cell and its header column.
 const POS: u32 = 5;
 /// Per column a row slides against its header within the row (OCR lost or
@@ -241,6 +246,10 @@ pub struct Aligned<'a> {
 /// Aligns `cells` under `header`. `None` when no assignment gives the row a
 /// name and a target or actual value.
 pub fn align<'a>(cells: &'a [Cell], header: &Header) -> Option<Aligned<'a>> {
+    // No indicator row has this many cells; the alignment grows with them.
+    if cells.len() > MAX_CELLS {
+        return None;
+    }
     let assignment = Costs::new(cells, header).solve()?;
     let mut a = Aligned::default();
     for (cell, col) in cells.iter().zip(assignment) {

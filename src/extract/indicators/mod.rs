@@ -141,3 +141,123 @@ fn is_title(t: &str) -> bool {
         .any(|s| t.ends_with(s))
         && (t.contains("绩效") || t.contains("自评"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+
+    /// A small deterministic generator: the fuzzers to come feed random
+    /// input, these tests feed random arrangements of table vocabulary.
+    struct Noise(u64);
+
+    impl Noise {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[(self.next() % from.len() as u64) as usize]
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "2023年度某某项目绩效自评表\n",
+        "部门整体绩效自评表\n",
+        "\t",
+        "\t",
+        "\n",
+        "\n\n",
+        " ",
+        "一级指标",
+        "二级指标",
+        "三级",
+        "指标",
+        "年初目标值(A)",
+        "实际完成值(B)",
+        "分值",
+        "得分",
+        "偏差原因",
+        "产出指标",
+        "数量指标",
+        "满意",
+        "度指",
+        "标",
+        "(20分)",
+        "(",
+        "分)",
+        "≥",
+        "90%",
+        "12",
+        "月底前",
+        "2547.2077",
+        "万",
+        "元",
+        "0.5",
+        "100",
+        "……",
+        "\u{3000}",
+        "项目名称",
+        "预算数",
+        "执行数",
+        "执行率",
+        "总分",
+        "年度目标1:",
+        "发展。",
+        "·",
+        "[",
+        "』",
+        "- ",
+        "9.",
+        "、",
+        "满意度指标",
+        "社会效益",
+        "明显提高",
+        "人",
+        "元/人/",
+        "第一部分",
+        "一、",
+    ];
+
+    #[test]
+    fn random_tables_never_panic() {
+        let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..300 {
+            let len = 20 + (noise.next() % 400) as usize;
+            let doc: String = (0..len).map(|_| noise.pick(PIECES)).collect();
+            let text = Text::from_string(&doc);
+            let read = extract(&text, &segment(&text));
+            for e in &read.evaluations {
+                assert!(e.indicators.end <= read.indicators.len());
+            }
+            assert!(read.indicators.iter().all(|i| !i.name.is_empty()));
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut noise = Noise(42);
+        for _ in 0..200 {
+            let len = (noise.next() % 2000) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| noise.next() as u8).collect();
+            if let Ok(text) = crate::decode::decode(&bytes) {
+                extract(&text, &segment(&text));
+            }
+        }
+    }
+
+    #[test]
+    fn huge_rows_are_no_tables() {
+        let mut doc = String::from(
+            "2023年度部门整体绩效自评表\n一级指标\t二级指标\t三级指标\t年初目标值\t实际完成值\t得分\n",
+        );
+        doc.push_str(&"产出指标\t".repeat(5000));
+        doc.push('\n');
+        doc.push_str(&"数量指标 培训人数 10人 12人 ".repeat(3000));
+        let text = Text::from_string(&doc);
+        extract(&text, &segment(&text));
+    }
+}

@@ -255,6 +255,8 @@ impl<'a> Reader<'a> {
             .filter(|t| !t.contains(['分', '(', ')']));
         let figs = figures(cells);
         if figs.len() >= 2 {
+            // The points of the line may sit in the figures row: `(20 | 分)`.
+            self.budget_text.push_str(&joined);
             self.fill_budget(&figs);
             self.mode = Mode::Preamble;
         } else {
@@ -269,16 +271,15 @@ impl<'a> Reader<'a> {
     }
 
     fn fill_budget(&mut self, figs: &[(crate::amount::Amount, bool)]) {
-        let columns = if self.figure_columns.is_empty() {
-            vec![
-                Figure::Budget,
-                Figure::Executed,
-                Figure::Rate,
-                Figure::Score,
-            ]
+        let mut columns = if self.figure_columns.is_empty() {
+            vec![Figure::Budget, Figure::Executed, Figure::Rate]
         } else {
             self.figure_columns.clone()
         };
+        // OCR may lose the 得分 header; the template always has it last.
+        if !columns.contains(&Figure::Score) {
+            columns.push(Figure::Score);
+        }
         let any_pct = figs.iter().any(|f| f.1);
         let rate_at = columns.iter().position(|&c| c == Figure::Rate);
         let s = &mut self.out.summary;
@@ -351,6 +352,7 @@ impl<'a> Reader<'a> {
             self.bound_pending();
             return;
         }
+        self.bound_pending();
         let cells = glue(&self.pending);
         let last_cell = cells.last();
         let done = align(&cells, &header).filter(|a| {
@@ -573,16 +575,30 @@ fn total(row: &Row) -> Option<crate::amount::Amount> {
     let start = row.cells.iter().position(|c| c.text.starts_with("总分"))?;
     let mut s = row.cells[start].text["总分".len()..].to_string();
     for c in &row.cells[start + 1..] {
-        if !(s.ends_with('.') || c.text.starts_with('.')) {
+        // Text after the table can run into the last cell (`99附件3`).
+        let t = leading_figure(&c.text);
+        // OCR splits a figure at its decimal point or before a zero (`10|00`).
+        let split = s.ends_with('.') || t.starts_with('.') || (t.len() > 1 && t.starts_with('0'));
+        if !split {
             s.push(' ');
         }
-        s.push_str(&c.text);
+        s.push_str(t);
     }
     let figs = figures(std::iter::once(s.as_str()));
     if figs.len() > 2 {
         return None;
     }
-    figs.last().filter(|f| !f.1).map(|f| f.0)
+    figs.last()
+        .filter(|f| !f.1)
+        .and_then(|f| points(&f.0.to_string()))
+}
+
+/// The figure a cell starts with (`97.`, `.4`, `99` of `99附件3`).
+fn leading_figure(cell: &str) -> &str {
+    let end = cell
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(cell.len());
+    &cell[..end]
 }
 
 /// The project of a 项目名称 row.

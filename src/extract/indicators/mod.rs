@@ -135,11 +135,10 @@ fn titles(text: &Text, seg: &Segmented) -> Vec<(usize, String)> {
     out
 }
 
+/// `…项目绩效自评表`, `…整体支出绩效评价表`, `…绩效自评结果表`: a table of a
+/// self-evaluation, not the 自评报告 prose.
 fn is_title(t: &str) -> bool {
-    ["自评表", "评价表", "自评情况表", "评价情况表"]
-        .iter()
-        .any(|s| t.ends_with(s))
-        && (t.contains("绩效") || t.contains("自评"))
+    t.ends_with('表') && ["自评", "绩效评价"].iter().any(|w| t.contains(w))
 }
 
 #[cfg(test)]

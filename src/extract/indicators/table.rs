@@ -11,7 +11,7 @@
 use crate::model::{EvaluationSummary, Indicator, Scope};
 use crate::text::{compact_cjk, split_enumerator};
 
-use super::align::{Aligned, Header, align};
+use super::align::{Aligned, Header, Role, align};
 use super::rows::{Cell, Layout, Row, glue};
 use super::value::{figures, measure, points};
 use super::vocab::{self, HeaderWord};
@@ -343,16 +343,14 @@ impl<'a> Reader<'a> {
             return;
         }
         self.pending.extend(row.cells.iter().cloned());
+        self.bound_pending();
         let last = row.cells.last().map(|c| c.text.as_str()).unwrap_or("");
-        let scored =
-            header.has(super::align::Role::Score) || header.has(super::align::Role::Weight);
+        let scored = header.has(Role::Score) || header.has(Role::Weight);
         // A flattened row ends with its score; before that, its cells are
         // still arriving on the following lines.
         if scored && points(last).is_none() {
-            self.bound_pending();
             return;
         }
-        self.bound_pending();
         let cells = glue(&self.pending);
         let last_cell = cells.last();
         let done = align(&cells, &header).filter(|a| {
@@ -361,12 +359,9 @@ impl<'a> Reader<'a> {
                 && a.actual.is_some()
                 && (!scored || ends(a.score) || (a.score.is_none() && ends(a.weight)))
         });
-        match done {
-            Some(a) => {
-                self.emit(&a);
-                self.pending.clear();
-            }
-            None => self.bound_pending(),
+        if let Some(a) = done {
+            self.emit(&a);
+            self.pending.clear();
         }
     }
 
@@ -453,14 +448,14 @@ impl<'a> Reader<'a> {
     }
 
     fn finish(mut self) -> TableRead {
+        // 部门项目整体绩效自评表 is a whole-department table.
+        let titled_project = self.title.contains("项目") && !self.title.contains("整体");
         let project = self.project.take().or_else(|| {
-            (self.title.contains("项目") && !self.title.contains("整体"))
+            titled_project
                 .then(|| project_from_title(self.title))
                 .flatten()
         });
-        let scope = if project.is_some()
-            || (self.title.contains("项目") && !self.title.contains("整体"))
-        {
+        let scope = if project.is_some() || titled_project {
             Scope::Project
         } else {
             Scope::Department

@@ -8,7 +8,10 @@
 //! assignment wins. A cell costs little where its shape fits the column
 //! (a level name under 一级/二级指标, a small number under 分值/得分) and
 //! where it sits at the column's position; dropping a cell that carries text
-//! costs much; leaving 三级指标 empty is impossible. Costs are in tenths.
+//! costs much; leaving 三级指标 empty is impossible. A row may drift against
+//! its header (OCR lost or merged a cell) at a price per column, and a target
+//! and its actual value of different kinds (a quantity and words) cost extra.
+//! Costs are in tenths.
 
 use super::rows::Cell;
 use super::value::{is_bare_quantity, is_quantity, looks_like_value, points};

@@ -3,17 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{assert_floor, read_dataset, root, score};
-
-fn output() -> PathBuf {
-    common::run_once("tests/corpus")
-}
-
-fn gold() -> PathBuf {
-    root().join("tests/gold")
-}
+use common::{assert_floor, corpus_output as output, gold, read_dataset, root, score};
 
 #[test]
 fn tab_separated_tables_are_complete() {

@@ -4,17 +4,11 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{assert_floor, root, score};
-
-fn output() -> PathBuf {
-    common::run_once("tests/corpus")
-}
+use common::{assert_floor, corpus_output as output, gold, score};
 
 #[test]
 fn facts_of_every_shape_match_the_gold() {
-    let s = score(&output(), &root().join("tests/gold"), "facts");
+    let s = score(&output(), &gold(), "facts");
     for src in [
         "000_0549f45c8921e423.txt",
         "001_08c5a9fc441d161e.txt",

@@ -18,6 +18,16 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The output of one run over the shared corpus, made once per test binary.
+pub fn corpus_output() -> PathBuf {
+    run_once("tests/corpus")
+}
+
+/// The hand-checked gold rows of the corpus.
+pub fn gold() -> PathBuf {
+    root().join("tests/gold")
+}
+
 /// Runs `juesuan run` on `input` into `output`; panics with its stderr on failure.
 pub fn run_juesuan(input: &Path, output: &Path, extra: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_juesuan"))
@@ -216,10 +226,27 @@ fn read_tsv(path: &Path) -> Vec<HashMap<String, String>> {
         .map(|l| {
             header
                 .iter()
-                .zip(l.split('\t').chain(std::iter::repeat("")))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .zip(
+                    tsv_fields(l)
+                        .into_iter()
+                        .chain(std::iter::repeat(String::new())),
+                )
+                .map(|(h, v)| (h.to_string(), v))
                 .collect()
         })
+        .collect()
+}
+
+/// The fields of a TSV line as Python's csv module reads them: a field that
+/// starts with `"` is quoted, `""` inside it stands for one `"`.
+fn tsv_fields(line: &str) -> Vec<String> {
+    line.split('\t')
+        .map(
+            |f| match f.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                Some(q) => q.replace("\"\"", "\""),
+                None => f.to_string(),
+            },
+        )
         .collect()
 }
 

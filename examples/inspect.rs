@@ -32,7 +32,9 @@ fn main() {
         let grid = match shape {
             BlockShape::Tabs => extract::grid::tab_grid(&text, lines),
             BlockShape::Aligned => extract::aligned::grid(&text, lines, b.table),
-            BlockShape::ColumnMajor => extract::grid::Grid::default(),
+            BlockShape::ColumnMajor => {
+                extract::column_major::grid(&text, lines, b.table, &Default::default())
+            }
         };
         for r in &grid.rows {
             let cells: Vec<String> = r

@@ -428,30 +428,11 @@ fn coded(table: Table, header: &[&Tok], body: &[&[Tok]]) -> Grid {
         }
     }
     let mut grid = Grid::default();
-    let mut head = vec![
-        Cell {
-            text: "科目编码".into(),
-            raw: String::new(),
-            col: 0,
-            line: 0,
-        },
-        Cell {
-            text: "科目名称".into(),
-            raw: String::new(),
-            col: 1,
-            line: 0,
-        },
-    ];
-    head.extend(canon.iter().enumerate().map(|(i, c)| Cell {
-        text: c.to_string(),
-        raw: String::new(),
-        col: 2 + i,
-        line: 0,
-    }));
-    grid.rows.push(Row {
-        line: 0,
-        cells: head,
-    });
+    grid.rows.push(Row::synthetic_header(
+        ["科目编码", "科目名称"]
+            .into_iter()
+            .chain(canon.iter().copied()),
+    ));
     for r in &rows {
         let mut cells = Vec::new();
         if let Some(c) = code_cell(&r.code, 0) {

@@ -27,6 +27,23 @@ pub struct Row {
 }
 
 impl Row {
+    /// The header a reader writes for a shape whose printed header cannot be
+    /// read cell by cell (column-aligned, column-major): `labels` at columns
+    /// 0, 1, …, on no line of the text.
+    pub fn synthetic_header<'a>(labels: impl IntoIterator<Item = &'a str>) -> Row {
+        let cells = labels
+            .into_iter()
+            .enumerate()
+            .map(|(col, text)| Cell {
+                text: text.to_string(),
+                raw: String::new(),
+                col,
+                line: 0,
+            })
+            .collect();
+        Row { line: 0, cells }
+    }
+
     pub fn cell_at(&self, col: usize) -> Option<&Cell> {
         self.cells.iter().find(|c| c.col == col)
     }

@@ -2,6 +2,7 @@
 //! indicators, 情况说明 prose into facts.
 
 pub mod aligned;
+pub mod column_major;
 pub mod facts;
 pub mod grid;
 pub mod indicators;
@@ -72,9 +73,18 @@ pub fn read_tables(text: &Text, seg: &Segmented, ocr: bool) -> TablesRead {
         let grid = match shape {
             BlockShape::Tabs => grid::tab_grid(text, lines),
             BlockShape::Aligned => aligned::grid(text, lines, block.table),
-            // The column-major reader arrives with the shapes issue; until
-            // then its blocks count as found without rows.
-            BlockShape::ColumnMajor => grid::Grid::default(),
+            BlockShape::ColumnMajor => {
+                // Classes printed with amounts by the tables read so far.
+                let mut classes: Vec<String> = out
+                    .items
+                    .iter()
+                    .filter_map(|i| i.subject_code.clone())
+                    .filter(|c| c.len() == 3)
+                    .collect();
+                classes.sort();
+                classes.dedup();
+                column_major::grid(text, lines, block.table, &column_major::Context { classes })
+            }
         };
         let read = tables::read_table(block.table, &grid, unit, ocr);
         out.unplaced += read.unplaced;

@@ -377,6 +377,20 @@ fn is_data_row(table: Table, row: &Row) -> bool {
     {
         return true;
     }
+    // In tables 01 and 04 a row of the template is data even without a figure
+    // ("二、政府性基金预算财政拨款"): it starts with one of the side's items
+    // (a header row starts with 项目, even when it names the funds).
+    if table.two_sided() {
+        let is_item = |c: &Cell| {
+            let label = clean_label(&c.text);
+            [Side::Income, Side::Expenditure]
+                .iter()
+                .any(|s| vocab::side_vocabulary(table, *s).contains(&label.as_str()))
+        };
+        if row.cells.first().is_some_and(is_item) {
+            return true;
+        }
+    }
     // Amounts with decimals (行次 and 栏次 numbers are bare integers). A row
     // label alone ("合计" in a header, a row of the empty template) is not data.
     row.cells.iter().any(|c| {

@@ -1,0 +1,948 @@
+//! Column-major text (`pdftotext` without `-layout`) into grids.
+//!
+//! Every cell stands on its own line, in the order the PDF drew them: a row
+//! at a time for some tables (code, name, amounts), a column at a time for
+//! others (all codes, then all names, then all amounts), and a mixture within
+//! one table. Rows are rebuilt from that stream by structure: codes and
+//! canonical labels open rows; amounts that follow a row belong to it; a run
+//! of amounts after a run of rows still waiting for theirs is dealt out to
+//! them in order, as many to each as the run divides evenly; row totals
+//! (小计 = 基本 + 项目, 本年收入合计 = the sources) stop a row from taking an
+//! amount that is not its own. Tables 01 and 04 finish with their own totals:
+//! 本年收支合计 equal the sums of their rows, 总计 the largest figure, and
+//! carry-overs the differences.
+
+use std::ops::Range;
+
+use crate::amount::{Amount, parse_printed};
+use crate::decode::Text;
+use crate::extract::grid::{Cell, Grid, Row};
+use crate::extract::tables::{header_key, header_matches, parse_code};
+use crate::text::squeeze;
+use crate::vocab::{self, FUNCTION_CLASSES, Side, Table, match_label, three_public_order};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Amount,
+    Code,
+    Text,
+}
+
+#[derive(Clone, Debug)]
+struct Tok {
+    text: String,
+    raw: String,
+    line: usize,
+    kind: Kind,
+}
+
+impl Tok {
+    fn cell(&self, col: usize) -> Cell {
+        Cell {
+            text: self.text.clone(),
+            raw: self.raw.clone(),
+            col,
+            line: self.line,
+        }
+    }
+
+    fn value(&self) -> Amount {
+        parse_printed(&self.text)
+            .map(|p| p.value)
+            .unwrap_or(Amount::ZERO)
+    }
+}
+
+fn tokens(text: &Text, lines: Range<usize>) -> Vec<Tok> {
+    let mut out = Vec::new();
+    for i in lines {
+        let t = text.line(i).trim();
+        if t.is_empty() {
+            continue;
+        }
+        let kind = if parse_code(t).is_some() && !t.contains('.') {
+            Kind::Code
+        } else if parse_printed(t).is_some_and(|p| p.decimals > 0) {
+            Kind::Amount
+        } else {
+            Kind::Text
+        };
+        out.push(Tok {
+            text: t.to_string(),
+            raw: text.raw_line(i).trim().to_string(),
+            line: i,
+            kind,
+        });
+    }
+    out
+}
+
+/// Words of table headers and captions, never row labels.
+fn is_header(t: &str, table: Table) -> bool {
+    let k = header_key(t);
+    const WORDS: &[&str] = &[
+        "项目",
+        "功能分类",
+        "科目编码",
+        "科目名称",
+        "经济分类",
+        "栏次",
+        "行次",
+        "金额",
+        "决算数",
+        "预算数",
+        "收入",
+        "支出",
+        "本年支出",
+        "类",
+        "款",
+        "项",
+    ];
+    WORDS.contains(&k.as_str())
+        || k.starts_with("单位:")
+        || k.starts_with('注')
+        || k.starts_with("说明")
+        || vocab::classify_title(t).is_some()
+        || table
+            .columns()
+            .iter()
+            .any(|c| header_matches(&k, c.rsplit('/').next().unwrap_or(c)) && k != "合计")
+}
+
+/// Reads one table block printed column-major.
+pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -> Grid {
+    let toks = tokens(text, lines);
+    if !toks.iter().any(|t| t.kind == Kind::Amount) {
+        return Grid::default();
+    }
+    match table {
+        Table::Overview | Table::FiscalOverview => two_sided(table, &toks, context),
+        Table::ThreePublic => three_public(&toks),
+        Table::GeneralBudgetBasic => economic(&toks),
+        _ => coded(table, &toks),
+    }
+}
+
+/// What earlier tables of the same document tell about this one: the
+/// functional classes printed with amounts in the coded tables.
+#[derive(Debug, Default)]
+pub struct Context {
+    pub classes: Vec<String>,
+}
+
+/// A row being rebuilt: its key cells and its amounts.
+#[derive(Debug, Default, Clone)]
+struct Rebuilt<'a> {
+    code: Option<&'a Tok>,
+    label: Vec<&'a Tok>,
+    amounts: Vec<&'a Tok>,
+}
+
+/// An amount may join a row while the row's total still adds up: the first
+/// column is the sum of the others (for tables whose first column totals).
+fn fits(table: Table, amounts: &[&Tok], next: &Tok, columns: usize) -> bool {
+    if amounts.len() >= columns {
+        return false;
+    }
+    let totals_first = matches!(
+        table,
+        Table::Income
+            | Table::Expenditure
+            | Table::GeneralBudgetExpenditure
+            | Table::StateCapital
+            | Table::FiscalOverview
+    );
+    if !totals_first || amounts.is_empty() {
+        return true;
+    }
+    let total = amounts[0].value();
+    let parts: Amount = amounts[1..].iter().map(|t| t.value()).sum::<Amount>() + next.value();
+    // Parts may not exceed the total (rounding allowed).
+    parts <= total + Amount::from_micros(10_000 * (amounts.len() as i128 + 1))
+}
+
+/// Deals a run of amounts to rows waiting for theirs, in order.
+fn deal<'a>(
+    table: Table,
+    rows: &mut [Rebuilt<'a>],
+    waiting: &[usize],
+    run: &[&'a Tok],
+    columns: usize,
+) -> usize {
+    if waiting.is_empty() || run.is_empty() {
+        return 0;
+    }
+    let per_row = if run.len().is_multiple_of(waiting.len()) {
+        run.len() / waiting.len()
+    } else {
+        0
+    };
+    let mut used = 0;
+    for &r in waiting {
+        let take = if per_row > 0 { per_row } else { columns };
+        let mut k = 0;
+        while k < take && used < run.len() && fits(table, &rows[r].amounts, run[used], columns) {
+            rows[r].amounts.push(run[used]);
+            used += 1;
+            k += 1;
+        }
+    }
+    used
+}
+
+/// Tables 02, 03, 05, 07, 08.
+fn coded(table: Table, toks: &[Tok]) -> Grid {
+    let columns = table.columns().len();
+    let totals = vocab::side_vocabulary(table, Side::Income);
+    let rows = by_code_order(table, toks, &totals)
+        .unwrap_or_else(|| by_stream(table, toks, &totals, columns));
+    let mut grid = coded_grid(table, &rows.0, &rows.1);
+    // A header that prints only some of the table's columns (PDFs often leave
+    // out the ones with no amount) names the runs of amounts in its order.
+    let printed = printed_columns(table, toks);
+    let widest = rows.0.iter().map(|r| r.amounts.len()).max().unwrap_or(0);
+    if widest > 0
+        && printed.len() == widest
+        && printed.len() < columns
+        && let Some(head) = grid.rows.first_mut()
+    {
+        {
+            for (k, &c) in printed.iter().enumerate() {
+                if let Some(cell) = head.cells.get_mut(2 + k) {
+                    cell.text = table.columns()[c].to_string();
+                }
+            }
+            head.cells.truncate(2 + printed.len());
+        }
+    }
+    grid
+}
+
+/// The table's columns named by the header, in printed order: the text
+/// before the first code or amount.
+fn printed_columns(table: Table, toks: &[Tok]) -> Vec<usize> {
+    let columns = table.columns();
+    let mut out = Vec::new();
+    for t in toks.iter().take_while(|t| t.kind == Kind::Text) {
+        let k = header_key(&t.text);
+        if k == "合计" {
+            continue;
+        }
+        if let Some(i) = columns
+            .iter()
+            .position(|c| header_matches(&k, c.rsplit('/').next().unwrap_or(c)))
+            && !out.contains(&i)
+        {
+            out.push(i);
+        }
+    }
+    out
+}
+
+/// The printed order of a coded table's rows is the order of its codes (类,
+/// then its 款, then their 项), whatever order the PDF drew the code cells in;
+/// and its amounts come a row (or a column) at a time. When every row prints
+/// the same number of amounts, the amounts are grouped that way (row-major
+/// or column-major, whichever the row totals and the sums of children agree
+/// with) and dealt to the codes in order; the group whose first amount is
+/// the sum of the 类 rows is 合计.
+fn by_code_order<'a>(
+    table: Table,
+    toks: &'a [Tok],
+    totals: &[&'static str],
+) -> Option<(Vec<Rebuilt<'a>>, Vec<&'a Tok>)> {
+    let mut codes: Vec<&Tok> = Vec::new();
+    for t in toks.iter().filter(|t| t.kind == Kind::Code) {
+        if !codes
+            .iter()
+            .any(|c| parse_code(&c.text) == parse_code(&t.text))
+        {
+            codes.push(t);
+        }
+    }
+    let amounts: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Amount).collect();
+    // 合计 is a row when the amounts count one more row than the codes (the
+    // same word also heads the 小计 column of some tables).
+    let total_label = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == Kind::Text && match_label(&t.text, totals).is_some())
+        .max_by_key(|(k, _)| {
+            matches!(
+                toks.get(k + 1).map(|x| x.kind),
+                Some(Kind::Amount | Kind::Code) | None
+            )
+        })
+        .filter(|_| !amounts.is_empty() && amounts.len().is_multiple_of(codes.len() + 1));
+    let n_rows = codes.len() + usize::from(total_label.is_some());
+    if codes.is_empty() || amounts.is_empty() || !amounts.len().is_multiple_of(n_rows) {
+        return None;
+    }
+    let k = amounts.len() / n_rows;
+    if k > table.columns().len() {
+        return None;
+    }
+    let mut sorted = codes.clone();
+    sorted.sort_by_key(|c| parse_code(&c.text).unwrap_or_default());
+    let row_major: Vec<Vec<&Tok>> = amounts.chunks(k).map(<[&Tok]>::to_vec).collect();
+    let col_major: Vec<Vec<&Tok>> = (0..n_rows)
+        .map(|i| (0..k).map(|j| amounts[j * n_rows + i]).collect())
+        .collect();
+    let score = |groups: &[Vec<&Tok>]| -> usize {
+        groups
+            .iter()
+            .filter(|g| g.len() > 1 && g[0].value() == g[1..].iter().map(|t| t.value()).sum())
+            .count()
+    };
+    let groups = if k > 1 && score(&col_major) > score(&row_major) {
+        col_major
+    } else {
+        row_major
+    };
+    // The 合计 group: its first amount is the sum of the others' 类 rows.
+    let mut groups = groups;
+    let mut total_group = None;
+    if total_label.is_some() {
+        let class_sum = |skip: usize, gs: &[Vec<&Tok>]| -> Amount {
+            let mut rest = gs
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, g)| g);
+            sorted
+                .iter()
+                .map(|c| (c, rest.next()))
+                .filter(|(c, _)| parse_code(&c.text).is_some_and(|x| x.len() == 3))
+                .filter_map(|(_, g)| g.map(|g| g[0].value()))
+                .sum()
+        };
+        let tol = Amount::from_micros(10_000 * (codes.len() as i128 + 1));
+        let pick = (0..groups.len())
+            .find(|&i| (groups[i][0].value() - class_sum(i, &groups)).abs() <= tol)?;
+        total_group = Some(groups.remove(pick));
+    }
+    let mut rows: Vec<Rebuilt> = Vec::new();
+    if let (Some((_, label)), Some(g)) = (total_label, total_group) {
+        rows.push(Rebuilt {
+            label: vec![label],
+            amounts: g,
+            ..Default::default()
+        });
+    }
+    for (c, g) in sorted.into_iter().zip(groups) {
+        rows.push(Rebuilt {
+            code: Some(c),
+            amounts: g,
+            ..Default::default()
+        });
+    }
+    // Names: the text following each code in the stream, while no amount came.
+    for r in rows.iter_mut().filter(|r| r.code.is_some()) {
+        let at = toks
+            .iter()
+            .position(|t| std::ptr::eq(t, r.code.expect("coded")))
+            .unwrap_or(0);
+        r.label = toks[at + 1..]
+            .iter()
+            .take_while(|t| t.kind == Kind::Text && !is_header(&t.text, table))
+            .collect();
+    }
+    deal_name_run(&mut rows, &codes, totals);
+    Some((rows, Vec::new()))
+}
+
+/// Column-major text prints all the codes, then all the names: every code
+/// but the last is then followed by no text, and the last by the whole run
+/// of names (合计's first, when it has one). Dealt to the codes in the order
+/// they were printed when the run has exactly one name per code.
+fn deal_name_run(rows: &mut [Rebuilt], codes: &[&Tok], totals: &[&'static str]) {
+    let coded: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].code.is_some())
+        .collect();
+    let Some(&last) = codes.last() else { return };
+    let Some(holder) = coded
+        .iter()
+        .copied()
+        .find(|&i| rows[i].code.is_some_and(|c| std::ptr::eq(c, last)))
+    else {
+        return;
+    };
+    if coded.len() < 2
+        || coded
+            .iter()
+            .any(|&i| i != holder && !rows[i].label.is_empty())
+    {
+        return;
+    }
+    let mut run = std::mem::take(&mut rows[holder].label);
+    if run.len() == codes.len() + 1 && match_label(&run[0].text, totals).is_some() {
+        run.remove(0);
+    }
+    if run.len() != codes.len() {
+        rows[holder].label = run;
+        return;
+    }
+    for (code, name) in codes.iter().zip(run) {
+        if let Some(r) = rows
+            .iter_mut()
+            .find(|r| r.code.is_some_and(|c| std::ptr::eq(c, *code)))
+        {
+            r.label = vec![name];
+        }
+    }
+}
+
+/// Rows as the stream gives them: amounts follow their row, or a run of
+/// amounts is dealt to the rows waiting for theirs.
+fn by_stream<'a>(
+    table: Table,
+    toks: &'a [Tok],
+    totals: &[&'static str],
+    columns: usize,
+) -> (Vec<Rebuilt<'a>>, Vec<&'a Tok>) {
+    let mut rows: Vec<Rebuilt> = Vec::new();
+    // Rows opened and still without amounts, in order.
+    let mut waiting: Vec<usize> = Vec::new();
+    let mut orphans: Vec<&Tok> = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        let t = &toks[k];
+        match t.kind {
+            Kind::Code => {
+                rows.push(Rebuilt {
+                    code: Some(t),
+                    ..Default::default()
+                });
+                waiting.push(rows.len() - 1);
+            }
+            Kind::Amount => {
+                // The run of amounts starting here.
+                let end = toks[k..]
+                    .iter()
+                    .position(|x| x.kind != Kind::Amount)
+                    .map_or(toks.len(), |p| k + p);
+                let run: Vec<&Tok> = toks[k..end].iter().collect();
+                // Rows that wait: the latest row only when it was read with
+                // its name (row-major), all of them after a run of codes.
+                let used = deal(table, &mut rows, &waiting, &run, columns);
+                waiting.retain(|&r| rows[r].amounts.is_empty());
+                orphans.extend(&run[used..]);
+                k = end;
+                continue;
+            }
+            Kind::Text => {
+                let next = toks.get(k + 1).map(|x| x.kind);
+                let label = match_label(&t.text, totals)
+                    .filter(|_| matches!(next, Some(Kind::Amount | Kind::Code) | None));
+                if let Some(l) = label {
+                    let _ = l;
+                    rows.push(Rebuilt {
+                        label: vec![t],
+                        ..Default::default()
+                    });
+                    let r = rows.len() - 1;
+                    // A total whose amounts were drawn before its label.
+                    if next != Some(Kind::Amount) && !orphans.is_empty() {
+                        let take: Vec<&Tok> = orphans.drain(..orphans.len().min(columns)).collect();
+                        rows[r].amounts = take;
+                    } else {
+                        waiting.push(r);
+                    }
+                } else if !is_header(&t.text, table) {
+                    // A name: of the latest coded row while it has no amounts.
+                    if let Some(r) = rows
+                        .last_mut()
+                        .filter(|r| r.code.is_some() && r.amounts.is_empty())
+                    {
+                        r.label.push(t);
+                    }
+                }
+            }
+        }
+        k += 1;
+    }
+    (rows, orphans)
+}
+
+fn coded_grid(table: Table, rows: &[Rebuilt], orphans: &[&Tok]) -> Grid {
+    let columns = table.columns().len();
+    let mut grid = Grid::default();
+    grid.rows.push(Row::synthetic_header(
+        ["科目编码", "科目名称"]
+            .into_iter()
+            .chain(table.columns().iter().copied()),
+    ));
+    for r in rows {
+        let mut cells = Vec::new();
+        if let Some(c) = r.code {
+            cells.push(c.cell(0));
+        }
+        if let Some(first) = r.label.first() {
+            let text: String = r.label.iter().map(|t| t.text.as_str()).collect();
+            cells.push(Cell {
+                text,
+                raw: first.raw.clone(),
+                col: 1,
+                line: first.line,
+            });
+        }
+        cells.extend(r.amounts.iter().enumerate().map(|(i, t)| t.cell(2 + i)));
+        let line = r
+            .amounts
+            .first()
+            .copied()
+            .or(r.code)
+            .or(r.label.first().copied())
+            .map(|t| t.line)
+            .unwrap_or(0);
+        grid.rows.push(Row { line, cells });
+    }
+    // Amounts no row could take: placed past the last column (unplaced).
+    if !orphans.is_empty() {
+        let cells = orphans
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.cell(2 + columns + 1 + i))
+            .collect();
+        grid.rows.push(Row {
+            line: orphans[0].line,
+            cells,
+        });
+    }
+    grid
+}
+
+/// Tables 01 and 04.
+fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
+    let right_cols = table.columns().len();
+    let inc = vocab::side_vocabulary(table, Side::Income);
+    let exp = vocab::side_vocabulary(table, Side::Expenditure);
+    // (side, canonical label, amounts)
+    let mut rows: Vec<(Side, String, Vec<&Tok>, usize)> = Vec::new();
+    let mut orphans: Vec<&Tok> = Vec::new();
+    let mut last: Option<usize> = None;
+    let mut carry_parent = false;
+    let mut seen_total = [false, false];
+    // Column-major text prints a run of labels, then their amounts as a run
+    // of the same length (one run per column): such runs are dealt to the
+    // labels in order. `run_start` is the first row since the last amount.
+    let mut run_start = 0usize;
+    let mut prev_amount = false;
+    let mut dealt: Option<(usize, usize)> = None;
+    let mut i = 0usize;
+    while i < toks.len() {
+        let t = &toks[i];
+        i += 1;
+        match t.kind {
+            Kind::Text | Kind::Code => {
+                let clean = squeeze(&t.text);
+                let on_exp = match_label(&clean, &exp);
+                let on_inc = match_label(&clean, &inc);
+                // An exact label decides the side before a fuzzy one can
+                // ("年末结转和结余" is one edit from "年初结转和结余").
+                let exact = vocab::clean_label(&clean);
+                let (on_inc, on_exp) =
+                    match (inc.contains(&exact.as_str()), exp.contains(&exact.as_str())) {
+                        (true, false) => (on_inc, None),
+                        (false, true) => (None, on_exp),
+                        _ => (on_inc, on_exp),
+                    };
+                let (side, label) = match (on_inc, on_exp) {
+                    (Some(a), Some(b)) if a == "总计" && b == "总计" => {
+                        // 总计 twice: income first.
+                        let s = if seen_total[0] {
+                            Side::Expenditure
+                        } else {
+                            Side::Income
+                        };
+                        seen_total[usize::from(s == Side::Expenditure)] = true;
+                        (s, a.to_string())
+                    }
+                    (Some(a), _) if !clean.ends_with("支出") => (Side::Income, a.to_string()),
+                    (_, Some(b)) => (Side::Expenditure, b.to_string()),
+                    (Some(a), None) => (Side::Income, a.to_string()),
+                    (None, None) => continue,
+                };
+                let mut label = label;
+                if table == Table::FiscalOverview && side == Side::Income {
+                    if label == "年初财政拨款结转和结余" {
+                        carry_parent = true;
+                    } else if carry_parent && label.ends_with("财政拨款") {
+                        label = format!("年初财政拨款结转和结余/{label}");
+                    }
+                }
+                if prev_amount {
+                    run_start = rows.len();
+                    prev_amount = false;
+                }
+                rows.push((side, label, Vec::new(), t.line));
+                last = Some(rows.len() - 1);
+            }
+            Kind::Amount => {
+                let cap = |s: Side| if s == Side::Income { 1 } else { right_cols };
+                let n = 1 + toks[i..]
+                    .iter()
+                    .take_while(|x| x.kind == Kind::Amount)
+                    .count();
+                let run_len = rows.len() - run_start;
+                // One side's labels, more amounts than the last label could
+                // take alone, and room in every row.
+                let open = |s: usize, l: usize, rows: &[(Side, String, Vec<&Tok>, usize)]| {
+                    let side = rows[s].0;
+                    l > cap(side)
+                        && rows[s..s + l]
+                            .iter()
+                            .all(|r| r.0 == side && r.2.len() < cap(r.0))
+                };
+                let target =
+                    if !prev_amount && run_len >= 2 && n == run_len && open(run_start, n, &rows) {
+                        Some(run_start)
+                    } else if let Some((s, l)) = dealt.filter(|&(s, l)| {
+                        l == n && open(s, l, &rows) && rows[s + l..].iter().all(|r| r.2.is_empty())
+                    }) {
+                        // Rows read since are the column's header words
+                        // (`一般公共预算财政拨款` over the second run of 04).
+                        rows.truncate(s + l);
+                        Some(s)
+                    } else {
+                        None
+                    };
+                prev_amount = true;
+                if let Some(s) = target {
+                    for (k, a) in toks[i - 1..i - 1 + n].iter().enumerate() {
+                        rows[s + k].2.push(a);
+                    }
+                    i += n - 1;
+                    dealt = Some((s, n));
+                    last = None;
+                    continue;
+                }
+                match last {
+                    Some(r)
+                        if rows[r].2.len() < cap(rows[r].0)
+                            && fits_right(table, rows[r].0, &rows[r].2, t) =>
+                    {
+                        rows[r].2.push(t)
+                    }
+                    _ => orphans.push(t),
+                }
+            }
+        }
+    }
+    settle_totals(table, &mut rows, &mut orphans, context);
+    let mut grid = Grid::default();
+    grid.rows.push(Row::synthetic_header(
+        ["项目", "决算数", "项目"]
+            .into_iter()
+            .chain(table.columns().iter().copied()),
+    ));
+    for (side, label, amounts, line) in &rows {
+        let base = if *side == Side::Income { 0 } else { 2 };
+        let mut cells = vec![Cell {
+            text: label.clone(),
+            raw: label.clone(),
+            col: base,
+            line: *line,
+        }];
+        cells.extend(
+            amounts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| t.cell(base + 1 + i)),
+        );
+        grid.rows.push(Row { line: *line, cells });
+    }
+    if !orphans.is_empty() {
+        let cells = orphans
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.cell(4 + right_cols + i))
+            .collect();
+        grid.rows.push(Row {
+            line: orphans[0].line,
+            cells,
+        });
+    }
+    grid
+}
+
+/// On the expenditure side of 04, a row's 小计 is the sum of its funds.
+fn fits_right(table: Table, side: Side, amounts: &[&Tok], next: &Tok) -> bool {
+    if table != Table::FiscalOverview || side != Side::Expenditure {
+        return true;
+    }
+    fits(table, amounts, next, 4)
+}
+
+const CARRY_IN: &[&str] = &[
+    "使用非财政拨款结余",
+    "年初结转和结余",
+    "年初财政拨款结转和结余",
+];
+const CARRY_OUT: &[&str] = &["结余分配", "年末结转和结余", "年末财政拨款结转和结余"];
+
+/// Puts the totals of a two-sided table right with its own identities, and
+/// gives left-over class amounts to the one class that other tables print
+/// and this one does not.
+fn settle_totals<'a>(
+    table: Table,
+    rows: &mut [(Side, String, Vec<&'a Tok>, usize)],
+    orphans: &mut Vec<&'a Tok>,
+    context: &Context,
+) {
+    let is_total = |l: &str| {
+        matches!(l, "本年收入合计" | "本年支出合计" | "总计")
+            || CARRY_IN.contains(&l)
+            || CARRY_OUT.contains(&l)
+    };
+    let is_class = |l: &str| FUNCTION_CLASSES.iter().any(|(_, n)| *n == l);
+    let width = |s: Side| {
+        if s == Side::Income {
+            1
+        } else {
+            table.columns().len()
+        }
+    };
+    // Pool: amounts given to totals by the stream, and orphans.
+    let mut pool: Vec<&'a Tok> = std::mem::take(orphans);
+    for r in rows.iter_mut().filter(|r| is_total(&r.1)) {
+        pool.append(&mut r.2);
+    }
+    let tol = Amount::from_micros(30_000);
+    let take = |pool: &mut Vec<&'a Tok>, want: Amount, n: usize| -> Option<Vec<&'a Tok>> {
+        let idx: Vec<usize> = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| (t.value() - want).abs() <= tol)
+            .map(|(i, _)| i)
+            .take(n)
+            .collect();
+        if idx.len() < n {
+            return None;
+        }
+        let mut out = Vec::new();
+        for i in idx.into_iter().rev() {
+            out.push(pool.remove(i));
+        }
+        out.reverse();
+        Some(out)
+    };
+    // Orphan class amounts: the classes other tables print and this one lacks.
+    let present: Vec<String> = rows
+        .iter()
+        .filter(|r| is_class(&r.1) && !r.2.is_empty())
+        .map(|r| r.1.clone())
+        .collect();
+    let missing: Vec<&str> = context
+        .classes
+        .iter()
+        .filter_map(|c| {
+            FUNCTION_CLASSES
+                .iter()
+                .find(|(code, _)| code == c)
+                .map(|(_, n)| *n)
+        })
+        .filter(|n| !present.iter().any(|p| p == n))
+        .collect();
+    let sum_side = |rows: &[(Side, String, Vec<&'a Tok>, usize)], side: Side| -> Amount {
+        rows.iter()
+            .filter(|r| r.0 == side && !is_total(&r.1) && !r.1.starts_with("年初"))
+            .filter_map(|r| r.2.first())
+            .map(|t| t.value())
+            .sum()
+    };
+    let exp_total = |pool: &[&Tok]| pool.iter().map(|t| t.value()).max().unwrap_or(Amount::ZERO);
+    if missing.len() == 1 && !pool.is_empty() {
+        let grand = exp_total(&pool);
+        let classes = sum_side(rows, Side::Expenditure);
+        // The largest amount below the grand total that completes the classes.
+        let gap = pool
+            .iter()
+            .filter(|t| t.value() < grand)
+            .map(|t| t.value())
+            .filter(|v| (classes + *v).abs() <= grand + tol)
+            .max();
+        if let Some(v) = gap
+            && let Some(r) = rows
+                .iter_mut()
+                .find(|r| r.0 == Side::Expenditure && r.1 == missing[0])
+        {
+            let n = width(Side::Expenditure)
+                .min(pool.iter().filter(|t| (t.value() - v).abs() <= tol).count());
+            if let Some(ts) = take(&mut pool, v, n.max(1)) {
+                r.2 = ts;
+            }
+        }
+    }
+    let inc_sum = sum_side(rows, Side::Income);
+    let exp_sum = sum_side(rows, Side::Expenditure);
+    let grand = exp_total(&pool);
+    for (side, sum) in [(Side::Income, inc_sum), (Side::Expenditure, exp_sum)] {
+        // How many columns a total row fills: as many as its side's rows do.
+        let n = rows
+            .iter()
+            .filter(|r| r.0 == side && is_class(&r.1))
+            .map(|r| r.2.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let label = if side == Side::Income {
+            "本年收入合计"
+        } else {
+            "本年支出合计"
+        };
+        let this_year = take(&mut pool, sum, n);
+        let this_value = this_year
+            .as_ref()
+            .and_then(|v| v.first())
+            .map(|t| t.value());
+        if let (Some(ts), Some(r)) = (
+            this_year,
+            rows.iter_mut().find(|r| r.0 == side && r.1 == label),
+        ) {
+            r.2 = ts;
+        }
+        if let Some(ts) = take(&mut pool, grand, n)
+            && let Some(r) = rows.iter_mut().find(|r| r.0 == side && r.1 == "总计")
+        {
+            r.2 = ts;
+        }
+        // The carry-over is the difference, given to the carry-over label
+        // printed last before it.
+        if let Some(tv) = this_value {
+            let carry = grand - tv;
+            let labels = if side == Side::Income {
+                CARRY_IN
+            } else {
+                CARRY_OUT
+            };
+            if !carry.is_zero()
+                && let Some(ts) = take(&mut pool, carry, 1)
+            {
+                let line = ts[0].line;
+                let target = rows.iter_mut().rfind(|r| {
+                    r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty() && r.3 <= line
+                });
+                match target {
+                    Some(r) => r.2 = ts,
+                    None => pool.extend(ts),
+                }
+            }
+        }
+    }
+    *orphans = pool;
+}
+
+/// Table 09: its amounts in order, under the halves the header prints.
+fn three_public(toks: &[Tok]) -> Grid {
+    let halves: Vec<&str> = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Text)
+        .map(|t| t.text.as_str())
+        .filter(|t| *t == "预算数" || *t == "决算数")
+        .collect();
+    let interleaved = halves
+        .windows(2)
+        .filter(|w| w[0] == "预算数" && w[1] == "决算数")
+        .count()
+        >= 3;
+    let order = three_public_order(interleaved);
+    let mut grid = Grid::default();
+    grid.rows.push(Row {
+        line: 0,
+        cells: order
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Cell {
+                text: c.to_string(),
+                raw: String::new(),
+                col: i,
+                line: 0,
+            })
+            .collect(),
+    });
+    let amounts: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Amount).collect();
+    if let Some(first) = amounts.first() {
+        grid.rows.push(Row {
+            line: first.line,
+            cells: amounts.iter().enumerate().map(|(i, t)| t.cell(i)).collect(),
+        });
+    }
+    grid
+}
+
+/// Table 06: codes, names and amounts of each group in runs; each code takes
+/// the amounts in order when the runs have the same length.
+fn economic(toks: &[Tok]) -> Grid {
+    let codes: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Code).collect();
+    let amounts: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Amount).collect();
+    let mut cells = Vec::new();
+    if codes.len() == amounts.len() {
+        for (c, a) in codes.iter().zip(&amounts) {
+            cells.push(c.cell(cells.len()));
+            cells.push(a.cell(cells.len()));
+        }
+    }
+    let mut grid = Grid::default();
+    if let Some(first) = cells.first() {
+        grid.rows.push(Row {
+            line: first.line,
+            cells,
+        });
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tables::{Unit, describe, read_table};
+
+    fn read(table: Table, doc: &str, context: &Context) -> Vec<String> {
+        let t = Text::from_string(doc);
+        let g = grid(&t, 0..t.len(), table, context);
+        describe(&read_table(table, &g, Unit::Wan, false).items)
+    }
+
+    #[test]
+    fn rows_printed_row_by_row_and_column_by_column() {
+        // An imaginary 水务局: the first rows are printed a row at a time, the
+        // rest a column at a time (codes, then names, then amounts).
+        let doc = "支出决算表\n单位：万元\n项目\n科目编码\n合计\n基本支出\n项目支出\n科目名称\n合计\n60.00\n40.00\n20.00\n213\n农林水支出\n60.00\n40.00\n20.00\n21303\n2130301\n水利\n行政运行\n50.00\n40.00\n10.00\n40.00\n40.00\n0.00\n";
+        let got = read(Table::GeneralBudgetExpenditure, doc, &Context::default());
+        let want = [
+            "|合计|小计|60",
+            "|合计|基本支出|40",
+            "|合计|项目支出|20",
+            "|213|小计|60",
+            "|213|基本支出|40",
+            "|213|项目支出|20",
+            "|21303|小计|50",
+            "|21303|基本支出|40",
+            "|21303|项目支出|10",
+            "|2130301|小计|40",
+            "|2130301|基本支出|40",
+            "|2130301|项目支出|0",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn overview_totals_settle_by_their_identities() {
+        // Class rows with their amounts, then the totals block drawn out of
+        // order: the labels first, the figures after.
+        let doc = "收入支出决算总表\n项目\n一、一般公共预算财政拨款收入\n决算数\n100.00\n八、社会保障和就业支出\n70.00\n十一、城乡社区支出\n35.00\n本年收入合计\n100.00\n使用非财政拨款结余\n年初结转和结余\n105.00\n结余分配\n10.00\n总计\n本年支出合计\n年末结转和结余\n110.00\n总计\n5.00\n110.00\n";
+        let got = read(Table::Overview, doc, &Context::default());
+        for want in [
+            "收入|本年收入合计|决算数|100",
+            "收入|年初结转和结余|决算数|10",
+            "收入|总计|决算数|110",
+            "支出|本年支出合计|决算数|105",
+            "支出|年末结转和结余|决算数|5",
+            "支出|总计|决算数|110",
+            "支出|城乡社区支出|决算数|35",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
+    }
+}

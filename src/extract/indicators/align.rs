@@ -253,7 +253,10 @@ pub fn align<'a>(cells: &'a [Cell], header: &Header) -> Option<Aligned<'a>> {
     if cells.len() > MAX_CELLS {
         return None;
     }
-    let assignment = Costs::new(cells, header).solve()?;
+    let assignment = match in_place(cells, header) {
+        Some(a) => a,
+        None => Costs::new(cells, header).solve()?,
+    };
     let mut a = Aligned::default();
     for (cell, col) in cells.iter().zip(assignment) {
         let Some(j) = col else { continue };
@@ -277,6 +280,65 @@ pub fn align<'a>(cells: &'a [Cell], header: &Header) -> Option<Aligned<'a>> {
     // A name made of values only is a row whose name was lost.
     let named = a.name.iter().any(|c| !is_bare_quantity(&c.text));
     (named && (a.target.is_some() || a.actual.is_some())).then_some(a)
+}
+
+/// The assignment of a row whose cells all sit under their own header column,
+/// in order, each a plausible fit there and every required column taken: what
+/// the dynamic programme would choose, found without it (most TAB and Word
+/// rows are such). Rows short of a name, target or actual value are left to it.
+fn in_place(cells: &[Cell], header: &Header) -> Option<Vec<Option<usize>>> {
+    let scored = header.has(Role::Score);
+    let mut out: Vec<Option<usize>> = Vec::with_capacity(cells.len());
+    let mut prev: Option<usize> = None;
+    for (i, cell) in cells.iter().enumerate() {
+        let c = cell.col?;
+        let j = header
+            .columns
+            .iter()
+            .position(|col| col.span.is_some_and(|(lo, hi)| lo <= c && c <= hi))?;
+        if prev.is_some_and(|p| p >= j) {
+            return None;
+        }
+        let last = scored && i + 1 == cells.len();
+        // Levels only by their vocabulary: a name under a level column is a
+        // row that drifted.
+        let role = header.columns[j].role;
+        let limit = if matches!(role, Role::Level1 | Role::Level2) {
+            1
+        } else {
+            5
+        };
+        if fit(&cell.text, &header.columns[j], true, last) > limit
+            || (role == Role::Name && looks_like_value(&cell.text))
+        {
+            return None;
+        }
+        // Two cells under one role (a name and a wrapped sentence end beside
+        // it) need the programme's judgement.
+        if !matches!(role, Role::Other | Role::Note)
+            && out
+                .iter()
+                .flatten()
+                .any(|&k| header.columns[k].role == role)
+        {
+            return None;
+        }
+        prev = Some(j);
+        out.push(Some(j));
+    }
+    let taken = |j: usize| out.contains(&Some(j));
+    header
+        .columns
+        .iter()
+        .enumerate()
+        .all(|(j, col)| {
+            // A row short of a value may have lost a cell: the programme
+            // decides which.
+            let needed =
+                col.required || matches!(col.role, Role::Name | Role::Target | Role::Actual);
+            !needed || taken(j)
+        })
+        .then_some(out)
 }
 
 /// The shape costs of every cell under every column, computed once per row;

@@ -346,9 +346,13 @@ impl<'a> Reader<'a> {
         self.bound_pending();
         let last = row.cells.last().map(|c| c.text.as_str()).unwrap_or("");
         let scored = header.has(Role::Score) || header.has(Role::Weight);
-        // A flattened row ends with its score; before that, its cells are
-        // still arriving on the following lines.
-        if scored && points(last).is_none() {
+        // A flattened row ends with its score, or with the 偏差原因 remark
+        // printed after its points; before that, its cells are still arriving
+        // on the following lines.
+        if scored
+            && points(last).is_none()
+            && !(header.has(Role::Note) && ends_with_remark(&self.pending))
+        {
             return;
         }
         let cells = glue(&self.pending);
@@ -357,7 +361,10 @@ impl<'a> Reader<'a> {
             let ends = |c: Option<&Cell>| c.zip(last_cell).is_some_and(|(c, l)| std::ptr::eq(c, l));
             a.target.is_some()
                 && a.actual.is_some()
-                && (!scored || ends(a.score) || (a.score.is_none() && ends(a.weight)))
+                && (!scored
+                    || ends(a.score)
+                    || (a.score.is_none() && ends(a.weight))
+                    || (a.score.is_some() && ends(a.note.last().copied())))
         });
         if let Some(a) = done {
             self.emit(&a);
@@ -485,6 +492,20 @@ impl<'a> Reader<'a> {
 }
 
 /// The text of the first cell that is not debris.
+/// Whether flattened tokens end with a weight and a score followed by words
+/// that are not values: the remark column of a row that is complete.
+fn ends_with_remark(tokens: &[Cell]) -> bool {
+    let Some(k) = tokens.iter().rposition(|c| points(&c.text).is_some()) else {
+        return false;
+    };
+    k >= 1
+        && k + 1 < tokens.len()
+        && points(&tokens[k - 1].text).is_some()
+        && tokens[k + 1..]
+            .iter()
+            .all(|c| !super::value::looks_like_value(&c.text))
+}
+
 fn first_text(row: &Row) -> &str {
     row.cells
         .iter()

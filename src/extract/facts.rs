@@ -446,7 +446,7 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
         }
         let p = cur.as_mut().expect("started");
         p.lines.push((p.text.len(), i));
-        p.text.push_str(t);
+        p.text.push_str(&crate::text::fold_ocr_traditional(t));
         // Wrapped prose ends lines anywhere, even after a full stop: only a
         // heading closes a paragraph (items and captions open new ones).
         prev_closed = is_heading;

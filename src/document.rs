@@ -8,12 +8,49 @@ use crate::decode::{self, Text};
 use crate::extract::{self, BlockShape};
 use crate::model::{CheckStatus, DocMeta, DocumentRow, Extracted, Status};
 use crate::segment::{self, Segmented};
+use std::time::{Duration, Instant};
 
 /// A processed document.
 #[derive(Debug)]
 pub struct Processed {
     pub row: DocumentRow,
     pub extracted: Extracted,
+    pub times: StageTimes,
+}
+
+/// Time spent in each stage, summed over documents (CPU time of the threads
+/// that ran them, not wall-clock time), for the run summary and benchmarks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StageTimes {
+    pub read: Duration,
+    pub decode: Duration,
+    pub segment: Duration,
+    pub extract: Duration,
+    pub check: Duration,
+    pub emit: Duration,
+}
+
+impl StageTimes {
+    pub fn add(&mut self, o: &StageTimes) {
+        self.read += o.read;
+        self.decode += o.decode;
+        self.segment += o.segment;
+        self.extract += o.extract;
+        self.check += o.check;
+        self.emit += o.emit;
+    }
+
+    /// (stage name, time) in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 6] {
+        [
+            ("read", self.read),
+            ("decode", self.decode),
+            ("segment", self.segment),
+            ("extract", self.extract),
+            ("check", self.check),
+            ("emit", self.emit),
+        ]
+    }
 }
 
 /// Stable content hash of the raw bytes: 16 hex characters (XXH3-64).
@@ -47,18 +84,27 @@ pub fn rejected(
 
 /// Runs decode → segment → extract → check on one file's bytes.
 pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
+    let started = Instant::now();
     let id = doc_id(bytes);
     let size = bytes.len() as i64;
-    let text = match decode::decode(bytes) {
+    let decoded = decode::decode(bytes);
+    let decode_time = started.elapsed();
+    let text = match decoded {
         Ok(t) => t,
         Err(e) => {
             return Processed {
                 row: rejected(id, source_path, size, e.to_string()),
                 extracted: Extracted::default(),
+                times: StageTimes {
+                    decode: decode_time,
+                    ..Default::default()
+                },
             };
         }
     };
-    process_text(id, source_path, size, &text)
+    let mut p = process_text(id, source_path, size, &text);
+    p.times.decode = decode_time;
+    p
 }
 
 /// The stages after decoding.
@@ -70,13 +116,24 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         return Processed {
             row,
             extracted: Extracted::default(),
+            times: StageTimes::default(),
         };
     }
+    let mut times = StageTimes::default();
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let d = now - clock;
+        clock = now;
+        d
+    };
     let seg = segment::segment(text);
+    times.segment = lap();
     let ocr = looks_ocr(text);
     let tables = extract::read_tables(text, &seg, ocr);
     let ind = extract::indicators::extract(text, &seg);
     let facts = extract::facts::extract(text, &seg);
+    times.extract = lap();
     let mut ex = Extracted {
         line_items: tables.items,
         indicators: ind.indicators,
@@ -85,6 +142,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         checks: Vec::new(),
     };
     ex.checks = check::run(&mut ex);
+    times.check = lap();
 
     row.meta = seg.meta.clone();
     row.tables_found = tables.found.len() as i32;
@@ -114,6 +172,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         return Processed {
             row,
             extracted: Extracted::default(),
+            times,
         };
     }
     if tables.found.is_empty() {
@@ -134,7 +193,11 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         Status::Partial
     };
     row.error = (!problems.is_empty()).then(|| problems.join("; "));
-    Processed { row, extracted: ex }
+    Processed {
+        row,
+        extracted: ex,
+        times,
+    }
 }
 
 /// Text that is another format saved as .txt: an HTML page, a JSON/XML dump.

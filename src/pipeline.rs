@@ -145,6 +145,9 @@ fn walk(
 }
 
 /// What a worker hands to the writer for one entry.
+// Each value moves once, from a worker to the writer, in a chunk: boxing the
+// larger variant would only add an allocation per document.
+#[allow(clippy::large_enum_variant)]
 pub enum Work {
     /// Processed in this run.
     Fresh(Processed),
@@ -176,11 +179,13 @@ fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
         Work::Fresh(Processed {
             row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, bytes, msg),
             extracted: empty(),
+            times: Default::default(),
         })
     };
     if let Some(p) = &e.problem {
         return refuse(0, p.clone());
     }
+    let read_started = std::time::Instant::now();
     let bytes = match read_limited(&e.path, max_bytes) {
         Ok(b) => b,
         Err(ReadError::TooLarge(n)) => {
@@ -198,8 +203,12 @@ fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
     {
         return Work::Reused(row.clone());
     }
+    let read_time = read_started.elapsed();
     match std::panic::catch_unwind(|| document::process(&e.rel, &bytes)) {
-        Ok(p) => Work::Fresh(p),
+        Ok(mut p) => {
+            p.times.read = read_time;
+            Work::Fresh(p)
+        }
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
@@ -212,6 +221,7 @@ fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
             Work::Fresh(Processed {
                 row: document::rejected(document::doc_id(&bytes), &e.rel, bytes.len() as i64, msg),
                 extracted: empty(),
+                times: Default::default(),
             })
         }
     }
@@ -250,6 +260,8 @@ pub struct Summary {
     pub elapsed: Duration,
     pub output: PathBuf,
     pub threads: usize,
+    /// Per-stage time summed over documents (`emit`: the writer thread's).
+    pub stages: document::StageTimes,
 }
 
 impl Summary {
@@ -283,6 +295,29 @@ impl Summary {
             .map(|(d, n)| format!("{} {}", d.name(), n))
             .collect();
         s.push_str(&format!("  rows: {}\n", rows.join(", ")));
+        let busy: f64 = self
+            .stages
+            .stages()
+            .iter()
+            .map(|(_, d)| d.as_secs_f64())
+            .sum::<f64>()
+            .max(1e-9);
+        let stages: Vec<String> = self
+            .stages
+            .stages()
+            .iter()
+            .map(|(n, d)| {
+                format!(
+                    "{n} {:.2}s ({:.0}%)",
+                    d.as_secs_f64(),
+                    100.0 * d.as_secs_f64() / busy
+                )
+            })
+            .collect();
+        s.push_str(&format!(
+            "  stages (summed over threads): {}\n",
+            stages.join(", ")
+        ));
         s.push_str(&format!("  output: {}\n", self.output.display()));
         s
     }
@@ -485,6 +520,10 @@ impl Writer {
                 d = Work::Fresh(Processed {
                     row: marker,
                     extracted: Default::default(),
+                    times: match &d {
+                        Work::Fresh(p) => p.times,
+                        Work::Reused(_) => Default::default(),
+                    },
                 });
                 self.summary.duplicates += 1;
             } else if row.status != Status::Rejected {
@@ -504,6 +543,9 @@ impl Writer {
                 }
             }
             self.summary.documents += 1;
+            if let Work::Fresh(p) = &d {
+                self.summary.stages.add(&p.times);
+            }
             self.summary.bytes += row.source_bytes.max(0) as u64;
             *self.summary.by_status.entry(row.status).or_default() += 1;
             let keys = DocKeys {
@@ -517,6 +559,7 @@ impl Writer {
                 .or_default()
                 .push((keys, d));
         }
+        let emit_started = std::time::Instant::now();
         for (year, docs) in per_year {
             let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row().clone()).collect();
             let b = emit::documents_batch(&rows).map_err(arrow_err(Dataset::Documents))?;
@@ -532,6 +575,7 @@ impl Writer {
                 }
             }
         }
+        self.summary.stages.emit += emit_started.elapsed();
         Ok(())
     }
 
@@ -687,6 +731,16 @@ fn write_run_record(output: &Path, run_id: &str, s: &Summary, c: &Changes, finge
         s.bytes,
         rows.join(", ")
     );
+    let stages: Vec<String> = s
+        .stages
+        .stages()
+        .iter()
+        .map(|(n, d)| format!("\"{n}\": {:.3}", d.as_secs_f64()))
+        .collect();
+    json.push_str(&format!(
+        ",\n  \"stage_seconds\": {{{}}}",
+        stages.join(", ")
+    ));
     if c.incremental {
         json.push_str(&format!(",\n  \"reused\": {}", c.reused));
         for (name, list) in [

@@ -1,0 +1,910 @@
+//! Prints an [`Accounts`] in one of the input shapes seen in real archives
+//! (CONTRACT §1). Each shape prints what documents of that shape carry: the
+//! narrative-only and flattened-PDF shapes have their tables as images, the Word
+//! cell-per-line shape is a self-evaluation report, the template has no figures.
+
+use crate::model::{Accounts, Body, CodedRow, Evaluation, OUTLAY_COLUMNS, SideCell, Table, money};
+use crate::rng::Rng;
+use crate::vocab;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Shape {
+    Tab,
+    Ocr,
+    Flattened,
+    CellPerLine,
+    Narrative,
+    Layout,
+    Raw,
+    Template,
+}
+
+impl Shape {
+    pub const ALL: [Shape; 8] = [
+        Shape::Tab,
+        Shape::Ocr,
+        Shape::Flattened,
+        Shape::CellPerLine,
+        Shape::Narrative,
+        Shape::Layout,
+        Shape::Raw,
+        Shape::Template,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Tab => "tab",
+            Shape::Ocr => "ocr",
+            Shape::Flattened => "flattened",
+            Shape::CellPerLine => "cell-per-line",
+            Shape::Narrative => "narrative",
+            Shape::Layout => "layout",
+            Shape::Raw => "raw",
+            Shape::Template => "template",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    pub fn has_tables(self) -> bool {
+        matches!(self, Shape::Tab | Shape::Ocr | Shape::Layout | Shape::Raw)
+    }
+
+    pub fn has_indicators(self) -> bool {
+        matches!(
+            self,
+            Shape::Tab | Shape::Ocr | Shape::Flattened | Shape::CellPerLine
+        )
+    }
+
+    pub fn has_facts(self) -> bool {
+        matches!(
+            self,
+            Shape::Tab
+                | Shape::Ocr
+                | Shape::Flattened
+                | Shape::Narrative
+                | Shape::Layout
+                | Shape::Raw
+        )
+    }
+}
+
+const PART_NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
+    let y = acc.year;
+    let mut out = String::with_capacity(64 * 1024);
+    let line = |out: &mut String, s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    if shape == Shape::CellPerLine {
+        line(
+            &mut out,
+            &format!("{}{y}年度部门整体支出绩效自评报告", acc.department),
+        );
+        line(&mut out, "");
+        line(
+            &mut out,
+            &format!(
+                "为加强预算绩效管理，{}对{y}年度部门整体支出及项目支出开展了绩效自评，现将有关情况报告如下。",
+                acc.department
+            ),
+        );
+        line(&mut out, "");
+        for e in &acc.evaluations {
+            evaluation_cells(&mut out, acc, e);
+        }
+        return out;
+    }
+    let dept = if shape == Shape::Template {
+        "XX部门".to_string()
+    } else {
+        acc.department.clone()
+    };
+    line(&mut out, &format!("{}{dept}{y}年度部门决算", acc.region));
+    line(&mut out, "");
+    line(&mut out, "目录");
+    line(&mut out, "");
+    line(&mut out, "第一部分 部门概况");
+    line(&mut out, &format!("第二部分 {y}年度部门决算表"));
+    for (i, t) in acc.tables.iter().enumerate() {
+        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+    }
+    line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
+    line(&mut out, "第四部分 名词解释");
+    line(&mut out, "");
+    line(&mut out, "第一部分 部门概况");
+    line(&mut out, "");
+    line(&mut out, "一、部门主要职责");
+    line(
+        &mut out,
+        &format!(
+            "{dept}贯彻落实党中央和上级关于本领域工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是："
+        ),
+    );
+    let duties = rng.range(6, vocab::DUTIES.len() as i64) as usize;
+    for (n, d) in rng
+        .subset(vocab::DUTIES.len(), duties)
+        .into_iter()
+        .enumerate()
+    {
+        line(&mut out, &format!("（{}）{}", n + 1, vocab::DUTIES[d]));
+    }
+    line(&mut out, "");
+    line(&mut out, "二、机构设置情况");
+    line(
+        &mut out,
+        &format!(
+            "从决算单位构成看，{dept}部门决算包括部门本级决算及所属{}个单位决算。截至{y}年底，本部门共有编制{}人，实有人数{}人。",
+            rng.range(0, 6),
+            rng.range(10, 200),
+            rng.range(8, 190)
+        ),
+    );
+    line(&mut out, "");
+    line(&mut out, &format!("第二部分 {y}年度部门决算表"));
+    line(&mut out, "");
+    for (i, t) in acc.tables.iter().enumerate() {
+        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+        line(&mut out, "");
+        match shape {
+            Shape::Tab => tab_table(&mut out, &dept, t, None),
+            Shape::Ocr => tab_table(&mut out, &dept, t, Some(rng)),
+            Shape::Layout => layout_table(&mut out, t, false, rng),
+            Shape::Template => layout_table(&mut out, t, true, rng),
+            Shape::Raw => raw_table(&mut out, t),
+            // The tables of these shapes were images: their titles remain.
+            _ => {}
+        }
+        line(&mut out, "");
+    }
+    if shape == Shape::Template {
+        line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
+        line(&mut out, "");
+        line(&mut out, "（本部分按决算报表填列。）");
+        return out;
+    }
+    line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
+    line(&mut out, "");
+    let width = match shape {
+        Shape::Narrative => Some(31),
+        Shape::Layout | Shape::Flattened => Some(37),
+        _ => None,
+    };
+    for p in &acc.prose {
+        let p = if shape == Shape::Ocr {
+            ocr_text(p, rng)
+        } else {
+            p.clone()
+        };
+        match width {
+            Some(w) if p.chars().count() > w => {
+                // Converters wrap at a fixed width, mid-number and mid-word alike.
+                let chars: Vec<char> = p.chars().collect();
+                for chunk in chars.chunks(w) {
+                    line(&mut out, &chunk.iter().collect::<String>());
+                    if shape == Shape::Layout {
+                        line(&mut out, "");
+                    }
+                }
+            }
+            _ => line(&mut out, &p),
+        }
+        line(&mut out, "");
+    }
+    line(&mut out, "十、国有资产占用情况说明");
+    line(&mut out, "");
+    line(
+        &mut out,
+        &format!(
+            "截至{y}年12月31日，本部门共有车辆{}辆，其中，一般公务用车{}辆、执法执勤用车{}辆；单位价值50万元以上通用设备{}台（套）。",
+            rng.range(0, 12),
+            rng.range(0, 3),
+            rng.range(0, 8),
+            rng.range(0, 4)
+        ),
+    );
+    line(&mut out, "");
+    line(&mut out, "第四部分 名词解释");
+    line(&mut out, "");
+    for (n, (term, text)) in vocab::TERMS.iter().enumerate() {
+        let entry = format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1));
+        match width {
+            Some(w) => {
+                let chars: Vec<char> = entry.chars().collect();
+                for chunk in chars.chunks(w) {
+                    line(&mut out, &chunk.iter().collect::<String>());
+                }
+            }
+            None => line(&mut out, &entry),
+        }
+    }
+    line(&mut out, "");
+    if shape.has_indicators() {
+        line(&mut out, "附件：绩效自评表");
+        line(&mut out, "");
+        for e in &acc.evaluations {
+            let rows = evaluation_rows(acc, e);
+            line(&mut out, &evaluation_title(acc, e));
+            line(&mut out, "");
+            for r in rows {
+                match shape {
+                    Shape::Flattened => line(
+                        &mut out,
+                        &r.iter()
+                            .filter(|c| !c.is_empty())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                    _ => line(&mut out, &r.join("\t")),
+                }
+            }
+            line(&mut out, "");
+        }
+    }
+    out
+}
+
+fn evaluation_title(acc: &Accounts, e: &Evaluation) -> String {
+    match e.project {
+        Some(_) => format!("{}年度项目支出绩效自评表", acc.year),
+        None => format!("{}年度部门整体支出绩效自评表", acc.year),
+    }
+}
+
+/// The self-evaluation table as rows of cells, in the Ministry of Finance's template.
+fn evaluation_rows(acc: &Accounts, e: &Evaluation) -> Vec<Vec<String>> {
+    let s = |x: &str| x.to_string();
+    let mut rows = Vec::new();
+    match &e.project {
+        Some(p) => {
+            rows.push(vec![s("项目名称"), p.clone()]);
+            rows.push(vec![
+                s("主管部门"),
+                acc.department.clone(),
+                s("实施单位"),
+                acc.department.clone(),
+            ]);
+        }
+        None => rows.push(vec![s("部门名称"), acc.department.clone()]),
+    }
+    let rate = crate::model::pct_text(crate::model::percent(e.spent, e.budget));
+    rows.push(vec![
+        s("项目资金（万元）"),
+        s(""),
+        s("年初预算数"),
+        s("全年预算数"),
+        s("全年执行数"),
+        s("分值"),
+        s("执行率"),
+        s("得分"),
+    ]);
+    rows.push(vec![
+        s(""),
+        s("年度资金总额"),
+        money(e.budget),
+        money(e.budget),
+        money(e.spent),
+        s("10"),
+        format!("{rate}%"),
+        e.execution_score.to_string(),
+    ]);
+    rows.push(vec![
+        s(""),
+        s("其中：当年财政拨款"),
+        money(e.budget),
+        money(e.budget),
+        money(e.spent),
+        s("—"),
+        s("—"),
+        s("—"),
+    ]);
+    rows.push(vec![
+        s("年度总体目标"),
+        s("预期目标"),
+        s(""),
+        s(""),
+        s("实际完成情况"),
+    ]);
+    rows.push(vec![s(""), e.goal.clone(), s(""), s(""), e.done.clone()]);
+    rows.push(vec![
+        s("绩效指标"),
+        s("一级指标"),
+        s("二级指标"),
+        s("三级指标"),
+        s("年度指标值"),
+        s("实际完成值"),
+        s("分值"),
+        s("得分"),
+        s("偏差原因分析及改进措施"),
+    ]);
+    let mut prev: (&str, &str) = ("", "");
+    for i in &e.indicators {
+        let l1 = if i.level1 != prev.0 { i.level1 } else { "" };
+        let l2 = if (i.level1, i.level2) != prev {
+            i.level2
+        } else {
+            ""
+        };
+        prev = (i.level1, i.level2);
+        let note = if i.score < i.weight {
+            s("部分指标未完全达到预期，下一步加强过程管理")
+        } else {
+            s("")
+        };
+        rows.push(vec![
+            s(""),
+            s(l1),
+            s(l2),
+            s(i.name),
+            i.target.clone(),
+            i.actual.clone(),
+            i.weight.to_string(),
+            i.score.to_string(),
+            note,
+        ]);
+    }
+    rows.push(vec![
+        s("总分"),
+        s(""),
+        s(""),
+        s(""),
+        s(""),
+        s(""),
+        s("100"),
+        e.total().to_string(),
+        s(""),
+    ]);
+    rows
+}
+
+/// Word's cell-per-line export: every cell on its own line behind a TAB, U+3000 for an
+/// empty cell, a blank line between rows.
+fn evaluation_cells(out: &mut String, acc: &Accounts, e: &Evaluation) {
+    out.push_str(&evaluation_title(acc, e));
+    out.push('\n');
+    for row in evaluation_rows(acc, e) {
+        for cell in row {
+            out.push('\t');
+            out.push_str(if cell.is_empty() { "\u{3000}" } else { &cell });
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+}
+
+fn amount_text(a: Option<i64>) -> String {
+    a.map(money).unwrap_or_default()
+}
+
+/// OCR damage that a careful reader still reads right: spaces after separators,
+/// thousands separators, a comma for the decimal point, traditional 財.
+fn ocr_amount(a: Option<i64>, rng: &mut Rng) -> String {
+    let Some(v) = a else { return String::new() };
+    let plain = money(v);
+    if v.abs() < 100_000 || !rng.chance(50) {
+        return if rng.chance(15) {
+            plain.replace('.', ". ")
+        } else {
+            plain
+        };
+    }
+    let (int, frac) = plain.split_once('.').expect("money has cents");
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+            if rng.chance(50) {
+                grouped.push(' ');
+            }
+        }
+        grouped.push(ch);
+    }
+    let point = if rng.chance(10) {
+        ", "
+    } else if rng.chance(40) {
+        ". "
+    } else {
+        "."
+    };
+    format!("{grouped}{point}{frac}")
+}
+
+fn ocr_text(s: &str, rng: &mut Rng) -> String {
+    if rng.chance(30) {
+        s.replacen("财政", "財政", 1)
+    } else {
+        s.to_string()
+    }
+}
+
+fn tab_table(out: &mut String, dept: &str, t: &Table, mut ocr: Option<&mut Rng>) {
+    let mut amount = |a: Option<i64>| match ocr.as_deref_mut() {
+        Some(rng) => ocr_amount(a, rng),
+        None => amount_text(a),
+    };
+    let n = t.code.parse::<usize>().unwrap_or(0);
+    out.push_str(&format!(
+        "{}\n部门：{dept}\t\t\t公开{:02}表\n\t\t\t单位：万元\n",
+        t.title, n
+    ));
+    match &t.body {
+        Body::Coded { columns, rows } => {
+            out.push_str("项目\t\t");
+            out.push_str(
+                &columns
+                    .iter()
+                    .map(|c| c.rsplit('/').next().unwrap_or(c))
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+            );
+            out.push_str("\n科目代码\t科目名称\n");
+            out.push_str(&format!(
+                "栏次\t\t{}\n",
+                (1..=columns.len())
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            ));
+            for r in rows {
+                let cells: Vec<String> = r.amounts.iter().map(|a| amount(*a)).collect();
+                match &r.code {
+                    Some(code) => {
+                        out.push_str(&format!("{code}\t{}\t{}\n", r.name, cells.join("\t")))
+                    }
+                    None => out.push_str(&format!("{}\t\t{}\n", r.name, cells.join("\t"))),
+                }
+            }
+        }
+        Body::TwoSided {
+            right_columns,
+            rows,
+            ..
+        } => {
+            out.push_str("收入\t\t\t支出\n");
+            let right_head = if right_columns.len() == 1 {
+                "金额".to_string()
+            } else {
+                format!("合计\t{}", right_columns[1..].join("\t"))
+            };
+            out.push_str(&format!("项目\t行次\t金额\t项目\t行次\t{right_head}\n"));
+            let n = rows.len();
+            for (i, (l, r)) in rows.iter().enumerate() {
+                let side =
+                    |c: &Option<SideCell>,
+                     line: usize,
+                     amount: &mut dyn FnMut(Option<i64>) -> String| match c {
+                        Some(c) => format!(
+                            "{}\t{line}\t{}",
+                            c.label,
+                            c.amounts
+                                .iter()
+                                .map(|a| amount(*a))
+                                .collect::<Vec<_>>()
+                                .join("\t")
+                        ),
+                        None => format!("\t{line}\t"),
+                    };
+                let left = side(l, i + 1, &mut amount);
+                let right = side(r, n + i + 1, &mut amount);
+                out.push_str(&format!("{left}\t{right}\n"));
+            }
+        }
+        Body::Groups {
+            personnel,
+            public,
+            totals,
+        } => {
+            out.push_str("人员经费\t\t\t公用经费\n");
+            out.push_str("科目代码\t科目名称\t决算数\t科目代码\t科目名称\t决算数\n");
+            let cell = |r: Option<&CodedRow>, amount: &mut dyn FnMut(Option<i64>) -> String| match r
+            {
+                Some(r) => format!(
+                    "{}\t{}\t{}",
+                    r.code.as_deref().unwrap_or(""),
+                    r.name,
+                    amount(r.amounts[0])
+                ),
+                None => "\t\t".to_string(),
+            };
+            for i in 0..personnel.len().max(public.len()) {
+                let a = cell(personnel.get(i), &mut amount);
+                let b = cell(public.get(i), &mut amount);
+                out.push_str(&format!("{a}\t{b}\n"));
+            }
+            out.push_str(&format!(
+                "\t人员经费合计\t{}\t\t公用经费合计\t{}\n",
+                amount(totals[0]),
+                amount(totals[1])
+            ));
+        }
+        Body::ThreeOutlays { budget, actual } => {
+            out.push_str("预算数\t\t\t\t\t\t决算数\n");
+            let names = [
+                "合计",
+                "因公出国（境）费",
+                "公务用车购置及运行维护费",
+                "",
+                "",
+                "公务接待费",
+            ];
+            out.push_str(&format!("{}\t{}\n", names.join("\t"), names.join("\t")));
+            let subs = ["", "", "小计", "公务用车购置费", "公务用车运行维护费", ""];
+            out.push_str(&format!("{}\t{}\n", subs.join("\t"), subs.join("\t")));
+            out.push_str(&format!(
+                "{}\n",
+                (1..=12)
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            ));
+            let vals: Vec<String> = budget
+                .iter()
+                .chain(actual.iter())
+                .map(|a| amount(*a))
+                .collect();
+            out.push_str(&format!("{}\n", vals.join("\t")));
+        }
+    }
+    out.push_str("注：本表金额单位转换时可能存在尾数误差。\n");
+}
+
+/// Display width as a terminal or pdftotext counts it: CJK and full-width forms are two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+fn pad_right(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+fn pad_left(s: &str, w: usize) -> String {
+    format!("{}{s}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// `pdftotext -layout`: cells placed at display columns, amounts right-aligned, long
+/// names wrapped onto the next line, zero columns left blank.
+fn layout_table(out: &mut String, t: &Table, template: bool, rng: &mut Rng) {
+    let amount = |a: Option<i64>| {
+        if template {
+            String::new()
+        } else {
+            amount_text(a)
+        }
+    };
+    out.push_str(&format!("{}{}\n", " ".repeat(20), t.title));
+    out.push_str(&format!("{}单位：万元\n", " ".repeat(50)));
+    const NAME: usize = 12; // characters of a name before the converter wraps it
+    let wrap = |name: &str| -> (String, Option<String>) {
+        let chars: Vec<char> = name.chars().collect();
+        if chars.len() > NAME {
+            (
+                chars[..NAME].iter().collect(),
+                Some(chars[NAME..].iter().collect()),
+            )
+        } else {
+            (name.to_string(), None)
+        }
+    };
+    match &t.body {
+        Body::Coded { columns, rows } => {
+            let split_codes = t.code == "05" && rng.chance(50);
+            let shown: Vec<bool> = (0..columns.len())
+                .map(|c| rows.iter().any(|r| r.amounts[c].is_some_and(|v| v != 0)))
+                .collect();
+            let amount_w: Vec<usize> = columns
+                .iter()
+                .map(|c| width(c.rsplit('/').next().unwrap_or(c)).max(12))
+                .collect();
+            let code_w = if split_codes { 17 } else { 10 };
+            let mut head = pad_right("科目编码", code_w) + &pad_right("科目名称", NAME * 2 + 2);
+            for (c, w) in columns.iter().zip(&amount_w) {
+                head += "  ";
+                head += &pad_left(c.rsplit('/').next().unwrap_or(c), *w);
+            }
+            out.push_str(&head);
+            out.push('\n');
+            for r in rows {
+                let code = match &r.code {
+                    Some(c) if split_codes => {
+                        let parts = [
+                            &c[..3.min(c.len())],
+                            c.get(3..5).unwrap_or(""),
+                            c.get(5..).unwrap_or(""),
+                        ];
+                        parts
+                            .iter()
+                            .filter(|p| !p.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("   ")
+                    }
+                    Some(c) => c.clone(),
+                    None => String::new(),
+                };
+                let (first, rest) = wrap(&r.name);
+                let mut l = pad_right(&code, code_w) + &pad_right(&first, NAME * 2 + 2);
+                for (i, a) in r.amounts.iter().enumerate() {
+                    l += "  ";
+                    l += &pad_left(
+                        &if shown[i] { amount(*a) } else { String::new() },
+                        amount_w[i],
+                    );
+                }
+                out.push_str(l.trim_end());
+                out.push('\n');
+                if let Some(rest) = rest {
+                    out.push_str(&format!("{}{rest}\n", " ".repeat(code_w)));
+                }
+            }
+        }
+        Body::TwoSided {
+            right_columns,
+            rows,
+            ..
+        } => {
+            let lw = rows
+                .iter()
+                .filter_map(|r| r.0.as_ref())
+                .map(|c| width(&c.label))
+                .max()
+                .unwrap_or(10)
+                + 2;
+            let rw = rows
+                .iter()
+                .filter_map(|r| r.1.as_ref())
+                .map(|c| width(&c.label))
+                .max()
+                .unwrap_or(10)
+                + 2;
+            let cols: Vec<&str> = if right_columns.len() == 1 {
+                vec!["决算数"]
+            } else {
+                vec![
+                    "合计",
+                    "一般公共预算财政拨款",
+                    "政府性基金预算财政拨款",
+                    "国有资本经营预算财政拨款",
+                ]
+            };
+            let aw: Vec<usize> = cols.iter().map(|c| width(c).max(12)).collect();
+            out.push_str(&format!("{}{}\n", pad_right("收入", lw + 14), "支出"));
+            let mut head =
+                pad_right("项目", lw) + &pad_left("决算数", 12) + "   " + &pad_right("项目", rw);
+            for (c, w) in cols.iter().zip(&aw) {
+                head += &pad_left(c, *w);
+                head += "  ";
+            }
+            out.push_str(head.trim_end());
+            out.push('\n');
+            let blank_zero = |a: Option<i64>| {
+                if a == Some(0) {
+                    String::new()
+                } else {
+                    amount(a)
+                }
+            };
+            for (l, r) in rows {
+                let mut s = match l {
+                    Some(c) => pad_right(&c.label, lw) + &pad_left(&blank_zero(c.amounts[0]), 12),
+                    None => " ".repeat(lw + 12),
+                };
+                s += "   ";
+                if let Some(c) = r {
+                    s += &pad_right(&c.label, rw);
+                    for (a, w) in c.amounts.iter().zip(&aw) {
+                        s += &pad_left(&blank_zero(*a), *w);
+                        s += "  ";
+                    }
+                }
+                out.push_str(s.trim_end());
+                out.push('\n');
+            }
+        }
+        Body::Groups {
+            personnel,
+            public,
+            totals,
+        } => {
+            let group = |r: Option<&CodedRow>| match r {
+                Some(r) => {
+                    let (first, _) = wrap(&r.name);
+                    pad_right(r.code.as_deref().unwrap_or(""), 9)
+                        + &pad_right(&first, NAME * 2 + 2)
+                        + &pad_left(&amount(r.amounts[0]), 10)
+                }
+                None => " ".repeat(9 + NAME * 2 + 2 + 10),
+            };
+            out.push_str(&format!(
+                "{}   {}\n",
+                pad_right("人员经费", 9 + NAME * 2 + 12),
+                "公用经费"
+            ));
+            let head = pad_right("科目编码", 9)
+                + &pad_right("科目名称", NAME * 2 + 2)
+                + &pad_left("决算数", 10);
+            out.push_str(&format!("{head}   {head}\n"));
+            for i in 0..personnel.len().max(public.len()) {
+                out.push_str(
+                    format!("{}   {}", group(personnel.get(i)), group(public.get(i))).trim_end(),
+                );
+                out.push('\n');
+            }
+            let total = |label: &str, a: Option<i64>| {
+                pad_right("", 9) + &pad_right(label, NAME * 2 + 2) + &pad_left(&amount(a), 10)
+            };
+            out.push_str(&format!(
+                "{}   {}\n",
+                total("人员经费合计", totals[0]),
+                total("公用经费合计", totals[1])
+            ));
+        }
+        Body::ThreeOutlays { budget, actual } => {
+            out.push_str(&format!(
+                "{}预算数{}决算数\n",
+                " ".repeat(30),
+                " ".repeat(60)
+            ));
+            let names = [
+                "合计",
+                "因公出国（境）费",
+                "公务用车购置及运行维护费小计",
+                "公务用车购置费",
+                "公务用车运行维护费",
+                "公务接待费",
+            ];
+            let w = 14;
+            let head: String = names
+                .iter()
+                .chain(names.iter())
+                .map(|n| pad_left(n, w.max(width(n))))
+                .collect::<Vec<_>>()
+                .join("  ");
+            out.push_str(&head);
+            out.push('\n');
+            let vals: String = budget
+                .iter()
+                .chain(actual.iter())
+                .zip(names.iter().chain(names.iter()))
+                .map(|(a, n)| pad_left(&amount(*a), w.max(width(n))))
+                .collect::<Vec<_>>()
+                .join("  ");
+            out.push_str(vals.trim_end());
+            out.push('\n');
+        }
+    }
+    out.push_str("  注：本表反映部门本年度情况。\n");
+}
+
+/// `pdftotext` without `-layout`: each table column emitted as a run of lines, one
+/// column after another; blank cells leave no line.
+fn raw_table(out: &mut String, t: &Table) {
+    out.push_str(&format!("{}\n单位：万元\n", t.title));
+    let run = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
+        for c in cells {
+            if !c.is_empty() {
+                out.push_str(&c);
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+    };
+    match &t.body {
+        Body::Coded { columns, rows } => {
+            out.push_str("项目\n科目编码\n科目名称\n");
+            let shown: Vec<usize> = (0..columns.len())
+                .filter(|&c| rows.iter().any(|r| r.amounts[c].is_some_and(|v| v != 0)))
+                .collect();
+            for &c in &shown {
+                out.push_str(columns[c].rsplit('/').next().unwrap_or(columns[c]));
+                out.push('\n');
+            }
+            out.push('\n');
+            run(
+                out,
+                &mut rows.iter().map(|r| r.code.clone().unwrap_or_default()),
+            );
+            run(out, &mut rows.iter().map(|r| r.name.clone()));
+            for &c in &shown {
+                run(out, &mut rows.iter().map(|r| amount_text(r.amounts[c])));
+            }
+        }
+        Body::TwoSided {
+            right_columns,
+            rows,
+            ..
+        } => {
+            // Zeros are printed here: a run of blanks would leave which label an amount
+            // belongs to undecidable, even to a person, once the rows are gone.
+            let nonzero = amount_text;
+            out.push_str("收入\n支出\n项目\n决算数\n");
+            run(
+                out,
+                &mut rows
+                    .iter()
+                    .filter_map(|r| r.0.as_ref())
+                    .map(|c| c.label.clone()),
+            );
+            run(
+                out,
+                &mut rows
+                    .iter()
+                    .filter_map(|r| r.0.as_ref())
+                    .map(|c| nonzero(c.amounts[0])),
+            );
+            run(
+                out,
+                &mut rows
+                    .iter()
+                    .filter_map(|r| r.1.as_ref())
+                    .map(|c| c.label.clone()),
+            );
+            for (i, c) in right_columns.iter().enumerate() {
+                if rows
+                    .iter()
+                    .filter_map(|r| r.1.as_ref())
+                    .any(|s| s.amounts[i].is_some_and(|v| v != 0))
+                {
+                    out.push_str(c);
+                    out.push('\n');
+                    run(
+                        out,
+                        &mut rows
+                            .iter()
+                            .filter_map(|r| r.1.as_ref())
+                            .map(|s| nonzero(s.amounts[i])),
+                    );
+                }
+            }
+        }
+        Body::Groups {
+            personnel,
+            public,
+            totals,
+        } => {
+            for (head, rows, total, label) in [
+                ("人员经费", personnel, totals[0], "人员经费合计"),
+                ("公用经费", public, totals[1], "公用经费合计"),
+            ] {
+                out.push_str(&format!("{head}\n科目编码\n科目名称\n决算数\n"));
+                run(
+                    out,
+                    &mut rows.iter().map(|r| r.code.clone().unwrap_or_default()),
+                );
+                run(
+                    out,
+                    &mut rows
+                        .iter()
+                        .map(|r| r.name.clone())
+                        .chain(std::iter::once(label.to_string())),
+                );
+                run(
+                    out,
+                    &mut rows
+                        .iter()
+                        .map(|r| amount_text(r.amounts[0]))
+                        .chain(std::iter::once(amount_text(total))),
+                );
+            }
+        }
+        Body::ThreeOutlays { budget, actual } => {
+            out.push_str("预算数\n决算数\n");
+            for n in OUTLAY_COLUMNS {
+                out.push_str(n.rsplit('/').next().unwrap_or(n));
+                out.push('\n');
+            }
+            run(
+                out,
+                &mut budget.iter().chain(actual.iter()).map(|a| amount_text(*a)),
+            );
+        }
+    }
+    out.push_str("注：本表反映部门本年度情况。\n");
+}

@@ -280,13 +280,22 @@ pub fn parse_printed(cell: &str) -> Option<Printed> {
     if frac_part.len() > SCALE as usize {
         return None;
     }
-    let plain: String = int_part.chars().filter(|c| *c != ',').collect();
-    let joined = if frac_part.is_empty() {
-        plain
-    } else {
-        format!("{plain}.{frac_part}")
-    };
-    let mut value = Amount::parse_plain(&joined)?;
+    // Digits accumulated in place: this runs for every cell of every table.
+    let mut int: i128 = 0;
+    let mut digits = 0;
+    for b in int_part.bytes().filter(|b| *b != b',') {
+        int = int * 10 + i128::from(b - b'0');
+        digits += 1;
+    }
+    if digits > 16 {
+        return None;
+    }
+    let mut frac: i128 = 0;
+    for b in frac_part.bytes() {
+        frac = frac * 10 + i128::from(b - b'0');
+    }
+    frac *= 10i128.pow(SCALE - frac_part.len() as u32);
+    let mut value = Amount(int * ONE + frac);
     if neg {
         value = -value;
     }

@@ -20,6 +20,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
 use crate::vocab::{FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
@@ -79,7 +81,7 @@ struct Identity {
 /// The values a document's identities are evaluated on.
 struct Values<'a> {
     items: &'a mut [LineItem],
-    index: HashMap<CellKey, usize>,
+    index: FxHashMap<CellKey, usize>,
     facts: HashMap<&'static str, Amount>,
     /// Usual number of decimals per table (the convention of its print).
     decimals: HashMap<Table, u32>,
@@ -217,7 +219,7 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     let facts: HashMap<&'static str, Amount> =
         doc.facts.iter().map(|f| (f.metric, f.value)).collect();
     let mut values = Values {
-        index: HashMap::new(),
+        index: FxHashMap::default(),
         facts,
         decimals: modal_decimals(&doc.line_items),
         tables_with_rows: doc.line_items.iter().map(|i| i.table).collect(),
@@ -235,7 +237,7 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     let identities = identities(&values);
 
     // Resolve operands to slots once.
-    let mut slot_of: HashMap<&Operand, usize> = HashMap::new();
+    let mut slot_of: FxHashMap<&Operand, usize> = FxHashMap::default();
     let mut slots: Vec<Slot> = Vec::new();
     let mut idents: Vec<Ident> = Vec::with_capacity(identities.len());
     let resolve = |o: &'_ Operand| -> Slot {

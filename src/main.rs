@@ -222,3 +222,6 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
     }
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -82,6 +82,10 @@ struct Part {
 }
 
 /// Writes the datasets of one run into a staging folder.
+/// Bytes all row groups in progress may hold together before the largest is
+/// written out early.
+const BUFFER_BUDGET: usize = 128 << 20;
+
 pub struct Emitter {
     output: PathBuf,
     staging: PathBuf,
@@ -182,7 +186,32 @@ impl Emitter {
                 source,
             })?;
         part.rows += batch.num_rows();
-        Ok(())
+        self.keep_within_budget()
+    }
+
+    /// Every (dataset, year) has a row group in progress; a long run over many
+    /// years would hold them all until each fills. Past [`BUFFER_BUDGET`] the
+    /// largest is written out early, so memory stays bounded whatever the
+    /// archive (smaller row groups are the only cost).
+    fn keep_within_budget(&mut self) -> Result<(), EmitError> {
+        loop {
+            let total: usize = self.parts.values().map(|p| p.writer.memory_size()).sum();
+            if total <= BUFFER_BUDGET {
+                return Ok(());
+            }
+            let Some(part) = self
+                .parts
+                .values_mut()
+                .filter(|p| p.writer.memory_size() > 0)
+                .max_by_key(|p| p.writer.memory_size())
+            else {
+                return Ok(());
+            };
+            part.writer.flush().map_err(|source| EmitError::Parquet {
+                path: part.path.clone(),
+                source,
+            })?;
+        }
     }
 
     /// Closes every file, writes an empty file (with the schema) for datasets

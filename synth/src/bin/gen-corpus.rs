@@ -5,7 +5,7 @@
 //! DIR/input/ holds the documents, DIR/gold/{tables,indicators,facts}/ the expected
 //! rows (the format of tests/gold, readable by score.py).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -129,7 +129,7 @@ fn run() -> Result<(), String> {
             bytes += w?;
         }
         index += batch.len() as u64;
-        if index % 4096 < 64 * threads {
+        if index % 4096 < 64 * threads && std::io::stderr().is_terminal() {
             eprint!(
                 "\rgen-corpus: {index} documents, {:.0} MB",
                 bytes as f64 / 1e6

@@ -148,15 +148,22 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
     line(&mut out, "");
     line(&mut out, &format!("第二部分 {y}年度部门决算表"));
     line(&mut out, "");
+    // Most documents print their tables in 万元; some in 元 or 千元, which the
+    // reader converts (the expected rows stay in 万元).
+    let (unit, factor) = match rng.range(0, 99) {
+        0..=84 => ("万元", 1),
+        85..=94 => ("元", 10_000),
+        _ => ("千元", 10),
+    };
     for (i, t) in acc.tables.iter().enumerate() {
         line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
         line(&mut out, "");
         match shape {
-            Shape::Tab => tab_table(&mut out, &dept, t, None),
-            Shape::Ocr => tab_table(&mut out, &dept, t, Some(rng)),
-            Shape::Layout => layout_table(&mut out, t, false, rng),
-            Shape::Template => layout_table(&mut out, t, true, rng),
-            Shape::Raw => raw_table(&mut out, t),
+            Shape::Tab => tab_table(&mut out, &dept, &scaled(t, factor), unit, None),
+            Shape::Ocr => tab_table(&mut out, &dept, &scaled(t, factor), unit, Some(rng)),
+            Shape::Layout => layout_table(&mut out, &scaled(t, factor), unit, false, rng),
+            Shape::Template => layout_table(&mut out, t, "万元", true, rng),
+            Shape::Raw => raw_table(&mut out, &scaled(t, factor), unit),
             // The tables of these shapes were images: their titles remain.
             _ => {}
         }
@@ -378,6 +385,50 @@ fn evaluation_cells(out: &mut String, acc: &Accounts, e: &Evaluation) {
     }
 }
 
+/// The table with every amount multiplied by `factor` (hundredths of 万元 become
+/// hundredths of the printed unit).
+fn scaled(t: &Table, factor: i64) -> Table {
+    let row = |r: &CodedRow| CodedRow {
+        amounts: r.amounts.iter().map(|a| a.map(|v| v * factor)).collect(),
+        ..r.clone()
+    };
+    let side = |c: &Option<SideCell>| {
+        c.as_ref().map(|c| SideCell {
+            amounts: c.amounts.iter().map(|a| a.map(|v| v * factor)).collect(),
+            ..c.clone()
+        })
+    };
+    let body = match &t.body {
+        Body::Coded { columns, rows } => Body::Coded {
+            columns: columns.clone(),
+            rows: rows.iter().map(row).collect(),
+        },
+        Body::TwoSided {
+            left_columns,
+            right_columns,
+            rows,
+        } => Body::TwoSided {
+            left_columns: left_columns.clone(),
+            right_columns: right_columns.clone(),
+            rows: rows.iter().map(|(l, r)| (side(l), side(r))).collect(),
+        },
+        Body::Groups {
+            personnel,
+            public,
+            totals,
+        } => Body::Groups {
+            personnel: personnel.iter().map(row).collect(),
+            public: public.iter().map(row).collect(),
+            totals: totals.map(|a| a.map(|v| v * factor)),
+        },
+        Body::ThreeOutlays { budget, actual } => Body::ThreeOutlays {
+            budget: budget.map(|a| a.map(|v| v * factor)),
+            actual: actual.map(|a| a.map(|v| v * factor)),
+        },
+    };
+    Table { body, ..t.clone() }
+}
+
 fn amount_text(a: Option<i64>) -> String {
     a.map(money).unwrap_or_default()
 }
@@ -423,14 +474,14 @@ fn ocr_text(s: &str, rng: &mut Rng) -> String {
     }
 }
 
-fn tab_table(out: &mut String, dept: &str, t: &Table, mut ocr: Option<&mut Rng>) {
+fn tab_table(out: &mut String, dept: &str, t: &Table, unit: &str, mut ocr: Option<&mut Rng>) {
     let mut amount = |a: Option<i64>| match ocr.as_deref_mut() {
         Some(rng) => ocr_amount(a, rng),
         None => amount_text(a),
     };
     let n = t.code.parse::<usize>().unwrap_or(0);
     out.push_str(&format!(
-        "{}\n部门：{dept}\t\t\t公开{:02}表\n\t\t\t单位：万元\n",
+        "{}\n部门：{dept}\t\t\t公开{:02}表\n\t\t\t单位：{unit}\n",
         t.title, n
     ));
     match &t.body {
@@ -571,7 +622,7 @@ fn pad_left(s: &str, w: usize) -> String {
 
 /// `pdftotext -layout`: cells placed at display columns, amounts right-aligned, long
 /// names wrapped onto the next line, zero columns left blank.
-fn layout_table(out: &mut String, t: &Table, template: bool, rng: &mut Rng) {
+fn layout_table(out: &mut String, t: &Table, unit: &str, template: bool, rng: &mut Rng) {
     let amount = |a: Option<i64>| {
         if template {
             String::new()
@@ -580,7 +631,7 @@ fn layout_table(out: &mut String, t: &Table, template: bool, rng: &mut Rng) {
         }
     };
     out.push_str(&format!("{}{}\n", " ".repeat(20), t.title));
-    out.push_str(&format!("{}单位：万元\n", " ".repeat(50)));
+    out.push_str(&format!("{}单位：{unit}\n", " ".repeat(50)));
     const NAME: usize = 12; // characters of a name before the converter wraps it
     let wrap = |name: &str| -> (String, Option<String>) {
         let chars: Vec<char> = name.chars().collect();
@@ -785,8 +836,8 @@ fn layout_table(out: &mut String, t: &Table, template: bool, rng: &mut Rng) {
 
 /// `pdftotext` without `-layout`: each table column emitted as a run of lines, one
 /// column after another; blank cells leave no line.
-fn raw_table(out: &mut String, t: &Table) {
-    out.push_str(&format!("{}\n单位：万元\n", t.title));
+fn raw_table(out: &mut String, t: &Table, unit: &str) {
+    out.push_str(&format!("{}\n单位：{unit}\n", t.title));
     let run = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
         for c in cells {
             if !c.is_empty() {

@@ -276,58 +276,44 @@ pub fn strip_markup(s: &str) -> Cow<'_, str> {
 
 /// Edit distance on characters, capped: returns `cap + 1` once exceeded.
 pub fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
-    // Labels are short: the rows live on the stack (this runs for every
-    // candidate of every fuzzy label match).
+    // Labels are short: their characters and the rows of the programme live
+    // on the stack (this runs for every candidate of every fuzzy label match);
+    // longer texts take the heap.
     const MAX: usize = 48;
     let (mut ab, mut bb) = (['\0'; MAX], ['\0'; MAX]);
-    let (mut na, mut nb) = (0, 0);
-    for c in a.chars() {
-        if na == MAX {
-            return edit_distance_long(a, b, cap);
-        }
-        ab[na] = c;
-        na += 1;
+    let (Some(na), Some(nb)) = (fill(&mut ab, a), fill(&mut bb, b)) else {
+        return edit_distance_long(a, b, cap);
+    };
+    let (mut prev, mut cur) = ([0usize; MAX + 1], [0usize; MAX + 1]);
+    levenshtein(&ab[..na], &bb[..nb], cap, &mut prev, &mut cur)
+}
+
+/// The characters of `s` into `buf`; `None` when they do not fit.
+fn fill(buf: &mut [char], s: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars() {
+        *buf.get_mut(n)? = c;
+        n += 1;
     }
-    for c in b.chars() {
-        if nb == MAX {
-            return edit_distance_long(a, b, cap);
-        }
-        bb[nb] = c;
-        nb += 1;
-    }
-    if na.abs_diff(nb) > cap {
-        return cap + 1;
-    }
-    let (a, b) = (&ab[..na], &bb[..nb]);
-    let mut prev = [0usize; MAX + 1];
-    let mut cur = [0usize; MAX + 1];
-    for (j, p) in prev.iter_mut().enumerate().take(nb + 1) {
-        *p = j;
-    }
-    for i in 1..=na {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=nb {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            row_min = row_min.min(cur[j]);
-        }
-        if row_min > cap {
-            return cap + 1;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[nb].min(cap + 1)
+    Some(n)
 }
 
 fn edit_distance_long(a: &str, b: &str, cap: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let (mut prev, mut cur) = (vec![0; b.len() + 1], vec![0; b.len() + 1]);
+    levenshtein(&a, &b, cap, &mut prev, &mut cur)
+}
+
+/// Edit distance capped at `cap + 1`, over two rows of at least `b.len() + 1`.
+fn levenshtein(a: &[char], b: &[char], cap: usize, prev: &mut [usize], cur: &mut [usize]) -> usize {
     if a.len().abs_diff(b.len()) > cap {
         return cap + 1;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let (mut prev, mut cur) = (prev, cur);
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -422,49 +408,47 @@ mod tests {
     }
 }
 
-/// Traditional forms that OCR engines trained on both scripts put into simplified
-/// disclosures (`財政拨款`, `合計`), each folded to its simplified form, in which the
-/// vocabularies are written. Only characters whose simplified form is unambiguous.
-const OCR_TRADITIONAL: [(char, char); 24] = [
-    ('財', '财'),
-    ('費', '费'),
-    ('計', '计'),
-    ('撥', '拨'),
-    ('預', '预'),
-    ('決', '决'),
-    ('結', '结'),
-    ('轉', '转'),
-    ('餘', '余'),
-    ('資', '资'),
-    ('額', '额'),
-    ('務', '务'),
-    ('經', '经'),
-    ('項', '项'),
-    ('萬', '万'),
-    ('較', '较'),
-    ('減', '减'),
-    ('長', '长'),
-    ('總', '总'),
-    ('會', '会'),
-    ('單', '单'),
-    ('運', '运'),
-    ('購', '购'),
-    ('採', '采'),
-];
+/// The simplified form of a traditional character that OCR engines trained on
+/// both scripts put into simplified disclosures (`財政拨款`, `合計`); only
+/// characters whose simplified form is unambiguous. Both forms are three bytes
+/// in UTF-8.
+fn ocr_simplified(c: char) -> Option<char> {
+    Some(match c {
+        '財' => '财',
+        '費' => '费',
+        '計' => '计',
+        '撥' => '拨',
+        '預' => '预',
+        '決' => '决',
+        '結' => '结',
+        '轉' => '转',
+        '餘' => '余',
+        '資' => '资',
+        '額' => '额',
+        '務' => '务',
+        '經' => '经',
+        '項' => '项',
+        '萬' => '万',
+        '較' => '较',
+        '減' => '减',
+        '長' => '长',
+        '總' => '总',
+        '會' => '会',
+        '單' => '单',
+        '運' => '运',
+        '購' => '购',
+        '採' => '采',
+        _ => return None,
+    })
+}
 
-/// `s` with [`OCR_TRADITIONAL`] folded; borrowed when there is nothing to fold.
-/// Every pair is three bytes in UTF-8 on both sides, so byte offsets are kept.
+/// `s` with OCR's traditional forms folded to simplified (byte offsets kept);
+/// borrowed when there is nothing to fold.
 pub fn fold_ocr_traditional(s: &str) -> Cow<'_, str> {
-    let hit = |c: char| {
-        OCR_TRADITIONAL
-            .iter()
-            .find(|(t, _)| *t == c)
-            .map(|(_, s)| *s)
-    };
-    if !s.chars().any(|c| c > '\u{4dff}' && hit(c).is_some()) {
+    if !s.chars().any(|c| ocr_simplified(c).is_some()) {
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.chars().map(|c| hit(c).unwrap_or(c)).collect())
+    Cow::Owned(s.chars().map(|c| ocr_simplified(c).unwrap_or(c)).collect())
 }
 
 #[cfg(test)]

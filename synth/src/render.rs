@@ -158,12 +158,18 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
     for (i, t) in acc.tables.iter().enumerate() {
         line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
         line(&mut out, "");
+        // Scaled once per table, and only when printed in another unit.
+        let printed = if factor == 1 {
+            std::borrow::Cow::Borrowed(t)
+        } else {
+            std::borrow::Cow::Owned(scaled(t, factor))
+        };
         match shape {
-            Shape::Tab => tab_table(&mut out, &dept, &scaled(t, factor), unit, None),
-            Shape::Ocr => tab_table(&mut out, &dept, &scaled(t, factor), unit, Some(rng)),
-            Shape::Layout => layout_table(&mut out, &scaled(t, factor), unit, false, rng),
+            Shape::Tab => tab_table(&mut out, &dept, &printed, unit, None),
+            Shape::Ocr => tab_table(&mut out, &dept, &printed, unit, Some(rng)),
+            Shape::Layout => layout_table(&mut out, &printed, unit, false, rng),
             Shape::Template => layout_table(&mut out, t, "万元", true, rng),
-            Shape::Raw => raw_table(&mut out, &scaled(t, factor), unit),
+            Shape::Raw => raw_table(&mut out, &printed, unit),
             // The tables of these shapes were images: their titles remain.
             _ => {}
         }
@@ -188,19 +194,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
         } else {
             p.clone()
         };
-        match width {
-            Some(w) if p.chars().count() > w => {
-                // Converters wrap at a fixed width, mid-number and mid-word alike.
-                let chars: Vec<char> = p.chars().collect();
-                for chunk in chars.chunks(w) {
-                    line(&mut out, &chunk.iter().collect::<String>());
-                    if shape == Shape::Layout {
-                        line(&mut out, "");
-                    }
-                }
-            }
-            _ => line(&mut out, &p),
-        }
+        wrapped(&mut out, &p, width, shape == Shape::Layout);
         line(&mut out, "");
     }
     line(&mut out, "十、国有资产占用情况说明");
@@ -220,15 +214,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
     line(&mut out, "");
     for (n, (term, text)) in vocab::TERMS.iter().enumerate() {
         let entry = format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1));
-        match width {
-            Some(w) => {
-                let chars: Vec<char> = entry.chars().collect();
-                for chunk in chars.chunks(w) {
-                    line(&mut out, &chunk.iter().collect::<String>());
-                }
-            }
-            None => line(&mut out, &entry),
-        }
+        wrapped(&mut out, &entry, width, false);
     }
     line(&mut out, "");
     if shape.has_indicators() {
@@ -255,6 +241,21 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
         }
     }
     out
+}
+
+/// `text` as lines of at most `width` characters (converters wrap at a fixed
+/// width, mid-number and mid-word alike), with a blank line after each when
+/// `spaced` (pdftotext -layout); one line when `width` is `None`.
+fn wrapped(out: &mut String, text: &str, width: Option<usize>, spaced: bool) {
+    let chars: Vec<char> = text.chars().collect();
+    let width = width.unwrap_or(chars.len()).max(1);
+    for chunk in chars.chunks(width) {
+        out.extend(chunk);
+        out.push('\n');
+        if spaced && chars.len() > width {
+            out.push('\n');
+        }
+    }
 }
 
 fn evaluation_title(acc: &Accounts, e: &Evaluation) -> String {

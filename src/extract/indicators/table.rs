@@ -13,7 +13,7 @@ use crate::text::{compact_cjk, split_enumerator};
 
 use super::align::{Aligned, Header, Role, align};
 use super::rows::{Cell, Layout, Row, glue};
-use super::value::{figures, measure, points};
+use super::value::{figures, looks_like_value, measure, points};
 use super::vocab::{self, HeaderWord};
 
 /// What one table yielded.
@@ -501,9 +501,7 @@ fn ends_with_remark(tokens: &[Cell]) -> bool {
     k >= 1
         && k + 1 < tokens.len()
         && points(&tokens[k - 1].text).is_some()
-        && tokens[k + 1..]
-            .iter()
-            .all(|c| !super::value::looks_like_value(&c.text))
+        && tokens[k + 1..].iter().all(|c| !looks_like_value(&c.text))
 }
 
 fn first_text(row: &Row) -> &str {

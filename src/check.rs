@@ -24,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
-use crate::vocab::{FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
+use crate::vocab::{self, FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
 
 /// Where a value sits: a table cell or a stated fact.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -681,12 +681,12 @@ fn economic_totals(out: &mut Vec<Identity>, codes: &[String]) {
     let personnel: Vec<&String> = classes
         .iter()
         .copied()
-        .filter(|c| *c == "301" || *c == "303")
+        .filter(|c| vocab::is_personnel_class(c))
         .collect();
     let public: Vec<&String> = classes
         .iter()
         .copied()
-        .filter(|c| *c != "301" && *c != "303")
+        .filter(|c| !vocab::is_personnel_class(c))
         .collect();
     for (id, total, parts) in [
         ("personnel_total", "人员经费合计", personnel),

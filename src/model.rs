@@ -20,6 +20,10 @@ pub enum Flag {
     OcrSuspect,
     /// The label was repaired from the vocabulary or the code's canonical name.
     LabelRepaired,
+    /// Text that prints a table a column at a time drew this amount apart
+    /// from its row; the identities prove which amounts the rows share, and
+    /// the reading order, not the print, placed this one.
+    PlacedByOrder,
 }
 
 impl Flag {
@@ -30,6 +34,7 @@ impl Flag {
             Flag::IdentityMismatch => "identity_mismatch",
             Flag::OcrSuspect => "ocr_suspect",
             Flag::LabelRepaired => "label_repaired",
+            Flag::PlacedByOrder => "placed_by_order",
         }
     }
 }

@@ -313,6 +313,12 @@ const FISCAL_INCOME: &[&str] = &[
 
 const FISCAL_EXPENDITURE_TAIL: &[&str] = &["本年支出合计", "年末财政拨款结转和结余", "总计"];
 
+/// Economic classes whose spending is 人员经费 (工资福利支出, 对个人和家庭的
+/// 补助); every other class is 公用经费. Table 06 totals by this split.
+pub fn is_personnel_class(code: &str) -> bool {
+    code == "301" || code == "303"
+}
+
 /// Labels of rows without a code in the coded tables (02, 03, 05–09).
 const CODED_TABLE_TOTALS: &[&str] = &[
     "合计",

@@ -67,6 +67,10 @@ impl Row {
 #[derive(Clone, Debug, Default)]
 pub struct Grid {
     pub rows: Vec<Row>,
+    /// Lines of amounts whose row the reader inferred from the reading order
+    /// alone, within a set an identity proves (column-major table 06): the
+    /// items read from them are flagged `placed_by_order`.
+    pub placed_by_order: Vec<usize>,
 }
 
 /// Reads tab-separated rows: every line of the block becomes a row, cells split
@@ -96,5 +100,8 @@ pub fn tab_grid(text: &Text, lines: std::ops::Range<usize>) -> Grid {
         }
         rows.push(Row { line: i, cells });
     }
-    Grid { rows }
+    Grid {
+        rows,
+        ..Grid::default()
+    }
 }

@@ -96,6 +96,11 @@ const ECONOMIC: &[(&str, &str)] = &[
     ("39999", "其他支出"),
 ];
 
+/// The canonical name of an economic classification code (类 or 款).
+pub fn economic_name(code: &str) -> Option<&'static str> {
+    ECONOMIC.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+}
+
 /// Characters no classification name contains: OCR debris.
 fn garbled(name: &str) -> bool {
     name.chars().any(|c| {

@@ -362,6 +362,16 @@ pub fn read_table(table: Table, grid: &Grid, unit: Unit, ocr: bool) -> TableRead
         }
         _ => read_coded(&mut ctx, &paths, numbers.as_deref(), &data, max_col),
     }
+    if !grid.placed_by_order.is_empty() {
+        for it in &mut out.items {
+            if grid
+                .placed_by_order
+                .contains(&(it.source_line as usize - 1))
+            {
+                it.add_flag(Flag::PlacedByOrder);
+            }
+        }
+    }
     out
 }
 

@@ -10,7 +10,10 @@
 //! (小计 = 基本 + 项目, 本年收入合计 = the sources) stop a row from taking an
 //! amount that is not its own. Tables 01 and 04 finish with their own totals:
 //! 本年收支合计 equal the sums of their rows, 总计 the largest figure, and
-//! carry-overs the differences.
+//! carry-overs the differences. Table 06, whose groups the PDF cuts into
+//! pieces, is rebuilt from its arithmetic in [`economic`].
+
+mod economic;
 
 use std::ops::Range;
 
@@ -118,7 +121,7 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
     match table {
         Table::Overview | Table::FiscalOverview => two_sided(table, &toks, context),
         Table::ThreePublic => three_public(&toks),
-        Table::GeneralBudgetBasic => economic(&toks),
+        Table::GeneralBudgetBasic => economic::grid(&toks),
         _ => coded(table, &toks),
     }
 }
@@ -866,28 +869,6 @@ fn three_public(toks: &[Tok]) -> Grid {
         grid.rows.push(Row {
             line: first.line,
             cells: amounts.iter().enumerate().map(|(i, t)| t.cell(i)).collect(),
-        });
-    }
-    grid
-}
-
-/// Table 06: codes, names and amounts of each group in runs; each code takes
-/// the amounts in order when the runs have the same length.
-fn economic(toks: &[Tok]) -> Grid {
-    let codes: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Code).collect();
-    let amounts: Vec<&Tok> = toks.iter().filter(|t| t.kind == Kind::Amount).collect();
-    let mut cells = Vec::new();
-    if codes.len() == amounts.len() {
-        for (c, a) in codes.iter().zip(&amounts) {
-            cells.push(c.cell(cells.len()));
-            cells.push(a.cell(cells.len()));
-        }
-    }
-    let mut grid = Grid::default();
-    if let Some(first) = cells.first() {
-        grid.rows.push(Row {
-            line: first.line,
-            cells,
         });
     }
     grid

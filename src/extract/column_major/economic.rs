@@ -1,0 +1,973 @@
+//! Table 06 printed a column at a time.
+//!
+//! The table prints its economic classes in two or three groups side by side
+//! (工资福利支出 and 对个人和家庭的补助 in one, 商品和服务支出 and 资本性支出 in
+//! another). Column-major text draws each group as runs (codes, names,
+//! amounts), but cuts pieces of one group's amount column off and prints them
+//! among another group's names, before the codes, or after the table's note.
+//! Positions cannot put those back; the table's arithmetic can. A class is the
+//! sum of its items; 人员经费合计 and 公用经费合计 are the sums of their classes.
+//! Rows are placed, in this order, by:
+//!
+//! 1. a row-major stream: every code followed by its one amount;
+//! 2. a class and its items printed as one unbroken stretch of amounts whose
+//!    first is the sum of the rest, when only one stretch is;
+//! 3. a class whose items are one unbroken stretch and whose own amount is
+//!    the one amount elsewhere that equals their sum;
+//!
+//! then, while any of them places something:
+//!
+//! 4. a total: the one free amount equal to the sum of its classes (or a
+//!    class: the one equal to its total less the other classes);
+//! 5. an amount printed next to a placed one in the same stretch: the
+//!    neighbouring row of the same group;
+//! 6. a class whose items are placed: the one free amount equal to their sum
+//!    (or the one item missing: the class less the other items);
+//! 7. the one class left with all the free amounts: its own amount and its
+//!    total are the only pair that make both identities hold;
+//! 8. the rows left in that class take the amounts left in reading order,
+//!    when their sum is what the class lacks: the identity proves the set,
+//!    not the order, so they are flagged `placed_by_order`.
+//!
+//! An amount no step places is left unplaced (counted in `documents.error`):
+//! a guess would be a wrong row that no check could tell apart.
+
+use std::ops::Range;
+
+use super::{Kind, Tok, is_header};
+use crate::amount::{Amount, parse_printed};
+use crate::extract::grid::{Cell, Grid, Row};
+use crate::extract::labels::economic_name;
+use crate::extract::tables::parse_code;
+use crate::text::squeeze;
+use crate::vocab::{Table, is_personnel_class, match_label};
+
+const TOTALS: &[&str] = &["人员经费合计", "公用经费合计"];
+
+/// A printed amount, in reading order.
+struct Printed<'a> {
+    tok: &'a Tok,
+    value: Amount,
+    /// Stretch of amounts it belongs to: a code, a header word or a total
+    /// label between two amounts starts a new one (names do not: a group's
+    /// amounts are often drawn between the names of another).
+    run: usize,
+}
+
+/// A row with a code, in the printed order of its group.
+struct Slot<'a> {
+    tok: &'a Tok,
+    code: String,
+    group: usize,
+}
+
+/// A class (类) and its items (款), as slot indices.
+struct Family {
+    head: usize,
+    items: Range<usize>,
+}
+
+struct Total<'a> {
+    tok: &'a Tok,
+    /// Slots of the classes it sums.
+    parts: Vec<usize>,
+}
+
+struct Placing<'a> {
+    amounts: Vec<Printed<'a>>,
+    slots: Vec<Slot<'a>>,
+    families: Vec<Family>,
+    totals: Vec<Total<'a>>,
+    slot_at: Vec<Option<usize>>,
+    total_at: Vec<Option<usize>>,
+    used: Vec<bool>,
+    by_order: Vec<usize>,
+    /// Half a unit of the last printed digit.
+    half: Amount,
+}
+
+/// Reads table 06 from column-major tokens.
+pub(super) fn grid(toks: &[Tok]) -> Grid {
+    let mut p = Placing::new(toks);
+    if p.slots.is_empty() || p.amounts.is_empty() {
+        return Grid::default();
+    }
+    if !p.row_major(toks) {
+        while p.anchor_families() || p.item_stretches() {}
+        loop {
+            // In order, and from the top after any placing: a later step
+            // relies on what the earlier ones could prove.
+            let placed =
+                p.totals() || p.grow() || p.classes() || p.last_class() || p.in_reading_order();
+            if !placed {
+                break;
+            }
+        }
+    }
+    p.grid(toks)
+}
+
+impl<'a> Placing<'a> {
+    fn new(toks: &'a [Tok]) -> Self {
+        let mut amounts = Vec::new();
+        let mut codes: Vec<(&Tok, String)> = Vec::new();
+        let mut totals: Vec<(&Tok, &str)> = Vec::new();
+        let mut run = 0;
+        let mut broken = false;
+        let mut decimals = 0;
+        for t in toks {
+            match t.kind {
+                Kind::Amount => {
+                    let Some(p) = parse_printed(&t.text) else {
+                        continue;
+                    };
+                    if broken && !amounts.is_empty() {
+                        run += 1;
+                    }
+                    broken = false;
+                    decimals = decimals.max(p.decimals);
+                    amounts.push(Printed {
+                        tok: t,
+                        value: p.value,
+                        run,
+                    });
+                }
+                Kind::Code => {
+                    broken = true;
+                    if let Some(code) = parse_code(&t.text).filter(|c| c.len() == 3 || c.len() == 5)
+                        && !codes.iter().any(|(_, c)| *c == code)
+                    {
+                        codes.push((t, code));
+                    }
+                }
+                Kind::Text => {
+                    if let Some(l) = match_label(&t.text, TOTALS) {
+                        broken = true;
+                        if !totals.iter().any(|(_, x)| *x == l) {
+                            totals.push((t, l));
+                        }
+                    } else if is_header(&t.text, Table::GeneralBudgetBasic) {
+                        broken = true;
+                    }
+                }
+            }
+        }
+        let (slots, families) = arrange(codes);
+        let totals: Vec<Total> = totals
+            .into_iter()
+            .map(|(tok, label)| Total {
+                tok,
+                parts: families
+                    .iter()
+                    .map(|f| f.head)
+                    .filter(|&h| is_personnel_class(&slots[h].code) == (label == "人员经费合计"))
+                    .collect(),
+            })
+            .filter(|t| !t.parts.is_empty())
+            .collect();
+        Placing {
+            slot_at: vec![None; slots.len()],
+            total_at: vec![None; totals.len()],
+            used: vec![false; amounts.len()],
+            by_order: Vec::new(),
+            half: Amount::half_unit(decimals),
+            amounts,
+            slots,
+            families,
+            totals,
+        }
+    }
+
+    /// The rounding a sum of `terms` printed figures may carry (CONTRACT §3
+    /// checks: half a unit of the last digit times terms + 1).
+    fn tol(&self, terms: usize) -> Amount {
+        Amount::from_micros(self.half.micros() * (terms as i128 + 1))
+    }
+
+    fn near(&self, a: Amount, b: Amount, terms: usize) -> bool {
+        (a - b).abs() <= self.tol(terms)
+    }
+
+    fn place(&mut self, slot: usize, amount: usize) {
+        self.slot_at[slot] = Some(amount);
+        self.used[amount] = true;
+    }
+
+    fn value_of(&self, slot: usize) -> Option<Amount> {
+        self.slot_at[slot].map(|a| self.amounts[a].value)
+    }
+
+    fn free(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.amounts.len()).filter(|&a| !self.used[a])
+    }
+
+    /// The one free amount that best matches `want` within rounding.
+    fn only_free_near(&self, want: Amount, terms: usize, except: &[usize]) -> Option<usize> {
+        let found = self
+            .free()
+            .filter(|a| !except.contains(a))
+            .map(|a| (self.amounts[a].value, want, a));
+        self.best(found, terms)
+    }
+
+    /// Of candidates `(printed, sum, x)`, the x whose printed figure matches
+    /// its sum within rounding, when it is the only one or the only exact
+    /// one. A figure no larger than the rounding itself proves nothing
+    /// (0.02 "equals" 0.01 + 0.00 at two decimals), unless both are zero.
+    /// Small figures still match by chance (0.03 = 0.02 + 0.00 + 0.01), so
+    /// the steps that search stretches run until nothing changes: a class
+    /// placed removes its stretch from the rivals of the others.
+    fn best<T: Copy + PartialEq>(
+        &self,
+        candidates: impl Iterator<Item = (Amount, Amount, T)>,
+        terms: usize,
+    ) -> Option<T> {
+        match self.best_set(candidates, terms)[..] {
+            [x] => Some(x),
+            _ => None,
+        }
+    }
+
+    /// The candidates that match best, all equally well; empty when none
+    /// matches within rounding.
+    fn best_set<T: Copy>(
+        &self,
+        candidates: impl Iterator<Item = (Amount, Amount, T)>,
+        terms: usize,
+    ) -> Vec<T> {
+        let tol = self.tol(terms);
+        let fits: Vec<(Amount, T)> = candidates
+            .filter(|(v, s, _)| {
+                (v.is_zero() && s.is_zero()) || (v.abs() > tol && (*v - *s).abs() <= tol)
+            })
+            .map(|(v, s, x)| ((v - s).abs(), x))
+            .collect();
+        let Some(least) = fits.iter().map(|f| f.0).min() else {
+            return Vec::new();
+        };
+        fits.into_iter()
+            .filter(|f| f.0 == least)
+            .map(|f| f.1)
+            .collect()
+    }
+
+    /// Step 1: every code followed, before the next code or total, by exactly
+    /// one amount. All or nothing.
+    fn row_major(&mut self, toks: &[Tok]) -> bool {
+        let mut pairs = Vec::new();
+        for (s, slot) in self.slots.iter().enumerate() {
+            let Some(at) = toks.iter().position(|t| std::ptr::eq(t, slot.tok)) else {
+                return false;
+            };
+            let span: Vec<&Tok> = toks[at + 1..]
+                .iter()
+                .take_while(|t| t.kind != Kind::Code && match_label(&t.text, TOTALS).is_none())
+                .filter(|t| t.kind == Kind::Amount)
+                .collect();
+            let [one] = span[..] else { return false };
+            let Some(a) = self.amounts.iter().position(|p| std::ptr::eq(p.tok, one)) else {
+                return false;
+            };
+            pairs.push((s, a));
+        }
+        for (s, a) in pairs {
+            self.place(s, a);
+        }
+        for (k, t) in self.totals.iter().enumerate() {
+            let Some(at) = toks.iter().position(|x| std::ptr::eq(x, t.tok)) else {
+                continue;
+            };
+            let next = toks[at + 1..]
+                .iter()
+                .find(|x| x.kind != Kind::Text || match_label(&x.text, TOTALS).is_some());
+            if let Some(n) = next.filter(|n| n.kind == Kind::Amount)
+                && let Some(a) = self.amounts.iter().position(|p| std::ptr::eq(p.tok, n))
+                && !self.used[a]
+            {
+                self.total_at[k] = Some(a);
+                self.used[a] = true;
+            }
+        }
+        true
+    }
+
+    /// A stretch of free amounts `start..start + len` within one run.
+    fn free_stretch(&self, start: usize, len: usize) -> bool {
+        let end = start + len;
+        end <= self.amounts.len()
+            && (start..end).all(|a| !self.used[a])
+            && self.amounts[start].run == self.amounts[end - 1].run
+    }
+
+    fn sum(&self, range: Range<usize>) -> Amount {
+        self.amounts[range].iter().map(|p| p.value).sum()
+    }
+
+    fn family_free(&self, f: &Family) -> bool {
+        self.slot_at[f.head].is_none() && f.items.clone().all(|s| self.slot_at[s].is_none())
+    }
+
+    /// Step 2, until nothing more is placed: a class whose stretch was
+    /// ambiguous may not be once another class has taken its rival.
+    fn anchor_families(&mut self) -> bool {
+        let mut sets: Vec<(usize, Vec<usize>)> = Vec::new();
+        for k in 0..self.families.len() {
+            let f = &self.families[k];
+            let m = f.items.len();
+            if m == 0 || !self.family_free(f) {
+                continue;
+            }
+            let fits = (0..self.amounts.len())
+                .filter(|&p| self.free_stretch(p, m + 1))
+                .filter(|&p| !self.amounts[p].value.is_zero())
+                .map(|p| (self.amounts[p].value, self.sum(p + 1..p + 1 + m), p));
+            let set = self.best_set(fits, m);
+            if !set.is_empty() {
+                sets.push((k, set));
+            }
+        }
+        let mut placed = false;
+        for (k, set) in &sets {
+            if let [p] = set[..] {
+                placed |= self.place_family(*k, p);
+            }
+        }
+        if placed {
+            return true;
+        }
+        // Classes of the same size that fit the same stretches equally well
+        // (both 4.30 = 3.10 + 1.20 and 36.50 = 30.00 + 6.50 fit a class of
+        // two items): the classes take them in the order they were printed.
+        for (k, set) in &sets {
+            let m = self.families[*k].items.len();
+            let mut rivals: Vec<usize> = sets
+                .iter()
+                .filter(|(j, s)| s == set && self.families[*j].items.len() == m)
+                .map(|(j, _)| *j)
+                .collect();
+            if rivals.len() == set.len() && rivals.len() > 1 {
+                rivals.sort_by_key(|&j| self.slots[self.families[j].head].tok.line);
+                for (j, &p) in rivals.into_iter().zip(set) {
+                    placed |= self.place_family(j, p);
+                }
+                return placed;
+            }
+        }
+        false
+    }
+
+    /// A class and its items on the stretch starting at `p`, if still free.
+    fn place_family(&mut self, k: usize, p: usize) -> bool {
+        let (head, items) = (self.families[k].head, self.families[k].items.clone());
+        if !self.family_free(&self.families[k]) || !self.free_stretch(p, items.len() + 1) {
+            return false;
+        }
+        self.place(head, p);
+        for (i, s) in items.enumerate() {
+            self.place(s, p + 1 + i);
+        }
+        true
+    }
+
+    /// Step 3.
+    fn item_stretches(&mut self) -> bool {
+        let mut placed = false;
+        for k in 0..self.families.len() {
+            let f = &self.families[k];
+            let m = f.items.len();
+            if m < 2 || !self.family_free(f) {
+                continue;
+            }
+            let mut fits = Vec::new();
+            for q in (0..self.amounts.len()).filter(|&q| self.free_stretch(q, m)) {
+                let s = self.sum(q..q + m);
+                if s.is_zero() {
+                    continue;
+                }
+                let stretch: Vec<usize> = (q..q + m).collect();
+                for h in self.free().filter(|h| !stretch.contains(h)) {
+                    fits.push((self.amounts[h].value, s, (q, h)));
+                }
+            }
+            if let Some((q, h)) = self.best(fits.into_iter(), m) {
+                let (head, items) = (f.head, f.items.clone());
+                self.place(head, h);
+                for (i, s) in items.enumerate() {
+                    self.place(s, q + i);
+                }
+                placed = true;
+            }
+        }
+        placed
+    }
+
+    /// Step 4.
+    fn totals(&mut self) -> bool {
+        let mut placed = false;
+        for k in 0..self.totals.len() {
+            let parts = self.totals[k].parts.clone();
+            let free_parts: Vec<usize> = parts
+                .iter()
+                .copied()
+                .filter(|&s| self.slot_at[s].is_none())
+                .collect();
+            let known: Amount = parts.iter().filter_map(|&s| self.value_of(s)).sum();
+            match (self.total_at[k], &free_parts[..]) {
+                (None, []) => {
+                    if let Some(a) = self.only_free_near(known, parts.len(), &[]) {
+                        self.total_at[k] = Some(a);
+                        self.used[a] = true;
+                        placed = true;
+                    }
+                }
+                (Some(t), [s]) => {
+                    let want = self.amounts[t].value - known;
+                    if let Some(a) = self.only_free_near(want, parts.len(), &[]) {
+                        self.place(*s, a);
+                        placed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        placed
+    }
+
+    /// Step 5.
+    fn grow(&mut self) -> bool {
+        let mut placed = false;
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for s in 0..self.slots.len() {
+                let Some(a) = self.slot_at[s] else { continue };
+                let group = self.slots[s].group;
+                for (ns, na) in [(s + 1, a + 1), (s.wrapping_sub(1), a.wrapping_sub(1))] {
+                    if ns < self.slots.len()
+                        && na < self.amounts.len()
+                        && self.slots[ns].group == group
+                        && self.slot_at[ns].is_none()
+                        && !self.used[na]
+                        && self.amounts[na].run == self.amounts[a].run
+                    {
+                        self.place(ns, na);
+                        changed = true;
+                        placed = true;
+                    }
+                }
+            }
+        }
+        placed
+    }
+
+    /// Step 6.
+    fn classes(&mut self) -> bool {
+        let mut placed = false;
+        for k in 0..self.families.len() {
+            let f = &self.families[k];
+            let m = f.items.len();
+            if m == 0 {
+                continue;
+            }
+            let free_items: Vec<usize> = f
+                .items
+                .clone()
+                .filter(|&s| self.slot_at[s].is_none())
+                .collect();
+            let known: Amount = f.items.clone().filter_map(|s| self.value_of(s)).sum();
+            let head = f.head;
+            match (self.value_of(head), &free_items[..]) {
+                (None, []) => {
+                    if let Some(a) = self.only_free_near(known, m, &[]) {
+                        self.place(head, a);
+                        placed = true;
+                    }
+                }
+                (Some(v), [s]) => {
+                    if let Some(a) = self.only_free_near(v - known, m, &[]) {
+                        self.place(*s, a);
+                        placed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        placed
+    }
+
+    /// The families with a free slot, when every free slot is in one.
+    fn only_open_family(&self) -> Option<usize> {
+        let open: Vec<usize> = (0..self.families.len())
+            .filter(|&k| {
+                let f = &self.families[k];
+                self.slot_at[f.head].is_none() || f.items.clone().any(|s| self.slot_at[s].is_none())
+            })
+            .collect();
+        let [k] = open[..] else { return None };
+        let f = &self.families[k];
+        let in_family = |s: usize| s == f.head || f.items.contains(&s);
+        (0..self.slots.len())
+            .all(|s| self.slot_at[s].is_some() || in_family(s))
+            .then_some(k)
+    }
+
+    /// Step 7.
+    fn last_class(&mut self) -> bool {
+        let Some(k) = self.only_open_family() else {
+            return false;
+        };
+        let f = &self.families[k];
+        if self.slot_at[f.head].is_some() {
+            return false;
+        }
+        let head = f.head;
+        let items = f.items.clone();
+        let free_slots = 1 + items.clone().filter(|&s| self.slot_at[s].is_none()).count();
+        let open_totals: Vec<usize> = (0..self.totals.len())
+            .filter(|&t| self.total_at[t].is_none())
+            .collect();
+        let free: Vec<usize> = self.free().collect();
+        if free.len() != free_slots + open_totals.len() {
+            return false;
+        }
+        let known: Amount = items.clone().filter_map(|s| self.value_of(s)).sum();
+        let mut solutions = Vec::new();
+        for &h in &free {
+            let v = self.amounts[h].value;
+            let mut chosen = vec![h];
+            let mut ok = true;
+            for &t in &open_totals {
+                let parts = &self.totals[t].parts;
+                let want: Amount = parts
+                    .iter()
+                    .map(|&s| {
+                        if s == head {
+                            v
+                        } else {
+                            self.value_of(s).unwrap_or_default()
+                        }
+                    })
+                    .sum();
+                match self.only_free_near(want, parts.len(), &chosen) {
+                    Some(a) => chosen.push(a),
+                    None => ok = false,
+                }
+            }
+            let rest: Amount = free
+                .iter()
+                .filter(|a| !chosen.contains(a))
+                .map(|&a| self.amounts[a].value)
+                .sum();
+            if ok && self.near(rest, v - known, items.len()) {
+                solutions.push(chosen);
+            }
+        }
+        let [chosen] = &solutions[..] else {
+            return false;
+        };
+        let chosen = chosen.clone();
+        self.place(head, chosen[0]);
+        for (&t, &a) in open_totals.iter().zip(&chosen[1..]) {
+            self.total_at[t] = Some(a);
+            self.used[a] = true;
+        }
+        true
+    }
+
+    /// Step 8.
+    fn in_reading_order(&mut self) -> bool {
+        let Some(k) = self.only_open_family() else {
+            return false;
+        };
+        let f = &self.families[k];
+        let Some(v) = self.value_of(f.head) else {
+            return false;
+        };
+        if self.total_at.iter().any(Option::is_none) {
+            return false;
+        }
+        let slots: Vec<usize> = f
+            .items
+            .clone()
+            .filter(|&s| self.slot_at[s].is_none())
+            .collect();
+        let free: Vec<usize> = self.free().collect();
+        let known: Amount = f.items.clone().filter_map(|s| self.value_of(s)).sum();
+        let m = f.items.len();
+        let rest: Amount = free.iter().map(|&a| self.amounts[a].value).sum();
+        if slots.is_empty() || free.len() != slots.len() || !self.near(rest, v - known, m) {
+            return false;
+        }
+        let same = free
+            .iter()
+            .all(|&a| self.amounts[a].value == self.amounts[free[0]].value);
+        for (&s, &a) in slots.iter().zip(&free) {
+            self.place(s, a);
+            if !same {
+                self.by_order.push(a);
+            }
+        }
+        true
+    }
+
+    /// A printed name of the code: the token that reads as its canonical
+    /// name, whole or wrapped over two lines.
+    fn name(toks: &'a [Tok], code: &str) -> Option<Cell> {
+        let canonical = squeeze(economic_name(code)?);
+        for (k, t) in toks.iter().enumerate() {
+            if t.kind != Kind::Text {
+                continue;
+            }
+            let one = squeeze(&t.text);
+            if one == canonical {
+                return Some(t.cell(1));
+            }
+            if let Some(n) = toks.get(k + 1).filter(|n| n.kind == Kind::Text)
+                && canonical.starts_with(&one)
+                && format!("{one}{}", squeeze(&n.text)) == canonical
+            {
+                let mut c = t.cell(1);
+                c.text = canonical;
+                return Some(c);
+            }
+        }
+        None
+    }
+
+    fn grid(&self, toks: &'a [Tok]) -> Grid {
+        let mut grid = Grid::default();
+        for (s, slot) in self.slots.iter().enumerate() {
+            let Some(a) = self.slot_at[s] else { continue };
+            let mut cells = vec![slot.tok.cell(0)];
+            cells.extend(Self::name(toks, &slot.code));
+            cells.push(self.amounts[a].tok.cell(2));
+            grid.rows.push(Row {
+                line: self.amounts[a].tok.line,
+                cells,
+            });
+        }
+        for (t, total) in self.totals.iter().enumerate() {
+            let Some(a) = self.total_at[t] else { continue };
+            grid.rows.push(Row {
+                line: self.amounts[a].tok.line,
+                cells: vec![total.tok.cell(1), self.amounts[a].tok.cell(2)],
+            });
+        }
+        // Amounts no step placed: a row without code or label (unplaced).
+        let left: Vec<Cell> = self
+            .free()
+            .enumerate()
+            .map(|(i, a)| self.amounts[a].tok.cell(3 + i))
+            .collect();
+        if let Some(first) = left.first() {
+            grid.rows.push(Row {
+                line: first.line,
+                cells: left,
+            });
+        }
+        grid.placed_by_order = self
+            .by_order
+            .iter()
+            .map(|&a| self.amounts[a].tok.line)
+            .collect();
+        grid
+    }
+}
+
+/// The rows in printed order. A group prints its classes in ascending order,
+/// each followed by its items in ascending order; the PDF may draw a group's
+/// item codes anywhere (after the names, after the note), but its class codes
+/// come in order, so a class code lower than the one before it opens the next
+/// group. Items whose class is not printed form a last group of their own.
+fn arrange(codes: Vec<(&Tok, String)>) -> (Vec<Slot<'_>>, Vec<Family>) {
+    let mut slots = Vec::new();
+    let mut families = Vec::new();
+    let mut group = 0;
+    let mut prev: Option<&str> = None;
+    for (tok, class) in codes.iter().filter(|(_, c)| c.len() == 3) {
+        if prev.is_some_and(|p| class.as_str() < p) {
+            group += 1;
+        }
+        prev = Some(class);
+        let head = slots.len();
+        slots.push(Slot {
+            tok,
+            code: class.clone(),
+            group,
+        });
+        let mut items: Vec<&(&Tok, String)> = codes
+            .iter()
+            .filter(|(_, c)| c.len() == 5 && c.starts_with(class.as_str()))
+            .collect();
+        items.sort_by(|a, b| a.1.cmp(&b.1));
+        for (tok, code) in items {
+            slots.push(Slot {
+                tok,
+                code: code.clone(),
+                group,
+            });
+        }
+        families.push(Family {
+            head,
+            items: head + 1..slots.len(),
+        });
+    }
+    let mut loose: Vec<&(&Tok, String)> = codes
+        .iter()
+        .filter(|(_, c)| c.len() == 5 && !slots.iter().any(|s| s.code == c[..3]))
+        .collect();
+    loose.sort_by(|a, b| a.1.cmp(&b.1));
+    for (tok, code) in loose {
+        slots.push(Slot {
+            tok,
+            code: code.clone(),
+            group: group + 1,
+        });
+    }
+    (slots, families)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, grid as read_grid};
+    use crate::decode::Text;
+    use crate::extract::tables::{TableRead, Unit, describe, read_table};
+    use crate::model::Flag;
+    use crate::vocab::Table;
+
+    fn read(lines: &[&str]) -> TableRead {
+        let t = Text::from_string(&lines.join("\n"));
+        let g = read_grid(
+            &t,
+            0..t.len(),
+            Table::GeneralBudgetBasic,
+            &Context::default(),
+        );
+        read_table(Table::GeneralBudgetBasic, &g, Unit::Wan, false)
+    }
+
+    fn flagged(r: &TableRead) -> Vec<String> {
+        r.items
+            .iter()
+            .filter(|i| i.flags.contains(&Flag::PlacedByOrder))
+            .map(|i| i.subject_code.clone().unwrap_or_default())
+            .collect()
+    }
+
+    const HEAD: &[&str] = &["一般公共预算财政拨款基本支出决算明细表", "单位：万元"];
+
+    #[test]
+    fn groups_printed_one_after_the_other() {
+        // A 水务站: each group's codes, names, then amounts with its total last.
+        let mut doc = HEAD.to_vec();
+        doc.extend([
+            "人员经费",
+            "科目编码",
+            "科目名称",
+            "决算数",
+            "301",
+            "30101",
+            "30113",
+            "303",
+            "30305",
+            "工资福利支出",
+            "基本工资",
+            "住房公积金",
+            "对个人和家庭的补助",
+            "生活补助",
+            "人员经费合计",
+            "36.50",
+            "30.00",
+            "6.50",
+            "2.00",
+            "2.00",
+            "38.50",
+            "公用经费",
+            "科目编码",
+            "科目名称",
+            "决算数",
+            "302",
+            "30201",
+            "30211",
+            "商品和服务支出",
+            "办公费",
+            "差旅费",
+            "公用经费合计",
+            "4.30",
+            "3.10",
+            "1.20",
+            "4.30",
+        ]);
+        let r = read(&doc);
+        assert_eq!(
+            describe(&r.items),
+            [
+                "|301|决算数|36.5",
+                "|30101|决算数|30",
+                "|30113|决算数|6.5",
+                "|303|决算数|2",
+                "|30305|决算数|2",
+                "|302|决算数|4.3",
+                "|30201|决算数|3.1",
+                "|30211|决算数|1.2",
+                "|人员经费合计|决算数|38.5",
+                "|公用经费合计|决算数|4.3",
+            ]
+        );
+        assert_eq!(r.unplaced, 0);
+        assert!(flagged(&r).is_empty());
+        assert_eq!(r.items[2].item, "住房公积金");
+    }
+
+    /// Two groups side by side. The PDF drew the first group's amounts in
+    /// pieces: one before the second group's codes, two among its names, one
+    /// after the note; and the second group's class amount among the first
+    /// group's. `class` is what 301 prints (its items sum to 110.00).
+    fn displaced(class: &'static str) -> Vec<&'static str> {
+        let mut doc = HEAD.to_vec();
+        doc.extend([
+            "经济分类",
+            "科目编码",
+            "301",
+            "30101",
+            "30102",
+            "30103",
+            "30107",
+            "303",
+            "30302",
+            "30309",
+            "",
+            "30.00",
+            "",
+            "经济分类",
+            "科目编码",
+            "302",
+            "30201",
+            "30205",
+            "310",
+            "31002",
+            "科目名称",
+            "决算数",
+            "工资福利支出",
+            "基本工资",
+            "津贴补贴",
+            "奖金",
+            "绩效工资",
+            "对个人和家庭的补助",
+            "退休费",
+            "奖励金",
+            "",
+            class,
+            "50.00",
+            "决算数",
+            "商品和服务支出",
+            "9.00",
+            "办公费",
+            "20.00",
+            "水费",
+            "12.00",
+            "资本性支出",
+            "12.00",
+            "办公设备购置",
+            "0.00",
+            "122.00",
+            "人员经费合计",
+            "公用经费合计",
+            "注：本表反映基本支出明细情况。",
+            "10.00",
+            "31002",
+            "4.00",
+            "5.00",
+            "3.00",
+            "3.00",
+            "12.00",
+        ]);
+        doc
+    }
+
+    #[test]
+    fn amounts_drawn_away_from_their_rows_are_placed_by_the_identities() {
+        let doc = displaced("110.00");
+        let r = read(&doc);
+        let got = describe(&r.items);
+        for want in [
+            "|301|决算数|110",
+            "|30101|决算数|50",
+            "|30102|决算数|30",
+            "|30103|决算数|10",
+            "|30107|决算数|20",
+            "|303|决算数|12",
+            "|30302|决算数|12",
+            "|30309|决算数|0",
+            "|302|决算数|9",
+            "|30201|决算数|4",
+            "|30205|决算数|5",
+            "|310|决算数|3",
+            "|31002|决算数|3",
+            "|人员经费合计|决算数|122",
+            "|公用经费合计|决算数|12",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
+        assert_eq!(got.len(), 15, "{got:#?}");
+        assert_eq!(r.unplaced, 0);
+        // 30102 and 30103 share 40.00 by the class's identity; only the
+        // reading order says which is which.
+        assert_eq!(flagged(&r), ["30102", "30103"]);
+    }
+
+    #[test]
+    fn amounts_no_identity_proves_stay_unplaced() {
+        // The class's print disagrees with its items: the pieces drawn apart
+        // cannot be proven, so they are not emitted.
+        let doc = displaced("111.00");
+        let r = read(&doc);
+        let got = describe(&r.items);
+        for absent in ["|30102|", "|30103|", "|301|", "|人员经费合计|"] {
+            assert!(
+                !got.iter().any(|g| g.starts_with(absent)),
+                "{absent} in {got:#?}"
+            );
+        }
+        assert!(got.contains(&"|30302|决算数|12".to_string()), "{got:#?}");
+        assert!(r.unplaced >= 4, "{}", r.unplaced);
+    }
+
+    #[test]
+    fn a_row_by_row_stream_is_read_as_printed() {
+        let mut doc = HEAD.to_vec();
+        doc.extend([
+            "科目编码",
+            "科目名称",
+            "决算数",
+            "301",
+            "工资福利支出",
+            "8.00",
+            "30101",
+            "基本工资",
+            "8.00",
+            "302",
+            "商品和服务支出",
+            "2.50",
+            "30201",
+            "办公费",
+            "2.50",
+            "人员经费合计",
+            "8.00",
+            "公用经费合计",
+            "2.50",
+        ]);
+        let r = read(&doc);
+        assert_eq!(
+            describe(&r.items),
+            [
+                "|301|决算数|8",
+                "|30101|决算数|8",
+                "|302|决算数|2.5",
+                "|30201|决算数|2.5",
+                "|人员经费合计|决算数|8",
+                "|公用经费合计|决算数|2.5",
+            ]
+        );
+    }
+}

@@ -69,10 +69,21 @@ fn generated_archive_is_recovered_per_shape() {
     // Every generated file has its row in `documents`, none rejected.
     let docs = common::read_dataset(&output, "documents");
     assert_eq!(docs.len(), shape_of.len());
+    // A generated document is consistent and its tables complete: where it
+    // prints tables, every amount is placed and every check passes, so
+    // `partial` there is a reader's failure (an unplaced amount, a wrong row).
+    let mut with_tables = 0;
     for d in &docs {
         let status = d.get("status").cloned().flatten().unwrap_or_default();
         assert_ne!(status, "rejected", "{d:?}");
+        let path = d.get("source_path").cloned().flatten().unwrap_or_default();
+        if shape_of.get(&path).is_some_and(|s| s.has_tables()) {
+            assert_eq!(status, "ok", "{d:?}");
+            with_tables += 1;
+        }
     }
+    let table_shapes = Shape::ALL.iter().filter(|s| s.has_tables()).count();
+    assert_eq!(with_tables, PER_SHAPE as usize * table_shapes);
 
     let mut report = String::new();
     let mut failures = Vec::new();

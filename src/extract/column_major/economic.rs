@@ -44,6 +44,9 @@ use crate::vocab::{Table, is_personnel_class, match_label};
 
 const TOTALS: &[&str] = &["人员经费合计", "公用经费合计"];
 
+/// More amounts than any table 06 prints (the classification has ~90 items).
+const MAX_AMOUNTS: usize = 400;
+
 /// A printed amount, in reading order.
 struct Printed<'a> {
     tok: &'a Tok,
@@ -92,6 +95,12 @@ pub(super) fn grid(toks: &[Tok]) -> Grid {
     if p.slots.is_empty() || p.amounts.is_empty() {
         return Grid::default();
     }
+    // The searches below are quadratic in the amounts. A real table 06 has
+    // fewer than a hundred rows; a block far larger is not one (a
+    // mis-segmented text), and its amounts are reported unplaced.
+    if p.amounts.len() > MAX_AMOUNTS {
+        return p.grid(toks);
+    }
     if !p.row_major(toks) {
         while p.anchor_families() || p.item_stretches() {}
         loop {
@@ -135,6 +144,7 @@ impl<'a> Placing<'a> {
                 Kind::Code => {
                     broken = true;
                     if let Some(code) = parse_code(&t.text).filter(|c| c.len() == 3 || c.len() == 5)
+                        && codes.len() <= MAX_AMOUNTS
                         && !codes.iter().any(|(_, c)| *c == code)
                     {
                         codes.push((t, code));

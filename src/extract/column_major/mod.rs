@@ -780,6 +780,7 @@ fn settle_totals<'a>(
     let inc_sum = sum_side(rows, Side::Income);
     let exp_sum = sum_side(rows, Side::Expenditure);
     let grand = exp_total(&pool);
+    let mut proven_zero: Vec<(Side, usize)> = Vec::new();
     for (side, sum) in [(Side::Income, inc_sum), (Side::Expenditure, exp_sum)] {
         // How many columns a total row fills: as many as its side's rows do.
         let n = rows
@@ -831,7 +832,46 @@ fn settle_totals<'a>(
                     None => pool.extend(ts),
                 }
             }
+            let placed: Amount = rows
+                .iter()
+                .filter(|r| r.0 == side && labels.contains(&r.1.as_str()))
+                .filter_map(|r| r.2.first())
+                .map(|t| t.value())
+                .sum();
+            if (carry - placed).abs() <= tol {
+                proven_zero.push((side, n));
+            }
         }
+    }
+    // Carry-over rows the identities prove zero (总计 = 本年合计 + the
+    // carry-overs placed): the zeros left over are theirs, in printed order,
+    // when they are exactly as many as those rows' columns.
+    let mut wanting: Vec<(usize, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.2.is_empty())
+        .filter_map(|(i, r)| {
+            let labels = if r.0 == Side::Income {
+                CARRY_IN
+            } else {
+                CARRY_OUT
+            };
+            let (_, n) = proven_zero.iter().find(|(s, _)| *s == r.0)?;
+            labels.contains(&r.1.as_str()).then_some((i, *n))
+        })
+        .collect();
+    wanting.sort_by_key(|&(i, _)| rows[i].3);
+    let need: usize = wanting.iter().map(|w| w.1).sum();
+    let zeros = pool.iter().filter(|t| t.value().is_zero()).count();
+    if need > 0 && need == zeros {
+        let (mut zs, rest): (Vec<&Tok>, Vec<&Tok>) =
+            pool.into_iter().partition(|t| t.value().is_zero());
+        zs.sort_by_key(|t| t.line);
+        let mut zs = zs.into_iter();
+        for (i, n) in wanting {
+            rows[i].2 = zs.by_ref().take(n).collect();
+        }
+        pool = rest;
     }
     *orphans = pool;
 }
@@ -906,6 +946,28 @@ mod tests {
             "|2130301|项目支出|0",
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn carry_overs_the_identities_prove_zero_take_the_zeros_left() {
+        // Column by column: labels, then amounts, on each side. 总计 is
+        // 本年合计 plus 年初结转和结余, so 使用非财政拨款结余, 结余分配 and
+        // 年末结转和结余 are zero: the three zeros left are theirs.
+        let doc = "收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n一、一般公共预算财政拨款收入\n本年收入合计\n使用非财政拨款结余\n年初结转和结余\n总计\n\n80.00\n80.00\n0.00\n6.00\n86.00\n\n五、教育支出\n本年支出合计\n结余分配\n年末结转和结余\n总计\n\n86.00\n86.00\n0.00\n0.00\n86.00\n";
+        let t = Text::from_string(doc);
+        let g = grid(&t, 0..t.len(), Table::Overview, &Context::default());
+        let r = read_table(Table::Overview, &g, Unit::Wan, false);
+        let got = describe(&r.items);
+        for want in [
+            "收入|使用非财政拨款结余|决算数|0",
+            "收入|年初结转和结余|决算数|6",
+            "支出|结余分配|决算数|0",
+            "支出|年末结转和结余|决算数|0",
+            "支出|教育支出|决算数|86",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
+        assert_eq!(r.unplaced, 0, "{got:#?}");
     }
 
     #[test]

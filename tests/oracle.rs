@@ -47,6 +47,7 @@ fn generated_archive_is_recovered_per_shape() {
         fs::create_dir_all(gold.join(k)).unwrap();
     }
     let mut shape_of = BTreeMap::new();
+    let mut scattered = std::collections::BTreeSet::new();
     for i in 0..PER_SHAPE * Shape::ALL.len() as u64 {
         let d = document(SEED, i, &Shape::ALL);
         fs::write(input.join(&d.file_name), &d.bytes).unwrap();
@@ -62,8 +63,15 @@ fn generated_archive_is_recovered_per_shape() {
         )
         .unwrap();
         fs::write(gold.join("facts").join(format!("{stem}.tsv")), &d.facts_tsv).unwrap();
+        if d.scattered_basic {
+            scattered.insert(d.file_name.clone());
+        }
         shape_of.insert(d.file_name, d.shape);
     }
+    assert!(
+        !scattered.is_empty(),
+        "the archive draws some tables 06 in pieces"
+    );
     run_juesuan(&input, &output, &["--quiet"]);
 
     // Every generated file has its row in `documents`, none rejected.
@@ -72,14 +80,26 @@ fn generated_archive_is_recovered_per_shape() {
     // A generated document is consistent and its tables complete: where it
     // prints tables, every amount is placed and every check passes, so
     // `partial` there is a reader's failure (an unplaced amount, a wrong row).
+    // Except where table 06 was drawn in pieces: rows the identities cannot
+    // prove are left unplaced, never guessed, so `partial` is allowed there,
+    // for that reason only.
     let mut with_tables = 0;
     for d in &docs {
         let status = d.get("status").cloned().flatten().unwrap_or_default();
         assert_ne!(status, "rejected", "{d:?}");
         let path = d.get("source_path").cloned().flatten().unwrap_or_default();
-        if shape_of.get(&path).is_some_and(|s| s.has_tables()) {
+        if !shape_of.get(&path).is_some_and(|s| s.has_tables()) {
+            continue;
+        }
+        with_tables += 1;
+        if scattered.contains(&path) && status == "partial" {
+            let error = d.get("error").cloned().flatten().unwrap_or_default();
+            assert!(
+                error.contains("could not be placed") && !error.contains("check"),
+                "{d:?}"
+            );
+        } else {
             assert_eq!(status, "ok", "{d:?}");
-            with_tables += 1;
         }
     }
     let table_shapes = Shape::ALL.iter().filter(|s| s.has_tables()).count();

@@ -51,6 +51,11 @@ pub struct Document {
     pub tables_tsv: String,
     pub indicators_tsv: String,
     pub facts_tsv: String,
+    /// Table 06 was drawn side by side and cut into pieces (column-major
+    /// text). Its rows are all in `tables_tsv`, but a reader that places
+    /// only what the identities prove may leave some unplaced: such a
+    /// document can be `partial`.
+    pub scattered_basic: bool,
 }
 
 pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
@@ -58,7 +63,10 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
     let mut rng = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index);
     let shape = shapes[(index % shapes.len() as u64) as usize];
     let accounts = Accounts::generate(&mut rng);
-    let text = render::render(&accounts, shape, &mut rng);
+    let render::Rendered {
+        text,
+        scattered_basic,
+    } = render::render(&accounts, shape, &mut rng);
     let eol = match rng.range(0, 99) {
         0..=79 => "\n",
         80..=94 => "\r\n",
@@ -87,6 +95,7 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
         encoding,
         year: accounts.year,
         bytes,
+        scattered_basic,
     }
 }
 

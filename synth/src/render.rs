@@ -3,7 +3,9 @@
 //! narrative-only and flattened-PDF shapes have their tables as images, the Word
 //! cell-per-line shape is a self-evaluation report, the template has no figures.
 
-use crate::model::{Accounts, Body, CodedRow, Evaluation, OUTLAY_COLUMNS, SideCell, Table, money};
+use crate::model::{
+    Accounts, Body, Cents, CodedRow, Evaluation, OUTLAY_COLUMNS, SideCell, Table, money,
+};
 use crate::rng::Rng;
 use crate::vocab;
 
@@ -74,9 +76,18 @@ impl Shape {
 
 const PART_NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
 
-pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
+/// A rendered document, and how its tables were drawn.
+pub struct Rendered {
+    pub text: String,
+    /// Table 06 was printed with its groups side by side and cut into
+    /// pieces (column-major text): some of its rows may be unprovable.
+    pub scattered_basic: bool,
+}
+
+pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     let y = acc.year;
     let mut out = String::with_capacity(64 * 1024);
+    let mut scattered_basic = false;
     let line = |out: &mut String, s: &str| {
         out.push_str(s);
         out.push('\n');
@@ -98,7 +109,10 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
         for e in &acc.evaluations {
             evaluation_cells(&mut out, acc, e);
         }
-        return out;
+        return Rendered {
+            text: out,
+            scattered_basic,
+        };
     }
     let dept = if shape == Shape::Template {
         "XX部门".to_string()
@@ -169,7 +183,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
             Shape::Ocr => tab_table(&mut out, &dept, &printed, unit, Some(rng)),
             Shape::Layout => layout_table(&mut out, &printed, unit, false, rng),
             Shape::Template => layout_table(&mut out, t, "万元", true, rng),
-            Shape::Raw => raw_table(&mut out, &printed, unit),
+            Shape::Raw => scattered_basic |= raw_table(&mut out, &printed, unit, rng),
             // The tables of these shapes were images: their titles remain.
             _ => {}
         }
@@ -179,7 +193,10 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
         line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
         line(&mut out, "");
         line(&mut out, "（本部分按决算报表填列。）");
-        return out;
+        return Rendered {
+            text: out,
+            scattered_basic,
+        };
     }
     line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
     line(&mut out, "");
@@ -240,7 +257,10 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> String {
             line(&mut out, "");
         }
     }
-    out
+    Rendered {
+        text: out,
+        scattered_basic,
+    }
 }
 
 /// `text` as lines of at most `width` characters (converters wrap at a fixed
@@ -835,9 +855,85 @@ fn layout_table(out: &mut String, t: &Table, unit: &str, template: bool, rng: &m
     out.push_str("  注：本表反映部门本年度情况。\n");
 }
 
+/// Table 06 printed with its two groups side by side, as some PDF producers
+/// draw it and `pdftotext` without `-layout` then emits it: the first group's
+/// codes, the second's (part of them), the first group's names and amounts,
+/// the second's names; but the first group's amount column comes out in
+/// pieces: its first rows after its names, a few short pieces after its
+/// codes, among the second group's codes and after the note, and its last
+/// rows one by one among the second group's names, behind the second
+/// group's class amount. Where the cuts fall is random.
+fn raw_groups_side_by_side(
+    out: &mut String,
+    first: &[CodedRow],
+    second: &[CodedRow],
+    totals: [Option<Cents>; 2],
+    rng: &mut Rng,
+) {
+    let push = |out: &mut String, cells: &[String]| {
+        for c in cells.iter().filter(|c| !c.is_empty()) {
+            out.push_str(c);
+            out.push('\n');
+        }
+        out.push('\n');
+    };
+    let codes = |rows: &[CodedRow]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r.code.clone().unwrap_or_default())
+            .collect()
+    };
+    let names =
+        |rows: &[CodedRow]| -> Vec<String> { rows.iter().map(|r| r.name.clone()).collect() };
+    let amounts = |rows: &[CodedRow]| -> Vec<String> {
+        rows.iter().map(|r| amount_text(r.amounts[0])).collect()
+    };
+    let (a, b) = (amounts(first), amounts(second));
+    let n = a.len();
+    // First rows a[..c1], last rows a[c3..], three pieces of the middle.
+    let c1 = rng.range(1, (n / 2) as i64) as usize;
+    let c3 = rng.range(c1 as i64 + 1, n as i64 - 1) as usize;
+    let s1 = rng.range(c1 as i64, c3 as i64) as usize;
+    let s2 = rng.range(s1 as i64, c3 as i64) as usize;
+    let b_codes = codes(second);
+    let early = rng.range(1, b_codes.len() as i64 - 1) as usize;
+    push(out, &["经济分类".into(), "科目编码".into()]);
+    push(out, &codes(first));
+    push(out, &a[c1..s1]);
+    push(out, &["经济分类".into(), "科目编码".into()]);
+    push(out, &b_codes[..early]);
+    push(out, &a[s1..s2]);
+    push(out, &["科目名称".into(), "决算数".into()]);
+    push(out, &names(first));
+    push(out, &a[..c1]);
+    push(out, &["决算数".into()]);
+    // The second group's names, its class amount after the first, then the
+    // first group's last rows one behind each name.
+    let mut tail = a[c3..].iter();
+    for (i, name) in names(second).iter().enumerate() {
+        push(out, std::slice::from_ref(name));
+        if i == 0 {
+            push(out, &b[..1]);
+        } else if let Some(x) = tail.next() {
+            push(out, std::slice::from_ref(x));
+        }
+    }
+    push(out, &tail.cloned().collect::<Vec<_>>());
+    push(out, &[amount_text(totals[0])]);
+    push(out, &["人员经费合计".into(), "公用经费合计".into()]);
+    out.push_str("注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。\n");
+    push(out, &a[s2..c3]);
+    push(out, &b_codes[early..]);
+    push(out, &["科目名称".into()]);
+    let mut rest: Vec<String> = b[1..].to_vec();
+    rest.push(amount_text(totals[1]));
+    push(out, &rest);
+}
+
 /// `pdftotext` without `-layout`: each table column emitted as a run of lines, one
-/// column after another; blank cells leave no line.
-fn raw_table(out: &mut String, t: &Table, unit: &str) {
+/// column after another; blank cells leave no line. True when table 06 was
+/// drawn side by side, in pieces.
+fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
+    let mut scattered = false;
     out.push_str(&format!("{}\n单位：{unit}\n", t.title));
     let run = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
         for c in cells {
@@ -920,6 +1016,14 @@ fn raw_table(out: &mut String, t: &Table, unit: &str) {
             personnel,
             public,
             totals,
+        } if personnel.len() >= 4 && public.len() >= 2 && rng.chance(50) => {
+            raw_groups_side_by_side(out, personnel, public, *totals, rng);
+            scattered = true;
+        }
+        Body::Groups {
+            personnel,
+            public,
+            totals,
         } => {
             for (head, rows, total, label) in [
                 ("人员经费", personnel, totals[0], "人员经费合计"),
@@ -959,4 +1063,5 @@ fn raw_table(out: &mut String, t: &Table, unit: &str) {
         }
     }
     out.push_str("注：本表反映部门本年度情况。\n");
+    scattered
 }

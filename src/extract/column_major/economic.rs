@@ -122,7 +122,7 @@ pub(super) fn grid(toks: &[Tok]) -> Grid {
     p.grid(toks)
 }
 
-impl Placing<'_> {
+impl<'a> Placing<'a> {
     /// Step 5's fallback, when the pieces are too many to tile: neighbours,
     /// then the one class left, one step at a time.
     fn step_by_step(&mut self) {
@@ -137,9 +137,7 @@ impl Placing<'_> {
             }
         }
     }
-}
 
-impl<'a> Placing<'a> {
     fn new(toks: &'a [Tok]) -> Self {
         let mut amounts = Vec::new();
         let mut codes: Vec<(&Tok, String)> = Vec::new();
@@ -370,7 +368,8 @@ impl<'a> Placing<'a> {
     /// A stretch of free amounts `start..start + len` within one run.
     fn free_stretch(&self, start: usize, len: usize) -> bool {
         let end = start + len;
-        end <= self.amounts.len()
+        len > 0
+            && end <= self.amounts.len()
             && (start..end).all(|a| !self.used[a])
             && self.amounts[start].run == self.amounts[end - 1].run
     }
@@ -938,6 +937,11 @@ impl<'a> Placing<'a> {
 /// time take over).
 const TILING_NODES: usize = 50_000;
 
+/// Cuts a tiling may make in all, one per piece: another group's amount
+/// drawn at a piece's start, or a total at its end. (Three cuts, or two in
+/// one piece, found no more on generated archives and ran out of nodes.)
+const MAX_CUTS: usize = 2;
+
 /// Where a piece's part goes.
 #[derive(Clone, Copy)]
 enum Spot {
@@ -982,26 +986,27 @@ impl Tiling {
             return;
         };
         let amounts = self.pieces[piece].clone();
-        self.lay(p, k, &amounts, None);
-        if self.cuts < 2 {
-            for cut in 1..amounts.len() {
+        self.lay(p, k, &amounts, &[]);
+        if self.cuts < MAX_CUTS {
+            for at in 1..amounts.len() {
                 self.cuts += 1;
-                self.lay(p, k, &amounts[..cut], Some(&amounts[cut..]));
+                self.lay(p, k, &amounts[..at], &amounts[at..]);
                 self.cuts -= 1;
             }
         }
     }
 
     /// Lays `part` on every spot it fits, then `rest` (the other part of a
-    /// cut piece) or the next piece.
-    fn lay(&mut self, p: &Placing, k: usize, part: &[usize], rest: Option<&[usize]>) {
+    /// cut piece, laid whole) or the next piece.
+    fn lay(&mut self, p: &Placing, k: usize, part: &[usize], rest: &[usize]) {
         for spot in self.spots(p, part.len()) {
             self.put(spot, part, true);
             if p.adds_up(&self.slot_at, &self.total_at) {
                 self.parts.push((part.to_vec(), spot));
-                match rest {
-                    Some(r) => self.lay(p, k, r, None),
-                    None => self.search(p, k + 1),
+                if rest.is_empty() {
+                    self.search(p, k + 1);
+                } else {
+                    self.lay(p, k, rest, &[]);
                 }
                 self.parts.pop();
             }
@@ -1203,50 +1208,25 @@ mod tests {
             .collect()
     }
 
+    /// A document's lines, written space-separated (no cell holds a space).
+    fn words(s: &'static str) -> impl Iterator<Item = &'static str> {
+        s.split_whitespace()
+    }
+
     const HEAD: &[&str] = &["一般公共预算财政拨款基本支出决算明细表", "单位：万元"];
 
     #[test]
     fn groups_printed_one_after_the_other() {
         // A 水务站: each group's codes, names, then amounts with its total last.
         let mut doc = HEAD.to_vec();
-        doc.extend([
-            "人员经费",
-            "科目编码",
-            "科目名称",
-            "决算数",
-            "301",
-            "30101",
-            "30113",
-            "303",
-            "30305",
-            "工资福利支出",
-            "基本工资",
-            "住房公积金",
-            "对个人和家庭的补助",
-            "生活补助",
-            "人员经费合计",
-            "36.50",
-            "30.00",
-            "6.50",
-            "2.00",
-            "2.00",
-            "38.50",
-            "公用经费",
-            "科目编码",
-            "科目名称",
-            "决算数",
-            "302",
-            "30201",
-            "30211",
-            "商品和服务支出",
-            "办公费",
-            "差旅费",
-            "公用经费合计",
-            "4.30",
-            "3.10",
-            "1.20",
-            "4.30",
-        ]);
+        doc.extend(words(concat!(
+            "人员经费 科目编码 科目名称 决算数 301 30101 30113 303 ",
+            "30305 工资福利支出 基本工资 住房公积金 ",
+            "对个人和家庭的补助 生活补助 人员经费合计 36.50 ",
+            "30.00 6.50 2.00 2.00 38.50 公用经费 科目编码 科目名称 ",
+            "决算数 302 30201 30211 商品和服务支出 办公费 差旅费 ",
+            "公用经费合计 4.30 3.10 1.20 4.30",
+        )));
         let r = read(&doc);
         assert_eq!(
             describe(&r.items),
@@ -1274,63 +1254,20 @@ mod tests {
     /// group's. `class` is what 301 prints (its items sum to 110.00).
     fn displaced(class: &'static str) -> Vec<&'static str> {
         let mut doc = HEAD.to_vec();
-        doc.extend([
-            "经济分类",
-            "科目编码",
-            "301",
-            "30101",
-            "30102",
-            "30103",
-            "30107",
-            "303",
-            "30302",
-            "30309",
-            "",
-            "30.00",
-            "",
-            "经济分类",
-            "科目编码",
-            "302",
-            "30201",
-            "30205",
-            "310",
-            "31002",
-            "科目名称",
-            "决算数",
-            "工资福利支出",
-            "基本工资",
-            "津贴补贴",
-            "奖金",
-            "绩效工资",
-            "对个人和家庭的补助",
-            "退休费",
-            "奖励金",
-            "",
-            class,
-            "50.00",
-            "决算数",
-            "商品和服务支出",
-            "9.00",
-            "办公费",
-            "20.00",
-            "水费",
-            "12.00",
-            "资本性支出",
-            "12.00",
-            "办公设备购置",
-            "0.00",
-            "122.00",
-            "人员经费合计",
-            "公用经费合计",
-            "注：本表反映基本支出明细情况。",
-            "10.00",
-            "31002",
-            "4.00",
-            "5.00",
-            "3.00",
-            "3.00",
-            "12.00",
-        ]);
+        doc.extend(words(concat!(
+            "经济分类 科目编码 301 30101 30102 30103 30107 303 30302 30309 ",
+            "30.00 经济分类 科目编码 302 30201 30205 310 31002 科目名称 ",
+            "决算数 工资福利支出 基本工资 津贴补贴 奖金 ",
+            "绩效工资 对个人和家庭的补助 退休费 奖励金",
+        )));
+        doc.push(class);
+        doc.extend(words(concat!(
+            "50.00 决算数 商品和服务支出 9.00 办公费 20.00 水费 12.00 ",
+            "资本性支出 12.00 办公设备购置 0.00 122.00 ",
+            "人员经费合计 公用经费合计 ",
+            "注：本表反映基本支出明细情况。 10.00 31002 4.00 5.00 ",
+            "3.00 3.00 12.00",
+        )));
         doc
     }
 
@@ -1390,29 +1327,57 @@ mod tests {
     }
 
     #[test]
+    fn pieces_of_two_classes_are_tiled_by_their_identities() {
+        // The first group's amounts in three pieces, each crossing a class
+        // boundary or holding part of one: 30102 303 30302 after the codes,
+        // 301 30101 after the names, 30305 30309 among the second group's
+        // names. No class is printed whole; the identities of both classes
+        // and of 人员经费合计 leave one way to lay the pieces.
+        let mut doc = HEAD.to_vec();
+        doc.extend(words(concat!(
+            "经济分类 科目编码 301 30101 30102 303 30302 30305 30309 211.15 ",
+            "93.70 51.30 经济分类 科目编码 302 30201 30205 科目名称 ",
+            "决算数 工资福利支出 基本工资 津贴补贴 ",
+            "对个人和家庭的补助 退休费 生活补助 奖励金 612.40 ",
+            "401.25 决算数 商品和服务支出 71.85 办公费 0.00 水费 ",
+            "42.40 资本性支出 办公设备购置 310 31002 706.10 ",
+            "人员经费合计 公用经费合计 ",
+            "注：本表反映基本支出明细情况。 科目名称 30.60 41.25 ",
+            "26.40 26.40 98.25",
+        )));
+        let r = read(&doc);
+        let mut got = describe(&r.items);
+        got.sort();
+        let mut want = [
+            "|301|决算数|612.4",
+            "|30101|决算数|401.25",
+            "|30102|决算数|211.15",
+            "|303|决算数|93.7",
+            "|30302|决算数|51.3",
+            "|30305|决算数|0",
+            "|30309|决算数|42.4",
+            "|302|决算数|71.85",
+            "|30201|决算数|30.6",
+            "|30205|决算数|41.25",
+            "|310|决算数|26.4",
+            "|31002|决算数|26.4",
+            "|人员经费合计|决算数|706.1",
+            "|公用经费合计|决算数|98.25",
+        ];
+        want.sort();
+        assert_eq!(got, want);
+        assert_eq!(r.unplaced, 0);
+        assert!(flagged(&r).is_empty(), "{:?}", flagged(&r));
+    }
+
+    #[test]
     fn a_row_by_row_stream_is_read_as_printed() {
         let mut doc = HEAD.to_vec();
-        doc.extend([
-            "科目编码",
-            "科目名称",
-            "决算数",
-            "301",
-            "工资福利支出",
-            "8.00",
-            "30101",
-            "基本工资",
-            "8.00",
-            "302",
-            "商品和服务支出",
-            "2.50",
-            "30201",
-            "办公费",
-            "2.50",
-            "人员经费合计",
-            "8.00",
-            "公用经费合计",
-            "2.50",
-        ]);
+        doc.extend(words(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 8.00 30101 ",
+            "基本工资 8.00 302 商品和服务支出 2.50 30201 办公费 2.50 ",
+            "人员经费合计 8.00 公用经费合计 2.50",
+        )));
         let r = read(&doc);
         assert_eq!(
             describe(&r.items),

@@ -90,6 +90,13 @@ impl Amount {
         let decimals = decimals.min(SCALE);
         Amount(ONE / 10i128.pow(decimals) / 2)
     }
+
+    /// How far a sum of `terms` figures printed to `decimals` places may be
+    /// from its printed total (CONTRACT §3, checks): half a unit of the last
+    /// digit times terms + 1.
+    pub fn rounding_allowance(decimals: u32, terms: usize) -> Self {
+        Amount(Amount::half_unit(decimals).0 * (terms as i128 + 1))
+    }
 }
 
 impl Add for Amount {

@@ -199,8 +199,7 @@ impl Book<'_> {
             decimals = decimals.min(self.slots[p].decimals);
         }
         let actual = self.value(id.total).unwrap_or(Amount::ZERO);
-        let half = Amount::half_unit(decimals);
-        let tolerance = Amount::from_micros(half.micros() * (terms.max(1) as i128 + 1));
+        let tolerance = Amount::rounding_allowance(decimals, terms.max(1) as usize);
         Some(Eval {
             expected,
             actual,
@@ -1092,7 +1091,7 @@ fn indicator_checks(doc: &Extracted) -> Vec<Check> {
             continue;
         }
         let sum: Amount = scores.iter().copied().sum();
-        let tol = Amount::from_micros(Amount::half_unit(2).micros() * (scores.len() as i128 + 2));
+        let tol = Amount::rounding_allowance(2, scores.len() + 1);
         let with_exec = ev.execution_score.map(|e| sum + e);
         // The execution score counts when the table's points add up with it.
         let expected = match with_exec {

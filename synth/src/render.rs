@@ -855,6 +855,19 @@ fn layout_table(out: &mut String, t: &Table, unit: &str, template: bool, rng: &m
     out.push_str("  注：本表反映部门本年度情况。\n");
 }
 
+/// One column of column-major text: its cells a line each, blank cells
+/// leaving no line, and a blank line after.
+fn column_run<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
+    for c in cells {
+        let c = c.as_ref();
+        if !c.is_empty() {
+            out.push_str(c);
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+}
+
 /// Table 06 printed with its two groups side by side, as some PDF producers
 /// draw it and `pdftotext` without `-layout` then emits it: the first group's
 /// codes, the second's (part of them), the first group's names and amounts,
@@ -870,13 +883,6 @@ fn raw_groups_side_by_side(
     totals: [Option<Cents>; 2],
     rng: &mut Rng,
 ) {
-    let push = |out: &mut String, cells: &[String]| {
-        for c in cells.iter().filter(|c| !c.is_empty()) {
-            out.push_str(c);
-            out.push('\n');
-        }
-        out.push('\n');
-    };
     let codes = |rows: &[CodedRow]| -> Vec<String> {
         rows.iter()
             .map(|r| r.code.clone().unwrap_or_default())
@@ -896,37 +902,37 @@ fn raw_groups_side_by_side(
     let s2 = rng.range(s1 as i64, c3 as i64) as usize;
     let b_codes = codes(second);
     let early = rng.range(1, b_codes.len() as i64 - 1) as usize;
-    push(out, &["经济分类".into(), "科目编码".into()]);
-    push(out, &codes(first));
-    push(out, &a[c1..s1]);
-    push(out, &["经济分类".into(), "科目编码".into()]);
-    push(out, &b_codes[..early]);
-    push(out, &a[s1..s2]);
-    push(out, &["科目名称".into(), "决算数".into()]);
-    push(out, &names(first));
-    push(out, &a[..c1]);
-    push(out, &["决算数".into()]);
+    column_run(out, ["经济分类", "科目编码"]);
+    column_run(out, codes(first));
+    column_run(out, &a[c1..s1]);
+    column_run(out, ["经济分类", "科目编码"]);
+    column_run(out, &b_codes[..early]);
+    column_run(out, &a[s1..s2]);
+    column_run(out, ["科目名称", "决算数"]);
+    column_run(out, names(first));
+    column_run(out, &a[..c1]);
+    column_run(out, ["决算数"]);
     // The second group's names, its class amount after the first, then the
     // first group's last rows one behind each name.
     let mut tail = a[c3..].iter();
     for (i, name) in names(second).iter().enumerate() {
-        push(out, std::slice::from_ref(name));
+        column_run(out, std::slice::from_ref(name));
         if i == 0 {
-            push(out, &b[..1]);
+            column_run(out, &b[..1]);
         } else if let Some(x) = tail.next() {
-            push(out, std::slice::from_ref(x));
+            column_run(out, std::slice::from_ref(x));
         }
     }
-    push(out, &tail.cloned().collect::<Vec<_>>());
-    push(out, &[amount_text(totals[0])]);
-    push(out, &["人员经费合计".into(), "公用经费合计".into()]);
+    column_run(out, tail.cloned().collect::<Vec<_>>());
+    column_run(out, &[amount_text(totals[0])]);
+    column_run(out, ["人员经费合计", "公用经费合计"]);
     out.push_str("注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。\n");
-    push(out, &a[s2..c3]);
-    push(out, &b_codes[early..]);
-    push(out, &["科目名称".into()]);
+    column_run(out, &a[s2..c3]);
+    column_run(out, &b_codes[early..]);
+    column_run(out, ["科目名称"]);
     let mut rest: Vec<String> = b[1..].to_vec();
     rest.push(amount_text(totals[1]));
-    push(out, &rest);
+    column_run(out, &rest);
 }
 
 /// `pdftotext` without `-layout`: each table column emitted as a run of lines, one
@@ -935,15 +941,6 @@ fn raw_groups_side_by_side(
 fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
     let mut scattered = false;
     out.push_str(&format!("{}\n单位：{unit}\n", t.title));
-    let run = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
-        for c in cells {
-            if !c.is_empty() {
-                out.push_str(&c);
-                out.push('\n');
-            }
-        }
-        out.push('\n');
-    };
     match &t.body {
         Body::Coded { columns, rows } => {
             out.push_str("项目\n科目编码\n科目名称\n");
@@ -955,13 +952,10 @@ fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
                 out.push('\n');
             }
             out.push('\n');
-            run(
-                out,
-                &mut rows.iter().map(|r| r.code.clone().unwrap_or_default()),
-            );
-            run(out, &mut rows.iter().map(|r| r.name.clone()));
+            column_run(out, rows.iter().map(|r| r.code.clone().unwrap_or_default()));
+            column_run(out, rows.iter().map(|r| r.name.clone()));
             for &c in &shown {
-                run(out, &mut rows.iter().map(|r| amount_text(r.amounts[c])));
+                column_run(out, rows.iter().map(|r| amount_text(r.amounts[c])));
             }
         }
         Body::TwoSided {
@@ -973,24 +967,21 @@ fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
             // belongs to undecidable, even to a person, once the rows are gone.
             let nonzero = amount_text;
             out.push_str("收入\n支出\n项目\n决算数\n");
-            run(
+            column_run(
                 out,
-                &mut rows
-                    .iter()
+                rows.iter()
                     .filter_map(|r| r.0.as_ref())
                     .map(|c| c.label.clone()),
             );
-            run(
+            column_run(
                 out,
-                &mut rows
-                    .iter()
+                rows.iter()
                     .filter_map(|r| r.0.as_ref())
                     .map(|c| nonzero(c.amounts[0])),
             );
-            run(
+            column_run(
                 out,
-                &mut rows
-                    .iter()
+                rows.iter()
                     .filter_map(|r| r.1.as_ref())
                     .map(|c| c.label.clone()),
             );
@@ -1002,10 +993,9 @@ fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
                 {
                     out.push_str(c);
                     out.push('\n');
-                    run(
+                    column_run(
                         out,
-                        &mut rows
-                            .iter()
+                        rows.iter()
                             .filter_map(|r| r.1.as_ref())
                             .map(|s| nonzero(s.amounts[i])),
                     );
@@ -1030,21 +1020,16 @@ fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
                 ("公用经费", public, totals[1], "公用经费合计"),
             ] {
                 out.push_str(&format!("{head}\n科目编码\n科目名称\n决算数\n"));
-                run(
+                column_run(out, rows.iter().map(|r| r.code.clone().unwrap_or_default()));
+                column_run(
                     out,
-                    &mut rows.iter().map(|r| r.code.clone().unwrap_or_default()),
-                );
-                run(
-                    out,
-                    &mut rows
-                        .iter()
+                    rows.iter()
                         .map(|r| r.name.clone())
                         .chain(std::iter::once(label.to_string())),
                 );
-                run(
+                column_run(
                     out,
-                    &mut rows
-                        .iter()
+                    rows.iter()
                         .map(|r| amount_text(r.amounts[0]))
                         .chain(std::iter::once(amount_text(total))),
                 );
@@ -1056,9 +1041,9 @@ fn raw_table(out: &mut String, t: &Table, unit: &str, rng: &mut Rng) -> bool {
                 out.push_str(n.rsplit('/').next().unwrap_or(n));
                 out.push('\n');
             }
-            run(
+            column_run(
                 out,
-                &mut budget.iter().chain(actual.iter()).map(|a| amount_text(*a)),
+                budget.iter().chain(actual.iter()).map(|a| amount_text(*a)),
             );
         }
     }

@@ -285,8 +285,16 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
 
     let mut checks = Vec::new();
     let mut mismatched: HashSet<usize> = HashSet::new();
+    // Items some evaluated identity covers; every failing identity unverifies
+    // every cell it covers, not only its total.
+    let mut covered = vec![false; book.items.len()];
     for (n, id) in identities.iter().enumerate() {
         let Some(e) = book.evaluate(n) else { continue };
+        for s in book.idents[n].slots() {
+            if let Some(i) = book.slots[s].item {
+                covered[i] = true;
+            }
+        }
         let status = if e.passes() {
             CheckStatus::Pass
         } else {
@@ -305,8 +313,15 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
             status,
         });
     }
-    for i in mismatched {
+    for &i in &mismatched {
         book.items[i].add_flag(Flag::IdentityMismatch);
+    }
+    for (i, it) in book.items.iter_mut().enumerate() {
+        it.verified =
+            covered[i] && !mismatched.contains(&i) && !it.flags.iter().any(|f| f.is_doubt());
+        if !it.verified {
+            it.add_flag(Flag::Unverified);
+        }
     }
     checks.extend(indicator_checks(doc));
     checks
@@ -797,6 +812,15 @@ fn fiscal_overview(out: &mut Vec<Identity>) {
             .chain(FUNDS.iter().map(|f| (1, inc(&sub(f)))))
             .collect(),
     ));
+    // The same total over the carry-over's printed parent row: templates
+    // that leave its three sub-rows blank still print the parent.
+    out.push(simple(
+        id_name(&t, "income_grand_total"),
+        t,
+        "决算数",
+        inc("总计"),
+        vec![(1, inc("本年收入合计")), (1, inc("年初财政拨款结转和结余"))],
+    ));
     for col in Table::FiscalOverview.columns() {
         out.push(simple(
             id_name(&t, "expenditure_total"),
@@ -1157,7 +1181,9 @@ mod tests {
             decimals,
             raw: amount.to_string(),
             source_line: 1,
+            page: None,
             flags: vec![],
+            verified: false,
         }
     }
 

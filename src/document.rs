@@ -77,6 +77,7 @@ pub fn rejected(
         indicators: 0,
         facts: 0,
         checks_failed: 0,
+        tables_verified: 0,
         status: Status::Rejected,
         error: Some(error),
     }
@@ -145,7 +146,9 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     times.check = lap();
 
     row.meta = seg.meta.clone();
-    row.tables_found = tables.found.len() as i32;
+    let ledger = TableLedger::new(&tables.found, &ex);
+    row.tables_found = ledger.tables.len() as i32;
+    row.tables_verified = ledger.tables.iter().filter(|t| t.verified()).count() as i32;
     row.line_items = ex.line_items.len() as i32;
     row.indicators = ex.indicators.len() as i32;
     row.facts = ex.facts.len() as i32;
@@ -154,7 +157,8 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
         .count() as i32;
-    row.shape = Some(shape_of(&tables.found, ex.line_items.len(), ind.shape, ocr));
+    let figures: usize = tables.found.iter().map(|f| f.figures).sum();
+    row.shape = Some(shape_of(&tables.found, figures, ind.shape, ocr));
 
     let mut problems: Vec<String> = Vec::new();
     if !text.confident {
@@ -178,13 +182,15 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     if tables.found.is_empty() {
         problems.push("no standard table (01-09) in the text: tables were absent or published as images; only the narrative and attachments were read".to_string());
     }
-    if tables.unplaced > 0 {
-        problems.push(format!("{} printed amount(s) in the tables could not be placed in a column or row and were not emitted", tables.unplaced));
-    }
-    if row.checks_failed > 0 {
+    problems.extend(ledger.problems());
+    let other_failures = ex
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail && c.table_code.is_none())
+        .count();
+    if other_failures > 0 {
         problems.push(format!(
-            "{} accounting check(s) failed; see the checks dataset",
-            row.checks_failed
+            "{other_failures} check(s) outside the standard tables failed; see the checks dataset"
         ));
     }
     row.status = if problems.is_empty() {
@@ -197,6 +203,136 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         row,
         extracted: ex,
         times,
+    }
+}
+
+/// What each standard table printed, gave and proved: the basis of
+/// `tables_verified`, the status and the error's sentence per table.
+struct TableLedger<'a> {
+    tables: Vec<TableAccount<'a>>,
+}
+
+struct TableAccount<'a> {
+    table: crate::vocab::Table,
+    figures: usize,
+    emitted: usize,
+    unplaced: usize,
+    lost: usize,
+    unverified: usize,
+    failed: Vec<&'a crate::model::Check>,
+}
+
+impl TableAccount<'_> {
+    fn verified(&self) -> bool {
+        self.unverified == 0 && self.unplaced == 0 && self.lost == 0 && self.failed.is_empty()
+    }
+}
+
+impl<'a> TableLedger<'a> {
+    fn new(found: &[extract::FoundTable], ex: &'a Extracted) -> Self {
+        let mut tables: Vec<TableAccount<'a>> = Vec::new();
+        for f in found {
+            let acc = match tables.iter_mut().find(|t| t.table == f.table) {
+                Some(a) => a,
+                None => {
+                    tables.push(TableAccount {
+                        table: f.table,
+                        figures: 0,
+                        emitted: 0,
+                        unplaced: 0,
+                        lost: 0,
+                        unverified: 0,
+                        failed: Vec::new(),
+                    });
+                    tables.last_mut().expect("pushed")
+                }
+            };
+            acc.figures += f.figures;
+            acc.emitted += f.emitted;
+            acc.unplaced += f.unplaced;
+            acc.lost += f.lost();
+        }
+        for it in &ex.line_items {
+            if let Some(acc) = tables.iter_mut().find(|t| t.table == it.table)
+                && !it.verified
+            {
+                acc.unverified += 1;
+            }
+        }
+        for c in ex.checks.iter().filter(|c| c.status == CheckStatus::Fail) {
+            if let Some(acc) = tables
+                .iter_mut()
+                .find(|t| Some(t.table.code()) == c.table_code)
+            {
+                acc.failed.push(c);
+            }
+        }
+        tables.sort_by_key(|t| t.table);
+        TableLedger { tables }
+    }
+
+    /// One sentence per table that is not verified, naming what is wrong.
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in self.tables.iter().filter(|t| !t.verified()) {
+            let mut what: Vec<String> = Vec::new();
+            if t.emitted == 0 && t.figures > 0 {
+                what.push(format!(
+                    "{} printed figures, none read (the layout was not understood)",
+                    t.figures
+                ));
+            } else if t.lost > 0 {
+                what.push(format!(
+                    "{} of {} printed figures not read",
+                    t.lost, t.figures
+                ));
+            }
+            if t.unplaced > 0 {
+                what.push(format!(
+                    "{} amount(s) seen but not placed in a row and column",
+                    t.unplaced
+                ));
+            }
+            if t.unverified > 0 {
+                what.push(format!(
+                    "{} of {} amounts unverified",
+                    t.unverified, t.emitted
+                ));
+            }
+            if let Some(worst) = t
+                .failed
+                .iter()
+                .max_by_key(|c| (c.expected - c.actual).abs())
+            {
+                let at = worst
+                    .subject_code
+                    .as_deref()
+                    .map(|c| format!(" at {c}"))
+                    .unwrap_or_default();
+                let more = if t.failed.len() > 1 {
+                    format!(" ({} checks failed)", t.failed.len())
+                } else {
+                    String::new()
+                };
+                // A fact check's total is the prose, its one part the table.
+                let detail = if worst.check.starts_with("fact_vs_table.") {
+                    format!(
+                        ": the prose states {}, the table prints {}",
+                        worst.actual, worst.expected
+                    )
+                } else {
+                    format!(" off by {}", (worst.expected - worst.actual).abs())
+                };
+                what.push(format!("{}{at}{detail}{more}", worst.check));
+            }
+            out.push(format!(
+                "table {} ({}): {}",
+                t.table.code(),
+                t.table.name(),
+                what.join(", ")
+            ));
+        }
+        out
     }
 }
 
@@ -281,17 +417,22 @@ pub fn looks_ocr(text: &Text) -> bool {
 /// `cell_per_line`, `narrative_only`, `pdftotext_layout`, `pdftotext_raw`,
 /// `empty_template`.
 fn shape_of(
-    found: &[(crate::vocab::Table, BlockShape)],
-    line_items: usize,
+    found: &[extract::FoundTable],
+    figures: usize,
     indicator_shape: Option<&'static str>,
     ocr: bool,
 ) -> &'static str {
     if !found.is_empty() {
-        if line_items == 0 {
+        // Only blocks that print no figure at all are an empty template;
+        // figures that were not read are a loss, reported as such.
+        if figures == 0 {
             return "empty_template";
         }
-        let tabs = found.iter().filter(|f| f.1 == BlockShape::Tabs).count();
-        let aligned = found.iter().filter(|f| f.1 == BlockShape::Aligned).count();
+        let tabs = found.iter().filter(|f| f.shape == BlockShape::Tabs).count();
+        let aligned = found
+            .iter()
+            .filter(|f| f.shape == BlockShape::Aligned)
+            .count();
         let major = found.len() - tabs - aligned;
         return if tabs >= aligned && tabs >= major {
             if ocr { "ocr_markdown" } else { "tab_separated" }

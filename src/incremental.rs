@@ -131,6 +131,9 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
         i32c("facts")?,
         i32c("checks_failed")?,
     );
+    // Absent in outputs written before the column existed: such a run's
+    // fingerprint differs anyway, so nothing is reused from it.
+    let verified_tables = i32c("tables_verified")?;
     let opt =
         |a: &arrow_array::StringArray, i: usize| (!a.is_null(i)).then(|| a.value(i).to_string());
     let mut out = Vec::with_capacity(b.num_rows());
@@ -152,6 +155,7 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
             indicators: inds.value(i),
             facts: facts.value(i),
             checks_failed: failed.value(i),
+            tables_verified: verified_tables.value(i),
             status: match status.value(i) {
                 "ok" => Status::Ok,
                 "partial" => Status::Partial,

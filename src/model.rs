@@ -24,6 +24,10 @@ pub enum Flag {
     /// from its row; the identities prove which amounts the rows share, and
     /// the reading order, not the print, placed this one.
     PlacedByOrder,
+    /// `verified` is false: no identity covers the amount, one that covers
+    /// it fails, or reading order alone placed it. Mirrors the column for
+    /// readers that filter on flags.
+    Unverified,
 }
 
 impl Flag {
@@ -35,7 +39,16 @@ impl Flag {
             Flag::OcrSuspect => "ocr_suspect",
             Flag::LabelRepaired => "label_repaired",
             Flag::PlacedByOrder => "placed_by_order",
+            Flag::Unverified => "unverified",
         }
+    }
+
+    /// Flags that say the amount is not proven where it stands.
+    pub fn is_doubt(self) -> bool {
+        matches!(
+            self,
+            Flag::IdentityMismatch | Flag::PlacedByOrder | Flag::Unverified
+        )
     }
 }
 
@@ -55,7 +68,12 @@ pub struct LineItem {
     pub decimals: u32,
     pub raw: String,
     pub source_line: u32,
+    /// 1-based PDF page the amount was printed on; `None` for text input.
+    pub page: Option<u32>,
     pub flags: Vec<Flag>,
+    /// Read at its printed place (or placed by an identity) and every identity
+    /// covering it evaluated and holding. Set by the checks.
+    pub verified: bool,
 }
 
 impl LineItem {
@@ -219,6 +237,8 @@ pub struct DocumentRow {
     pub indicators: i32,
     pub facts: i32,
     pub checks_failed: i32,
+    /// Tables found whose every amount is verified.
+    pub tables_verified: i32,
     pub status: Status,
     pub error: Option<String>,
 }

@@ -515,6 +515,7 @@ impl Writer {
                     indicators: 0,
                     facts: 0,
                     checks_failed: 0,
+                    tables_verified: 0,
                     ..row.clone()
                 };
                 d = Work::Fresh(Processed {

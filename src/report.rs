@@ -178,10 +178,10 @@ pub fn render(root: &Path, opts: ReportOptions) -> Result<String, ReportError> {
         let status = strs(b, "status");
         let (path, check, table, code, column) = (
             strs(b, "source_path"),
-            strs(b, "check"),
+            strs(b, "check_id"),
             strs(b, "table_code"),
             strs(b, "subject_code"),
-            strs(b, "column"),
+            strs(b, "column_name"),
         );
         let (expected, actual) = (money(b, "expected"), money(b, "actual"));
         for i in 0..b.num_rows() {

@@ -94,8 +94,12 @@ fn generated_archive_is_recovered_per_shape() {
         with_tables += 1;
         if scattered.contains(&path) && status == "partial" {
             let error = d.get("error").cloned().flatten().unwrap_or_default();
+            // Only table 06, and only for what was left unplaced or
+            // unproven: no check may fail.
             assert!(
-                error.contains("could not be placed") && !error.contains("check"),
+                error.starts_with("table 06 ")
+                    && !error.contains(';')
+                    && !error.contains(" off by "),
                 "{d:?}"
             );
         } else {

@@ -90,7 +90,7 @@ fn every_dataset_has_the_contract_schema() {
         (
             "checks",
             &[
-                ("check", "String"),
+                ("check_id", "String"),
                 ("expected", "Decimal(22, 6)"),
                 ("actual", "Decimal(22, 6)"),
                 ("status", "String"),
@@ -137,7 +137,7 @@ fn amounts_of_the_tab_separated_document_read_back_exactly() {
         col("table_code")
             .eq(lit("02"))
             .and(col("subject_code").eq(lit("2080150")))
-            .and(col("column").eq(lit("其他收入"))),
+            .and(col("column_name").eq(lit("其他收入"))),
     );
     assert_eq!(v, vec!["5.170000"]);
     // 收入支出决算总表, 支出 side, 八、社会保障和就业支出: "92.69" (as printed; t02 prints 92.68)
@@ -166,7 +166,7 @@ fn amounts_of_the_tab_separated_document_read_back_exactly() {
         col("table_code")
             .eq(lit("05"))
             .and(col("subject_code").eq(lit("2080108")))
-            .and(col("column").eq(lit("项目支出"))),
+            .and(col("column_name").eq(lit("项目支出"))),
     );
     assert_eq!(v, vec!["14.970000"]);
 }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    Decimal128Builder, Int8Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder,
+    BooleanBuilder, Decimal128Builder, Int8Builder, Int32Builder, Int64Builder, ListBuilder,
+    StringBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
@@ -90,6 +91,7 @@ impl Dataset {
                 Field::new("indicators", DataType::Int32, false),
                 Field::new("facts", DataType::Int32, false),
                 Field::new("checks_failed", DataType::Int32, false),
+                Field::new("tables_verified", DataType::Int32, false),
                 req("status"),
                 s("error"),
             ],
@@ -103,7 +105,7 @@ impl Dataset {
                     Field::new("subject_level", DataType::Int8, true),
                     req("item"),
                     i32f("line_no"),
-                    req("column"),
+                    req("column_name"),
                     Field::new(
                         "amount",
                         DataType::Decimal128(MONEY_PRECISION, MONEY_SCALE),
@@ -111,11 +113,13 @@ impl Dataset {
                     ),
                     req("raw"),
                     Field::new("source_line", DataType::Int32, false),
+                    i32f("page"),
                     Field::new(
                         "flags",
                         DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
                         false,
                     ),
+                    Field::new("verified", DataType::Boolean, false),
                 ]);
                 f
             }
@@ -163,10 +167,10 @@ impl Dataset {
                 req("doc_id"),
                 req("source_path"),
                 i32f("fiscal_year"),
-                req("check"),
+                req("check_id"),
                 s("table_code"),
                 s("subject_code"),
-                s("column"),
+                s("column_name"),
                 money("expected"),
                 money("actual"),
                 req("status"),
@@ -243,7 +247,7 @@ pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> 
     let mut region = StringBuilder::new();
     let mut fiscal_year = Int32Builder::new();
     let mut report_kind = StringBuilder::new();
-    let mut counts: [Int32Builder; 5] = Default::default();
+    let mut counts: [Int32Builder; 6] = Default::default();
     let mut status = StringBuilder::new();
     let mut error = StringBuilder::new();
     for r in rows {
@@ -262,6 +266,7 @@ pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> 
             r.indicators,
             r.facts,
             r.checks_failed,
+            r.tables_verified,
         ]) {
             b.append_value(v);
         }
@@ -301,7 +306,9 @@ pub fn line_items_batch(rows: &[(&DocKeys, &LineItem)]) -> Result<RecordBatch, A
     let mut amount = money_builder(n);
     let mut raw = StringBuilder::new();
     let mut source_line = Int32Builder::new();
+    let mut page = Int32Builder::new();
     let mut flags = ListBuilder::new(StringBuilder::new());
+    let mut verified = BooleanBuilder::with_capacity(n);
     for (k, r) in rows {
         c.push(k, true);
         table_code.append_value(r.table.code());
@@ -315,10 +322,12 @@ pub fn line_items_batch(rows: &[(&DocKeys, &LineItem)]) -> Result<RecordBatch, A
         amount.append_value(r.amount.micros());
         raw.append_value(&r.raw);
         source_line.append_value(r.source_line as i32);
+        page.append_option(r.page.map(|p| p as i32));
         for f in &r.flags {
             flags.values().append_value(f.as_str());
         }
         flags.append(true);
+        verified.append_value(r.verified);
     }
     let mut cols = c.finish(true);
     cols.extend([
@@ -333,7 +342,9 @@ pub fn line_items_batch(rows: &[(&DocKeys, &LineItem)]) -> Result<RecordBatch, A
         Arc::new(amount.finish()),
         Arc::new(raw.finish()),
         Arc::new(source_line.finish()),
+        Arc::new(page.finish()),
         Arc::new(flags.finish()),
+        Arc::new(verified.finish()),
     ]);
     RecordBatch::try_new(Dataset::LineItems.schema(), cols)
 }

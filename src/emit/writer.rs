@@ -375,6 +375,7 @@ mod tests {
             indicators: 0,
             facts: 0,
             checks_failed: 0,
+            tables_verified: 0,
             status: Status::Ok,
             error: None,
         }

@@ -220,7 +220,9 @@ mod tests {
             decimals: 2,
             raw: "0.00".into(),
             source_line: 1,
+            page: None,
             flags: vec![],
+            verified: false,
         }
     }
 

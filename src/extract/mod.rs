@@ -31,8 +31,54 @@ pub enum BlockShape {
 pub struct TablesRead {
     pub items: Vec<LineItem>,
     pub unplaced: usize,
-    /// Tables that were found, with the shape each was read as.
-    pub found: Vec<(Table, BlockShape)>,
+    /// Table blocks that were found, in document order.
+    pub found: Vec<FoundTable>,
+}
+
+/// One table block as found and read: what it printed against what it gave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundTable {
+    pub table: Table,
+    pub shape: BlockShape,
+    /// Money figures printed in the block, counted on the text, not on what
+    /// the reader understood: the measure of what a reader may have lost.
+    pub figures: usize,
+    /// Line items the block gave.
+    pub emitted: usize,
+    /// Amounts the reader saw but could not place.
+    pub unplaced: usize,
+}
+
+impl FoundTable {
+    /// Printed figures neither emitted nor counted as unplaced.
+    pub fn lost(&self) -> usize {
+        self.figures.saturating_sub(self.emitted + self.unplaced)
+    }
+}
+
+/// Money figures printed on lines `lines`: cells (split by TAB, else by
+/// spaces) that read as an amount with decimals or thousands separators.
+/// Bare integers are left out: they are as often 行次, 栏次 or codes.
+pub fn count_figures(text: &Text, lines: std::ops::Range<usize>) -> usize {
+    let mut n = 0;
+    for i in lines {
+        let l = text.line(i);
+        let cells: Box<dyn Iterator<Item = &str>> = if l.contains('\t') {
+            Box::new(l.split('\t'))
+        } else {
+            Box::new(l.split_whitespace())
+        };
+        for c in cells {
+            let c = c.trim();
+            if c.len() < 3 || !c.bytes().any(|b| b == b'.' || b == b',') {
+                continue;
+            }
+            if crate::amount::parse_printed(c).is_some() {
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Decides how a block is laid out from its lines.
@@ -88,8 +134,14 @@ pub fn read_tables(text: &Text, seg: &Segmented, ocr: bool) -> TablesRead {
         };
         let read = tables::read_table(block.table, &grid, unit, ocr);
         out.unplaced += read.unplaced;
+        out.found.push(FoundTable {
+            table: block.table,
+            shape,
+            figures: count_figures(text, block.body.clone()),
+            emitted: read.items.len(),
+            unplaced: read.unplaced,
+        });
         out.items.extend(read.items);
-        out.found.push((block.table, shape));
     }
     labels::repair(&mut out.items);
     out

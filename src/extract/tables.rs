@@ -308,7 +308,9 @@ impl Ctx<'_> {
             decimals,
             raw: cell.raw.clone(),
             source_line: cell.line as u32 + 1,
+            page: None,
             flags,
+            verified: false,
         });
     }
 }

@@ -73,6 +73,7 @@ fn cell(col: &dyn Array, i: usize) -> Option<String> {
     use arrow_schema::DataType::*;
     Some(match col.data_type() {
         Utf8 => col.as_string::<i32>().value(i).to_string(),
+        Boolean => col.as_boolean().value(i).to_string(),
         Int32 => col.as_primitive::<Int32Type>().value(i).to_string(),
         Int8 => col
             .as_primitive::<arrow_array::types::Int8Type>()
@@ -272,7 +273,7 @@ fn table_key_pred(r: &Row) -> Key {
         g("table_code").unwrap_or_default(),
         norm(g("side").as_deref()),
         norm(item.as_deref()),
-        norm(g("column").as_deref()),
+        norm(g("column_name").as_deref()),
         money(g("amount").as_deref())
     )
 }

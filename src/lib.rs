@@ -20,5 +20,6 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod segment;
+pub mod table;
 pub mod text;
 pub mod vocab;

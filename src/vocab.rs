@@ -231,7 +231,7 @@ fn tail_is(t: &str, name: &str) -> bool {
 }
 
 /// Which side of a two-sided table a row label belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
     Income,
     Expenditure,

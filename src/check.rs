@@ -552,6 +552,7 @@ fn indicator_checks(doc: &Extracted) -> Vec<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocab::Side;
 
     fn item(
         t: Table,

@@ -153,13 +153,15 @@ impl Style {
             rule_width: *rng.pick(&[0.48, 0.5, 0.75, 0.96, 1.0]),
             size: *rng.pick(&[8.0, 9.0, 9.0, 10.0, 10.5]),
             leading: [1.15, 1.25, 1.4][rng.range(0, 2) as usize],
-            pad: rng.range(2, 6) as f32,
+            // Word's and WPS's default cell margin is 5.4 pt; Excel's is narrower.
+            pad: rng.range(3, 6) as f32,
             min_row: rng.range(14, 24) as f32,
             valign: if rng.chance(50) {
                 VAlign::Middle
             } else {
                 VAlign::Top
             },
+            code_ems: rng.range(3, 7) as f32,
             name_ems: rng.range(5, 14) as f32,
             label_ems: rng.range(8, 16) as f32,
             amount_ems: rng.range(3, 7) as f32,
@@ -550,7 +552,7 @@ impl Drawer {
                 let mut paths = Vec::new();
                 if split {
                     for part in ["类", "款", "项"] {
-                        kinds.push(Column::Code);
+                        kinds.push(Column::Number);
                         paths.push(project(vec![s(st.code_label), s(part)]));
                     }
                 } else {
@@ -617,7 +619,7 @@ impl Drawer {
                     kinds.push(Column::Label);
                     paths.push(vec![s(side), s("项目")]);
                     if numbers {
-                        kinds.push(Column::Code);
+                        kinds.push(Column::Number);
                         paths.push(vec![s(side), s("行次")]);
                     }
                     for c in cols.iter() {

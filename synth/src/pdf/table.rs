@@ -20,8 +20,10 @@ pub enum VAlign {
 /// What a column holds, which decides its width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
-    /// Subject codes and line numbers: never wrapped.
+    /// Subject codes: never wrapped.
     Code,
+    /// Line numbers and the parts of a split code (类, 款, 项): narrow.
+    Number,
     /// Subject names: wrapped at the style's name width.
     Name,
     /// Labels of the two-sided tables (01, 04): wrapped at the label width.
@@ -132,8 +134,9 @@ pub struct TableStyle {
     pub pad: f32,
     pub min_row: f32,
     pub valign: VAlign,
-    /// Widths in ems of the wrapped columns, and the least width of an amount
-    /// column (narrow amount columns wrap their headers onto several lines).
+    /// Least widths in ems of the code and amount columns (narrow ones wrap their
+    /// headers onto several lines), and widths of the wrapped columns.
+    pub code_ems: f32,
     pub name_ems: f32,
     pub label_ems: f32,
     pub amount_ems: f32,
@@ -212,8 +215,10 @@ fn layout(
             let need = content(c);
             2.0 * pad
                 + match kind {
-                    Column::Code => need.max(2.0 * size),
-                    Column::Amount => need.max(style.amount_ems * size),
+                    Column::Code => need.max(style.code_ems * size),
+                    Column::Number => need.max(2.0 * size),
+                    // A blank column still holds one character of its header a line.
+                    Column::Amount => need.max(style.amount_ems * size).max(size),
                     Column::Name => need.min(style.name_ems * size).max(3.0 * size),
                     Column::Label => need.min(style.label_ems * size).max(3.0 * size),
                 }
@@ -286,12 +291,27 @@ pub struct Drawn {
 /// the text width, breaking it across pages.
 pub fn draw(flow: &mut Flow, spec: &TableSpec, style: &TableStyle) -> Drawn {
     let column = (flow.left(), flow.width());
-    let mut size = style.size;
-    let mut l = layout(&flow.canvas, column, spec, style, size);
-    while l.width() > column.1 + 0.01 && size > MIN_SIZE {
-        size = (size * column.1 / l.width()).max(MIN_SIZE).min(size - 0.25);
-        l = layout(&flow.canvas, column, spec, style, size);
+    let mut style = style.clone();
+    let mut l = layout(&flow.canvas, column, spec, &style, style.size);
+    if l.width() > column.1 + 0.01 {
+        // Too wide: columns as narrow as their content allows, then a smaller font.
+        style.code_ems = 0.0;
+        style.amount_ems = 0.0;
+        style.name_ems = style.name_ems.min(4.0);
+        style.label_ems = style.label_ems.min(4.0);
+        l = layout(&flow.canvas, column, spec, &style, style.size);
     }
+    while l.width() > column.1 + 0.01 && l.size > MIN_SIZE {
+        let size = (l.size * column.1 / l.width()).clamp(MIN_SIZE, l.size - 0.25);
+        l = layout(&flow.canvas, column, spec, &style, size);
+    }
+    assert!(
+        l.width() <= column.1 + 0.01,
+        "a table of {} columns does not fit {:.0} pt even at {MIN_SIZE} pt",
+        spec.columns.len(),
+        column.1
+    );
+    let style = &style;
     let head_height: f32 = l.head_heights.iter().sum();
     let first = l.row_heights.first().copied().unwrap_or(0.0);
     flow.ensure(head_height + first);

@@ -59,6 +59,8 @@ pub enum Variant {
     RunningHead,
     /// Cells end in a space glyph (Word).
     CellSpaces,
+    /// Table text written column by column in the content stream.
+    ColumnOrder,
     Uncompressed,
 }
 
@@ -168,6 +170,7 @@ impl Style {
             fill: rng.chance(60),
             repeat_head: rng.chance(60),
             cell_space: rules == Rules::Filled && rng.chance(70),
+            column_order: rules != Rules::Filled && rng.chance(35),
         };
         Style {
             producer,
@@ -449,6 +452,9 @@ impl Drawer {
         self.drawn.insert(Variant::VAlign(ts.valign));
         if ts.cell_space {
             self.drawn.insert(Variant::CellSpaces);
+        }
+        if ts.column_order {
+            self.drawn.insert(Variant::ColumnOrder);
         }
         let (spec, two_panels) = self.spec(t);
         // Wide tables go on landscape pages when the document turns pages.

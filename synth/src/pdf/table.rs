@@ -146,6 +146,9 @@ pub struct TableStyle {
     pub repeat_head: bool,
     /// Every cell ends in a space glyph, empty cells hold one (Word's cell mark).
     pub cell_space: bool,
+    /// Body text written column by column in the content stream (text
+    /// extractors that follow the stream then read the table column-major).
+    pub column_order: bool,
 }
 
 /// Where the cells of a table fall, at one font size.
@@ -316,10 +319,13 @@ pub fn draw(flow: &mut Flow, spec: &TableSpec, style: &TableStyle) -> Drawn {
     let first = l.row_heights.first().copied().unwrap_or(0.0);
     flow.ensure(head_height + first);
     let mut cells: Vec<[f32; 4]> = Vec::new();
+    // Body cells of the page being drawn, written out when it is full.
+    let mut pending: Vec<BodyCell> = Vec::new();
     draw_head(flow, spec, style, &l, &mut cells);
     for (r, row) in spec.body.iter().enumerate() {
         let h = l.row_heights[r];
         if flow.y + h > flow.bottom() {
+            body_text(flow, style, &l, &mut pending);
             draw_rules(flow, &cells, style);
             cells.clear();
             flow.page(flow.landscape());
@@ -330,26 +336,53 @@ pub fn draw(flow: &mut Flow, spec: &TableSpec, style: &TableStyle) -> Drawn {
         let mut col = 0;
         for (cell, lines) in row.iter().zip(&l.row_lines[r]) {
             let rect = [l.x(col), flow.y, l.span(col, cell.span), h];
-            cell_text(
-                flow,
-                style,
-                &l,
+            pending.push(BodyCell {
+                at: (col, r),
                 rect,
                 lines,
-                cell.align,
-                style.valign,
-                cell.indent,
-            );
+                align: cell.align,
+                indent: cell.indent,
+            });
             cells.push(rect);
             col += cell.span;
         }
         flow.y += h;
     }
+    body_text(flow, style, &l, &mut pending);
     draw_rules(flow, &cells, style);
     let most = |lines: &mut dyn Iterator<Item = usize>| lines.max().unwrap_or(0);
     Drawn {
         head_lines: most(&mut l.head_lines.iter().map(Vec::len)),
         body_lines: most(&mut l.row_lines.iter().flatten().map(Vec::len)),
+    }
+}
+
+struct BodyCell<'a> {
+    /// (column, row) of the cell's first column.
+    at: (usize, usize),
+    rect: [f32; 4],
+    lines: &'a [String],
+    align: Align,
+    indent: f32,
+}
+
+/// Writes the text of body cells, row by row or, for producers that emit tables
+/// column by column, column by column.
+fn body_text(flow: &mut Flow, style: &TableStyle, l: &Layout, cells: &mut Vec<BodyCell>) {
+    if style.column_order {
+        cells.sort_by_key(|c| c.at);
+    }
+    for c in cells.drain(..) {
+        cell_text(
+            flow,
+            style,
+            l,
+            c.rect,
+            c.lines,
+            c.align,
+            style.valign,
+            c.indent,
+        );
     }
 }
 

@@ -146,6 +146,7 @@ fn every_style_is_drawn_by_some_seed_of_a_small_sample() {
         Variant::PageNumbers,
         Variant::RunningHead,
         Variant::CellSpaces,
+        Variant::ColumnOrder,
         Variant::Uncompressed,
     ];
     every.extend(

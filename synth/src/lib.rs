@@ -7,8 +7,15 @@
 //! the gold TSV format of `tests/gold` (and of `../shared/tools/score.py`).
 //! Document `i` of a seed is the same whatever the corpus size, so corpora of different
 //! sizes share their prefix and any document can be regenerated alone.
+//!
+//! [`Shape::Pdf`] draws the accounts as a PDF report instead (`pdf`), with the same
+//! expected rows (no 绩效自评 tables yet: its indicators gold is header-only). It is
+//! not in [`Shape::ALL`], so archives of the text shapes stay as they were for every
+//! seed; ask for it by name. Its text comes from the converters users run
+//! (`scripts/render-converters`).
 
 mod model;
+pub mod pdf;
 mod render;
 mod rng;
 mod vocab;
@@ -41,10 +48,12 @@ impl Encoding {
 }
 
 pub struct Document {
-    /// `NNNNNN_<shape>_<year>.txt`: ASCII, unique within a corpus.
+    /// `NNNNNN_<shape>_<year>.txt` (`.pdf` for the PDF shape): ASCII, unique
+    /// within a corpus.
     pub file_name: String,
     pub shape: Shape,
-    pub encoding: Encoding,
+    /// The text encoding; `None` for a PDF.
+    pub encoding: Option<Encoding>,
     pub year: u32,
     pub bytes: Vec<u8>,
     /// Expected rows as gold TSV (header included; non-zero amounts only).
@@ -54,19 +63,61 @@ pub struct Document {
     /// Table 06 was drawn side by side and cut into pieces (column-major
     /// text). Its rows are all in `tables_tsv`, but a reader that places
     /// only what the identities prove may leave some unplaced: such a
-    /// document can be `partial`.
+    /// document can be `partial`. For a PDF: table 06 drawn in two panels side
+    /// by side.
     pub scattered_basic: bool,
 }
 
+impl Document {
+    /// The file name without its extension (gold files are `<stem>.tsv`).
+    pub fn stem(&self) -> &str {
+        self.file_name
+            .rsplit_once('.')
+            .map_or(&self.file_name, |(stem, _)| stem)
+    }
+}
+
 pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
+    generate(seed, index, shapes).0
+}
+
+/// The document, and for a PDF what its drawing drew.
+fn generate(seed: u64, index: u64, shapes: &[Shape]) -> (Document, Option<pdf::RenderedPdf>) {
     assert!(!shapes.is_empty(), "at least one shape");
     let mut rng = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index);
     let shape = shapes[(index % shapes.len() as u64) as usize];
     let accounts = Accounts::generate(&mut rng);
+    let (bytes, encoding, scattered_basic, drawn) = if shape == Shape::Pdf {
+        let mut drawn = pdf::render(&accounts, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = std::mem::take(&mut drawn.bytes);
+        (bytes, None, drawn.scattered_basic, Some(drawn))
+    } else {
+        let (bytes, encoding, scattered_basic) = text(&accounts, shape, &mut rng);
+        (bytes, Some(encoding), scattered_basic, None)
+    };
+    let extension = if encoding.is_some() { "txt" } else { "pdf" };
+    let file_name = format!("{index:06}_{}_{}.{extension}", shape.name(), accounts.year);
+    let document = Document {
+        tables_tsv: tables_tsv(&file_name, &accounts, shape),
+        indicators_tsv: indicators_tsv(&file_name, &accounts, shape),
+        facts_tsv: facts_tsv(&file_name, &accounts, shape),
+        file_name,
+        shape,
+        encoding,
+        year: accounts.year,
+        bytes,
+        scattered_basic,
+    };
+    (document, drawn)
+}
+
+/// A text shape's bytes, in one of the encodings and line endings of real
+/// archives; and whether table 06 was printed in pieces.
+fn text(accounts: &Accounts, shape: Shape, rng: &mut Rng) -> (Vec<u8>, Encoding, bool) {
     let render::Rendered {
         text,
         scattered_basic,
-    } = render::render(&accounts, shape, &mut rng);
+    } = render::render(accounts, shape, rng);
     let eol = match rng.range(0, 99) {
         0..=79 => "\n",
         80..=94 => "\r\n",
@@ -84,19 +135,7 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
         85..=92 => Encoding::Utf16LeBom,
         _ => Encoding::Utf16BeBom,
     };
-    let bytes = encode(&text, encoding);
-    let file_name = format!("{index:06}_{}_{}.txt", shape.name(), accounts.year);
-    Document {
-        tables_tsv: tables_tsv(&file_name, &accounts, shape),
-        indicators_tsv: indicators_tsv(&file_name, &accounts, shape),
-        facts_tsv: facts_tsv(&file_name, &accounts, shape),
-        file_name,
-        shape,
-        encoding,
-        year: accounts.year,
-        bytes,
-        scattered_basic,
-    }
+    (encode(&text, encoding), encoding, scattered_basic)
 }
 
 fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
@@ -253,7 +292,7 @@ mod tests {
             Encoding::Utf16LeBom,
             Encoding::Utf16BeBom,
         ] {
-            assert!(docs.iter().any(|d| d.encoding == e), "{e:?}");
+            assert!(docs.iter().any(|d| d.encoding == Some(e)), "{e:?}");
         }
     }
 

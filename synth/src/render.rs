@@ -19,6 +19,10 @@ pub enum Shape {
     Layout,
     Raw,
     Template,
+    /// A PDF report (`crate::pdf`), drawn as office producers draw one. Not in
+    /// [`Shape::ALL`], the text shapes whose archives existing seeds reproduce:
+    /// asked for by name (`--shapes pdf`).
+    Pdf,
 }
 
 impl Shape {
@@ -43,15 +47,22 @@ impl Shape {
             Shape::Layout => "layout",
             Shape::Raw => "raw",
             Shape::Template => "template",
+            Shape::Pdf => "pdf",
         }
     }
 
     pub fn parse(s: &str) -> Option<Shape> {
-        Shape::ALL.into_iter().find(|k| k.name() == s)
+        Shape::ALL
+            .into_iter()
+            .chain([Shape::Pdf])
+            .find(|k| k.name() == s)
     }
 
     pub fn has_tables(self) -> bool {
-        matches!(self, Shape::Tab | Shape::Ocr | Shape::Layout | Shape::Raw)
+        matches!(
+            self,
+            Shape::Tab | Shape::Ocr | Shape::Layout | Shape::Raw | Shape::Pdf
+        )
     }
 
     pub fn has_indicators(self) -> bool {
@@ -70,6 +81,7 @@ impl Shape {
                 | Shape::Narrative
                 | Shape::Layout
                 | Shape::Raw
+                | Shape::Pdf
         )
     }
 }
@@ -123,54 +135,26 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     line(&mut out, "");
     line(&mut out, "目录");
     line(&mut out, "");
-    line(&mut out, "第一部分 部门概况");
-    line(&mut out, &format!("第二部分 {y}年度部门决算表"));
-    for (i, t) in acc.tables.iter().enumerate() {
-        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+    for entry in contents(acc) {
+        line(&mut out, &entry);
     }
-    line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
-    line(&mut out, "第四部分 名词解释");
     line(&mut out, "");
     line(&mut out, "第一部分 部门概况");
     line(&mut out, "");
+    let (duties, units) = overview(&dept, y, rng);
     line(&mut out, "一、部门主要职责");
-    line(
-        &mut out,
-        &format!(
-            "{dept}贯彻落实党中央和上级关于本领域工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是："
-        ),
-    );
-    let duties = rng.range(6, vocab::DUTIES.len() as i64) as usize;
-    for (n, d) in rng
-        .subset(vocab::DUTIES.len(), duties)
-        .into_iter()
-        .enumerate()
-    {
-        line(&mut out, &format!("（{}）{}", n + 1, vocab::DUTIES[d]));
+    for d in duties {
+        line(&mut out, &d);
     }
     line(&mut out, "");
     line(&mut out, "二、机构设置情况");
-    line(
-        &mut out,
-        &format!(
-            "从决算单位构成看，{dept}部门决算包括部门本级决算及所属{}个单位决算。截至{y}年底，本部门共有编制{}人，实有人数{}人。",
-            rng.range(0, 6),
-            rng.range(10, 200),
-            rng.range(8, 190)
-        ),
-    );
+    line(&mut out, &units);
     line(&mut out, "");
     line(&mut out, &format!("第二部分 {y}年度部门决算表"));
     line(&mut out, "");
-    // Most documents print their tables in 万元; some in 元 or 千元, which the
-    // reader converts (the expected rows stay in 万元).
-    let (unit, factor) = match rng.range(0, 99) {
-        0..=84 => ("万元", 1),
-        85..=94 => ("元", 10_000),
-        _ => ("千元", 10),
-    };
+    let (unit, factor) = printed_unit(rng);
     for (i, t) in acc.tables.iter().enumerate() {
-        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+        line(&mut out, &table_heading(i, t));
         line(&mut out, "");
         // Scaled once per table, and only when printed in another unit.
         let printed = if factor == 1 {
@@ -216,21 +200,11 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     }
     line(&mut out, "十、国有资产占用情况说明");
     line(&mut out, "");
-    line(
-        &mut out,
-        &format!(
-            "截至{y}年12月31日，本部门共有车辆{}辆，其中，一般公务用车{}辆、执法执勤用车{}辆；单位价值50万元以上通用设备{}台（套）。",
-            rng.range(0, 12),
-            rng.range(0, 3),
-            rng.range(0, 8),
-            rng.range(0, 4)
-        ),
-    );
+    line(&mut out, &assets(y, rng));
     line(&mut out, "");
     line(&mut out, "第四部分 名词解释");
     line(&mut out, "");
-    for (n, (term, text)) in vocab::TERMS.iter().enumerate() {
-        let entry = format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1));
+    for entry in terms() {
         wrapped(&mut out, &entry, width, false);
     }
     line(&mut out, "");
@@ -261,6 +235,81 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         text: out,
         scattered_basic,
     }
+}
+
+/// The 目录 entries after the title, one a line.
+pub(crate) fn contents(acc: &Accounts) -> Vec<String> {
+    let y = acc.year;
+    let mut out = vec![
+        "第一部分 部门概况".to_string(),
+        format!("第二部分 {y}年度部门决算表"),
+    ];
+    out.extend(
+        acc.tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| table_heading(i, t)),
+    );
+    out.push(format!("第三部分 {y}年度部门决算情况说明"));
+    out.push("第四部分 名词解释".to_string());
+    out
+}
+
+/// `一、收入支出决算总表`: a table's entry in the 目录 and its heading.
+pub(crate) fn table_heading(i: usize, t: &Table) -> String {
+    format!("{}、{}", PART_NUMERALS[i], t.title)
+}
+
+/// 部门概况: the paragraphs under 部门主要职责 (an introduction and the duties),
+/// and the one under 机构设置情况.
+pub(crate) fn overview(dept: &str, y: u32, rng: &mut Rng) -> (Vec<String>, String) {
+    let mut duties = vec![format!(
+        "{dept}贯彻落实党中央和上级关于本领域工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是："
+    )];
+    let n = rng.range(6, vocab::DUTIES.len() as i64) as usize;
+    for (k, d) in rng.subset(vocab::DUTIES.len(), n).into_iter().enumerate() {
+        duties.push(format!("（{}）{}", k + 1, vocab::DUTIES[d]));
+    }
+    let units = format!(
+        "从决算单位构成看，{dept}部门决算包括部门本级决算及所属{}个单位决算。截至{y}年底，本部门共有编制{}人，实有人数{}人。",
+        rng.range(0, 6),
+        rng.range(10, 200),
+        rng.range(8, 190)
+    );
+    (duties, units)
+}
+
+/// The unit the tables are printed in and its factor from 万元: most documents
+/// print 万元; some 元 or 千元, which the reader converts (the expected rows stay
+/// in 万元).
+pub(crate) fn printed_unit(rng: &mut Rng) -> (&'static str, i64) {
+    match rng.range(0, 99) {
+        0..=84 => ("万元", 1),
+        85..=94 => ("元", 10_000),
+        _ => ("千元", 10),
+    }
+}
+
+/// The paragraph of 国有资产占用情况说明.
+pub(crate) fn assets(y: u32, rng: &mut Rng) -> String {
+    format!(
+        "截至{y}年12月31日，本部门共有车辆{}辆，其中，一般公务用车{}辆、执法执勤用车{}辆；单位价值50万元以上通用设备{}台（套）。",
+        rng.range(0, 12),
+        rng.range(0, 3),
+        rng.range(0, 8),
+        rng.range(0, 4)
+    )
+}
+
+/// The entries of 名词解释.
+pub(crate) fn terms() -> Vec<String> {
+    vocab::TERMS
+        .iter()
+        .enumerate()
+        .map(|(n, (term, text))| {
+            format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1))
+        })
+        .collect()
 }
 
 /// `text` as lines of at most `width` characters (converters wrap at a fixed
@@ -408,7 +457,7 @@ fn evaluation_cells(out: &mut String, acc: &Accounts, e: &Evaluation) {
 
 /// The table with every amount multiplied by `factor` (hundredths of 万元 become
 /// hundredths of the printed unit).
-fn scaled(t: &Table, factor: i64) -> Table {
+pub(crate) fn scaled(t: &Table, factor: i64) -> Table {
     let row = |r: &CodedRow| CodedRow {
         amounts: r.amounts.iter().map(|a| a.map(|v| v * factor)).collect(),
         ..r.clone()

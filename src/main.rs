@@ -301,7 +301,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 );
                 for f in d.schema().fields() {
                     println!(
-                        "  {:<18} {:<16} {}",
+                        "  {:<18} {:<26} {}",
                         f.name(),
                         format!(
                             "{}{}",

@@ -25,7 +25,7 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
     run_juesuan(&root().join("tests/corpus"), out.path(), &["--quiet"]);
     let (ok, text, err) = report(&["--output", out.path().to_str().unwrap()]);
     assert!(ok, "{err}");
-    assert!(text.contains("(8 documents)"), "{text}");
+    assert!(text.contains("(8 documents, 7 distinct reports)"), "{text}");
     assert!(text.contains("status:"), "{text}");
     assert!(
         text.lines()
@@ -66,7 +66,10 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
         .lines()
         .find(|l| l.starts_with("  partial by reason:"))
         .unwrap();
-    assert!(!reasons.contains("other"), "a reason left unnamed: {reasons}");
+    assert!(
+        !reasons.contains("other"),
+        "a reason left unnamed: {reasons}"
+    );
     assert!(
         text.contains("  checks: ") && text.contains(" passed ("),
         "{text}"

@@ -35,9 +35,11 @@ enum Command {
     /// Process every document under the input folder into the output datasets
     #[command(
         after_help = "Examples:\n  juesuan run\n  juesuan run --config /etc/juesuan/pipeline.toml\n  juesuan run --input archive/2024 --output out --threads 4\n  juesuan run --incremental                    # nightly: only new and changed files\n\n\
-The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run. \
-Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset), \
-non-zero with a one-line reason when it could not run."
+The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run, \
+and datasets left out of output.datasets are removed. \
+Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset); \
+2 with a one-line reason when it could not run or found no document to read (the previous output is kept; \
+--allow-empty publishes an empty run); 130 when interrupted (Ctrl-C), the previous output intact."
     )]
     Run {
         /// Config file; without it ./pipeline.toml is used when present, else defaults (input/ → output/)

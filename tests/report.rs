@@ -52,9 +52,9 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
         .take_while(|l| l.starts_with("      "))
         .collect();
     assert!(
-        detail
-            .iter()
-            .any(|l| l.contains("expected") && l.contains("off by")),
+        detail.iter().any(|l| l.contains("parts sum to")
+            && l.contains("the total printed is")
+            && l.contains("off by")),
         "{detail:?}"
     );
     // Partial documents by reason, flags and the checks' pass rate.

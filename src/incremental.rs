@@ -38,7 +38,8 @@ pub fn fingerprint(cfg: &Config) -> String {
     )
 }
 
-/// The fingerprint recorded by the latest run in `<output>/_runs/`.
+/// The fingerprint recorded by the latest run in `<output>/_runs/` (run ids
+/// sort in time order).
 pub fn previous_fingerprint(output: &Path) -> Option<String> {
     let mut records: Vec<PathBuf> = fs::read_dir(output.join("_runs"))
         .ok()?
@@ -48,15 +49,15 @@ pub fn previous_fingerprint(output: &Path) -> Option<String> {
         .collect();
     records.sort();
     let text = fs::read_to_string(records.last()?).ok()?;
-    let key = "\"fingerprint\": \"";
-    let at = text.find(key)? + key.len();
-    let end = text[at..].find('"')? + at;
-    Some(text[at..end].to_string())
+    let record: serde_json::Value = serde_json::from_str(&text).ok()?;
+    record.get("fingerprint")?.as_str().map(str::to_string)
 }
 
 /// The previous run's `documents` rows by source path.
 pub struct Manifest {
     pub rows: HashMap<String, DocumentRow>,
+    /// `documents.report_id` by source path, where known.
+    pub report_ids: HashMap<String, String>,
 }
 
 impl Manifest {
@@ -67,16 +68,24 @@ impl Manifest {
             return None;
         }
         let mut rows = HashMap::new();
+        let mut report_ids = HashMap::new();
         for f in files {
             let reader = open(&f)?;
             for batch in reader {
                 let batch = batch.ok()?;
-                for r in documents_rows(&batch)? {
+                let ids = batch
+                    .column_by_name("report_id")?
+                    .as_string::<i32>()
+                    .clone();
+                for (i, r) in documents_rows(&batch)?.into_iter().enumerate() {
+                    if !ids.is_null(i) {
+                        report_ids.insert(r.source_path.clone(), ids.value(i).to_string());
+                    }
                     rows.insert(r.source_path.clone(), r);
                 }
             }
         }
-        Some(Manifest { rows })
+        Some(Manifest { rows, report_ids })
     }
 
     /// The previous row of `path`, when its content is unchanged and its rows

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::decode::Text;
 use crate::model::DocMeta;
-use crate::text::{Enumerator, chinese_number, compact_cjk, split_enumerator, squeeze};
+use crate::text::{Enumerator, chinese_number, compact_cjk, is_han, split_enumerator, squeeze};
 use crate::vocab::{Table, classify_title};
 
 /// A numbered heading of the document.
@@ -86,6 +86,159 @@ pub fn part_heading(line: &str) -> Option<(u32, &str)> {
     let num = rest[..end].trim();
     let n = chinese_number(num).or_else(|| num.parse().ok())?;
     Some((n, rest[end + "部分".len()..].trim()))
+}
+
+/// A heading printed inside a line, after other text or with prose after
+/// it: crawler page text flattens a page onto a few lines, and renderings
+/// that sort text by height merge lines printed side by side. Offsets are
+/// bytes of the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlineHeading {
+    pub at: usize,
+    pub level: HeadingLevel,
+    /// Where the title ends; prose may follow on the same line.
+    pub title_end: usize,
+}
+
+/// Words a part's title ends with, most telling first.
+const PART_TITLE_ENDS: &[&str] = &[
+    "情况说明",
+    "说明",
+    "概况",
+    "名词解释",
+    "附件",
+    "决算表",
+    "公开表",
+];
+
+/// Words that, right before `第N部分`, make it a cross-reference in prose
+/// (`详见第四部分`) rather than a heading.
+const CROSS_REFERENCE: &[char] = &['见', '在', '的', '和', '及', '与', '、', '照'];
+
+/// Headings inside a compacted prose line (white space touching Chinese
+/// removed): `第N部分 …`, `N、…` and `(N)…`. A numbered heading inside a line
+/// needs a title that reads as one (ending in 说明 or 情况 before any
+/// punctuation or figure), so that enumerated table rows and lists glued into
+/// the prose are not taken for headings.
+pub fn inline_headings(line: &str) -> Vec<InlineHeading> {
+    let mut out: Vec<InlineHeading> = Vec::new();
+    for (p, c) in line.char_indices() {
+        let found = match c {
+            '第' => inline_part(line, p),
+            '、' => inline_section(line, p),
+            '(' => inline_subsection(line, p),
+            _ => None,
+        };
+        if let Some(h) = found {
+            // A title ends where the next heading starts.
+            if let Some(prev) = out.last_mut() {
+                prev.title_end = prev.title_end.min(h.at);
+            }
+            out.push(h);
+        }
+    }
+    out
+}
+
+fn inline_part(line: &str, p: usize) -> Option<InlineHeading> {
+    if line[..p]
+        .chars()
+        .next_back()
+        .is_some_and(|c| CROSS_REFERENCE.contains(&c))
+    {
+        return None;
+    }
+    let rest = &line[p + '第'.len_utf8()..];
+    let end = rest.find("部分").filter(|&e| e > 0 && e <= 9)?;
+    let num = &rest[..end];
+    chinese_number(num).or_else(|| num.parse().ok())?;
+    let title_at = p + '第'.len_utf8() + end + "部分".len();
+    let title_at = title_at + (line.len() - title_at - line[title_at..].trim_start().len());
+    let candidate = title_candidate(&line[title_at..]);
+    let title_len = PART_TITLE_ENDS
+        .iter()
+        .find_map(|w| candidate.find(w).map(|q| q + w.len()))
+        .unwrap_or(candidate.len());
+    Some(InlineHeading {
+        at: p,
+        level: HeadingLevel::Part,
+        title_end: title_at + title_len,
+    })
+}
+
+fn inline_section(line: &str, p: usize) -> Option<InlineHeading> {
+    let before = &line[..p];
+    let numeral_len: usize = before
+        .chars()
+        .rev()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    if numeral_len == 0 || numeral_len > 3 * '十'.len_utf8() {
+        return None;
+    }
+    let at = p - numeral_len;
+    chinese_number(&line[at..p])?;
+    // After a Chinese character only when that ends a title with no body
+    // (`…情况说明二、…`); `第一、` and `统一、` are words.
+    let lead = &line[..at];
+    if lead.ends_with('第')
+        || lead.chars().next_back().is_some_and(is_han)
+            && !["说明", "情况", "概况"].iter().any(|w| lead.ends_with(w))
+    {
+        return None;
+    }
+    numbered_title(line, at, p + '、'.len_utf8(), HeadingLevel::Section)
+}
+
+fn inline_subsection(line: &str, p: usize) -> Option<InlineHeading> {
+    let rest = &line[p + 1..];
+    let close = rest.find(')').filter(|&c| c > 0 && c <= 9)?;
+    chinese_number(&rest[..close])?;
+    numbered_title(line, p, p + 1 + close + 1, HeadingLevel::Subsection)
+}
+
+/// A numbered heading's title from `title_at`: it ends after 说明 (the
+/// first), else after the last 情况, within the stretch that can be a title.
+fn numbered_title(
+    line: &str,
+    at: usize,
+    title_at: usize,
+    level: HeadingLevel,
+) -> Option<InlineHeading> {
+    let candidate = title_candidate(&line[title_at..]);
+    let len = candidate
+        .find("说明")
+        .map(|q| q + "说明".len())
+        .or_else(|| candidate.rfind("情况").map(|q| q + "情况".len()))?;
+    Some(InlineHeading {
+        at,
+        level,
+        title_end: title_at + len,
+    })
+}
+
+/// The stretch after an enumerator that a title can span: up to 40
+/// characters, ending before punctuation that ends a clause and before a
+/// figure (a year `2016年` may stand in a title).
+fn title_candidate(s: &str) -> &str {
+    let b = s.as_bytes();
+    for (n, (i, c)) in s.char_indices().enumerate() {
+        if n == 40 || "。，,；;：:!！?？".contains(c) {
+            return &s[..i];
+        }
+        if c.is_ascii_digit() {
+            let year = b.len() >= i + 4
+                && b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && s[i + 4..].starts_with('年')
+                && (i == 0 || !b[i - 1].is_ascii_digit());
+            let in_year = i >= 1 && b[i - 1].is_ascii_digit();
+            if !year && !in_year {
+                return &s[..i];
+            }
+        }
+    }
+    s
 }
 
 /// Strips a table-of-contents page number or leader: "…情况说明\t9", "… ... 13".
@@ -252,8 +405,10 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
             titles.push((i, t));
         }
     }
-    // Boundaries that end any table: parts, and narrative headings (情况说明).
-    let stops: Vec<usize> = headings
+    // Boundaries that end any table: parts, narrative headings (情况说明),
+    // and a part heading printed after a table's last line (renderings that
+    // merge lines at one height).
+    let mut stops: Vec<usize> = headings
         .iter()
         .filter(|h| {
             h.level == HeadingLevel::Part
@@ -262,6 +417,15 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
         })
         .map(|h| h.line)
         .collect();
+    stops.extend(text.lines().enumerate().filter_map(|(i, l)| {
+        (l.contains("部分")
+            && toc.is_none_or(|r| !r.contains(&i))
+            && inline_headings(l)
+                .iter()
+                .any(|h| h.level == HeadingLevel::Part && h.at > 0))
+        .then_some(i)
+    }));
+    stops.sort_unstable();
     let mut blocks: Vec<TableBlock> = Vec::new();
     for (k, &(line, table)) in titles.iter().enumerate() {
         let next_title = titles.get(k + 1).map(|t| t.0).unwrap_or(text.len());
@@ -694,6 +858,28 @@ mod tests {
         assert_eq!(region_of("区人社局"), None);
         assert_eq!(region_of("市场监督管理局"), None);
         assert_eq!(region_of("南通市城市管理局").as_deref(), Some("南通市"));
+    }
+
+    #[test]
+    fn headings_inside_a_line() {
+        fn found(line: &str) -> Vec<(HeadingLevel, &str)> {
+            inline_headings(line)
+                .into_iter()
+                .map(|h| (h.level, &line[h.at..h.title_end]))
+                .collect()
+        }
+        let line = "故本表无数据。第三部分 2017年度部门决算情况说明一、收入支出决算总体情况说明2017年度收、支总计均为5万元。(一)机关运行经费支出情况 2017年度";
+        assert_eq!(
+            found(line),
+            vec![
+                (HeadingLevel::Part, "第三部分 2017年度部门决算情况说明"),
+                (HeadingLevel::Section, "一、收入支出决算总体情况说明"),
+                (HeadingLevel::Subsection, "(一)机关运行经费支出情况"),
+            ]
+        );
+        // Enumerated table rows, lists and cross-references are not headings.
+        assert!(found("一、财政拨款收入 1 1,150.00 二、上级补助收入 2").is_empty());
+        assert!(found("坚持统一、规范管理，详见第四部分附表。").is_empty());
     }
 
     const DOC: &str = "某县农业农村局 2022 年度部门决算\n目录\n第一部分 部门概况\t3\n一、收入支出决算总表\t4\n二、收入决算表\t5\n第二部分 情况说明\t9\n\n第一部分 部门概况\n一、部门职责\n负责农业。\n第二部分 2022年度部门决算表\n一、收入支出决算总表\n部门:某县农业农村局\t\t单位:万元\n项目\t行次\t金额\t项目\t行次\t金额\n本年收入合计\t1\t10.00\t本年支出合计\t2\t10.00\n二、收入决算表\n本表无数据\n第三部分 2022年度部门决算情况说明\n一、收入支出决算总体情况说明\n2022年度收、支总计均为10万元。与2021年度相比增加1万元。\n";

@@ -46,17 +46,7 @@ fn glues(c: char) -> bool {
 /// numbers read as printed.
 pub fn push_prose(out: &mut String, s: &str) {
     let s = s.trim();
-    let (mut marks, mut gaps, mut in_gap) = (0usize, 0usize, false);
-    for c in s.chars() {
-        if c.is_whitespace() {
-            gaps += usize::from(!in_gap);
-            in_gap = true;
-        } else {
-            marks += 1;
-            in_gap = false;
-        }
-    }
-    let letter_spaced = marks >= 6 && gaps * 10 >= (marks - 1) * 7;
+    let letter_spaced = letter_spaced(s);
     let mut prev: Option<char> = None;
     let mut gap = false;
     for c in s.chars() {
@@ -71,6 +61,22 @@ pub fn push_prose(out: &mut String, s: &str) {
         out.push(c);
         prev = Some(c);
     }
+}
+
+/// A line printed with a gap between nearly every pair of characters
+/// (justified text, spaced titles: `上 海 市 普 陀 区`).
+pub fn letter_spaced(s: &str) -> bool {
+    let (mut marks, mut gaps, mut in_gap) = (0usize, 0usize, true);
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            gaps += usize::from(!in_gap);
+            in_gap = true;
+        } else {
+            marks += 1;
+            in_gap = false;
+        }
+    }
+    marks >= 6 && gaps * 10 >= (marks - 1) * 7
 }
 
 /// Removes white space that touches a CJK character ("因公出国 (境)费" →

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_floor, corpus_output as output, gold, score};
+use common::{assert_floor, corpus_output as output, gold, read_dataset, score};
 
 #[test]
 fn facts_of_every_shape_match_the_gold() {
@@ -23,6 +23,69 @@ fn facts_of_every_shape_match_the_gold() {
     assert_eq!(
         s["shanghai-template-2024.layout.txt"].pred, 0,
         "the empty template states no figure"
+    );
+}
+
+#[test]
+fn every_corpus_document_has_its_department_and_year() {
+    // Read off each document's title, labels and prose by hand.
+    let expected = [
+        (
+            "000_0549f45c8921e423.txt",
+            "随州市曾都区人力资源和社会保障局",
+            "2023",
+        ),
+        (
+            "001_08c5a9fc441d161e.txt",
+            "通城县人力资源和社会保障局",
+            "2023",
+        ),
+        (
+            "002_6ab84cca39a9b887.txt",
+            "随州市曾都区人力资源和社会保障信息网络和档案管理中心",
+            "2023",
+        ),
+        ("003_0940f7d63c256225.txt", "东西湖区人社局", "2024"),
+        (
+            "004_dc9c9a078db0651c.txt",
+            "岳阳市君山区人力资源和社会保障局",
+            "2023",
+        ),
+        (
+            "shanghai-putuo-planning-2024.layout.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        (
+            "shanghai-putuo-planning-2024.raw.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        // The template prints its placeholder; it is not flagged there.
+        ("shanghai-template-2024.layout.txt", "上海市XX局", "2024"),
+    ];
+    let docs = read_dataset(&output(), "documents");
+    assert_eq!(docs.len(), expected.len());
+    for (src, department, year) in expected {
+        let d = docs
+            .iter()
+            .find(|d| d["source_path"].as_deref() == Some(src))
+            .unwrap();
+        assert_eq!(d["department"].as_deref(), Some(department), "{src}");
+        assert_eq!(d["fiscal_year"].as_deref(), Some(year), "{src}");
+    }
+    // The years of title and prose agree on every document that states both.
+    let checks = read_dataset(&output(), "checks");
+    let year_checks: Vec<_> = checks
+        .iter()
+        .filter(|c| c["check_id"].as_deref() == Some("metadata.fiscal_year"))
+        .collect();
+    assert!(year_checks.len() >= 5, "{year_checks:?}");
+    assert!(
+        year_checks
+            .iter()
+            .all(|c| c["status"].as_deref() == Some("pass")),
+        "{year_checks:?}"
     );
 }
 
@@ -291,4 +354,34 @@ fn crawled_page_text_is_read_by_punctuation_and_section_markers() {
         .replace("说明2017", "说明 2017")
         .replace("。 第三部分", "。\n第三部分");
     assert_facts(&spaced, CRAWLED_FACTS);
+}
+
+#[test]
+fn a_crawled_page_is_its_own_shape_with_its_department_and_year() {
+    let p = juesuan::document::process("crawled.txt", CRAWLED.as_bytes());
+    assert_eq!(p.row.shape, Some("html_text"));
+    assert_eq!(p.row.meta.department.as_deref(), Some("某县交通运输局"));
+    assert_eq!(p.row.meta.fiscal_year, Some(2017));
+    assert_eq!(p.extracted.facts.len(), CRAWLED_FACTS.len());
+    // Glued table cells are not read as line items.
+    assert!(p.extracted.line_items.is_empty());
+}
+
+#[test]
+fn a_placeholder_department_makes_a_document_partial() {
+    let doc = OLDER_TEMPLATE.replace("某县文化广电新闻出版局", "XX县XX局");
+    let p = juesuan::document::process("placeholder.txt", doc.as_bytes());
+    assert_eq!(p.row.meta.department.as_deref(), Some("XX县XX局"));
+    assert_eq!(p.row.status, juesuan::model::Status::Partial);
+    let error = p.row.error.unwrap_or_default();
+    assert!(
+        error.contains("XX县XX局") && error.contains("placeholder"),
+        "{error}"
+    );
+    // The same document with its name is not flagged for it.
+    let p = juesuan::document::process("named.txt", OLDER_TEMPLATE.as_bytes());
+    assert!(
+        !p.row.error.unwrap_or_default().contains("placeholder"),
+        "named"
+    );
 }

@@ -6,6 +6,7 @@
 use crate::check;
 use crate::decode::{self, Text};
 use crate::extract::{self, BlockShape};
+use crate::metadata;
 use crate::model::{CheckStatus, DocMeta, DocumentRow, Extracted, Status};
 use crate::segment::{self, Segmented};
 use std::time::{Duration, Instant};
@@ -143,6 +144,8 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         checks: Vec::new(),
     };
     ex.checks = check::run(&mut ex);
+    let metadata = metadata::review(text, &seg);
+    ex.checks.extend(metadata.checks);
     times.check = lap();
 
     row.meta = seg.meta.clone();
@@ -158,7 +161,11 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         .filter(|c| c.status == CheckStatus::Fail)
         .count() as i32;
     let figures: usize = tables.found.iter().map(|f| f.figures).sum();
-    row.shape = Some(shape_of(&tables.found, figures, ind.shape, ocr));
+    row.shape = Some(if seg.page_text {
+        "html_text"
+    } else {
+        shape_of(&tables.found, figures, ind.shape, ocr)
+    });
 
     let mut problems: Vec<String> = Vec::new();
     if !text.confident {
@@ -183,10 +190,18 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         problems.push("no standard table (01-09) in the text: tables were absent or published as images; only the narrative and attachments were read".to_string());
     }
     problems.extend(ledger.problems());
+    // The empty template leaves the name blank (XX局) by design.
+    if row.shape != Some("empty_template") {
+        problems.extend(metadata.problems);
+    }
     let other_failures = ex
         .checks
         .iter()
-        .filter(|c| c.status == CheckStatus::Fail && c.table_code.is_none())
+        .filter(|c| {
+            c.status == CheckStatus::Fail
+                && c.table_code.is_none()
+                && !c.check.starts_with("metadata.")
+        })
         .count();
     if other_failures > 0 {
         problems.push(format!(
@@ -415,7 +430,8 @@ pub fn looks_ocr(text: &Text) -> bool {
 /// The document's dominant shape, in the vocabulary of CONTRACT §1
 /// (snake_case): `tab_separated`, `ocr_markdown`, `flattened_pdf`,
 /// `cell_per_line`, `narrative_only`, `pdftotext_layout`, `pdftotext_raw`,
-/// `empty_template`.
+/// `empty_template`; `html_text` (crawler page text) is decided by
+/// segmentation, before this.
 fn shape_of(
     found: &[extract::FoundTable],
     figures: usize,

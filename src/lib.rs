@@ -16,6 +16,7 @@ pub mod document;
 pub mod emit;
 pub mod extract;
 pub mod incremental;
+pub mod metadata;
 pub mod model;
 pub mod pipeline;
 pub mod report;

@@ -8,7 +8,9 @@ use std::ops::Range;
 
 use crate::decode::Text;
 use crate::model::DocMeta;
-use crate::text::{Enumerator, chinese_number, compact_cjk, split_enumerator, squeeze};
+use crate::text::{
+    Enumerator, chinese_number, compact_cjk, is_han, letter_spaced, split_enumerator, squeeze,
+};
 use crate::vocab::{Table, classify_title};
 
 /// A numbered heading of the document.
@@ -50,6 +52,9 @@ pub struct Segmented {
     pub toc: Option<Range<usize>>,
     pub headings: Vec<Heading>,
     pub tables: Vec<TableBlock>,
+    /// The text is a web page's body flattened onto one or a few lines
+    /// (crawler page text, shape `html_text`).
+    pub page_text: bool,
 }
 
 impl Segmented {
@@ -75,7 +80,22 @@ pub fn segment(text: &Text) -> Segmented {
         toc,
         headings,
         tables,
+        page_text: page_text(text),
     }
+}
+
+/// A crawled page: half the text or more on lines of 2,000 bytes and
+/// longer. Converters of PDFs and Word files break lines at least at every
+/// paragraph; a crawler joins a page's paragraphs.
+fn page_text(text: &Text) -> bool {
+    let (mut long, mut all) = (0usize, 0usize);
+    for l in text.lines() {
+        all += l.len() + 1;
+        if l.len() >= 2000 {
+            long += l.len() + 1;
+        }
+    }
+    long * 2 >= all && long > 0
 }
 
 /// `第一部分 …` → (1, rest).
@@ -86,6 +106,159 @@ pub fn part_heading(line: &str) -> Option<(u32, &str)> {
     let num = rest[..end].trim();
     let n = chinese_number(num).or_else(|| num.parse().ok())?;
     Some((n, rest[end + "部分".len()..].trim()))
+}
+
+/// A heading printed inside a line, after other text or with prose after
+/// it: crawler page text flattens a page onto a few lines, and renderings
+/// that sort text by height merge lines printed side by side. Offsets are
+/// bytes of the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InlineHeading {
+    pub at: usize,
+    pub level: HeadingLevel,
+    /// Where the title ends; prose may follow on the same line.
+    pub title_end: usize,
+}
+
+/// Words a part's title ends with, most telling first.
+const PART_TITLE_ENDS: &[&str] = &[
+    "情况说明",
+    "说明",
+    "概况",
+    "名词解释",
+    "附件",
+    "决算表",
+    "公开表",
+];
+
+/// Words that, right before `第N部分`, make it a cross-reference in prose
+/// (`详见第四部分`) rather than a heading.
+const CROSS_REFERENCE: &[char] = &['见', '在', '的', '和', '及', '与', '、', '照'];
+
+/// Headings inside a compacted prose line (white space touching Chinese
+/// removed): `第N部分 …`, `N、…` and `(N)…`. A numbered heading inside a line
+/// needs a title that reads as one (ending in 说明 or 情况 before any
+/// punctuation or figure), so that enumerated table rows and lists glued into
+/// the prose are not taken for headings.
+pub fn inline_headings(line: &str) -> Vec<InlineHeading> {
+    let mut out: Vec<InlineHeading> = Vec::new();
+    for (p, c) in line.char_indices() {
+        let found = match c {
+            '第' => inline_part(line, p),
+            '、' => inline_section(line, p),
+            '(' => inline_subsection(line, p),
+            _ => None,
+        };
+        if let Some(h) = found {
+            // A title ends where the next heading starts.
+            if let Some(prev) = out.last_mut() {
+                prev.title_end = prev.title_end.min(h.at);
+            }
+            out.push(h);
+        }
+    }
+    out
+}
+
+fn inline_part(line: &str, p: usize) -> Option<InlineHeading> {
+    if line[..p]
+        .chars()
+        .next_back()
+        .is_some_and(|c| CROSS_REFERENCE.contains(&c))
+    {
+        return None;
+    }
+    let rest = &line[p + '第'.len_utf8()..];
+    let end = rest.find("部分").filter(|&e| e > 0 && e <= 9)?;
+    let num = &rest[..end];
+    chinese_number(num).or_else(|| num.parse().ok())?;
+    let title_at = p + '第'.len_utf8() + end + "部分".len();
+    let title_at = title_at + (line.len() - title_at - line[title_at..].trim_start().len());
+    let candidate = title_candidate(&line[title_at..]);
+    let title_len = PART_TITLE_ENDS
+        .iter()
+        .find_map(|w| candidate.find(w).map(|q| q + w.len()))
+        .unwrap_or(candidate.len());
+    Some(InlineHeading {
+        at: p,
+        level: HeadingLevel::Part,
+        title_end: title_at + title_len,
+    })
+}
+
+fn inline_section(line: &str, p: usize) -> Option<InlineHeading> {
+    let before = &line[..p];
+    let numeral_len: usize = before
+        .chars()
+        .rev()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    if numeral_len == 0 || numeral_len > 3 * '十'.len_utf8() {
+        return None;
+    }
+    let at = p - numeral_len;
+    chinese_number(&line[at..p])?;
+    // After a Chinese character only when that ends a title with no body
+    // (`…情况说明二、…`); `第一、` and `统一、` are words.
+    let lead = &line[..at];
+    if lead.ends_with('第')
+        || lead.chars().next_back().is_some_and(is_han)
+            && !["说明", "情况", "概况"].iter().any(|w| lead.ends_with(w))
+    {
+        return None;
+    }
+    numbered_title(line, at, p + '、'.len_utf8(), HeadingLevel::Section)
+}
+
+fn inline_subsection(line: &str, p: usize) -> Option<InlineHeading> {
+    let rest = &line[p + 1..];
+    let close = rest.find(')').filter(|&c| c > 0 && c <= 9)?;
+    chinese_number(&rest[..close])?;
+    numbered_title(line, p, p + 1 + close + 1, HeadingLevel::Subsection)
+}
+
+/// A numbered heading's title from `title_at`: it ends after 说明 (the
+/// first), else after the last 情况, within the stretch that can be a title.
+fn numbered_title(
+    line: &str,
+    at: usize,
+    title_at: usize,
+    level: HeadingLevel,
+) -> Option<InlineHeading> {
+    let candidate = title_candidate(&line[title_at..]);
+    let len = candidate
+        .find("说明")
+        .map(|q| q + "说明".len())
+        .or_else(|| candidate.rfind("情况").map(|q| q + "情况".len()))?;
+    Some(InlineHeading {
+        at,
+        level,
+        title_end: title_at + len,
+    })
+}
+
+/// The stretch after an enumerator that a title can span: up to 40
+/// characters, ending before punctuation that ends a clause and before a
+/// figure (a year `2016年` may stand in a title).
+fn title_candidate(s: &str) -> &str {
+    let b = s.as_bytes();
+    for (n, (i, c)) in s.char_indices().enumerate() {
+        if n == 40 || "。，,；;：:!！?？".contains(c) {
+            return &s[..i];
+        }
+        if c.is_ascii_digit() {
+            let year = b.len() >= i + 4
+                && b[i..i + 4].iter().all(u8::is_ascii_digit)
+                && s[i + 4..].starts_with('年')
+                && (i == 0 || !b[i - 1].is_ascii_digit());
+            let in_year = i >= 1 && b[i - 1].is_ascii_digit();
+            if !year && !in_year {
+                return &s[..i];
+            }
+        }
+    }
+    s
 }
 
 /// Strips a table-of-contents page number or leader: "…情况说明\t9", "… ... 13".
@@ -252,8 +425,10 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
             titles.push((i, t));
         }
     }
-    // Boundaries that end any table: parts, and narrative headings (情况说明).
-    let stops: Vec<usize> = headings
+    // Boundaries that end any table: parts, narrative headings (情况说明),
+    // and a part heading printed after a table's last line (renderings that
+    // merge lines at one height).
+    let mut stops: Vec<usize> = headings
         .iter()
         .filter(|h| {
             h.level == HeadingLevel::Part
@@ -262,6 +437,15 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
         })
         .map(|h| h.line)
         .collect();
+    stops.extend(text.lines().enumerate().filter_map(|(i, l)| {
+        (l.contains("部分")
+            && toc.is_none_or(|r| !r.contains(&i))
+            && inline_headings(l)
+                .iter()
+                .any(|h| h.level == HeadingLevel::Part && h.at > 0))
+        .then_some(i)
+    }));
+    stops.sort_unstable();
     let mut blocks: Vec<TableBlock> = Vec::new();
     for (k, &(line, table)) in titles.iter().enumerate() {
         let next_title = titles.get(k + 1).map(|t| t.0).unwrap_or(text.len());
@@ -326,64 +510,120 @@ fn find_meta(text: &Text, toc: Option<&Range<usize>>) -> DocMeta {
     }
 }
 
+/// What a printed year (`2023年`, `2023 年度`) says about the accounts' year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearMention {
+    /// In a report or part title: "2023年度部门决算", "2023年度…部门决算表".
+    Title,
+    /// A comparison with the prior year: "与2022年度相比" speaks of 2023.
+    Comparison,
+    /// Any other "2023年度".
+    Year,
+    /// "2023年" without 度, not a date: "2023年收入合计…".
+    Plain,
+    /// A date: "2023年12月31日"; says nothing of the accounts' year.
+    Date,
+}
+
+impl YearMention {
+    /// The year of the accounts the mention of `year` speaks for.
+    pub fn accounts_year(self, year: i32) -> i32 {
+        if self == YearMention::Comparison {
+            year + 1
+        } else {
+            year
+        }
+    }
+}
+
+/// Calls `f(year, mention)` for every year from 2000 to 2100 printed as four
+/// digits before 年 in `line` (white space inside ignored).
+pub fn year_mentions(line: &str, mut f: impl FnMut(i32, YearMention)) {
+    // A year is printed as four digits before 年; skip lines without.
+    if !line.contains('年') || !line.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
+    let compact = squeeze(line);
+    let b = compact.as_bytes();
+    let mut p = 0;
+    while let Some(off) = compact[p..].find('年') {
+        let at = p + off;
+        p = at + '年'.len_utf8();
+        if at < 4
+            || !b[at - 4..at].iter().all(u8::is_ascii_digit)
+            || (at >= 5 && b[at - 5].is_ascii_digit())
+        {
+            continue;
+        }
+        let year: i32 = compact[at - 4..at].parse().unwrap_or(0);
+        if !(2000..=2100).contains(&year) {
+            continue;
+        }
+        let before = &compact[..at - 4];
+        let after = &compact[p..];
+        let du = after.starts_with('度');
+        let after = after.strip_prefix('度').unwrap_or(after);
+        let mention = if ["与", "比", "较", "同"].iter().any(|w| before.ends_with(w))
+            || after.chars().take(3).collect::<String>().contains("相比")
+        {
+            YearMention::Comparison
+        } else if is_title_after_year(after, du) {
+            YearMention::Title
+        } else if after.starts_with(|c: char| c.is_ascii_digit()) && !du {
+            YearMention::Date
+        } else if du {
+            YearMention::Year
+        } else {
+            YearMention::Plain
+        };
+        f(year, mention);
+    }
+}
+
+/// What follows the year of a report's or part's title: "(部门)决算(公开)",
+/// "…部门决算情况说明"; not "决算数" or "预算收入" of a sentence.
+fn is_title_after_year(after: &str, du: bool) -> bool {
+    ["部门决算", "单位决算", "部门预算", "单位预算"]
+        .iter()
+        .any(|k| after.starts_with(k))
+        || ["决算", "预算"].iter().any(|k| {
+            after.strip_prefix(k).is_some_and(|rest| {
+                rest.is_empty()
+                    || ["公开", "表", "报告", "情况说明", "说明"]
+                        .iter()
+                        .any(|w| rest.starts_with(w))
+            })
+        })
+        || (du
+            && after
+                .chars()
+                .take(24)
+                .collect::<String>()
+                .contains("部门决算"))
+}
+
 /// The year the accounts are for: the year of "YYYY年度(部门)决算" titles,
-/// else the most cited "YYYY年度".
+/// else what the other mentions speak of, a comparison with a prior year
+/// counting for the year after it ("与2015年度相比" speaks of 2016). Early
+/// short lines (a cover, a heading) count more; a crawled page's one long
+/// line does not make every year on it early.
 fn find_year(text: &Text) -> Option<i32> {
     let mut score: HashMap<i32, (u32, usize)> = HashMap::new();
     for (i, line) in text.lines().enumerate() {
-        // A year is printed as four digits before 年; skip lines without.
-        if !line.contains('年') || !line.bytes().any(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let compact = squeeze(line);
-        let b = compact.as_bytes();
-        let mut p = 0;
-        while let Some(off) = compact[p..].find('年') {
-            let at = p + off;
-            p = at + '年'.len_utf8();
-            if at < 4
-                || !b[at - 4..at].iter().all(u8::is_ascii_digit)
-                || (at >= 5 && b[at - 5].is_ascii_digit())
-            {
-                continue;
-            }
-            let year: i32 = compact[at - 4..at].parse().unwrap_or(0);
-            if !(2000..=2100).contains(&year) {
-                continue;
-            }
-            let after = &compact[p..];
-            let du = after.starts_with('度');
-            let after = after.strip_prefix('度').unwrap_or(after);
-            let title = [
-                "部门决算",
-                "单位决算",
-                "部门预算",
-                "单位预算",
-                "决算",
-                "预算",
-            ]
-            .iter()
-            .any(|k| after.starts_with(k))
-                || (du
-                    && after
-                        .chars()
-                        .take(24)
-                        .collect::<String>()
-                        .contains("部门决算"));
-            let w = if title {
-                12
-            } else if du && i < 30 {
-                4
-            } else if du {
-                1
-            } else {
-                0
+        let early = i < 30 && line.len() < 200;
+        year_mentions(line, |year, mention| {
+            let w = match mention {
+                YearMention::Title => 12,
+                YearMention::Comparison => 2,
+                YearMention::Year if early => 4,
+                YearMention::Year => 1,
+                YearMention::Plain | YearMention::Date => 0,
             };
             if w > 0 {
-                let e = score.entry(year).or_insert((0, i));
+                let e = score.entry(mention.accounts_year(year)).or_insert((0, i));
                 e.0 += w;
             }
-        }
+        });
     }
     score
         .into_iter()
@@ -472,16 +712,123 @@ const ORG_SUFFIXES: &[&str] = &[
 
 fn looks_like_org(s: &str) -> bool {
     let n = s.chars().count();
-    (3..=40).contains(&n) && ORG_SUFFIXES.iter().any(|x| s.ends_with(x)) && !s.contains("部门决算")
+    // "XXX单位" is how templates leave the name blank; a real name does not
+    // end in 单位 (本单位, 所属单位 are words of prose).
+    (3..=40).contains(&n)
+        && (ORG_SUFFIXES.iter().any(|x| s.ends_with(x))
+            || s.ends_with("单位") && placeholder(s).is_some())
+        && !s.contains("部门决算")
 }
 
+/// The placeholder a template prints for a name (`XX局`, `XXX单位`, `某某`,
+/// `××`), if `name` holds one.
+pub fn placeholder(name: &str) -> Option<&'static str> {
+    let mut run = 0;
+    for c in name.chars() {
+        if matches!(c, 'X' | 'x' | '×' | '○' | '*') {
+            run += 1;
+            if run == 2 {
+                return Some(if c == '×' { "××" } else { "XX" });
+            }
+        } else {
+            run = 0;
+        }
+    }
+    name.contains("某某").then_some("某某")
+}
+
+/// Words before a name that make it another document's: the navigation
+/// links of a crawled page.
+const NAVIGATION: &[&str] = &[
+    "上一篇",
+    "下一篇",
+    "上一条",
+    "下一条",
+    "相关文章",
+    "相关链接",
+];
+
 fn clean_org(s: &str) -> String {
+    if NAVIGATION.iter().any(|w| s.contains(w)) {
+        return String::new();
+    }
     let s = compact_cjk(s.trim());
-    let mut s: &str = s.trim_matches(|c: char| c.is_whitespace() || ":;,.。、-_|".contains(c));
+    let mut s: &str = &s;
+    // Debris glued before the name: a breadcrumb or label, the end of a
+    // contents list merged into the line ("名词解释第一部分…"), a page number.
+    if let Some((p, c)) = s
+        .char_indices()
+        .rfind(|(_, c)| matches!(c, '>' | '|' | '】' | ':' | '》' | '/'))
+    {
+        s = &s[p + c.len_utf8()..];
+    }
+    if let Some(q) = s.rfind('第')
+        && let Some((_, rest)) = part_heading(&s[q..])
+    {
+        s = rest;
+    }
+    if let Some(p) = s.rfind("目录") {
+        s = &s[p + "目录".len()..];
+    }
+    s = s.trim_start_matches(|c: char| {
+        c.is_whitespace() || c.is_ascii_digit() || c.is_ascii_punctuation() || "—–·、。".contains(c)
+    });
+    s = s.trim_end_matches(|c: char| c.is_whitespace() || ";,.。、-_|".contains(c));
+    // A note of what the accounts cover: (本级), (汇总), (含所属单位).
     for suffix in ["(本级)", "本级"] {
         s = s.strip_suffix(suffix).unwrap_or(s);
     }
+    if s.ends_with(')')
+        && let Some(open) = s.rfind('(')
+        && open > 0
+    {
+        s = &s[..open];
+    }
     s.to_string()
+}
+
+/// A title line as names are read from it: a letter-spaced line closed up;
+/// otherwise the gaps beside figures and 年/度 closed ("2023 年度") and the
+/// others kept, as they part a name from what a page printed before it.
+fn title_form(line: &str) -> String {
+    if letter_spaced(line) {
+        return squeeze(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut gap = false;
+    for c in line.trim().chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        let prev = out.chars().next_back();
+        let tight = |c: char| c.is_ascii_digit() || c == '年' || c == '度';
+        if gap && !prev.is_some_and(tight) && !tight(c) {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+    }
+    out
+}
+
+/// The name at the end of `before` (a title's text before its year): the
+/// last word, with the words before it that belong to the name (a region
+/// printed apart, `上海市 XX 局`), not a page's breadcrumb (`正文 某县…局`).
+fn name_before(before: &str) -> String {
+    let mut words = before.split(' ').filter(|w| !w.is_empty()).rev();
+    let Some(last) = words.next() else {
+        return String::new();
+    };
+    let mut name = last.to_string();
+    for w in words {
+        let region = ADMIN_SUFFIXES.iter().any(|s| w.ends_with(s)) && w.chars().count() <= 8;
+        if !(region || !w.chars().any(is_han) && w.len() <= 4) {
+            break;
+        }
+        name.insert_str(0, w);
+    }
+    name
 }
 
 fn find_department(text: &Text) -> Option<String> {
@@ -535,7 +882,7 @@ fn find_department(text: &Text) -> Option<String> {
         }
         // Title lines: "X 2023 年度部门决算", "2024 年度X部门决算公开".
         if i < 40 || is_report_title(line) {
-            let c = squeeze(line);
+            let c = title_form(line);
             if let Some(p) = c.find("年度") {
                 let before = &c[..p];
                 let after = &c[p + "年度".len()..];
@@ -547,7 +894,7 @@ fn find_department(text: &Text) -> Option<String> {
                 if digits == 4 {
                     let org = &before[..before.len() - 4];
                     let org = part_heading(org).map(|(_, r)| r).unwrap_or(org);
-                    add(org, 3);
+                    add(&name_before(org), 3);
                     for k in ["部门决算", "单位决算", "部门预算", "决算"] {
                         if let Some(q) = after.find(k) {
                             add(&after[..q], 3);
@@ -694,6 +1041,64 @@ mod tests {
         assert_eq!(region_of("区人社局"), None);
         assert_eq!(region_of("市场监督管理局"), None);
         assert_eq!(region_of("南通市城市管理局").as_deref(), Some("南通市"));
+    }
+
+    #[test]
+    fn headings_inside_a_line() {
+        fn found(line: &str) -> Vec<(HeadingLevel, &str)> {
+            inline_headings(line)
+                .into_iter()
+                .map(|h| (h.level, &line[h.at..h.title_end]))
+                .collect()
+        }
+        let line = "故本表无数据。第三部分 2017年度部门决算情况说明一、收入支出决算总体情况说明2017年度收、支总计均为5万元。(一)机关运行经费支出情况 2017年度";
+        assert_eq!(
+            found(line),
+            vec![
+                (HeadingLevel::Part, "第三部分 2017年度部门决算情况说明"),
+                (HeadingLevel::Section, "一、收入支出决算总体情况说明"),
+                (HeadingLevel::Subsection, "(一)机关运行经费支出情况"),
+            ]
+        );
+        // Enumerated table rows, lists and cross-references are not headings.
+        assert!(found("一、财政拨款收入 1 1,150.00 二、上级补助收入 2").is_empty());
+        assert!(found("坚持统一、规范管理，详见第四部分附表。").is_empty());
+    }
+
+    fn meta(doc: &str) -> DocMeta {
+        segment(&Text::from_string(doc)).meta
+    }
+
+    #[test]
+    fn department_names_lose_the_debris_glued_to_them() {
+        // A contents list merged with the first heading of the body.
+        let m = meta(
+            "某县水务局\n2023年度部门决算          目录\n第一部分 某县水务局概况\n第二部分 2023年度部门决算表\n第四部分 名词解释   第一部分 某县水务局概况\n一、主要职能\n",
+        );
+        assert_eq!(m.department.as_deref(), Some("某县水务局"));
+        // A page number printed before the title; a note of what it covers.
+        let m = meta("- 2 -   某县水务局2023年度部门决算\n第一部分 某县水务局(含所属单位)概况\n");
+        assert_eq!(m.department.as_deref(), Some("某县水务局"));
+        // A crawled page: a breadcrumb before the title, links to other
+        // departments' reports after it.
+        let m = meta(
+            "首页 > 信息公开 > 财政预决算 某县交通运输局2017年度部门决算公开 发布日期：2018年09月12日\n上一篇：某县水利局2017年度部门决算公开 下一篇：某县教育局2017年度部门决算公开\n上一篇：某县水利局2017年度部门决算公开\n",
+        );
+        assert_eq!(m.department.as_deref(), Some("某县交通运输局"));
+        // A region printed apart from the name.
+        let m = meta("上海市 XX 局 2024 年度部门决算\n");
+        assert_eq!(m.department.as_deref(), Some("上海市XX局"));
+    }
+
+    #[test]
+    fn the_fiscal_year_is_the_titles_not_a_date_or_a_comparison() {
+        // A crawled page on one line: the prior year is cited more often
+        // than the year itself, and the page is dated the year after.
+        let doc = "某县水务局2016年部门决算公开 发布时间：2017年8月31日 第二部分 部门决算情况说明 一、收入支出决算总体情况说明 本年度收、支总计均为5万元，与2015年度相比增加1万元。二、收入决算情况说明 本年收入合计5万元，与2015年度相比增加1万元。三、支出决算情况说明 本年支出合计5万元，与2015年度相比增加1万元；基本支出4万元，比2015年度增加1万元；项目支出1万元，较2015年度持平。\n";
+        assert_eq!(meta(doc).fiscal_year, Some(2016));
+        // Without a title, comparisons speak for the year after theirs.
+        let doc = "情况说明\n本年度收、支总计均为5万元，与2015年度相比增加1万元。截至2017年6月，\n";
+        assert_eq!(meta(doc).fiscal_year, Some(2016));
     }
 
     const DOC: &str = "某县农业农村局 2022 年度部门决算\n目录\n第一部分 部门概况\t3\n一、收入支出决算总表\t4\n二、收入决算表\t5\n第二部分 情况说明\t9\n\n第一部分 部门概况\n一、部门职责\n负责农业。\n第二部分 2022年度部门决算表\n一、收入支出决算总表\n部门:某县农业农村局\t\t单位:万元\n项目\t行次\t金额\t项目\t行次\t金额\n本年收入合计\t1\t10.00\t本年支出合计\t2\t10.00\n二、收入决算表\n本表无数据\n第三部分 2022年度部门决算情况说明\n一、收入支出决算总体情况说明\n2022年度收、支总计均为10万元。与2021年度相比增加1万元。\n";

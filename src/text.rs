@@ -32,6 +32,53 @@ pub fn display_width(c: char) -> usize {
     if wide { 2 } else { 1 }
 }
 
+/// Characters that white space beside them is not part of: CJK, and the
+/// brackets and punctuation printed between Chinese words and numbers.
+fn glues(c: char) -> bool {
+    is_cjk(c) || "()[]<>:;,.%、\"'“”".contains(c)
+}
+
+/// Appends the prose line `s` to `out` without the white space converters
+/// put inside Chinese text: runs that touch a CJK character or punctuation
+/// go, other runs become one space. A letter-spaced line (justified text
+/// printed with a gap between nearly every pair of characters: `收 入 合 计
+/// 1 2 . 5 0 万 元`) loses every gap, digits' included, so its words and
+/// numbers read as printed.
+pub fn push_prose(out: &mut String, s: &str) {
+    let s = s.trim();
+    let letter_spaced = letter_spaced(s);
+    let mut prev: Option<char> = None;
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && !letter_spaced && !(prev.is_some_and(glues) || glues(c)) {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+        prev = Some(c);
+    }
+}
+
+/// A line printed with a gap between nearly every pair of characters
+/// (justified text, spaced titles: `上 海 市 普 陀 区`).
+pub fn letter_spaced(s: &str) -> bool {
+    let (mut marks, mut gaps, mut in_gap) = (0usize, 0usize, true);
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            gaps += usize::from(!in_gap);
+            in_gap = true;
+        } else {
+            marks += 1;
+            in_gap = false;
+        }
+    }
+    marks >= 6 && gaps * 10 >= (marks - 1) * 7
+}
+
 /// Removes white space that touches a CJK character ("因公出国 (境)费" →
 /// "因公出国(境)费", "2023 年度" → "2023年度"); keeps it between Latin words.
 pub fn compact_cjk(s: &str) -> Cow<'_, str> {
@@ -51,9 +98,7 @@ pub fn compact_cjk(s: &str) -> Cow<'_, str> {
             }
             let prev = out.chars().last();
             let next = chars.get(j).copied();
-            let glue =
-                |c: Option<char>| c.is_some_and(|c| is_cjk(c) || "()[]<>:;,.%、\"'“”".contains(c));
-            if !(glue(prev) || glue(next)) {
+            if !(prev.is_some_and(glues) || next.is_some_and(glues)) {
                 out.push(' ');
             }
             i = j;
@@ -383,6 +428,26 @@ mod tests {
             strip_markup("1、部门预算项目 <input checked=\"\" type=\"checkbox\"/> 2、"),
             "1、部门预算项目  2、"
         );
+    }
+
+    #[test]
+    fn prose_loses_the_gaps_converters_put_in_it() {
+        let prose = |s: &str| {
+            let mut out = String::new();
+            push_prose(&mut out, s);
+            out
+        };
+        assert_eq!(
+            prose("收 入 合 计 1 2 3 . 4 5 万 元 ，"),
+            "收入合计123.45万元,".replace(',', "，")
+        );
+        assert_eq!(
+            prose(" 2023 年度收入合计 97.34 万元 "),
+            "2023年度收入合计97.34万元"
+        );
+        // Not letter-spaced: a gap between two numbers or Latin words stays.
+        assert_eq!(prose("编制 21 55 人"), "编制21 55人");
+        assert_eq!(prose("PDF to text"), "PDF to text");
     }
 
     #[test]

@@ -1,20 +1,26 @@
 //! Key figures of the 情况说明 prose into `facts`.
 //!
 //! Converters break prose anywhere (mid-word, mid-number, with blank lines in
-//! between), so lines are first joined into paragraphs, keeping a map back to
-//! source lines. Each metric is then looked for in its home section (matched
-//! by the meaning of the section title, not its number), else anywhere in the
-//! narrative, else anywhere in the document: an anchor phrase (`收、支总计`),
-//! a marker (`均为`, `支出决算为`) and a number with a money unit. A
-//! prior-year change is read from the comparison that follows (`与2022年度
-//! 相比…增加 22.22 万元，增长 29.58%`), only when it compares with a previous
+//! between), and crawlers join a page's paragraphs onto one line, so the
+//! prose is read as a stream, not as lines: each line is compacted (the
+//! gaps of letter-spaced justified lines and the spaces beside Chinese go),
+//! cut at every heading, printed at a line's start or inside it, and the
+//! pieces are joined into paragraphs under their part and section, keeping
+//! a map back to source lines. A continuation printed above the line it
+//! continues is put back first. Each metric is then looked for in its home
+//! sections (by the topic of the section's title, whatever its number or
+//! wording in a given template), else anywhere in the narrative, else
+//! anywhere in the document: an anchor phrase (`收、支总计`), a marker
+//! (`均为`, `支出决算为`) and a number with a money unit. A prior-year change
+//! is read from the comparison that follows (`与2022年度相比…增加 22.22 万
+//! 元，增长 29.58%`, `与上年持平`), only when it compares with a previous
 //! year, never with a budget.
 
 use crate::amount::Amount;
 use crate::decode::Text;
 use crate::model::Fact;
-use crate::segment::{HeadingLevel, Segmented, part_heading};
-use crate::text::{Enumerator, compact_cjk, split_enumerator};
+use crate::segment::{HeadingLevel, Segmented, inline_headings, part_heading};
+use crate::text::{Enumerator, compact_cjk, fold_ocr_traditional, push_prose, split_enumerator};
 
 /// How to find one metric.
 struct Metric {
@@ -30,10 +36,9 @@ struct Metric {
     markers: &'static [&'static str],
     /// Characters after the anchor within which the marker must start.
     reach: usize,
-    /// Words of the home section's title (all must appear).
-    home: &'static [&'static str],
-    /// Words that exclude a section as home.
-    not_home: &'static [&'static str],
+    /// What the sections it is stated in are about, most usual first (older
+    /// templates state the income and expenditure figures in the overview).
+    homes: &'static [Topic],
     /// Whether a prior-year change is read for it.
     change: bool,
 }
@@ -55,8 +60,7 @@ const PLAIN: Metric = Metric {
     not_before: &[],
     markers: DIRECT,
     reach: 4,
-    home: &[],
-    not_home: &[],
+    homes: &[],
     change: false,
 };
 
@@ -70,19 +74,19 @@ const METRICS: &[Metric] = &[
             "收、支决算总计",
             "收支决算总计",
             "收入、支出总计",
+            // Older templates state the two totals apart: "收入总计…，支出总计…".
+            "收入总计",
         ],
         not_after: &["财政拨款"],
-        home: &["收入支出决算总体情况"],
-        not_home: &["财政拨款"],
+        homes: &[Topic::Overview],
         change: true,
         ..PLAIN
     },
     Metric {
         key: "收入合计",
-        anchors: &["本年收入合计", "收入合计"],
+        anchors: &["本年收入合计", "收入合计", "本年收入"],
         not_after: &["财政拨款"],
-        home: &["收入决算情况"],
-        not_home: &["财政拨款", "支出"],
+        homes: &[Topic::Income, Topic::Overview],
         change: true,
         ..PLAIN
     },
@@ -91,24 +95,21 @@ const METRICS: &[Metric] = &[
         anchors: &["财政拨款收入"],
         not_after: FUNDS,
         not_before: &["支出", "中"],
-        home: &["收入决算情况"],
-        not_home: &["财政拨款收入支出", "支出"],
+        homes: &[Topic::Income, Topic::Overview],
         ..PLAIN
     },
     Metric {
         key: "其他收入",
         anchors: &["其他收入"],
-        home: &["收入决算情况"],
-        not_home: &["财政拨款", "支出"],
+        homes: &[Topic::Income, Topic::Overview],
         ..PLAIN
     },
     Metric {
         key: "支出合计",
-        anchors: &["本年支出合计", "支出合计"],
+        anchors: &["本年支出合计", "支出合计", "本年支出"],
         not_after: &["财政拨款"],
         not_before: &["的"],
-        home: &["支出决算情况"],
-        not_home: &["财政拨款", "收入"],
+        homes: &[Topic::Expenditure, Topic::Overview],
         change: true,
         ..PLAIN
     },
@@ -116,16 +117,14 @@ const METRICS: &[Metric] = &[
         key: "基本支出",
         anchors: &["基本支出"],
         not_after: &["财政拨款", "本年"],
-        home: &["支出决算情况"],
-        not_home: &["财政拨款", "收入"],
+        homes: &[Topic::Expenditure, Topic::Overview],
         ..PLAIN
     },
     Metric {
         key: "项目支出",
         anchors: &["项目支出"],
         not_after: &["财政拨款", "本年"],
-        home: &["支出决算情况"],
-        not_home: &["财政拨款", "收入"],
+        homes: &[Topic::Expenditure, Topic::Overview],
         ..PLAIN
     },
     Metric {
@@ -136,7 +135,7 @@ const METRICS: &[Metric] = &[
             "财政拨款收入支出总计",
             "财政拨款收入、支出总计",
         ],
-        home: &["财政拨款收入支出决算总体情况"],
+        homes: &[Topic::FiscalOverview],
         change: true,
         ..PLAIN
     },
@@ -144,23 +143,23 @@ const METRICS: &[Metric] = &[
         key: "一般公共预算财政拨款支出",
         anchors: &["一般公共预算财政拨款支出"],
         not_before: &["决算", "年初", "预算"],
-        home: &["一般公共预算财政拨款支出决算"],
-        not_home: &["基本支出"],
+        homes: &[Topic::GeneralBudget],
         change: true,
         ..PLAIN
     },
     Metric {
         key: "人员经费",
-        anchors: &["人员经费"],
+        // 人员支出 and 公用支出 are older templates' words.
+        anchors: &["人员经费", "人员支出"],
         markers: &["", "为", "合计", "共计"],
-        home: &["基本支出决算情况"],
+        homes: &[Topic::GeneralBudgetBasic],
         ..PLAIN
     },
     Metric {
         key: "公用经费",
-        anchors: &["日常公用经费", "公用经费"],
+        anchors: &["日常公用经费", "公用经费", "日常公用支出", "公用支出"],
         markers: &["", "为", "合计", "共计"],
-        home: &["基本支出决算情况"],
+        homes: &[Topic::GeneralBudgetBasic],
         ..PLAIN
     },
     Metric {
@@ -175,7 +174,7 @@ const METRICS: &[Metric] = &[
             "预算",
         ],
         reach: 16,
-        home: &["三公"],
+        homes: &[Topic::ThreeOutlays],
         ..PLAIN
     },
     Metric {
@@ -192,7 +191,7 @@ const METRICS: &[Metric] = &[
             "支出",
         ],
         reach: 40,
-        home: &["三公"],
+        homes: &[Topic::ThreeOutlays],
         change: true,
         ..PLAIN
     },
@@ -202,7 +201,7 @@ const METRICS: &[Metric] = &[
         not_before: &["用"],
         markers: &["支出决算为", "决算为", "支出决算", "决算", "支出"],
         reach: 30,
-        home: &["三公"],
+        homes: &[Topic::ThreeOutlays],
         change: true,
         ..PLAIN
     },
@@ -211,16 +210,16 @@ const METRICS: &[Metric] = &[
         anchors: &["公务用车购置及运行维护费", "公务用车购置及运行费"],
         markers: &["支出决算为", "决算为", "支出决算", "决算", "支出"],
         reach: 30,
-        home: &["三公"],
+        homes: &[Topic::ThreeOutlays],
         change: true,
         ..PLAIN
     },
     Metric {
         key: "公务接待费决算",
         anchors: &["公务接待费"],
-        markers: &["支出决算为", "决算为", "支出决算", "决算", "为", ""],
+        markers: &["支出决算为", "决算为", "支出决算", "决算", "为", "", "支出"],
         reach: 30,
-        home: &["三公"],
+        homes: &[Topic::ThreeOutlays],
         change: true,
         ..PLAIN
     },
@@ -228,7 +227,7 @@ const METRICS: &[Metric] = &[
         key: "机关运行经费",
         anchors: &["机关运行经费"],
         markers: &["", "支出", "支出为", "为", "共计"],
-        home: &["机关运行经费"],
+        homes: &[Topic::Running],
         change: true,
         ..PLAIN
     },
@@ -241,20 +240,140 @@ const METRICS: &[Metric] = &[
             "政府采购总额",
         ],
         markers: &["", "为", "共计", "合计"],
-        home: &["政府采购"],
+        homes: &[Topic::Procurement],
         ..PLAIN
     },
 ];
 
+/// What a section of the 情况说明 is about, read from its title: the home of
+/// a metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Topic {
+    /// 收入支出决算总体情况
+    Overview,
+    /// 收入决算情况
+    Income,
+    /// 支出决算情况
+    Expenditure,
+    /// 财政拨款收入支出决算总体情况
+    FiscalOverview,
+    /// 一般公共预算财政拨款支出决算情况
+    GeneralBudget,
+    /// 一般公共预算财政拨款基本支出决算情况
+    GeneralBudgetBasic,
+    /// "三公"经费支出决算情况
+    ThreeOutlays,
+    /// 机关运行经费
+    Running,
+    /// 政府采购
+    Procurement,
+}
+
+/// Section titles by meaning; the first entry that matches wins.
+struct TopicTitle {
+    topic: Topic,
+    /// Word sets of which one must appear whole.
+    any_of: &'static [&'static [&'static str]],
+    /// Words that rule the topic out.
+    none_of: &'static [&'static str],
+}
+
+/// A template's own wording of a title is one more word set here.
+const TOPIC_TITLES: &[TopicTitle] = &[
+    TopicTitle {
+        topic: Topic::ThreeOutlays,
+        any_of: &[&["三公"]],
+        none_of: &[],
+    },
+    TopicTitle {
+        topic: Topic::Running,
+        any_of: &[&["机关运行经费"]],
+        none_of: &[],
+    },
+    TopicTitle {
+        topic: Topic::Procurement,
+        any_of: &[&["政府采购"]],
+        none_of: &[],
+    },
+    TopicTitle {
+        topic: Topic::GeneralBudgetBasic,
+        any_of: &[
+            &["基本支出决算"],
+            &["一般公共预算", "基本支出"],
+            &["财政拨款基本支出"],
+        ],
+        none_of: &["政府性基金", "国有资本"],
+    },
+    TopicTitle {
+        topic: Topic::GeneralBudget,
+        any_of: &[
+            &["一般公共预算财政拨款支出"],
+            &["一般公共预算支出决算"],
+            &["公共财政拨款支出"],
+        ],
+        none_of: &[],
+    },
+    TopicTitle {
+        topic: Topic::FiscalOverview,
+        any_of: &[
+            &["财政拨款收入支出决算总体"],
+            &["财政拨款收支决算总体"],
+            &["财政拨款收支总体"],
+            &["财政拨款收入支出总体"],
+        ],
+        none_of: &["政府性基金", "国有资本"],
+    },
+    TopicTitle {
+        topic: Topic::Overview,
+        any_of: &[
+            &["收入支出决算总体"],
+            &["收支决算总体"],
+            &["收支总体"],
+            &["收入支出总体"],
+            &["收入支出决算情况"],
+        ],
+        none_of: &["财政拨款"],
+    },
+    TopicTitle {
+        topic: Topic::Income,
+        any_of: &[&["收入决算情况"], &["收入情况"], &["收入决算说明"]],
+        none_of: &["财政拨款", "支出"],
+    },
+    TopicTitle {
+        topic: Topic::Expenditure,
+        any_of: &[&["支出决算情况"], &["支出情况"], &["支出决算说明"]],
+        none_of: &["财政拨款", "收入"],
+    },
+];
+
+/// The topic of a section title, if it is one of the homes.
+fn topic_of(title: &str) -> Option<Topic> {
+    let t: String = title
+        .chars()
+        .filter(|c| !matches!(c, '"' | '“' | '”' | '\'' | ' '))
+        .collect();
+    TOPIC_TITLES
+        .iter()
+        .find(|e| {
+            e.any_of.iter().any(|set| set.iter().all(|w| t.contains(w)))
+                && !e.none_of.iter().any(|w| t.contains(w))
+        })
+        .map(|e| e.topic)
+}
+
 /// A paragraph of prose joined from its lines.
 struct Paragraph {
     text: String,
-    /// (byte offset in `text`, 0-based source line), ascending.
+    /// (byte offset in `text`, 0-based source line), ascending offsets.
     lines: Vec<(usize, usize)>,
     /// Title of the numbered section it sits under.
     section: String,
     /// Index of that section (to compare sections).
     section_id: usize,
+    /// Topics of its section and subsection.
+    topics: [Option<Topic>; 2],
+    /// Index of the part (第N部分) it sits in; 0 before the first.
+    part: usize,
     /// Every anchor of every metric, in text order, found once.
     hits: Vec<Hit>,
 }
@@ -356,6 +475,10 @@ impl Paragraph {
             Err(i) => self.lines[i - 1].1,
         }
     }
+
+    fn in_topic(&self, topic: Topic) -> bool {
+        self.topics.contains(&Some(topic))
+    }
 }
 
 /// Page furniture: page numbers (`13`, `— 8 —`, `- 26 -`) and chart captions.
@@ -369,22 +492,44 @@ fn furniture(t: &str) -> bool {
         || t.starts_with("■")
 }
 
-/// Joins the lines of `range` into paragraphs. A paragraph ends at a heading,
-/// an enumerated item or a chart caption; blank lines and line-final full
-/// stops do not end it (converters put both inside wrapped paragraphs).
-fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Vec<Paragraph> {
-    let mut out: Vec<Paragraph> = Vec::new();
-    let first = range.start;
-    let mut heading_iter = seg
-        .headings
-        .iter()
-        .filter(move |h| h.line >= first)
-        .peekable();
-    let mut section = String::new();
-    let mut section_id = 0usize;
-    let mut cur: Option<Paragraph> = None;
-    let mut prev_closed = true;
-    for i in range {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PieceKind {
+    Prose,
+    Heading(HeadingLevel),
+    /// A chart caption: it separates the paragraphs around it.
+    Break,
+}
+
+/// A stretch of prose in reading order: a line, or the part of a line
+/// before, in or after a heading printed inside it.
+struct Piece {
+    line: usize,
+    /// Byte range of its text (compacted) in the stream.
+    text: std::ops::Range<usize>,
+    kind: PieceKind,
+}
+
+/// The document's prose as pieces over one compacted stream: lines outside
+/// tables and the table of contents, with the white space converters put
+/// inside Chinese text removed, cut at every heading, the headings printed
+/// inside lines included (crawler page text, merged renderings).
+fn pieces(text: &Text, seg: &Segmented) -> (String, Vec<Piece>) {
+    let mut stream = String::new();
+    let mut out: Vec<Piece> = Vec::new();
+    let mut heads = seg.headings.iter().peekable();
+    let mut line_buf = String::new();
+    for i in 0..text.len() {
+        let mut line_heading = None;
+        while let Some(h) = heads.peek() {
+            if h.line < i {
+                heads.next();
+            } else {
+                if h.line == i {
+                    line_heading = Some(h.level);
+                }
+                break;
+            }
+        }
         if seg
             .tables
             .iter()
@@ -394,31 +539,163 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
             continue;
         }
         let t = text.line(i).trim();
-        let mut is_heading = false;
-        while let Some(h) = heading_iter.peek() {
-            if h.line < i {
-                heading_iter.next();
-            } else {
-                if h.line == i {
-                    is_heading = true;
-                    if h.level <= HeadingLevel::Section {
-                        section = h.title.clone();
-                        section_id += 1;
-                    }
-                }
-                break;
-            }
-        }
         if t.is_empty() {
             continue;
         }
         if furniture(t) {
-            // A caption or page number between two paragraphs separates them.
-            prev_closed = prev_closed || t.starts_with('图');
+            if t.starts_with('图') {
+                out.push(Piece {
+                    line: i,
+                    text: stream.len()..stream.len(),
+                    kind: PieceKind::Break,
+                });
+            }
             continue;
         }
         if t.contains('\t') && t.split('\t').filter(|c| !c.trim().is_empty()).count() > 2 {
             continue;
+        }
+        line_buf.clear();
+        push_prose(&mut line_buf, t);
+        let base = stream.len();
+        stream.push_str(&fold_ocr_traditional(&line_buf));
+        let line = &stream[base..];
+        // (start, title end, level) of each heading in the line.
+        let mut marks: Vec<(usize, usize, HeadingLevel)> = inline_headings(line)
+            .into_iter()
+            .map(|h| (h.at, h.title_end, h.level))
+            .collect();
+        if let Some(level) = line_heading {
+            match marks.first_mut() {
+                Some(m) if m.0 == 0 => m.2 = level,
+                _ => {
+                    let end = marks.first().map_or(line.len(), |m| m.0);
+                    marks.insert(0, (0, end, level));
+                }
+            }
+        }
+        let mut push = |from: usize, to: usize, kind: PieceKind| {
+            let s = &stream[base + from..base + to];
+            // What follows a title inside a line may open with the title's
+            // full stop or colon.
+            let s = s.trim_end();
+            let trimmed = if from > 0 {
+                s.trim_start_matches(['。', ':', ' '])
+            } else {
+                s.trim_start()
+            };
+            let lead = s.len() - trimmed.len();
+            let s = trimmed;
+            if !s.is_empty() {
+                let start = base + from + lead;
+                out.push(Piece {
+                    line: i,
+                    text: start..start + s.len(),
+                    kind,
+                });
+            }
+        };
+        let mut cursor = 0;
+        let len = stream.len() - base;
+        for (at, title_end, level) in marks {
+            push(cursor, at, PieceKind::Prose);
+            push(at, title_end, PieceKind::Heading(level));
+            cursor = title_end;
+        }
+        push(cursor, len, PieceKind::Prose);
+    }
+    (stream, out)
+}
+
+/// Puts back a continuation line that a column-aligned rendering printed
+/// above the line it continues: a line that opens with a figure although the
+/// text before it closed (a heading, a full stop), followed by a line that
+/// ends in a metric's label (and marker) waiting for its figure.
+fn restore_reading_order(stream: &str, pieces: &mut [Piece]) {
+    let mut i = 0;
+    while i + 1 < pieces.len() {
+        let opens_with_figure = |p: &Piece| {
+            p.kind == PieceKind::Prose
+                && leading_number(&stream[p.text.clone()])
+                    .is_some_and(|(_, used)| money_unit(&stream[p.text.start + used..]).is_some())
+        };
+        let after_close = i == 0
+            || pieces[i - 1].kind != PieceKind::Prose
+            || stream[pieces[i - 1].text.clone()].ends_with(['。', ';', '；', '!', '?']);
+        if after_close
+            && opens_with_figure(&pieces[i])
+            && pieces[i + 1].kind == PieceKind::Prose
+            && awaits_figure(&stream[pieces[i + 1].text.clone()])
+        {
+            pieces.swap(i, i + 1);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The line ends in a metric's label, or its label and marker, with no
+/// figure after it.
+fn awaits_figure(line: &str) -> bool {
+    let Some(h) = find_hits(line, None).pop() else {
+        return false;
+    };
+    let m = &METRICS[h.metric];
+    let rest = &line[h.end..];
+    h.value.is_none()
+        && (rest.is_empty()
+            || rest.chars().count() <= m.reach + 6
+                && m.markers.iter().any(|k| !k.is_empty() && rest.ends_with(k)))
+}
+
+/// The paragraphs of the document's prose, each under its part and
+/// section. A paragraph ends at a heading, an enumerated item or a chart
+/// caption; line breaks and full stops do not end it (converters put both
+/// inside wrapped paragraphs). Also returns, per part, whether its title
+/// says 情况说明.
+fn paragraphs(text: &Text, seg: &Segmented) -> (Vec<Paragraph>, Vec<bool>) {
+    let (stream, mut pieces) = pieces(text, seg);
+    restore_reading_order(&stream, &mut pieces);
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut narrative_parts = vec![false];
+    let mut section = String::new();
+    let mut section_id = 0usize;
+    let mut topics = [None; 2];
+    let mut cur: Option<Paragraph> = None;
+    let mut prev_closed = true;
+    for (k, piece) in pieces.iter().enumerate() {
+        let t = &stream[piece.text.clone()];
+        let mut is_heading = false;
+        match piece.kind {
+            PieceKind::Break => {
+                prev_closed = true;
+                continue;
+            }
+            PieceKind::Heading(HeadingLevel::Part) => {
+                is_heading = true;
+                let title = part_heading(t).map_or(t, |(_, r)| r);
+                // The title may run onto the next line ("…部门决算\n情况说明").
+                let next = pieces.get(k + 1).map_or("", |p| &stream[p.text.clone()]);
+                narrative_parts.push(
+                    title.contains("情况说明")
+                        || next.starts_with("情况说明") && part_heading(next).is_none(),
+                );
+                section = title.to_string();
+                section_id += 1;
+                topics = [None; 2];
+            }
+            PieceKind::Heading(HeadingLevel::Section) => {
+                is_heading = true;
+                section = split_enumerator(t).1.to_string();
+                section_id += 1;
+                topics = [topic_of(&section), None];
+            }
+            PieceKind::Heading(HeadingLevel::Subsection) => {
+                is_heading = true;
+                topics[1] = topic_of(split_enumerator(t).1);
+            }
+            PieceKind::Prose => {}
         }
         let (enumerator, _) = split_enumerator(t);
         let starts_item = matches!(
@@ -431,8 +708,7 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
                     | Enumerator::Circled(_)
             )
         );
-        let new_par = is_heading || starts_item || prev_closed || cur.is_none();
-        if new_par {
+        if is_heading || starts_item || prev_closed || cur.is_none() {
             if let Some(p) = cur.take() {
                 out.push(p);
             }
@@ -441,12 +717,14 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
                 lines: Vec::new(),
                 section: section.clone(),
                 section_id,
+                topics,
+                part: narrative_parts.len() - 1,
                 hits: Vec::new(),
             });
         }
         let p = cur.as_mut().expect("started");
-        p.lines.push((p.text.len(), i));
-        p.text.push_str(&crate::text::fold_ocr_traditional(t));
+        p.lines.push((p.text.len(), piece.line));
+        p.text.push_str(t);
         // Wrapped prose ends lines anywhere, even after a full stop: only a
         // heading closes a paragraph (items and captions open new ones).
         prev_closed = is_heading;
@@ -454,43 +732,28 @@ fn paragraphs(text: &Text, seg: &Segmented, range: std::ops::Range<usize>) -> Ve
     if let Some(p) = cur.take() {
         out.push(p);
     }
-    out
+    (out, narrative_parts)
 }
 
-/// The narrative part(s): from a part titled …情况说明 to the next part; the
-/// whole document when there is none.
-fn narrative_range(text: &Text, seg: &Segmented) -> std::ops::Range<usize> {
-    let parts: Vec<&crate::segment::Heading> = seg
-        .headings
-        .iter()
-        .filter(|h| h.level == HeadingLevel::Part)
-        .collect();
-    // The part whose title says 情况说明; the longest if several claim it (a
-    // table of contents that was not recognised as one).
-    let mut best: Option<std::ops::Range<usize>> = None;
-    for (k, p) in parts.iter().enumerate() {
-        let title = p.title.replace(' ', "");
-        // The title may be split over two lines ("…部门决算\n\n情况说明").
-        let next_line = (p.line + 1..text.len().min(p.line + 4))
-            .map(|j| text.line(j).trim())
-            .find(|l| !l.is_empty())
-            .unwrap_or("");
-        if title.contains("情况说明")
-            || (next_line.starts_with("情况说明") && part_heading(next_line).is_none())
-        {
-            let end = parts.get(k + 1).map(|n| n.line).unwrap_or(text.len());
-            if best.as_ref().is_none_or(|b| end - p.line > b.len()) {
-                best = Some(p.line..end);
-            }
-        }
+/// The paragraphs of the narrative: those of the part titled …情况说明 (the
+/// longest if several claim it, as an unrecognised table of contents does);
+/// all of them when no part claims it.
+fn narrative(pars: Vec<Paragraph>, narrative_parts: &[bool]) -> Vec<Paragraph> {
+    let mut size = vec![0usize; narrative_parts.len()];
+    for p in &pars {
+        size[p.part] += p.text.len();
     }
-    if let Some(b) = best {
-        return b;
+    let best = (0..narrative_parts.len())
+        .filter(|&k| narrative_parts[k])
+        .fold(None, |best: Option<usize>, k| match best {
+            Some(b) if size[b] >= size[k] => Some(b),
+            _ => Some(k),
+        });
+    match best {
+        Some(b) => pars.into_iter().filter(|p| p.part == b).collect(),
+        None => pars,
     }
-    let start = seg.toc.as_ref().map(|t| t.end).unwrap_or(0);
-    start..text.len()
 }
-
 /// A number at the start of `s` (after spaces): digits with `,` or `.`
 /// separators, OCR spaces allowed right after a separator. Returns the value
 /// as printed and the bytes consumed.
@@ -635,6 +898,16 @@ fn about_other_year(text: &str, at: usize, fiscal_year: Option<i32>) -> bool {
 
 const UP: &[&str] = &["增加", "增长", "上升", "提高", "上涨"];
 const DOWN: &[&str] = &["减少", "下降", "降低", "减"];
+/// An unchanged figure, stated without a number: change and percentage 0.
+const UNCHANGED: &[&str] = &[
+    "持平",
+    "无变化",
+    "没有变化",
+    "未发生变化",
+    "未变化",
+    "无增减",
+    "保持不变",
+];
 
 /// A sentence compares with a previous year: 与上年, 较上年, 比2022年度, 同比.
 fn prior_year_context(sentence: &str, fiscal_year: Option<i32>) -> bool {
@@ -701,14 +974,12 @@ fn change_in(
     let mut i = from;
     while i < to {
         let rest = &text[i..to];
-        let verb = if rest.starts_with("持平") {
-            Some((0i8, "持平"))
-        } else {
-            UP.iter()
-                .map(|w| (1i8, *w))
-                .chain(DOWN.iter().map(|w| (-1i8, *w)))
-                .find(|(_, w)| rest.starts_with(w))
-        };
+        let verb = UNCHANGED
+            .iter()
+            .map(|w| (0i8, *w))
+            .chain(UP.iter().map(|w| (1i8, *w)))
+            .chain(DOWN.iter().map(|w| (-1i8, *w)))
+            .find(|(_, w)| rest.starts_with(w));
         if let Some((sign, word)) = verb {
             let sentence_start = text[..i]
                 .rfind('。')
@@ -761,13 +1032,14 @@ fn change_in(
     (amount, pct)
 }
 
-/// The end of the stretch after a value that still speaks of it: the next
-/// statement of another metric's value, or two sentences.
+/// The end of the stretch after a value (or a mention) that still speaks
+/// of it: the next metric named (or the next statement of another metric's
+/// value), or two sentences.
 fn statement_end(p: &Paragraph, from: usize, metric: usize) -> usize {
     let text = &p.text;
-    let mut end = text.len();
+    let mut end = mention_end(p, metric, from);
     let mut sentences = 0;
-    for (k, _) in text[from..].match_indices('。') {
+    for (k, _) in text[from..end].match_indices('。') {
         sentences += 1;
         if sentences == 2 {
             end = from + k;
@@ -813,16 +1085,13 @@ fn fix_unit_typo(value: Amount, change: (Amount, Unit), pct: Option<Amount>) -> 
 /// Facts stated in the document's 情况说明 sections.
 pub fn extract(text: &Text, seg: &Segmented) -> Vec<Fact> {
     let fy = seg.meta.fiscal_year;
-    let narrative = narrative_range(text, seg);
-    let with_hits = |mut ps: Vec<Paragraph>| {
-        for p in &mut ps {
-            p.hits = find_hits(&p.text, fy);
-        }
-        ps
-    };
+    let (pars, narrative_parts) = paragraphs(text, seg);
     // Without a 情况说明 part, the figures are read wherever the document
     // states them (self-evaluation reports).
-    let pars = with_hits(paragraphs(text, seg, narrative));
+    let mut pars = narrative(pars, &narrative_parts);
+    for p in &mut pars {
+        p.hits = find_hits(&p.text, fy);
+    }
     let mut facts = Vec::new();
     for (n, m) in METRICS.iter().enumerate() {
         if let Some(f) = find_metric(n, m, &pars, fy) {
@@ -832,18 +1101,17 @@ pub fn extract(text: &Text, seg: &Segmented) -> Vec<Fact> {
     facts
 }
 
-fn is_home(m: &Metric, section: &str) -> bool {
-    let s = section.replace(['"', '“', '”', ' '], "");
-    m.home.iter().all(|w| s.contains(w)) && !m.not_home.iter().any(|w| s.contains(w))
-}
-
-/// The first statement of metric `n` in its home section, else anywhere.
+/// The first statement of metric `n` in its home sections, in their order,
+/// else anywhere.
 fn find_metric(n: usize, m: &Metric, pars: &[Paragraph], fy: Option<i32>) -> Option<Fact> {
-    for home_only in [true, false] {
-        for p in pars {
-            if home_only != is_home(m, &p.section) {
-                continue;
-            }
+    let rank = |p: &Paragraph| {
+        m.homes
+            .iter()
+            .position(|t| p.in_topic(*t))
+            .unwrap_or(m.homes.len())
+    };
+    for r in 0..=m.homes.len() {
+        for p in pars.iter().filter(|p| rank(p) == r) {
             for h in p.hits.iter().filter(|h| h.metric == n && !h.other_year) {
                 let s = h.start;
                 let Some((value, vend)) = h.value else {
@@ -876,7 +1144,8 @@ fn find_metric(n: usize, m: &Metric, pars: &[Paragraph], fy: Option<i32>) -> Opt
 }
 
 /// A change of the metric stated apart from its value, in the same section:
-/// "…支出决算数比 2023 年度减少 0.15 万元，下降 27.78%".
+/// "…支出决算数比 2023 年度减少 0.15 万元，下降 27.78%", "公务接待费与上年
+/// 持平".
 fn change_elsewhere(
     n: usize,
     pars: &[Paragraph],
@@ -894,6 +1163,26 @@ fn change_elsewhere(
         }
     }
     (None, None)
+}
+
+/// Where the words about metric `n` that follow `from` end: at the next
+/// metric named, unless the two are named together ("因公出国(境)费、公务接待
+/// 费均与上年持平"), when the statement that follows is about both.
+fn mention_end(p: &Paragraph, n: usize, from: usize) -> usize {
+    let mut end = from;
+    for h in p.hits.iter().filter(|h| h.start >= from) {
+        if METRICS[h.metric].anchors == METRICS[n].anchors {
+            continue;
+        }
+        let between = p.text[end..h.start].trim_matches(|c: char| {
+            matches!(c, '、' | ',' | '，' | '和' | '及' | '与' | '"' | '“' | '”')
+        });
+        if !between.is_empty() {
+            return h.start;
+        }
+        end = h.end;
+    }
+    p.text.len()
 }
 
 /// The sentence around byte offset `at`, compacted.

@@ -459,17 +459,49 @@ fn cell_text(mut glyphs: Vec<&Glyph>) -> String {
     out
 }
 
-/// A free line cut at wide gaps.
+/// A free line cut where its glyphs leave a gap of [`CELL_GAP`] or more.
 struct Chunked<'a> {
     glyphs: Vec<&'a Glyph>,
     /// Index ranges into `glyphs`, one per chunk.
     chunks: Vec<std::ops::Range<usize>>,
+    /// Vertical centre and the largest font size.
     y: f64,
+    size: f64,
 }
 
-/// Gap (in ems of the larger neighbour) that separates columns of a
-/// rule-less table; prose and names keep their glyphs closer.
-const COLUMN_GAP: f64 = 1.5;
+impl Chunked<'_> {
+    fn span(&self, r: &std::ops::Range<usize>) -> (f64, f64) {
+        let g = &self.glyphs[r.clone()];
+        (g[0].x0, g.iter().map(|g| g.x1).fold(f64::MIN, f64::max))
+    }
+
+    /// The right edges of the chunks that print an amount.
+    fn amount_edges(&self) -> impl Iterator<Item = f64> + '_ {
+        self.chunks
+            .iter()
+            .filter(|r| amount_like(&line_text(&self.glyphs[(*r).clone()])))
+            .map(|r| self.span(r).1)
+    }
+
+    /// A row of a rule-less table: cut into cells, one of them an amount.
+    fn is_amount_row(&self) -> bool {
+        self.chunks.len() >= 2 && self.amount_edges().next().is_some()
+    }
+
+    /// The widest gap between chunks, in ems.
+    fn widest_gap(&self) -> f64 {
+        self.chunks
+            .windows(2)
+            .map(|w| (self.span(&w[1]).0 - self.span(&w[0]).1) / self.size)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Gap (ems) between the cells of a rule-less table's row: producers keep
+/// 2-6 pt of cell margin a side, so neighbouring cells' text stands at least
+/// 4 pt apart at 10.5 pt, while the words of one cell stand a space (a
+/// quarter to a third of an em) apart or closer.
+const CELL_GAP: f64 = 0.4;
 
 fn text_lines(free: Vec<&Glyph>) -> Vec<Chunked<'_>> {
     group_lines(free)
@@ -479,120 +511,267 @@ fn text_lines(free: Vec<&Glyph>) -> Vec<Chunked<'_>> {
             let mut start = 0;
             for i in 1..glyphs.len() {
                 let (p, g) = (glyphs[i - 1], glyphs[i]);
-                if g.x0 - p.x1 >= COLUMN_GAP * g.size.max(p.size) {
+                if g.x0 - p.x1 >= CELL_GAP * g.size.max(p.size) {
                     chunks.push(start..i);
                     start = i;
                 }
             }
             chunks.push(start..glyphs.len());
             let y = glyphs.iter().map(|g| g.centre_y()).sum::<f64>() / glyphs.len() as f64;
-            Chunked { glyphs, chunks, y }
+            let size = glyphs.iter().map(|g| g.size).fold(0.0, f64::max);
+            Chunked {
+                glyphs,
+                chunks,
+                y,
+                size,
+            }
         })
         .collect()
 }
 
-/// A chunk that prints an amount: digits with separators, maybe signed.
-fn numeric(text: &str) -> bool {
+/// A chunk that prints an amount: digits with thousands separators and a
+/// decimal part, signed or in brackets, or a dash for nil.
+fn amount_like(text: &str) -> bool {
     let t = text.trim();
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '(' | ')' | ' ' | '%'))
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let t = t
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(t);
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    !int.is_empty()
+        && int.starts_with(|c: char| c.is_ascii_digit())
+        && int.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && frac.chars().all(|c| c.is_ascii_digit())
+        && (t.contains('.') || int.len() <= 3 || int.contains(','))
 }
 
-/// Lines into blocks: runs of lines cut at wide gaps that carry amounts
-/// become rule-less tables; the rest are text lines.
+/// Most lines in a row among a rule-less table's rows that neither print an
+/// amount nor line up with its cells (a centred label, a stamp).
+const MAX_STRAY: usize = 2;
+
+/// Every cell of the line starts or ends (within 1.5 pt) where a cell of
+/// the table's amount rows does: left-aligned labels, right-aligned amounts.
+fn aligned(line: &Chunked<'_>, edges: &[(f64, f64)]) -> bool {
+    line.chunks.iter().all(|r| {
+        let (a, b) = line.span(r);
+        edges
+            .iter()
+            .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
+    })
+}
+
+/// Lines into blocks: runs of amount rows, with the header lines above them
+/// and the wrapped lines among them, become rule-less tables; the rest are
+/// text lines.
 fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
+    let n = lines.len();
+    let row: Vec<bool> = lines.iter().map(Chunked::is_amount_row).collect();
+    let mut taken = vec![false; n];
     let mut out = Vec::new();
-    let is_row = |l: &Chunked<'_>| {
-        l.chunks.len() >= 2
-            && l.chunks
-                .iter()
-                .any(|r| numeric(&line_text(&l.glyphs[r.clone()])))
-    };
     let mut i = 0;
-    while i < lines.len() {
-        // A run: lines cut into chunks, at least two of them with amounts.
-        let mut j = i;
-        while j < lines.len() && lines[j].chunks.len() >= 2 {
-            j += 1;
-        }
-        let rows = lines[i..j].iter().filter(|l| is_row(l)).count();
-        if j > i && rows >= 2 {
-            let run = &lines[i..j];
-            out.push((run[0].y - 1.0, Block::Table(stream_table(run, &is_row))));
-            i = j;
+    while i < n {
+        if !row[i] {
+            i += 1;
             continue;
         }
-        let l = &lines[i];
-        let glyphs = &l.glyphs;
+        // Forward: amount rows, and between them lines whose cells start or
+        // end where the amount rows' cells do (a blank row's labels, a
+        // wrapped label) or at most MAX_STRAY others; no wider apart than a
+        // few lines.
+        let mut edges: Vec<(f64, f64)> = Vec::new();
+        let mut last = i;
+        let mut stray = 0;
+        let mut j = i;
+        while j < n
+            && (j == i || lines[j].y - lines[j - 1].y <= 3.0 * lines[j].size.max(lines[j - 1].size))
+        {
+            if row[j] {
+                last = j;
+                stray = 0;
+                edges.extend(lines[j].chunks.iter().map(|r| lines[j].span(r)));
+            } else if !aligned(&lines[j], &edges) {
+                stray += 1;
+                if stray > MAX_STRAY {
+                    break;
+                }
+            }
+            j += 1;
+        }
+        // Wrapped lines just under the last row (its label centred on them).
+        let mut end = last;
+        while end + 1 < n
+            && end + 1 < last + 3
+            && !row[end + 1]
+            && lines[end + 1].y - lines[end].y <= 1.6 * lines[end].size
+        {
+            end += 1;
+        }
+        // Header lines above: cut into cells, close together.
+        let mut start = i;
+        while start > 0
+            && start + 6 > i
+            && !taken[start - 1]
+            && lines[start - 1].chunks.len() >= 2
+            && lines[start].y - lines[start - 1].y <= 2.5 * lines[start].size
+        {
+            start -= 1;
+        }
+        let rows: Vec<&Chunked<'_>> = lines[i..=last]
+            .iter()
+            .filter(|l| l.is_amount_row())
+            .collect();
+        if stream_evidence(&rows) {
+            let run = &lines[start..=end];
+            out.push((
+                run[0].y - 0.5 * run[0].size,
+                Block::Table(stream_table(run)),
+            ));
+            taken[start..=end].iter_mut().for_each(|t| *t = true);
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    for (l, _) in lines.iter().zip(&taken).filter(|(_, t)| !**t) {
         out.push((
             l.y,
             Block::Text(TextLine {
-                text: line_text(glyphs),
+                text: line_text(&l.glyphs),
                 y: l.y,
-                x0: glyphs[0].x0,
-                x1: glyphs.iter().map(|g| g.x1).fold(f64::MIN, f64::max),
+                x0: l.glyphs[0].x0,
+                x1: l.glyphs.iter().map(|g| g.x1).fold(f64::MIN, f64::max),
             }),
         ));
-        i += 1;
     }
     out
 }
 
-/// A rule-less table: column boundaries at the gaps its amount rows leave
-/// open on every line; each chunk of each line into the column holding its
-/// centre.
-fn stream_table(run: &[Chunked<'_>], is_row: &dyn Fn(&Chunked<'_>) -> bool) -> LatticeTable {
-    let mut spans: Vec<(f64, f64)> = run
-        .iter()
-        .filter(|l| is_row(l))
-        .flat_map(|l| {
-            l.chunks.iter().map(|r| {
-                let g = &l.glyphs[r.clone()];
-                (g[0].x0, g.iter().map(|g| g.x1).fold(f64::MIN, f64::max))
-            })
+/// A table, not prose that happens to hold numbers: two amount rows or
+/// more, amounts that line up on their right edge across rows, and at least
+/// one gap wider than the spaces of justified prose.
+fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
+    if rows.len() < 2 || rows.iter().all(|l| l.widest_gap() < 1.5) {
+        return false;
+    }
+    let edges: Vec<Vec<f64>> = rows.iter().map(|l| l.amount_edges().collect()).collect();
+    edges.iter().enumerate().any(|(k, es)| {
+        es.iter().any(|&e| {
+            edges
+                .iter()
+                .enumerate()
+                .any(|(m, other)| m != k && other.iter().any(|&o| (o - e).abs() <= 1.5))
         })
-        .collect();
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Union of occupied spans; the gaps between them are column separators.
-    let mut occupied: Vec<(f64, f64)> = Vec::new();
-    for (a, b) in spans {
-        match occupied.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => occupied.push((a, b)),
+    })
+}
+
+/// A rule-less table. Columns: the gaps that the amount rows leave open on
+/// every line (a header chunk standing alone in such a gap is a column of
+/// its own, printed blank below). Rows: one per amount row; each other line
+/// after the first amount row belongs to the nearer amount row when it is
+/// nearer than rows stand apart (a wrapped label), else is a row of its own;
+/// lines above the first amount row are header rows.
+fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
+    let spans = |l: &Chunked<'_>| l.chunks.iter().map(|r| l.span(r)).collect::<Vec<_>>();
+    let union = |mut v: Vec<(f64, f64)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for (a, b) in v {
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        out
+    };
+    let data = union(
+        run.iter()
+            .filter(|l| l.is_amount_row())
+            .flat_map(spans)
+            .collect(),
+    );
+    let mut all = data.clone();
+    for l in run.iter().filter(|l| !l.is_amount_row()) {
+        for s in spans(l) {
+            if data.iter().all(|d| s.1 < d.0 || s.0 > d.1) {
+                all.push(s);
+            }
         }
     }
-    let x_min = run
-        .iter()
-        .flat_map(|l| l.glyphs.iter().map(|g| g.x0))
-        .fold(f64::MAX, f64::min);
-    let x_max = run
-        .iter()
-        .flat_map(|l| l.glyphs.iter().map(|g| g.x1))
-        .fold(f64::MIN, f64::max);
-    let mut col_edges = vec![x_min.min(occupied[0].0)];
+    let occupied = union(all);
+    let mut col_edges = vec![occupied[0].0];
     for w in occupied.windows(2) {
         col_edges.push((w[0].1 + w[1].0) / 2.0);
     }
-    col_edges.push(x_max.max(occupied.last().map_or(x_max, |o| o.1)));
+    col_edges.push(occupied[occupied.len() - 1].1);
     let cols = col_edges.len() - 1;
-    let mut row_edges = Vec::with_capacity(run.len() + 1);
-    let mut cells = Vec::new();
-    for (r, l) in run.iter().enumerate() {
-        let size = l.glyphs.iter().map(|g| g.size).fold(0.0, f64::max);
-        row_edges.push(l.y - 0.5 * size);
-        let mut texts: Vec<String> = vec![String::new(); cols];
-        for range in &l.chunks {
-            let g = &l.glyphs[range.clone()];
-            let centre = (g[0].x0 + g.iter().map(|g| g.x1).fold(f64::MIN, f64::max)) / 2.0;
-            let c = col_edges.partition_point(|&e| e <= centre).clamp(1, cols) - 1;
-            if !texts[c].is_empty() {
-                texts[c].push(' ');
-            }
-            texts[c].push_str(&line_text(g));
+    let column = |x: f64| col_edges.partition_point(|&e| e <= x).clamp(1, cols) - 1;
+
+    // Which row each line joins.
+    let amount_rows: Vec<usize> = (0..run.len()).filter(|&k| run[k].is_amount_row()).collect();
+    // Wrapped lines of a cell stand a line's leading apart; rows, a leading
+    // plus the cells' margins. The closest pair of lines tells the leading
+    // (or half of it, an amount centred on a two-line label), the median
+    // pair the row pitch; a line joins an amount row when it is nearer than
+    // halfway between the two.
+    let first = amount_rows[0];
+    let mut gaps: Vec<f64> = run[first..].windows(2).map(|w| w[1].y - w[0].y).collect();
+    gaps.sort_by(f64::total_cmp);
+    let (closest, median) = match gaps.len() {
+        0 => (0.0, 0.0),
+        k => (gaps[0], gaps[k / 2]),
+    };
+    let join_within = if closest < 0.9 * median {
+        (closest + median) / 2.0
+    } else {
+        0.6 * median
+    };
+    let mut owner: Vec<usize> = (0..run.len()).collect();
+    for k in first..run.len() {
+        if run[k].is_amount_row() {
+            continue;
         }
-        for (c, text) in texts.into_iter().enumerate() {
-            if text.is_empty() {
+        let prev = amount_rows.iter().rev().find(|&&a| a < k);
+        let next = amount_rows.iter().find(|&&a| a > k);
+        let d = |a: &usize| (run[k].y - run[*a].y).abs();
+        let nearest = match (prev, next) {
+            (Some(p), Some(n)) => Some(if d(n) < d(p) { n } else { p }),
+            (p, n) => p.or(n),
+        };
+        if let Some(&a) = nearest
+            && d(&a) < join_within
+        {
+            owner[k] = a;
+        }
+    }
+    let mut heads: Vec<usize> = owner.clone();
+    heads.sort_unstable();
+    heads.dedup();
+    let mut row_edges = Vec::with_capacity(heads.len() + 1);
+    let mut cells = Vec::new();
+    for (r, &h) in heads.iter().enumerate() {
+        let members: Vec<&Chunked<'_>> = (0..run.len())
+            .filter(|&k| owner[k] == h)
+            .map(|k| &run[k])
+            .collect();
+        let y0 = members
+            .iter()
+            .map(|l| l.y - 0.5 * l.size)
+            .fold(f64::MAX, f64::min);
+        let y1 = members
+            .iter()
+            .map(|l| l.y + 0.5 * l.size)
+            .fold(f64::MIN, f64::max);
+        row_edges.push(y0);
+        let mut per_col: Vec<Vec<&Glyph>> = vec![Vec::new(); cols];
+        for l in &members {
+            for range in &l.chunks {
+                let (a, b) = l.span(range);
+                per_col[column((a + b) / 2.0)].extend(&l.glyphs[range.clone()]);
+            }
+        }
+        for (c, gs) in per_col.into_iter().enumerate() {
+            if gs.is_empty() {
                 continue;
             }
             cells.push(PdfCell {
@@ -602,20 +781,288 @@ fn stream_table(run: &[Chunked<'_>], is_row: &dyn Fn(&Chunked<'_>) -> bool) -> L
                 col_span: 1,
                 x0: col_edges[c],
                 x1: col_edges[c + 1],
-                y0: l.y - 0.5 * size,
-                y1: l.y + 0.5 * size,
-                text,
+                y0,
+                y1,
+                text: cell_text(gs),
             });
         }
+        if r + 1 == heads.len() {
+            row_edges.push(y1);
+        }
     }
-    let last = run.last().expect("a run has lines");
-    row_edges.push(last.y + 0.5 * last.glyphs.iter().map(|g| g.size).fold(0.0, f64::max));
     LatticeTable {
-        rows: run.len(),
+        rows: heads.len(),
         cols,
         ruled: false,
         row_edges,
         col_edges,
         cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs of `text` from `x0` along the baseline `y`, one em apart for
+    /// CJK and half an em for ASCII, as fonts advance them.
+    fn word(text: &str, x0: f64, y: f64, size: f64) -> Vec<Glyph> {
+        let mut x = x0;
+        text.chars()
+            .map(|c| {
+                let w = if c.is_ascii() { size / 2.0 } else { size };
+                let g = Glyph {
+                    x0: x,
+                    x1: x + w,
+                    baseline: y,
+                    size,
+                    text: c.to_string(),
+                };
+                x += w;
+                g
+            })
+            .collect()
+    }
+
+    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
+        Page {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            glyphs,
+            rules,
+            ..Default::default()
+        }
+    }
+
+    fn tables(l: &PageLayout) -> Vec<&LatticeTable> {
+        l.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Text(_) => None,
+            })
+            .collect()
+    }
+
+    fn texts(l: &PageLayout) -> Vec<&str> {
+        l.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text(t) => Some(t.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect()
+    }
+
+    // A 3 × 3 table: columns at x 50 | 150 | 250 | 350, rows at y 100 | 120 |
+    // 140 | 160, a title above it.
+    const XS: [f64; 4] = [50.0, 150.0, 250.0, 350.0];
+    const YS: [f64; 4] = [100.0, 120.0, 140.0, 160.0];
+
+    fn table_glyphs() -> Vec<Glyph> {
+        let mut g = word("收入决算表", 60.0, 80.0, 10.0);
+        for (r, cells) in [
+            ["项目", "决算数", "预算数"],
+            ["工资", "12.50", ""],
+            ["合计", "12.50", "3.00"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (c, t) in cells.iter().enumerate() {
+                g.extend(word(t, XS[c] + 4.0, YS[r] + 15.0, 10.0));
+            }
+        }
+        g
+    }
+
+    fn expected_rows() -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["项目", "决算数", "预算数"],
+            vec!["工资", "12.50", ""],
+            vec!["合计", "12.50", "3.00"],
+        ]
+    }
+
+    /// Stroked lines across the whole table, thin filled rectangles per cell
+    /// side (Word: centred on the line, overlapping at the joints, off by a
+    /// fraction of a point), and a border stroked around every cell (shared
+    /// sides drawn twice) give the same cells.
+    #[test]
+    fn stroked_lines_thin_rectangles_and_cell_borders_give_one_lattice() {
+        let stroked: Vec<Rule> = YS
+            .iter()
+            .map(|&y| Rule::horizontal(y, XS[0], XS[3]))
+            .chain(XS.iter().map(|&x| Rule::vertical(x, YS[0], YS[3])))
+            .collect();
+        let mut rects = Vec::new();
+        for (i, &y) in YS.iter().enumerate() {
+            for c in 0..3 {
+                let off = if (i + c) % 2 == 0 { 0.3 } else { -0.2 };
+                rects.push(Rule::horizontal(y + off, XS[c] - 0.4, XS[c + 1] + 0.4));
+            }
+        }
+        for (i, &x) in XS.iter().enumerate() {
+            for r in 0..3 {
+                let off = if (i + r) % 2 == 0 { -0.3 } else { 0.25 };
+                rects.push(Rule::vertical(x + off, YS[r] - 0.4, YS[r + 1] + 0.4));
+            }
+        }
+        let mut borders = Vec::new();
+        for r in 0..3 {
+            for c in 0..3 {
+                borders.push(Rule::horizontal(YS[r], XS[c], XS[c + 1]));
+                borders.push(Rule::horizontal(YS[r + 1], XS[c], XS[c + 1]));
+                borders.push(Rule::vertical(XS[c], YS[r], YS[r + 1]));
+                borders.push(Rule::vertical(XS[c + 1], YS[r], YS[r + 1]));
+            }
+        }
+        for rules in [stroked, rects, borders] {
+            let l = layout(&page(table_glyphs(), rules));
+            assert_eq!(texts(&l), vec!["收入决算表"]);
+            let t = tables(&l);
+            assert_eq!(t.len(), 1);
+            assert_eq!((t[0].rows, t[0].cols, t[0].ruled), (3, 3, true));
+            assert_eq!(t[0].text_rows(), expected_rows());
+            assert!(
+                t[0].cells
+                    .iter()
+                    .all(|c| c.row_span == 1 && c.col_span == 1)
+            );
+        }
+    }
+
+    /// 本年支出 over 小计 / 基本支出 / 项目支出, and 项目 over two header rows:
+    /// the merged cells span the slots below and beside them.
+    #[test]
+    fn merged_header_cells_span_their_sub_columns() {
+        let xs = [50.0, 150.0, 220.0, 290.0, 360.0];
+        let ys = [100.0, 120.0, 140.0, 160.0];
+        let mut rules = vec![
+            Rule::horizontal(ys[0], xs[0], xs[4]),
+            // Under 本年支出 only: 项目 spans both header rows.
+            Rule::horizontal(ys[1], xs[1], xs[4]),
+            Rule::horizontal(ys[2], xs[0], xs[4]),
+            Rule::horizontal(ys[3], xs[0], xs[4]),
+            Rule::vertical(xs[0], ys[0], ys[3]),
+            Rule::vertical(xs[1], ys[0], ys[3]),
+            Rule::vertical(xs[4], ys[0], ys[3]),
+        ];
+        // The sub-column rules start under the merged header.
+        rules.push(Rule::vertical(xs[2], ys[1], ys[3]));
+        rules.push(Rule::vertical(xs[3], ys[1], ys[3]));
+        let mut g = word("项目", 60.0, 133.0, 10.0);
+        g.extend(word("本年支出", 200.0, 114.0, 10.0));
+        for (c, t) in ["小计", "基本支出", "项目支出"].iter().enumerate() {
+            g.extend(word(t, xs[c + 1] + 3.0, 135.0, 10.0));
+        }
+        for (c, t) in ["合计", "9.00", "5.00", "4.00"].iter().enumerate() {
+            g.extend(word(t, xs[c] + 3.0, 155.0, 10.0));
+        }
+        let l = layout(&page(g, rules));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        let t = t[0];
+        assert_eq!((t.rows, t.cols), (3, 4));
+        let head = t.cells.iter().find(|c| c.text == "本年支出").unwrap();
+        assert_eq!(
+            (head.row, head.col, head.row_span, head.col_span),
+            (0, 1, 1, 3)
+        );
+        let item = t.cells.iter().find(|c| c.text == "项目").unwrap();
+        assert_eq!(
+            (item.row, item.col, item.row_span, item.col_span),
+            (0, 0, 2, 1)
+        );
+        assert_eq!(
+            t.text_rows(),
+            vec![
+                vec!["项目", "本年支出", "", ""],
+                vec!["", "小计", "基本支出", "项目支出"],
+                vec!["合计", "9.00", "5.00", "4.00"],
+            ]
+        );
+    }
+
+    /// Bold faked by filling then stroking the same glyphs, or by drawing
+    /// them again a fraction of a point to the right: one glyph each.
+    #[test]
+    fn bold_drawn_twice_is_read_once() {
+        let once = word("合计 11.00", 50.0, 100.0, 10.0);
+        let mut twice = once.clone();
+        twice.extend(once.clone());
+        twice.extend(once.iter().map(|g| Glyph {
+            x0: g.x0 + 0.3,
+            x1: g.x1 + 0.3,
+            baseline: g.baseline - 0.1,
+            ..g.clone()
+        }));
+        let kept = distinct_glyphs(&twice);
+        let text: String = kept.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "合计11.00");
+        // Repeated digits side by side are not duplicates.
+        assert_eq!(texts(&layout(&page(twice, vec![]))), vec!["合计 11.00"]);
+    }
+
+    /// A table without rules: columns where the amount rows leave gaps on
+    /// every line; a blank cell stays an empty field.
+    #[test]
+    fn a_table_without_rules_takes_its_columns_from_glyph_gaps() {
+        let cols = [50.0, 200.0, 300.0, 400.0];
+        let rows: [[&str; 4]; 4] = [
+            ["项目", "合计", "基本支出", "项目支出"],
+            ["工资福利支出", "30.00", "30.00", ""],
+            ["商品和服务支出", "12.00", "", "12.00"],
+            ["合计", "42.00", "30.00", "12.00"],
+        ];
+        let mut g = word("一般公共预算财政拨款基本支出决算表", 50.0, 60.0, 12.0);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                g.extend(word(t, cols[c], 100.0 + 18.0 * r as f64, 10.0));
+            }
+        }
+        let l = layout(&page(g, vec![]));
+        assert_eq!(texts(&l), vec!["一般公共预算财政拨款基本支出决算表"]);
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        assert!(!t[0].ruled);
+        assert_eq!(
+            t[0].text_rows(),
+            rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
+        );
+    }
+
+    /// Prose lines stay lines, in order, with spaces only at word gaps.
+    #[test]
+    fn prose_outside_tables_is_lines_in_reading_order() {
+        let mut g = word("本年收入合计9746.50万元。", 50.0, 120.0, 10.0);
+        g.extend(word("二、收入决算情况说明", 50.0, 100.0, 10.0));
+        let mut latin = word("PDF", 50.0, 140.0, 10.0);
+        latin.extend(word("page", 70.0, 140.0, 10.0));
+        g.extend(latin);
+        let l = layout(&page(g, vec![]));
+        assert_eq!(
+            texts(&l),
+            vec![
+                "二、收入决算情况说明",
+                "本年收入合计9746.50万元。",
+                "PDF page"
+            ]
+        );
+    }
+
+    /// A framed box around a line of text (a lone cell) is text, not a table.
+    #[test]
+    fn a_lone_framed_box_is_text() {
+        let rules = vec![
+            Rule::horizontal(100.0, 50.0, 300.0),
+            Rule::horizontal(130.0, 50.0, 300.0),
+            Rule::vertical(50.0, 100.0, 130.0),
+            Rule::vertical(300.0, 100.0, 130.0),
+        ];
+        let l = layout(&page(word("说明", 60.0, 120.0, 10.0), rules));
+        assert!(tables(&l).is_empty());
+        assert_eq!(texts(&l), vec!["说明"]);
     }
 }

@@ -252,7 +252,7 @@ impl Collector {
         let mut straight = true;
         let flush = |sub: &mut Vec<Point>, straight: bool, this: &mut Self| {
             if fill && straight && sub.len() >= 3 {
-                this.add_filled(sub);
+                this.rules.extend(filled_rules(sub));
             }
             sub.clear();
         };
@@ -290,41 +290,40 @@ impl Collector {
         }
         flush(&mut sub, straight, self);
     }
+}
 
-    /// A filled subpath made of straight segments: a thin rectangle is a rule
-    /// along its long side; a larger axis-aligned rectangle (cell shading)
-    /// contributes its four edges, as pdfplumber takes them.
-    fn add_filled(&mut self, pts: &[Point]) {
-        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-        for p in pts {
-            x0 = x0.min(p.x);
-            y0 = y0.min(p.y);
-            x1 = x1.max(p.x);
-            y1 = y1.max(p.y);
-        }
-        // Only rectangles: every corner on the bounding box's border, every
-        // edge axis-aligned.
-        let on_box = pts.iter().all(|p| {
-            ((p.x - x0).abs() < 0.01 || (p.x - x1).abs() < 0.01)
-                && ((p.y - y0).abs() < 0.01 || (p.y - y1).abs() < 0.01)
-        });
-        if !on_box {
-            return;
-        }
-        let (w, h) = (x1 - x0, y1 - y0);
-        if w.max(h) < MIN_RULE {
-            return;
-        }
-        if h <= THIN && w > h {
-            self.rules.push(Rule::horizontal((y0 + y1) / 2.0, x0, x1));
-        } else if w <= THIN && h > w {
-            self.rules.push(Rule::vertical((x0 + x1) / 2.0, y0, y1));
-        } else {
-            self.rules.push(Rule::horizontal(y0, x0, x1));
-            self.rules.push(Rule::horizontal(y1, x0, x1));
-            self.rules.push(Rule::vertical(x0, y0, y1));
-            self.rules.push(Rule::vertical(x1, y0, y1));
-        }
+/// A filled subpath made of straight segments: a thin rectangle is a rule
+/// along its long side; a larger axis-aligned rectangle (cell shading)
+/// contributes its four edges, as pdfplumber takes them; any other shape
+/// (a glyph drawn as a path, an arrow) none.
+fn filled_rules(pts: &[Point]) -> Vec<Rule> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for p in pts {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    // Only rectangles: every corner on the bounding box's border.
+    let on_box = pts.iter().all(|p| {
+        ((p.x - x0).abs() < 0.01 || (p.x - x1).abs() < 0.01)
+            && ((p.y - y0).abs() < 0.01 || (p.y - y1).abs() < 0.01)
+    });
+    let (w, h) = (x1 - x0, y1 - y0);
+    if !on_box || w.max(h) < MIN_RULE {
+        return Vec::new();
+    }
+    if h <= THIN && w > h {
+        vec![Rule::horizontal((y0 + y1) / 2.0, x0, x1)]
+    } else if w <= THIN && h > w {
+        vec![Rule::vertical((x0 + x1) / 2.0, y0, y1)]
+    } else {
+        vec![
+            Rule::horizontal(y0, x0, x1),
+            Rule::horizontal(y1, x0, x1),
+            Rule::vertical(x0, y0, y1),
+            Rule::vertical(x1, y0, y1),
+        ]
     }
 }
 
@@ -457,4 +456,84 @@ impl<'a> Device<'a> for Collector {
     fn pop_clip(&mut self) {}
 
     fn pop_transparency_group(&mut self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Vec<Point> {
+        vec![
+            Point::new(x0, y0),
+            Point::new(x1, y0),
+            Point::new(x1, y1),
+            Point::new(x0, y1),
+        ]
+    }
+
+    #[test]
+    fn a_thin_filled_rectangle_is_a_rule_along_its_long_side() {
+        assert_eq!(
+            filled_rules(&rect(50.0, 99.75, 300.0, 100.25)),
+            vec![Rule::horizontal(100.0, 50.0, 300.0)]
+        );
+        assert_eq!(
+            filled_rules(&rect(79.5, 100.0, 80.5, 400.0)),
+            vec![Rule::vertical(80.0, 100.0, 400.0)]
+        );
+    }
+
+    #[test]
+    fn a_shaded_cell_gives_its_four_edges_and_a_slanted_shape_none() {
+        let r = filled_rules(&rect(10.0, 20.0, 110.0, 40.0));
+        assert_eq!(r.len(), 4);
+        assert!(r.contains(&Rule::horizontal(20.0, 10.0, 110.0)));
+        assert!(r.contains(&Rule::vertical(110.0, 20.0, 40.0)));
+        let triangle = [
+            Point::new(0.0, 0.0),
+            Point::new(50.0, 0.0),
+            Point::new(25.0, 30.0),
+        ];
+        assert!(filled_rules(&triangle).is_empty());
+    }
+
+    #[test]
+    fn stroked_segments_are_rules_only_when_straight_across_or_down() {
+        let h = segment_rule(Point::new(10.0, 50.2), Point::new(200.0, 49.8));
+        assert_eq!(h, Some(Rule::horizontal(50.0, 10.0, 200.0)));
+        assert!(segment_rule(Point::new(0.0, 0.0), Point::new(50.0, 40.0)).is_none());
+        assert!(segment_rule(Point::new(0.0, 0.0), Point::new(0.5, 0.0)).is_none());
+    }
+
+    /// A landscape table printed sideways on a portrait page: the text runs
+    /// down the page. The page is turned so that it reads left to right.
+    #[test]
+    fn a_page_whose_text_runs_down_is_turned_upright() {
+        let (w, h) = (595.0, 842.0);
+        let mut c = Collector::default();
+        for (i, ch) in "合计100".chars().enumerate() {
+            c.glyphs.push(RawGlyph {
+                origin: Point::new(300.0, 100.0 + 12.0 * i as f64),
+                advance: Vec2::new(0.0, 12.0),
+                up: Vec2::new(12.0, 0.0),
+                text: ch.to_string(),
+            });
+        }
+        // A rule under the text, drawn down the page as well.
+        c.rules.push(Rule::vertical(290.0, 100.0, 160.0));
+        let p = c.finish(3, w, h, 0);
+        assert_eq!((p.width, p.height, p.rotation), (h, w, 90));
+        let xs: Vec<f64> = p.glyphs.iter().map(|g| g.x0).collect();
+        assert!(xs.windows(2).all(|w| w[1] > w[0]), "{xs:?}");
+        let g = &p.glyphs[0];
+        assert!((g.x1 - g.x0 - 12.0).abs() < 1e-9 && (g.size - 12.0).abs() < 1e-9);
+        assert!(
+            p.glyphs
+                .iter()
+                .all(|x| (x.baseline - g.baseline).abs() < 1e-9)
+        );
+        // The rule lies below the baseline once upright.
+        assert_eq!(p.rules[0].orientation, Orientation::Horizontal);
+        assert!(p.rules[0].pos > g.baseline);
+    }
 }

@@ -94,7 +94,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             input: PathBuf::from("input"),
-            patterns: vec!["*.txt".to_string()],
+            patterns: vec!["*.txt".to_string(), "*.pdf".to_string()],
             max_document_bytes: 64 << 20,
             output: PathBuf::from("output"),
             datasets: Dataset::ALL.to_vec(),

@@ -8,6 +8,7 @@ use crate::decode::{self, Text};
 use crate::extract::{self, BlockShape};
 use crate::metadata;
 use crate::model::{CheckStatus, DocMeta, DocumentRow, Extracted, Status};
+use crate::pdf;
 use crate::segment::{self, Segmented};
 use std::time::{Duration, Instant};
 
@@ -89,6 +90,9 @@ pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
     let started = Instant::now();
     let id = doc_id(bytes);
     let size = bytes.len() as i64;
+    if pdf::is_pdf(bytes) {
+        return process_pdf(id, source_path, bytes, started);
+    }
     let decoded = decode::decode(bytes);
     let decode_time = started.elapsed();
     let text = match decoded {
@@ -105,6 +109,35 @@ pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
         }
     };
     let mut p = process_text(id, source_path, size, &text);
+    p.times.decode = decode_time;
+    p
+}
+
+/// A PDF: its derived text through the same stages, with `shape = pdf`, no
+/// encoding and each amount's page.
+fn process_pdf(id: String, source_path: &str, bytes: &[u8], started: Instant) -> Processed {
+    let size = bytes.len() as i64;
+    let derived = pdf::to_text(bytes);
+    let decode_time = started.elapsed();
+    let mut p = match derived {
+        Ok((text, page_of_line)) => {
+            let mut p = process_text(id, source_path, size, &text);
+            for it in &mut p.extracted.line_items {
+                // `source_line` is 1-based in the derived text.
+                it.page = (it.source_line as usize)
+                    .checked_sub(1)
+                    .and_then(|i| page_of_line.get(i).copied());
+            }
+            p
+        }
+        Err(e) => Processed {
+            row: rejected(id, source_path, size, e.to_string()),
+            extracted: Extracted::default(),
+            times: StageTimes::default(),
+        },
+    };
+    p.row.encoding = None;
+    p.row.shape = Some("pdf");
     p.times.decode = decode_time;
     p
 }

@@ -200,7 +200,7 @@ fn bad_input_gets_a_clear_rejected_row_and_the_run_goes_on() {
 
     let expect = [
         ("empty.txt", "rejected", "empty file"),
-        ("pdf.txt", "rejected", "binary file (PDF)"),
+        ("pdf.txt", "rejected", "damaged PDF"),
         ("png.txt", "rejected", "PNG"),
         ("zip.txt", "rejected", "ZIP"),
         ("elf.txt", "rejected", "ELF"),

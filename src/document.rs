@@ -165,9 +165,9 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     let seg = segment::segment(text);
     times.segment = lap();
     let ocr = looks_ocr(text);
-    let tables = extract::read_tables(text, &seg, ocr);
-    let ind = extract::indicators::extract(text, &seg);
     let facts = extract::facts::extract(text, &seg);
+    let tables = crate::table::read_tables(text, &seg, &facts, ocr);
+    let ind = extract::indicators::extract(text, &seg);
     times.extract = lap();
     let mut ex = Extracted {
         line_items: tables.items,
@@ -482,11 +482,15 @@ fn shape_of(
             .iter()
             .filter(|f| f.shape == BlockShape::Aligned)
             .count();
-        let major = found.len() - tabs - aligned;
-        return if tabs >= aligned && tabs >= major {
+        let flat = found.iter().filter(|f| f.shape == BlockShape::Flat).count();
+        let major = found.len() - tabs - aligned - flat;
+        let most = tabs.max(aligned).max(flat).max(major);
+        return if tabs == most {
             if ocr { "ocr_markdown" } else { "tab_separated" }
-        } else if aligned >= major {
+        } else if aligned == most {
             "pdftotext_layout"
+        } else if flat == most {
+            "row_major_flat"
         } else {
             "pdftotext_raw"
         };

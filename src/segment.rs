@@ -3,6 +3,7 @@
 //! headings, its table of contents, and the blocks of lines that hold each of
 //! the nine standard tables, identified by the meaning of their titles.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -410,7 +411,7 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
         if !line.contains('表') || !line.contains('算') {
             continue;
         }
-        if let Some(t) = title_cells(line).find_map(classify_title) {
+        if let Some(t) = title_cells(line).find_map(|c| classify_title(&c)) {
             titles.push((i, t));
         }
     }
@@ -485,7 +486,7 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
 /// (converters that pad lines to the page width, or that print the note under
 /// one table and the title of the next at one height). Cells longer than a
 /// title are not candidates.
-fn title_cells(line: &str) -> impl Iterator<Item = &str> {
+fn title_cells(line: &str) -> impl Iterator<Item = Cow<'_, str>> {
     let cells: Vec<&str> = if line.contains('\t') {
         line.split('\t')
             .find(|c| !c.trim().is_empty())
@@ -502,7 +503,22 @@ fn title_cells(line: &str) -> impl Iterator<Item = &str> {
         }
         cells
     };
-    cells.into_iter().filter(|c| c.chars().count() <= 60)
+    cells
+        .into_iter()
+        .map(|c| undoubled(c).unwrap_or(Cow::Borrowed(c)))
+        .filter(|c| c.chars().count() <= 60)
+}
+
+/// A title drawn twice at a small offset (bold faked by overprinting, common in
+/// office PDF producers) comes out of some converters with every character
+/// doubled: `收收入入决决算算表表`. Returns the text once, when every character is
+/// doubled; a word that merely repeats a character (`决算算法`) is left alone.
+fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
+    let chars: Vec<char> = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < 4 || !chars.len().is_multiple_of(2) || !chars.chunks(2).all(|p| p[0] == p[1]) {
+        return None;
+    }
+    Some(Cow::Owned(chars.iter().step_by(2).collect()))
 }
 
 /// A line of a table grid: cells split by tabs, by runs of spaces, or a short
@@ -1121,18 +1137,23 @@ mod tests {
     fn titles_stand_in_padded_lines_and_beside_a_note() {
         let padded = format!("{}收入支出决算总表{}", " ".repeat(40), " ".repeat(30));
         assert_eq!(
-            title_cells(&padded).find_map(classify_title),
+            title_cells(&padded).find_map(|c| classify_title(&c)),
             Some(Table::Overview)
         );
         let beside =
             "注：本表反映部门本年度各项支出情况。                   财政拨款收入支出决算总表";
         assert_eq!(
-            title_cells(beside).find_map(classify_title),
+            title_cells(beside).find_map(|c| classify_title(&c)),
             Some(Table::FiscalOverview)
         );
         // A sentence about a table is no title, gap or not.
+        let bold = "          收收入入决决算算表表          ";
+        assert_eq!(
+            title_cells(bold).find_map(|c| classify_title(&c)),
+            Some(Table::Income)
+        );
         let note = "注：本表反映部门本年度财政拨款收入支出决算总表的情况。";
-        assert_eq!(title_cells(note).find_map(classify_title), None);
+        assert_eq!(title_cells(note).find_map(|c| classify_title(&c)), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! afterwards, in the order of their row.
 //!
 //! Budget: at most [`NODES`] search nodes and [`SOLUTIONS`] solutions per
-//! table and round. When the budget runs out, every variable of the table
+//! table and round, and [`DOCUMENT_NODES`] per document. When the budget runs out, every variable of the table
 //! keeps the first solution found (or, with none, the first column its row
 //! order allows) with `Order` provenance.
 
@@ -28,7 +28,11 @@ use crate::amount::Amount;
 use crate::vocab::{Side, Table};
 
 /// Search nodes per table and round.
-pub const NODES: usize = 200_000;
+pub const NODES: usize = 30_000;
+/// Search nodes per document, all tables and rounds together: a document
+/// whose tables leave many choices costs a bounded time, and what the
+/// budget did not reach keeps `Order` provenance (never verified).
+pub const DOCUMENT_NODES: usize = 200_000;
 /// Solutions collected per table and round.
 pub const SOLUTIONS: usize = 64;
 
@@ -54,6 +58,8 @@ struct Doc<'a> {
     col: Vec<Vec<Option<u8>>>,
     /// Groups whose column is settled for other tables to rely on.
     settled: Vec<Vec<bool>>,
+    /// Search nodes left for the document.
+    budget: usize,
 }
 
 fn row_key(code: &Option<String>, item: &str) -> String {
@@ -89,6 +95,7 @@ pub fn solve(tables: &[Assembled], facts: &[(&'static str, Amount)]) -> Placemen
         instances: instantiate(&present),
         col: tables.iter().map(|a| vec![None; a.groups.len()]).collect(),
         settled: tables.iter().map(|a| vec![false; a.groups.len()]).collect(),
+        budget: DOCUMENT_NODES,
     };
     let mut provenance: Vec<Vec<Provenance>> = tables
         .iter()
@@ -205,12 +212,14 @@ fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize) -> Vec<bool> 
             Some(j) => cols[j].unwrap() as i32 - (j - i) as i32,
             None => n as i32 - (k - i) as i32,
         };
-        let options: Vec<u32> = (lo..=hi.max(-1) as u32)
-            .filter(|&c| (c as usize) < n && doms[i] & (1 << c) != 0)
-            .collect();
+        // No room left (more amounts than columns between their neighbours).
         if hi < lo as i32 {
             continue;
         }
+        let hi = (hi as u32).min(n.saturating_sub(1) as u32);
+        let options: Vec<u32> = (lo..=hi)
+            .filter(|&c| (c as usize) < n && doms[i] & (1 << c) != 0)
+            .collect();
         if let Some(&c) = options.first() {
             cols[i] = Some(c as u8);
             forced[i] = options.len() == 1;
@@ -228,6 +237,8 @@ struct Search<'d, 'a> {
     checks_at: Vec<Vec<usize>>,
     assign: Vec<Option<u8>>,
     nodes: usize,
+    /// Nodes this search may visit.
+    limit: usize,
     solutions: Vec<Vec<u8>>,
     max_violations: usize,
     violations: usize,
@@ -310,6 +321,7 @@ fn solve_table(
         checks_at,
         assign: vec![None; a.groups.len()],
         nodes: 0,
+        limit: NODES.min(doc.budget),
         solutions: Vec::new(),
         max_violations: 0,
         violations: 0,
@@ -318,21 +330,25 @@ fn solve_table(
         s.assign[g] = doc.col[ti][g];
     }
     s.dfs(0);
-    let mut complete = s.nodes < NODES;
+    let mut spent = s.nodes;
+    let mut complete = s.nodes < s.limit;
     if s.solutions.is_empty() && complete {
         // The print breaks an identity whatever the placement (a misprint,
         // a rounding beyond tolerance): allow a few, prefer the fewest.
         for allowed in 1..=2 {
             s.max_violations = allowed;
+            s.limit = NODES.min(s.doc.budget.saturating_sub(spent));
             s.nodes = 0;
             s.dfs(0);
-            if !s.solutions.is_empty() || s.nodes >= NODES {
+            spent += s.nodes;
+            if !s.solutions.is_empty() || s.nodes >= s.limit {
                 break;
             }
         }
         complete = false;
     }
     let solutions = std::mem::take(&mut s.solutions);
+    doc.budget = doc.budget.saturating_sub(spent);
     let mut changed = false;
     if solutions.is_empty() {
         if last_round {
@@ -364,7 +380,7 @@ impl Search<'_, '_> {
     }
 
     fn dfs(&mut self, depth: usize) {
-        if self.nodes >= NODES || self.solutions.len() >= SOLUTIONS {
+        if self.nodes >= self.limit || self.solutions.len() >= SOLUTIONS {
             return;
         }
         self.nodes += 1;
@@ -403,7 +419,7 @@ impl Search<'_, '_> {
                 self.violations = before;
             }
             self.assign[g] = None;
-            if self.nodes >= NODES || self.solutions.len() >= SOLUTIONS {
+            if self.nodes >= self.limit || self.solutions.len() >= SOLUTIONS {
                 return;
             }
         }

@@ -26,7 +26,7 @@ use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
 use crate::table::identity::{CellKey, Operand, Present, instantiate};
 use crate::table::spec::TableSpec;
-use crate::vocab::Table;
+use crate::vocab::{Side, Table};
 
 /// The values a document's identities are evaluated on.
 struct Values<'a> {
@@ -261,6 +261,32 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     for &i in &mismatched {
         book.items[i].add_flag(Flag::IdentityMismatch);
     }
+    // A column total that another table contradicts puts the whole column in
+    // doubt, not only its total: an amount read into a sibling column keeps
+    // every identity within its table (children sum, row total) holding.
+    let mut doubted_columns: HashSet<(Table, Option<Side>, &'static str)> = HashSet::new();
+    for (n, id) in identities.iter().enumerate() {
+        let across = id.id.split('.').next().is_some_and(|p| p.contains('_'));
+        if !across || !book.fails(n) {
+            continue;
+        }
+        for op in std::iter::once(&id.total).chain(id.parts.iter().map(|p| &p.1)) {
+            if let Operand::Cell(k) = op
+                && k.row == "合计"
+            {
+                doubted_columns.insert((k.table, k.side, k.column));
+            }
+        }
+    }
+    for (i, it) in book.items.iter().enumerate() {
+        if !covered[i] {
+            continue;
+        }
+        let column = canonical_column(it);
+        if column.is_some_and(|c| doubted_columns.contains(&(it.table, it.side, c))) {
+            covered[i] = false;
+        }
+    }
     for (i, it) in book.items.iter_mut().enumerate() {
         it.verified =
             covered[i] && !mismatched.contains(&i) && !it.flags.iter().any(|f| f.is_doubt());
@@ -475,10 +501,12 @@ fn repair_clean_print(b: &mut Book, n: usize) -> bool {
             continue;
         }
         let cur_nonneg = b.value(s).is_some_and(|c| c.micros() >= 0);
+        let Some(printed) = b.value(s) else { continue };
         let asked: Vec<Amount> = mine
             .iter()
             .filter_map(|&m| needed(b, m, s))
             .filter(|a| !(cur_nonneg && a.micros() < 0))
+            .filter(|a| misprint_of(printed, *a))
             .collect();
         if let Some(value) = best_value(b, &mine, s, asked.into_iter()) {
             if pick.is_some() {
@@ -494,6 +522,38 @@ fn repair_clean_print(b: &mut Book, n: usize) -> bool {
         }
         None => false,
     }
+}
+
+/// Whether `printed` can be a misprint of `value` the way scanners and OCR
+/// misprint figures: a digit or two changed, dropped or added, the sign kept.
+/// A whole figure is not a misprint of zero, nor of a figure of another size:
+/// an identity that asks for that is failing for another reason (a cell read
+/// into the wrong column, a row missed), and the print is kept.
+fn misprint_of(printed: Amount, value: Amount) -> bool {
+    if value.is_zero() || printed.is_zero() || (printed.micros() < 0) != (value.micros() < 0) {
+        return false;
+    }
+    let digits = |a: Amount| -> Vec<u8> {
+        let d = a.micros().unsigned_abs().to_string().into_bytes();
+        // Trailing zeros are the scale (micros), not printed digits.
+        let keep = d.len() - d.iter().rev().take(4).take_while(|&&c| c == b'0').count();
+        d[..keep].to_vec()
+    };
+    edit_distance(&digits(printed), &digits(value)) <= 2
+}
+
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Self-evaluation tables: 总分 = the sum of scores (plus the budget-execution
@@ -552,7 +612,18 @@ fn indicator_checks(doc: &Extracted) -> Vec<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocab::Side;
+
+    #[test]
+    fn a_misprint_is_a_digit_or_two_not_another_figure() {
+        let a = |s: &str| Amount::parse_plain(s).unwrap();
+        assert!(misprint_of(a("3042.92"), a("3042.97")));
+        assert!(misprint_of(a("304.92"), a("3042.92")));
+        assert!(misprint_of(a("1435.16"), a("1436.15")));
+        assert!(!misprint_of(a("1435.16"), a("1436.53")));
+        assert!(!misprint_of(a("8899.27"), a("0")));
+        assert!(!misprint_of(a("77.87"), a("9227.84")));
+        assert!(!misprint_of(a("12.50"), a("-12.50")));
+    }
 
     fn item(
         t: Table,

@@ -460,6 +460,22 @@ pub fn looks_ocr(text: &Text) -> bool {
     false
 }
 
+/// Every value `documents.shape` takes (CONTRACT §1 in snake_case, and `pdf`
+/// for PDF files). The incremental reader maps stored values back through it.
+pub const SHAPES: &[&str] = &[
+    "tab_separated",
+    "ocr_markdown",
+    "flattened_pdf",
+    "cell_per_line",
+    "narrative_only",
+    "pdftotext_layout",
+    "pdftotext_raw",
+    "row_major_flat",
+    "html_text",
+    "empty_template",
+    "pdf",
+];
+
 /// The document's dominant shape, in the vocabulary of CONTRACT §1
 /// (snake_case): `tab_separated`, `ocr_markdown`, `flattened_pdf`,
 /// `cell_per_line`, `narrative_only`, `pdftotext_layout`, `pdftotext_raw`,

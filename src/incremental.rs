@@ -152,7 +152,7 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
             source_path: path.value(i).to_string(),
             source_bytes: bytes.value(i),
             encoding: opt(&enc, i),
-            shape: opt(&shape, i).map(|s| intern_shape(&s)),
+            shape: opt(&shape, i).and_then(|s| intern_shape(&s)),
             meta: DocMeta {
                 department: opt(&dept, i),
                 region: opt(&region, i),
@@ -176,23 +176,9 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
     Some(out)
 }
 
-/// The shape vocabulary as `'static` strings.
-fn intern_shape(s: &str) -> &'static str {
-    const SHAPES: [&str; 8] = [
-        "tab_separated",
-        "ocr_markdown",
-        "flattened_pdf",
-        "cell_per_line",
-        "narrative_only",
-        "pdftotext_layout",
-        "pdftotext_raw",
-        "empty_template",
-    ];
-    SHAPES
-        .iter()
-        .find(|x| **x == s)
-        .copied()
-        .unwrap_or("narrative_only")
+/// The shape vocabulary as `'static` strings ([`crate::document::SHAPES`]).
+fn intern_shape(s: &str) -> Option<&'static str> {
+    crate::document::SHAPES.iter().find(|x| **x == s).copied()
 }
 
 /// A forward-only reader of one dataset partition of the previous output.

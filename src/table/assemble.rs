@@ -197,7 +197,38 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     }
     let records = build_records(&ctx, &pieces, &mut out.unplaced);
     place_domains(&ctx, &header_cells, &numbering, records, &mut out);
+    untangle(spec, &mut out);
     out
+}
+
+/// Header evidence a row contradicts: two amounts of one row under one
+/// column, or under columns out of their left-to-right order (a header read
+/// in the wrong unit, a wrapped header merged with its neighbour). Those
+/// groups lose the header's column and are left to the identities, which
+/// place them (`Identity`) or leave them to order (never verified).
+fn untangle(spec: &TableSpec, out: &mut Assembled) {
+    let mut reset = vec![false; out.groups.len()];
+    for r in &out.records {
+        let printed: Vec<(usize, u32)> = r
+            .amounts
+            .iter()
+            .filter_map(|a| {
+                let d = out.groups[a.group].domain;
+                (d.count_ones() == 1).then_some((a.group, d.trailing_zeros()))
+            })
+            .collect();
+        for w in printed.windows(2) {
+            if w[0].0 != w[1].0 && w[0].1 >= w[1].1 {
+                reset[w[0].0] = true;
+                reset[w[1].0] = true;
+            }
+        }
+    }
+    for (g, grp) in out.groups.iter_mut().enumerate() {
+        if reset[g] {
+            grp.domain = all_columns(spec.side_columns(grp.side).len());
+        }
+    }
 }
 
 /// The unit in which amounts line up best: the one giving fewer distinct

@@ -152,8 +152,23 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             },
         ));
     }
+    // Each reading of a block is judged with the grid model's reading of the
+    // other blocks beside it, so that identities across tables (a column
+    // total against table 01) take part.
+    let context: Vec<LineItem> = fresh.iter().flat_map(|f| f.0.iter().cloned()).collect();
+    let mut starts = Vec::with_capacity(fresh.len());
+    let mut at = 0;
+    for f in &fresh {
+        starts.push(at..at + f.0.len());
+        at += f.0.len();
+    }
     let mut out = TablesRead::default();
-    for (block, (items, found)) in seg.tables.iter().zip(fresh) {
+    for ((block, (items, found)), own) in seg.tables.iter().zip(fresh).zip(starts) {
+        let others: Vec<LineItem> = context[..own.start]
+            .iter()
+            .chain(&context[own.end..])
+            .cloned()
+            .collect();
         let mut classes: Vec<String> = out
             .items
             .iter()
@@ -163,11 +178,13 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         classes.sort();
         classes.dedup();
         let (first_items, first_found) = crate::extract::legacy_block(text, block, ocr, &classes);
-        let (items, found) = if standing(&items, &found) > standing(&first_items, &first_found) {
-            (items, found)
-        } else {
-            (first_items, first_found)
-        };
+        let (items, found) =
+            if standing(&items, &found, &others) > standing(&first_items, &first_found, &others) {
+                (items, found)
+            } else {
+                (first_items, first_found)
+            };
+        let (items, found) = one_amount_per_cell(items, found);
         out.unplaced += found.unplaced;
         out.found.push(found);
         out.items.extend(items);
@@ -176,23 +193,48 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     out
 }
 
-/// How well a reading of one block stands on its table's own identities:
-/// amounts verified first, then amounts placed without doubt.
-fn standing(items: &[LineItem], found: &FoundTable) -> (usize, i64) {
+/// A cell holds one amount: a second amount read into a cell already taken
+/// is not placed (counted as seen but not placed), so that the line items'
+/// key stays a key whatever a reader got wrong.
+fn one_amount_per_cell(items: Vec<LineItem>, mut found: FoundTable) -> (Vec<LineItem>, FoundTable) {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut kept = Vec::with_capacity(items.len());
+    for it in items {
+        let key = (
+            it.side,
+            it.subject_code.clone(),
+            it.item.clone(),
+            it.line_no,
+            it.column.clone(),
+        );
+        if seen.insert(key) {
+            kept.push(it);
+        } else {
+            found.unplaced += 1;
+            found.emitted -= 1;
+        }
+    }
+    (kept, found)
+}
+
+/// How well a reading of one block stands on the identities, beside the
+/// other tables: its amounts verified first, then its amounts placed without
+/// doubt.
+fn standing(items: &[LineItem], found: &FoundTable, others: &[LineItem]) -> (usize, i64) {
     let mut doc = crate::model::Extracted {
-        line_items: items.to_vec(),
+        line_items: items.iter().chain(others).cloned().collect(),
         ..Default::default()
     };
     crate::check::run(&mut doc);
-    let verified = doc.line_items.iter().filter(|i| i.verified).count();
-    let doubted = doc
-        .line_items
+    let own = &doc.line_items[..items.len()];
+    let verified = own.iter().filter(|i| i.verified).count();
+    let doubted = own
         .iter()
         .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
         .count();
     (
         verified,
-        doc.line_items.len() as i64 - doubted as i64 - found.unplaced as i64,
+        own.len() as i64 - doubted as i64 - found.unplaced as i64,
     )
 }
 

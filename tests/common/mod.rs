@@ -384,6 +384,23 @@ fn fact_key_pred(r: &Row) -> Key {
 /// Scores `kind` (`tables`, `indicators`, `facts`) of an output folder against
 /// `gold/<kind>/*.tsv`, per source file name.
 pub fn score(output: &Path, gold: &Path, kind: &str) -> BTreeMap<String, Score> {
+    score_rows(output, gold, kind, |_| true)
+}
+
+/// [`score`] of the line items the output vouches for (`verified`): their
+/// precision is what an analyst who filters `WHERE verified` gets.
+pub fn score_verified(output: &Path, gold: &Path) -> BTreeMap<String, Score> {
+    score_rows(output, gold, "tables", |r| {
+        r.get("verified").cloned().flatten().as_deref() == Some("true")
+    })
+}
+
+fn score_rows(
+    output: &Path,
+    gold: &Path,
+    kind: &str,
+    keep: impl Fn(&Row) -> bool,
+) -> BTreeMap<String, Score> {
     let (dataset, gk, pk, nonzero): (&str, GoldKey, PredKey, bool) = match kind {
         "tables" => ("line_items", table_key_gold, table_key_pred, true),
         "indicators" => ("indicators", ind_key_gold, ind_key_pred, false),
@@ -392,7 +409,7 @@ pub fn score(output: &Path, gold: &Path, kind: &str) -> BTreeMap<String, Score> 
     };
     let rows = read_dataset(output, dataset);
     let mut by_src: HashMap<String, Vec<&Row>> = HashMap::new();
-    for r in &rows {
+    for r in rows.iter().filter(|r| keep(r)) {
         let p = r.get("source_path").cloned().flatten().unwrap_or_default();
         let base = p.rsplit('/').next().unwrap_or("").to_string();
         by_src.entry(base).or_default().push(r);

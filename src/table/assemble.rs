@@ -1227,7 +1227,21 @@ fn domain_under(
             best = Some((ov, *col));
         }
     }
-    if let Some((_, col)) = best {
+    if let Some((ov, col)) = best {
+        // A column of amounts that only grazes its header (converters that
+        // pad CJK text unevenly shift amounts against their headers) may be
+        // the neighbour's: the identities choose, and what they cannot
+        // decide is never verified.
+        if ov * 2 < span.width() {
+            let mut d: ColumnSet = 1 << col;
+            if col > 0 {
+                d |= 1 << (col - 1);
+            }
+            if col + 1 < n {
+                d |= 1 << (col + 1);
+            }
+            return d;
+        }
         return 1 << col;
     }
     if let Some((_, k)) = numbers

@@ -533,27 +533,13 @@ fn misprint_of(printed: Amount, value: Amount) -> bool {
     if value.is_zero() || printed.is_zero() || (printed.micros() < 0) != (value.micros() < 0) {
         return false;
     }
-    let digits = |a: Amount| -> Vec<u8> {
-        let d = a.micros().unsigned_abs().to_string().into_bytes();
+    let digits = |a: Amount| -> String {
+        let d = a.micros().unsigned_abs().to_string();
         // Trailing zeros are the scale (micros), not printed digits.
-        let keep = d.len() - d.iter().rev().take(4).take_while(|&&c| c == b'0').count();
-        d[..keep].to_vec()
+        let keep = d.len() - d.bytes().rev().take(4).take_while(|&c| c == b'0').count();
+        d[..keep].to_string()
     };
-    edit_distance(&digits(printed), &digits(value)) <= 2
-}
-
-fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::text::edit_distance(&digits(printed), &digits(value), 3) <= 2
 }
 
 /// Self-evaluation tables: 总分 = the sum of scores (plus the budget-execution

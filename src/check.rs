@@ -261,20 +261,27 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     for &i in &mismatched {
         book.items[i].add_flag(Flag::IdentityMismatch);
     }
-    // A column total that another table contradicts puts the whole column in
-    // doubt, not only its total: an amount read into a sibling column keeps
-    // every identity within its table (children sum, row total) holding.
-    let mut doubted_columns: HashSet<(Table, Option<Side>, &'static str)> = HashSet::new();
+    // A column total that another table contradicts puts the columns of its
+    // table side in doubt, not only its total: an amount read into a sibling
+    // column keeps every identity within its table (children sum, row total)
+    // holding, and the contradicted column may be the one it left.
+    let mut doubted_columns: HashSet<(Table, Option<Side>)> = HashSet::new();
     for (n, id) in identities.iter().enumerate() {
-        let across = id.id.split('.').next().is_some_and(|p| p.contains('_'));
-        if !across || !book.fails(n) {
+        // Tables against each other (`t01_t02.…`), not prose against a table:
+        // a report whose prose and tables disagree says nothing of columns.
+        let tables_across = id
+            .id
+            .split('.')
+            .next()
+            .is_some_and(|p| p.starts_with('t') && p.contains('_'));
+        if !tables_across || !book.fails(n) {
             continue;
         }
         for op in std::iter::once(&id.total).chain(id.parts.iter().map(|p| &p.1)) {
             if let Operand::Cell(k) = op
-                && k.row == "合计"
+                && (k.row.ends_with("合计") || k.row == "总计")
             {
-                doubted_columns.insert((k.table, k.side, k.column));
+                doubted_columns.insert((k.table, k.side));
             }
         }
     }
@@ -282,8 +289,7 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         if !covered[i] {
             continue;
         }
-        let column = canonical_column(it);
-        if column.is_some_and(|c| doubted_columns.contains(&(it.table, it.side, c))) {
+        if doubted_columns.contains(&(it.table, it.side)) {
             covered[i] = false;
         }
     }

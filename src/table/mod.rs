@@ -152,38 +152,31 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             },
         ));
     }
-    // Each reading of a block is judged with the grid model's reading of the
-    // other blocks beside it, so that identities across tables (a column
-    // total against table 01) take part.
-    let context: Vec<LineItem> = fresh.iter().flat_map(|f| f.0.iter().cloned()).collect();
-    let mut starts = Vec::with_capacity(fresh.len());
-    let mut at = 0;
-    for f in &fresh {
-        starts.push(at..at + f.0.len());
-        at += f.0.len();
-    }
-    let mut out = TablesRead::default();
-    for ((block, (items, found)), own) in seg.tables.iter().zip(fresh).zip(starts) {
-        let others: Vec<LineItem> = context[..own.start]
+    // The first readers' reading of every block (the column-major one leans
+    // on the classes the blocks before printed).
+    let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
+    for block in &seg.tables {
+        let mut classes: Vec<String> = first
             .iter()
-            .chain(&context[own.end..])
-            .cloned()
-            .collect();
-        let mut classes: Vec<String> = out
-            .items
-            .iter()
-            .filter_map(|i| i.subject_code.clone())
+            .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
             .filter(|c| c.len() == 3)
             .collect();
         classes.sort();
         classes.dedup();
-        let (first_items, first_found) = crate::extract::legacy_block(text, block, ocr, &classes);
-        let (items, found) =
-            if standing(&items, &found, &others) > standing(&first_items, &first_found, &others) {
-                (items, found)
-            } else {
-                (first_items, first_found)
-            };
+        first.push(crate::extract::legacy_block(text, block, ocr, &classes));
+    }
+    // Each reading of the whole document is checked once, so that identities
+    // across tables (a column total against table 01) take part; a block keeps
+    // the reading that stands better there.
+    let fresh_standing = standings(&fresh);
+    let first_standing = standings(&first);
+    let mut out = TablesRead::default();
+    for (k, (fresh_block, first_block)) in fresh.into_iter().zip(first).enumerate() {
+        let (items, found) = if fresh_standing[k] > first_standing[k] {
+            fresh_block
+        } else {
+            first_block
+        };
         let (items, found) = one_amount_per_cell(items, found);
         out.unplaced += found.unplaced;
         out.found.push(found);
@@ -217,25 +210,31 @@ fn one_amount_per_cell(items: Vec<LineItem>, mut found: FoundTable) -> (Vec<Line
     (kept, found)
 }
 
-/// How well a reading of one block stands on the identities, beside the
-/// other tables: its amounts verified first, then its amounts placed without
-/// doubt.
-fn standing(items: &[LineItem], found: &FoundTable, others: &[LineItem]) -> (usize, i64) {
+/// How well each block of a reading stands on the identities of the whole
+/// reading: its amounts verified first, then its amounts placed without doubt.
+fn standings(blocks: &[(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
     let mut doc = crate::model::Extracted {
-        line_items: items.iter().chain(others).cloned().collect(),
+        line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
         ..Default::default()
     };
     crate::check::run(&mut doc);
-    let own = &doc.line_items[..items.len()];
-    let verified = own.iter().filter(|i| i.verified).count();
-    let doubted = own
+    let mut at = 0;
+    blocks
         .iter()
-        .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
-        .count();
-    (
-        verified,
-        own.len() as i64 - doubted as i64 - found.unplaced as i64,
-    )
+        .map(|(items, found)| {
+            let own = &doc.line_items[at..at + items.len()];
+            at += items.len();
+            let verified = own.iter().filter(|i| i.verified).count();
+            let doubted = own
+                .iter()
+                .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
+                .count();
+            (
+                verified,
+                own.len() as i64 - doubted as i64 - found.unplaced as i64,
+            )
+        })
+        .collect()
 }
 
 /// A printed amount in 万元, with its decimals there.

@@ -82,9 +82,6 @@ struct Book<'a> {
     idents: Vec<Ident>,
     /// Identities each slot takes part in.
     member: Vec<Vec<usize>>,
-    /// Items whose whole print was replaced by the value identities ask for:
-    /// the identities chose the value, so they cannot also vouch for it.
-    reprinted: Vec<usize>,
 }
 
 impl Book<'_> {
@@ -228,7 +225,6 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         slots,
         idents,
         member,
-        reprinted: Vec::new(),
     };
     repair(&mut book);
 
@@ -297,12 +293,9 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
             covered[i] = false;
         }
     }
-    let reprinted: HashSet<usize> = book.reprinted.iter().copied().collect();
     for (i, it) in book.items.iter_mut().enumerate() {
-        it.verified = covered[i]
-            && !mismatched.contains(&i)
-            && !reprinted.contains(&i)
-            && !it.flags.iter().any(|f| f.is_doubt());
+        it.verified =
+            covered[i] && !mismatched.contains(&i) && !it.flags.iter().any(|f| f.is_doubt());
         if !it.verified {
             it.add_flag(Flag::Unverified);
         }
@@ -496,7 +489,7 @@ fn best_value(
 /// trusted, and exactly one cell of it also fails elsewhere and makes every
 /// identity it takes part in hold with the value its identities ask for.
 fn repair_clean_print(b: &mut Book, n: usize) -> bool {
-    let mut pick: Option<(usize, Amount, bool)> = None;
+    let mut pick: Option<(usize, Amount)> = None;
     let slots: Vec<usize> = b.idents[n].slots().collect();
     for &s in &slots {
         if !b.present(s) || b.truncated(s).is_some() || b.slots[s].item.is_none() {
@@ -523,23 +516,22 @@ fn repair_clean_print(b: &mut Book, n: usize) -> bool {
             .collect();
         // Proven: two identities or more ask for exactly the value. Within
         // a rounding allowance only, the value fits the identities but the
-        // print may be right (a report whose sums drift by a cent or two).
-        let exact = asked.len() >= 2;
+        // print may be right (a report whose sums drift by a cent or two):
+        // then the print stays, and its identities fail.
         let asked_values = asked.clone();
         if let Some(value) = best_value(b, &mine, s, asked.into_iter()) {
             if pick.is_some() {
                 return false;
             }
-            let proven = exact && asked_values.iter().all(|a| *a == value);
-            pick = Some((s, value, proven));
+            if asked_values.iter().filter(|a| **a == value).count() < 2 {
+                continue;
+            }
+            pick = Some((s, value));
         }
     }
     match pick {
-        Some((s, value, proven)) => {
+        Some((s, value)) => {
             mark_repaired(b, s, value);
-            if !proven && let Some(i) = b.slots[s].item {
-                b.reprinted.push(i);
-            }
             true
         }
         None => false,

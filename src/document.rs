@@ -179,6 +179,8 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     ex.checks = check::run(&mut ex);
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
+    let listed = contents_listed(text, &seg, &tables.found);
+    ex.checks.extend(listed.iter().cloned());
     times.check = lap();
 
     row.meta = seg.meta.clone();
@@ -223,6 +225,19 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         problems.push("no standard table (01-09) in the text: tables were absent or published as images; only the narrative and attachments were read".to_string());
     }
     problems.extend(ledger.problems());
+    // Tables published as images are said once above, not table by table.
+    if !tables.found.is_empty() {
+        for c in listed.iter().filter(|c| c.status == CheckStatus::Fail) {
+            let t = crate::vocab::Table::ALL
+                .into_iter()
+                .find(|t| Some(t.code()) == c.table_code);
+            problems.push(format!(
+                "table {} ({}): listed in the contents (目录) but not found in the body (completeness.table_missing)",
+                c.table_code.unwrap_or("?"),
+                t.map(|t| t.name()).unwrap_or("?")
+            ));
+        }
+    }
     // The empty template leaves the name blank (XX局) by design.
     if row.shape != Some("empty_template") {
         problems.extend(metadata.problems);
@@ -234,6 +249,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
             c.status == CheckStatus::Fail
                 && c.table_code.is_none()
                 && !c.check.starts_with("metadata.")
+                && !c.check.starts_with("completeness.")
         })
         .count();
     if other_failures > 0 {
@@ -458,6 +474,45 @@ pub fn looks_ocr(text: &Text) -> bool {
         }
     }
     false
+}
+
+/// `completeness.table_missing`, one row per standard table the 目录 lists:
+/// `pass` when the body has it, `fail` when it is absent (a table removed
+/// from a report whose contents still list it). Expected and actual count
+/// the table: 1 and 1, or 1 and 0.
+fn contents_listed(
+    text: &Text,
+    seg: &Segmented,
+    found: &[extract::FoundTable],
+) -> Vec<crate::model::Check> {
+    let Some(toc) = &seg.toc else {
+        return Vec::new();
+    };
+    let mut listed: Vec<crate::vocab::Table> = toc
+        .clone()
+        .filter_map(|i| crate::vocab::classify_title(text.line(i)))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed
+        .into_iter()
+        .map(|t| {
+            let present = found.iter().any(|f| f.table == t);
+            crate::model::Check {
+                check: "completeness.table_missing".to_string(),
+                table_code: Some(t.code()),
+                subject_code: None,
+                column: None,
+                expected: crate::amount::Amount::from_int(1),
+                actual: crate::amount::Amount::from_int(i64::from(present)),
+                status: if present {
+                    CheckStatus::Pass
+                } else {
+                    CheckStatus::Fail
+                },
+            }
+        })
+        .collect()
 }
 
 /// Every value `documents.shape` takes (CONTRACT §1 in snake_case, and `pdf`

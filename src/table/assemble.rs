@@ -615,7 +615,7 @@ fn label_complete(ctx: &Ctx, labels: &[usize]) -> bool {
 
 fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
     for side in [Side::Income, Side::Expenditure] {
-        if let Some(v) = match_label(printed, &vocab::side_vocabulary(table, side)) {
+        if let Some(v) = match_label(printed, &TableSpec::of(table).side_labels(side)) {
             return Some((side, v));
         }
     }
@@ -623,7 +623,7 @@ fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
 }
 
 fn matches_side(table: Table, side: Side, printed: &str) -> bool {
-    match_label(printed, &vocab::side_vocabulary(table, side)).is_some()
+    match_label(printed, &TableSpec::of(table).side_labels(side)).is_some()
 }
 
 /// Table 06: the group (panel) of each piece, by where its code starts
@@ -760,7 +760,7 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             rec.item = clean_name(&label);
         } else if ctx.spec.two_sided() {
             let side = rec.side.unwrap_or(Side::Income);
-            let vocab_list = vocab::side_vocabulary(table, side);
+            let vocab_list = TableSpec::of(table).side_labels(side);
             let (item, repaired) = match match_label(&label, &vocab_list) {
                 Some(v) => (v.to_string(), vocab::clean_label(&label) != v),
                 None => (clean_name(&label), false),
@@ -922,8 +922,6 @@ fn place_domains(
                     .first()
                     .map(|&i| ctx.grid.cells[i].segment)
                     .unwrap_or(0);
-                let first_seg_domains: Vec<ColumnSet> = Vec::new();
-                let _ = first_seg_domains;
                 let mut seg0: Vec<(Span, ColumnSet)> = Vec::new();
                 for seg in segments {
                     let in_seg: Vec<&Cluster> =

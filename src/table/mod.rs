@@ -189,25 +189,31 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
 /// A cell holds one amount: a second amount read into a cell already taken
 /// is not placed (counted as seen but not placed), so that the line items'
 /// key stays a key whatever a reader got wrong.
-fn one_amount_per_cell(items: Vec<LineItem>, mut found: FoundTable) -> (Vec<LineItem>, FoundTable) {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut kept = Vec::with_capacity(items.len());
-    for it in items {
-        let key = (
-            it.side,
-            it.subject_code.clone(),
-            it.item.clone(),
-            it.line_no,
-            it.column.clone(),
-        );
-        if seen.insert(key) {
-            kept.push(it);
-        } else {
-            found.unplaced += 1;
-            found.emitted -= 1;
-        }
-    }
-    (kept, found)
+fn one_amount_per_cell(
+    mut items: Vec<LineItem>,
+    mut found: FoundTable,
+) -> (Vec<LineItem>, FoundTable) {
+    let taken: Vec<bool> = {
+        let mut seen = rustc_hash::FxHashSet::default();
+        items
+            .iter()
+            .map(|it| {
+                seen.insert((
+                    it.side,
+                    it.subject_code.as_deref(),
+                    it.item.as_str(),
+                    it.line_no,
+                    it.column.as_str(),
+                ))
+            })
+            .collect()
+    };
+    let mut first = taken.iter();
+    items.retain(|_| *first.next().expect("one flag per item"));
+    let dropped = taken.len() - items.len();
+    found.unplaced += dropped;
+    found.emitted -= dropped;
+    (items, found)
 }
 
 /// How well each block of a reading stands on the identities of the whole

@@ -190,6 +190,21 @@ impl TableSpec {
     pub fn two_sided(&self) -> bool {
         self.table.two_sided()
     }
+
+    /// Canonical labels of the rows of one side without a code: a side of a
+    /// two-sided table (the expenditure side with its function classes), or
+    /// the totals of a coded table.
+    pub fn side_labels(&self, side: Side) -> Vec<&'static str> {
+        match (self.two_sided(), side) {
+            (true, Side::Income) => self.labels.to_vec(),
+            (true, Side::Expenditure) => FUNCTION_CLASSES
+                .iter()
+                .map(|(_, n)| *n)
+                .chain(self.expenditure_labels.iter().copied())
+                .collect(),
+            (false, _) => CODED_TOTALS.to_vec(),
+        }
+    }
 }
 
 const INCOME_COLUMNS: [ColumnSpec; 1] = [col_a("决算数", &["金额", "决算", "本年决算数"])];

@@ -67,6 +67,7 @@ struct Slot {
 struct Ident {
     total: usize,
     parts: Vec<(i8, usize)>,
+    blank_parts_are_zero: bool,
 }
 
 impl Ident {
@@ -119,7 +120,7 @@ impl Book<'_> {
         }
         // A total printed without its breakdown (a table that prints totals
         // only) has nothing to be compared with.
-        if !id.parts.iter().any(|&(_, p)| self.present(p)) {
+        if !id.blank_parts_are_zero && !id.parts.iter().any(|&(_, p)| self.present(p)) {
             return None;
         }
         let mut expected = Amount::ZERO;
@@ -151,7 +152,9 @@ impl Book<'_> {
 
 /// Tests the identities of a document, repairs what they prove, flags what
 /// they cannot explain. Returns one check row per identity evaluated.
-pub fn run(doc: &mut Extracted) -> Vec<Check> {
+/// `printed_empty`: tables found with their header and no figure; the prose
+/// is checked against them as zeros.
+pub fn run(doc: &mut Extracted, printed_empty: &[Table]) -> Vec<Check> {
     let facts: HashMap<&'static str, Amount> =
         doc.facts.iter().map(|f| (f.metric, f.value)).collect();
     let mut values = Values {
@@ -178,6 +181,14 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     for m in values.facts.keys() {
         present.fact(m);
     }
+    let printed_empty: HashSet<Table> = printed_empty
+        .iter()
+        .copied()
+        .filter(|t| !values.tables_with_rows.contains(t))
+        .collect();
+    for &t in &printed_empty {
+        present.printed_empty(t);
+    }
     let identities = instantiate(&present);
 
     // Resolve operands to slots once.
@@ -186,6 +197,12 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     let mut idents: Vec<Ident> = Vec::with_capacity(identities.len());
     let resolve = |o: &'_ Operand| -> Slot {
         match o {
+            Operand::Cell(k) if printed_empty.contains(&k.table) => Slot {
+                item: None,
+                fact: Some(Amount::ZERO),
+                usable: true,
+                decimals: 2,
+            },
             Operand::Cell(k) => Slot {
                 item: values.index.get(k).copied(),
                 fact: None,
@@ -212,7 +229,11 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         };
         let total = slot(&id.total);
         let parts = id.parts.iter().map(|(sgn, p)| (*sgn, slot(p))).collect();
-        idents.push(Ident { total, parts });
+        idents.push(Ident {
+            total,
+            parts,
+            blank_parts_are_zero: id.blank_parts_are_zero,
+        });
     }
     let mut member = vec![Vec::new(); slots.len()];
     for (n, id) in idents.iter().enumerate() {
@@ -699,7 +720,7 @@ mod tests {
             line_items: clean_expenditure(),
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         assert!(checks.len() >= 10, "{checks:?}");
         assert_eq!(failing(&checks), Vec::<String>::new());
         assert!(doc.line_items.iter().all(|i| i.flags.is_empty()));
@@ -719,7 +740,7 @@ mod tests {
             line_items: items.clone(),
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         assert_eq!(
             failing(&checks),
             Vec::<String>::new(),
@@ -749,7 +770,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         let fixed = doc
             .line_items
             .iter()
@@ -771,7 +792,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         assert_eq!(
             failing(&checks),
             vec!["t03.children_sum:21301:本年支出合计"]
@@ -804,7 +825,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         assert_eq!(doc.line_items[k].amount.to_string(), "40.25");
         assert!(doc.line_items[k].flags.contains(&Flag::OcrRepaired));
         assert_eq!(failing(&checks), Vec::<String>::new());
@@ -830,7 +851,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let checks = run(&mut doc);
+        let checks = run(&mut doc, &[]);
         assert_eq!(failing(&checks), Vec::<String>::new());
     }
 }

@@ -176,7 +176,14 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         facts,
         checks: Vec::new(),
     };
-    ex.checks = check::run(&mut ex);
+    // A table found with its header and no figure printed states zeros.
+    let printed_empty: Vec<_> = tables
+        .found
+        .iter()
+        .filter(|f| f.figures == 0 && f.emitted == 0)
+        .map(|f| f.table)
+        .collect();
+    ex.checks = check::run(&mut ex, &printed_empty);
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
     let listed = contents_listed(text, &seg, &tables.found);
@@ -379,7 +386,12 @@ impl<'a> TableLedger<'a> {
                     String::new()
                 };
                 // A fact check's total is the prose, its one part the table.
-                let detail = if worst.check.starts_with("fact_vs_table.") {
+                let detail = if worst.check.starts_with("fact_vs_table.") && t.figures == 0 {
+                    format!(
+                        ": the prose states {}, the table is printed empty (zeros)",
+                        worst.actual
+                    )
+                } else if worst.check.starts_with("fact_vs_table.") {
                     format!(
                         ": the prose states {}, the table prints {}",
                         worst.actual, worst.expected

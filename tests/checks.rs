@@ -188,3 +188,59 @@ fn a_table_the_contents_list_but_the_body_lacks_is_a_failed_completeness_check()
         .collect();
     assert_eq!(listed, vec![CheckStatus::Pass; 9]);
 }
+
+#[test]
+fn prose_stating_an_amount_a_table_printed_empty_lacks_fails_its_fact_check() {
+    // Table 09 of 002 is printed with its header and no figure; the prose
+    // states 0 for 三公 spending, so the empty table agrees with it.
+    let clean = process("002.txt", CLEAN.as_bytes());
+    let three_public: Vec<_> = clean
+        .extracted
+        .checks
+        .iter()
+        .filter(|c| c.check == "fact_vs_table.三公经费决算")
+        .map(|c| (c.table_code, c.status))
+        .collect();
+    assert_eq!(three_public, vec![(Some("09"), CheckStatus::Pass)]);
+    assert_eq!(clean.row.status, juesuan::model::Status::Ok);
+
+    // The prose altered to state 0.95万元 while the table stays empty.
+    let stated = "支出决算为0万元，完成全年预算的0%。较上年增加0万元，增长0%。决算数小于全年预算数的主要原因：预算数等于决算数";
+    assert_eq!(CLEAN.matches(stated).count(), 1);
+    let doc = CLEAN.replacen(
+        stated,
+        &stated.replacen("支出决算为0万元", "支出决算为0.95万元", 1),
+        1,
+    );
+    let p = process("002.txt", doc.as_bytes());
+    let failed: Vec<_> = p
+        .extracted
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| {
+            (
+                c.check.as_str(),
+                c.table_code,
+                c.expected.to_string(),
+                c.actual.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        vec![(
+            "fact_vs_table.三公经费决算",
+            Some("09"),
+            "0".to_string(),
+            "0.95".to_string()
+        )]
+    );
+    assert_eq!(p.row.status, juesuan::model::Status::Partial);
+    let error = p.row.error.unwrap_or_default();
+    assert!(
+        error.contains("table 09") && error.contains("printed empty"),
+        "{error}"
+    );
+    assert_eq!(p.row.tables_verified, 8);
+}

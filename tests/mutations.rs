@@ -3,25 +3,14 @@
 //! out stays well-formed. A failure prints the seed and the document to
 //! reproduce it (`MUTATION_SEED=<seed> cargo test --test mutations`).
 
+mod common;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use juesuan::document::process;
 use juesuan::model::Status;
 
-/// xorshift64*: small, seeded, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use common::Rng;
 
 const PIECES: &[&[u8]] = &[
     b"\t",

@@ -36,6 +36,11 @@ pub struct Instance {
     pub column: Option<&'static str>,
     pub total: Operand,
     pub parts: Vec<(i8, Operand)>,
+    /// A blank part is a printed zero even when no part is printed: the same
+    /// figure in two tables (`t01_t03.class`), where the other table having
+    /// no such row says zero. Within a table a total printed without its
+    /// breakdown (tables that print totals only) has nothing to compare.
+    pub blank_parts_are_zero: bool,
 }
 
 /// What a document has, as far as identities care: the tables with rows,
@@ -46,6 +51,8 @@ pub struct Present {
     codes: Vec<(Table, Vec<String>)>,
     cells: FxHashSet<(Table, Option<Side>, String)>,
     facts: FxHashSet<&'static str>,
+    /// Tables printed with their header and no figure: they state zeros.
+    empty: FxHashSet<Table>,
 }
 
 impl Present {
@@ -74,6 +81,12 @@ impl Present {
 
     pub fn fact(&mut self, metric: &'static str) {
         self.facts.insert(metric);
+    }
+
+    /// Records a table printed with its header and no figure (an empty
+    /// table states zeros, which the prose may contradict).
+    pub fn printed_empty(&mut self, table: Table) {
+        self.empty.insert(table);
     }
 
     pub fn has_table(&self, t: Table) -> bool {
@@ -161,8 +174,18 @@ pub fn instantiate(p: &Present) -> Vec<Instance> {
                         tables_of(t, &mut tables);
                     }
                 }
-                if tables.iter().all(|t| p.has_table(*t)) {
+                // The prose against a table printed empty: its cells are
+                // zeros, stated by the print.
+                let stated = matches!(total, Term::Fact(_));
+                if tables
+                    .iter()
+                    .all(|t| p.has_table(*t) || stated && p.empty.contains(t))
+                {
+                    let before = out.len();
                     sum(&mut out, p, d.id.to_string(), d.table, total, parts);
+                    for i in &mut out[before..] {
+                        i.blank_parts_are_zero = !stated;
+                    }
                 }
             }
             Identity::PerClass { id, total, part } => {
@@ -181,6 +204,7 @@ pub fn instantiate(p: &Present) -> Vec<Instance> {
                         || p.has_row(total.table, Some(Side::Expenditure), name)
                     {
                         out.push(Instance {
+                            blank_parts_are_zero: true,
                             id: id.to_string(),
                             table: d.table,
                             subject_code: Some(code.to_string()),
@@ -239,6 +263,7 @@ fn table_identity(
                         continue;
                     }
                     out.push(Instance {
+                        blank_parts_are_zero: false,
                         id: id_of(t, "children_sum"),
                         table: t,
                         subject_code: Some(parent.clone()),
@@ -255,6 +280,7 @@ fn table_identity(
                     && !classes.is_empty()
                 {
                     out.push(Instance {
+                        blank_parts_are_zero: false,
                         id: id_of(t, "total_sum"),
                         table: t,
                         subject_code: None,
@@ -287,6 +313,7 @@ fn table_identity(
             };
             for (row, code) in rows {
                 out.push(Instance {
+                    blank_parts_are_zero: false,
                     id: id_of(t, id),
                     table: t,
                     subject_code: code,
@@ -366,6 +393,7 @@ fn sum(
         _ => column_of(total).or(first_part.map(|p| p.1)),
     };
     out.push(Instance {
+        blank_parts_are_zero: false,
         id,
         table,
         subject_code: None,

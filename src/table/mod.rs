@@ -223,7 +223,7 @@ fn standings(blocks: &[(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
         line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
         ..Default::default()
     };
-    crate::check::run(&mut doc);
+    crate::check::run(&mut doc, &[]);
     let mut at = 0;
     blocks
         .iter()

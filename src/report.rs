@@ -1,11 +1,14 @@
 //! `juesuan report`: what a run produced and what to look at, in one screen,
 //! read back from the emitted Parquet as a user would (arrow-rs readers).
 //!
-//! Across the archive: documents by status (partial broken down by reason),
-//! year and shape, distinct reports, rows per dataset, flags, the checks' pass
-//! rate and failed checks by id. Per document needing attention (partial or
-//! rejected, worst first): its counts, its error, and its failed checks with
-//! the largest differences. `--json` gives the same as one JSON object.
+//! It leads with trust, because that is what a user filters on: the share of
+//! line items and tables the identities verified, then per document needing
+//! attention (rejected first, then the lowest verified share) its verified
+//! share, the tables to look at, its error and its failed checks with the
+//! largest differences. Then the rest of the archive: documents by status
+//! (partial broken down by reason), year and shape, distinct reports, rows per
+//! dataset, flags, the checks' pass rate and failed checks by id. `--json`
+//! gives the same as one JSON object.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -58,7 +61,13 @@ struct Doc {
     shape: String,
     year: Option<i32>,
     tables: i32,
+    tables_verified: i32,
     items: i32,
+    /// Line items verified (read back from line_items).
+    items_verified: i32,
+    /// Tables with an unverified amount, a failed check or a loss named in
+    /// the error: the ones to look at.
+    look_at: BTreeSet<String>,
     indicators: i32,
     facts: i32,
     failed: i32,
@@ -257,6 +266,7 @@ impl Report {
                 strs(b, "error"),
                 strs(b, "report_id"),
             );
+            let tables_verified = ints(b, "tables_verified");
             let (year, tables, items, inds, facts, failed) = (
                 ints(b, "fiscal_year"),
                 ints(b, "tables_found"),
@@ -273,7 +283,10 @@ impl Report {
                     shape: shape[i].clone().unwrap_or_else(|| "-".into()),
                     year: year[i],
                     tables: tables[i].unwrap_or(0),
+                    tables_verified: tables_verified[i].unwrap_or(0),
                     items: items[i].unwrap_or(0),
+                    items_verified: 0,
+                    look_at: tables_named(error[i].as_deref().unwrap_or_default()),
                     indicators: inds[i].unwrap_or(0),
                     facts: facts[i].unwrap_or(0),
                     failed: failed[i].unwrap_or(0),
@@ -289,6 +302,7 @@ impl Report {
         let mut failures: HashMap<String, Vec<Failure>> = HashMap::new();
         let mut failed_by_check: BTreeMap<String, usize> = BTreeMap::new();
         let (mut checks_passed, mut checks_failed) = (0usize, 0usize);
+        let mut failed_tables: HashMap<String, BTreeSet<String>> = HashMap::new();
         for_each_batch(root, Dataset::Checks, |b| {
             let status = strs(b, "status");
             let (path, check, table, code, column) = (
@@ -305,6 +319,12 @@ impl Report {
                     continue;
                 }
                 checks_failed += 1;
+                if let Some(t) = &table[i] {
+                    failed_tables
+                        .entry(path[i].clone().unwrap_or_default())
+                        .or_default()
+                        .insert(t.clone());
+                }
                 let id = check[i].clone().unwrap_or_default();
                 *failed_by_check.entry(id.clone()).or_default() += 1;
                 let v = failures
@@ -330,6 +350,8 @@ impl Report {
         let mut flags: BTreeMap<String, usize> = BTreeMap::new();
         let mut verified = 0usize;
         let mut items = 0usize;
+        // Per document: verified line items, tables holding unverified ones.
+        let mut per_doc: HashMap<String, (i32, BTreeSet<String>)> = HashMap::new();
         for_each_batch(root, Dataset::LineItems, |b| {
             items += b.num_rows();
             if let Some(c) = b.column_by_name("flags") {
@@ -340,9 +362,29 @@ impl Report {
                 }
             }
             if let Some(c) = b.column_by_name("verified") {
-                verified += c.as_boolean().true_count();
+                let flags = c.as_boolean();
+                verified += flags.true_count();
+                let (path, table) = (strs(b, "source_path"), strs(b, "table_code"));
+                for i in 0..b.num_rows() {
+                    let path = path[i].clone().unwrap_or_default();
+                    let e = per_doc.entry(path.clone()).or_default();
+                    if flags.value(i) {
+                        e.0 += 1;
+                    } else if let Some(t) = &table[i] {
+                        e.1.insert(t.clone());
+                    }
+                }
             }
         })?;
+        for d in &mut docs {
+            if let Some((v, unverified)) = per_doc.remove(&d.path) {
+                d.items_verified = v;
+                d.look_at.extend(unverified);
+            }
+            if let Some(t) = failed_tables.remove(&d.path) {
+                d.look_at.extend(t);
+            }
+        }
         rows.push((Dataset::LineItems, items));
         for ds in [Dataset::Indicators, Dataset::Facts] {
             let mut k = 0;
@@ -412,9 +454,18 @@ impl Report {
             .iter()
             .filter(|d| self.opts.all || d.status != "ok")
             .collect();
+        // Verified share as a fraction compared exactly: a·d vs c·b.
+        let share = |d: &Doc| {
+            (
+                i64::from(d.items_verified.max(0)),
+                i64::from(d.items.max(1)),
+            )
+        };
         listed.sort_by(|a, b| {
+            let ((av, at), (bv, bt)) = (share(a), share(b));
             rank(a)
                 .cmp(&rank(b))
+                .then((av * bt).cmp(&(bv * at)))
                 .then(b.failed.cmp(&a.failed))
                 .then(a.path.cmp(&b.path))
         });
@@ -482,6 +533,8 @@ impl Report {
             "by_shape": shapes,
             "rows": self.rows.iter().map(|(d, n)| (d.name(), *n)).collect::<BTreeMap<_, _>>(),
             "line_items_verified": self.verified,
+            "tables_found": self.docs.iter().map(|d| d.tables.max(0) as usize).sum::<usize>(),
+            "tables_verified": self.docs.iter().map(|d| d.tables_verified.max(0) as usize).sum::<usize>(),
             "flags": self.flags,
             "checks": {
                 "passed": self.checks_passed,
@@ -494,7 +547,8 @@ impl Report {
         })
     }
 
-    /// The report as text for a person.
+    /// The report as text for a person: trust first, then the documents to
+    /// look at, then the archive.
     pub fn render(&self) -> String {
         let mut o = String::new();
         let _ = writeln!(
@@ -503,6 +557,27 @@ impl Report {
             self.root.display(),
             self.docs.len(),
             self.reports()
+        );
+        let items = self
+            .rows
+            .iter()
+            .find(|(d, _)| *d == Dataset::LineItems)
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        let (found, tables_verified) = self.docs.iter().fold((0, 0), |(f, v), d| {
+            (
+                f + d.tables.max(0) as usize,
+                v + d.tables_verified.max(0) as usize,
+            )
+        });
+        let _ = writeln!(
+            o,
+            "  trust: {} of {items} line items verified ({}), {tables_verified} of {found} tables verified ({}), {} of {} documents ok",
+            self.verified,
+            percent(self.verified, items),
+            percent(tables_verified, found),
+            self.count_status("ok"),
+            self.docs.len()
         );
         let _ = writeln!(
             o,
@@ -521,6 +596,73 @@ impl Report {
                 .collect();
             let _ = writeln!(o, "  partial by reason: {}", v.join(", "));
         }
+
+        let listed = self.listed();
+        let shown = listed.len().min(if self.opts.all {
+            usize::MAX
+        } else {
+            self.opts.documents
+        });
+        if listed.is_empty() {
+            let _ = writeln!(o, "\nEvery document is ok.");
+        } else {
+            let _ = writeln!(
+                o,
+                "\n{}{}:",
+                crate::pipeline::count(listed.len(), "document"),
+                if self.opts.all {
+                    ""
+                } else {
+                    " need attention (rejected first, then the lowest verified share)"
+                }
+            );
+        }
+        for d in &listed[..shown] {
+            let share = if d.tables == 0 {
+                "no standard table".to_string()
+            } else if d.items > 0 {
+                format!(
+                    "{} verified ({} of {} line items)",
+                    percent(d.items_verified.max(0) as usize, d.items as usize),
+                    d.items_verified,
+                    d.items
+                )
+            } else {
+                "no line item".to_string()
+            };
+            let look = if d.look_at.is_empty() {
+                String::new()
+            } else {
+                let t: Vec<&str> = d.look_at.iter().map(String::as_str).collect();
+                format!("; look at table {}", t.join(", "))
+            };
+            let tables = if d.tables == 0 {
+                String::new()
+            } else {
+                format!(", {} of {} tables verified", d.tables_verified, d.tables)
+            };
+            let _ = writeln!(o, "  {} [{}] {share}{tables}{look}", d.path, d.status);
+            let _ = writeln!(
+                o,
+                "      {} indicators, {} facts, {} failed checks",
+                d.indicators, d.facts, d.failed
+            );
+            if !d.error.is_empty() {
+                let _ = writeln!(o, "      {}", d.error);
+            }
+            for f in self.failures.get(&d.path).map(Vec::as_slice).unwrap_or(&[]) {
+                let _ = writeln!(o, "      {}", f.describe());
+            }
+        }
+        if shown < listed.len() {
+            let _ = writeln!(
+                o,
+                "  … and {} more (juesuan report --documents N)",
+                listed.len() - shown
+            );
+        }
+
+        let _ = writeln!(o, "\narchive:");
         let mut years: BTreeMap<Option<i32>, [usize; 3]> = BTreeMap::new();
         let mut shapes: BTreeMap<String, usize> = BTreeMap::new();
         for d in &self.docs {
@@ -549,21 +691,13 @@ impl Report {
             .map(|(d, n)| format!("{} {n}", d.name()))
             .collect();
         let _ = writeln!(o, "  rows: {}", rows.join(", "));
-        let items = self
-            .rows
-            .iter()
-            .find(|(d, _)| *d == Dataset::LineItems)
-            .map(|(_, n)| *n)
-            .unwrap_or(0);
         if items > 0 {
             let mut f: Vec<(&String, &usize)> = self.flags.iter().collect();
             f.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             let f: Vec<String> = f.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let _ = writeln!(
                 o,
-                "  line items: {} of {items} verified ({:.1}%); flags: {}",
-                self.verified,
-                100.0 * self.verified as f64 / items as f64,
+                "  line item flags: {}",
                 if f.is_empty() {
                     "none".to_string()
                 } else {
@@ -586,45 +720,30 @@ impl Report {
             let top: Vec<String> = v.iter().take(8).map(|(c, n)| format!("{c} {n}")).collect();
             let _ = writeln!(o, "  failed checks: {}", top.join(", "));
         }
-
-        let listed = self.listed();
-        let shown = listed.len().min(if self.opts.all {
-            usize::MAX
-        } else {
-            self.opts.documents
-        });
-        if listed.is_empty() {
-            let _ = writeln!(o, "\nEvery document is ok.");
-            return o;
-        }
-        let _ = writeln!(
-            o,
-            "\n{}{}:",
-            crate::pipeline::count(listed.len(), "document"),
-            if self.opts.all { "" } else { " need attention" }
-        );
-        for d in &listed[..shown] {
-            let _ = writeln!(
-                o,
-                "  {} [{}] {} tables, {} line items, {} indicators, {} facts, {} failed checks",
-                d.path, d.status, d.tables, d.items, d.indicators, d.facts, d.failed
-            );
-            if !d.error.is_empty() {
-                let _ = writeln!(o, "      {}", d.error);
-            }
-            for f in self.failures.get(&d.path).map(Vec::as_slice).unwrap_or(&[]) {
-                let _ = writeln!(o, "      {}", f.describe());
-            }
-        }
-        if shown < listed.len() {
-            let _ = writeln!(
-                o,
-                "  … and {} more (juesuan report --documents N)",
-                listed.len() - shown
-            );
-        }
         o
     }
+}
+
+/// `n` of `total` as a percentage with one decimal (`-` when there is none).
+fn percent(n: usize, total: usize) -> String {
+    if total == 0 {
+        "-".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * n as f64 / total as f64)
+    }
+}
+
+/// The tables an `error` names (`table 03 (支出决算表): …`).
+fn tables_named(error: &str) -> BTreeSet<String> {
+    error
+        .match_indices("table ")
+        .filter_map(|(at, m)| {
+            let code = error.get(at + m.len()..at + m.len() + 2)?;
+            let next = error[at + m.len() + 2..].chars().next();
+            (code.bytes().all(|b| b.is_ascii_digit()) && next.is_none_or(|c| !c.is_ascii_digit()))
+                .then(|| code.to_string())
+        })
+        .collect()
 }
 
 /// Renders the report of the output folder `root`.
@@ -661,6 +780,16 @@ table 06 (一般公共预算财政拨款基本支出决算明细表): 12 printed
             ),
             [PartialReason::NoStandardTable].into()
         );
+    }
+
+    #[test]
+    fn the_tables_an_error_names_are_the_ones_to_look_at() {
+        let error = "table 03 (支出决算表): 7 of 24 amounts unverified; \
+table 06 (一般公共预算财政拨款基本支出决算明细表): 12 printed figures, none read; \
+a table 123 is not one; the table 1 neither";
+        let t: Vec<String> = tables_named(error).into_iter().collect();
+        assert_eq!(t, vec!["03".to_string(), "06".to_string()]);
+        assert!(tables_named("").is_empty());
     }
 
     #[test]

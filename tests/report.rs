@@ -31,6 +31,48 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
         "{text}"
     );
     assert!(text.contains("status:"), "{text}");
+    // Trust leads: the verified shares come right after the title, and the
+    // documents to look at come before the archive's breakdowns.
+    let trust = text.lines().nth(1).unwrap_or_default();
+    assert!(
+        trust.starts_with("  trust: ")
+            && trust.contains(" line items verified (")
+            && trust.contains(" tables verified (")
+            && trust.contains(" documents ok"),
+        "{text}"
+    );
+    let attention = text
+        .lines()
+        .position(|l| l.contains("need attention"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let archive = text
+        .lines()
+        .position(|l| l == "archive:")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(attention < archive, "{text}");
+    // Each document listed says its verified share and the tables to look
+    // at; partial documents come lowest share first.
+    let shares: Vec<f64> = text
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(" [partial] ") && l.contains("% verified ("))
+        .map(|l| {
+            let at = l.find("] ").unwrap() + 2;
+            l[at..l.find("% verified").unwrap()].parse::<f64>().unwrap()
+        })
+        .collect();
+    assert!(shares.len() >= 3, "{text}");
+    assert!(
+        shares.windows(2).all(|w| w[0] <= w[1]),
+        "{shares:?}\n{text}"
+    );
+    let ocr_line = text
+        .lines()
+        .find(|l| l.contains("003_0940f7d63c256225.txt [partial]"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        ocr_line.contains("tables verified; look at table ") && ocr_line.contains("01"),
+        "{ocr_line}"
+    );
     assert!(
         text.lines()
             .any(|l| l.trim_start().starts_with("2023") && l.contains("documents")),
@@ -78,10 +120,7 @@ fn report_summarises_the_archive_and_lists_documents_needing_attention() {
         text.contains("  checks: ") && text.contains(" passed ("),
         "{text}"
     );
-    assert!(
-        text.contains("verified (") && text.contains("flags: "),
-        "{text}"
-    );
+    assert!(text.contains("  line item flags: "), "{text}");
     // A prose-versus-table check says which side is which.
     let fact = text
         .lines()

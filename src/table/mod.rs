@@ -67,7 +67,10 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
                     text,
                     lines.clone(),
                     block.table,
-                    &column_major::Context { classes },
+                    &column_major::Context {
+                        classes,
+                        cell_stream: true,
+                    },
                 );
                 by_order = old.placed_by_order.clone();
                 from_rows(&old)

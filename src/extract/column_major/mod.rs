@@ -56,11 +56,31 @@ impl Tok {
     }
 }
 
-fn tokens(text: &Text, lines: Range<usize>) -> Vec<Tok> {
+fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool) -> Vec<Tok> {
     let mut out = Vec::new();
     for i in lines {
         let t = text.line(i).trim();
         if t.is_empty() {
+            continue;
+        }
+        // Cells of one row that a converter joined with a single space
+        // (`2136.50 2136.50`): each part an amount, the whole not one.
+        let parts: Vec<&str> = t.split_whitespace().collect();
+        if cell_stream
+            && parts.len() > 1
+            && parse_printed(t).is_none()
+            && parts
+                .iter()
+                .all(|p| parse_printed(p).is_some_and(|a| a.decimals > 0))
+        {
+            for p in parts {
+                out.push(Tok {
+                    text: p.to_string(),
+                    raw: p.to_string(),
+                    line: i,
+                    kind: Kind::Amount,
+                });
+            }
             continue;
         }
         let kind = if parse_code(t).is_some() && !t.contains('.') {
@@ -114,7 +134,7 @@ fn is_header(t: &str, table: Table) -> bool {
 
 /// Reads one table block printed column-major.
 pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -> Grid {
-    let toks = tokens(text, lines);
+    let toks = tokens(text, lines, context.cell_stream);
     if !toks.iter().any(|t| t.kind == Kind::Amount) {
         return Grid::default();
     }
@@ -131,6 +151,10 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
 #[derive(Debug, Default)]
 pub struct Context {
     pub classes: Vec<String>,
+    /// The block is a cell stream (one cell per line): a line of amounts
+    /// joined by single spaces is cells a converter set at one height, not a
+    /// row printed row-major.
+    pub cell_stream: bool,
 }
 
 /// A row being rebuilt: its key cells and its amounts.
@@ -946,6 +970,30 @@ mod tests {
             "|2130301|项目支出|0",
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn amounts_a_converter_joined_on_one_line_are_cells_of_a_stream() {
+        // The same imaginary 水务局, its first two cells of each row set at one
+        // height and joined by a space (`60.00 40.00`).
+        let doc = "支出决算表\n单位：万元\n项目\n科目编码\n合计\n基本支出\n项目支出\n科目名称\n合计\n60.00 40.00\n20.00\n213\n农林水支出\n60.00 40.00\n20.00\n";
+        let stream = Context {
+            cell_stream: true,
+            ..Context::default()
+        };
+        let got = read(Table::GeneralBudgetExpenditure, doc, &stream);
+        let want = [
+            "|合计|小计|60",
+            "|合计|基本支出|40",
+            "|合计|项目支出|20",
+            "|213|小计|60",
+            "|213|基本支出|40",
+            "|213|项目支出|20",
+        ];
+        assert_eq!(got, want);
+        // Not in a block printed row by row, where such a line is a row.
+        let rows = read(Table::GeneralBudgetExpenditure, doc, &Context::default());
+        assert_ne!(rows, want);
     }
 
     #[test]

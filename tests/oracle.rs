@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use common::{Score, run_juesuan, score};
-use juesuan_synth::{Shape, document};
+use juesuan_synth::{ProseClasses, Shape, document};
 
 /// Documents per shape: enough that every table, subject class, encoding and
 /// line ending occurs many times, small enough to run in seconds.
@@ -47,6 +47,8 @@ fn generated_archive_is_recovered_per_shape() {
         fs::create_dir_all(gold.join(k)).unwrap();
     }
     let mut shape_of = BTreeMap::new();
+    let mut classes_of: BTreeMap<String, ProseClasses> = BTreeMap::new();
+    let mut metadata_of = BTreeMap::new();
     let mut scattered = std::collections::BTreeSet::new();
     for i in 0..PER_SHAPE * Shape::ALL.len() as u64 {
         let d = document(SEED, i, &Shape::ALL);
@@ -66,6 +68,8 @@ fn generated_archive_is_recovered_per_shape() {
         if d.scattered_basic {
             scattered.insert(d.file_name.clone());
         }
+        classes_of.insert(d.file_name.clone(), d.prose);
+        metadata_of.insert(d.file_name.clone(), (d.department.clone(), d.year));
         shape_of.insert(d.file_name, d.shape);
     }
     assert!(
@@ -74,9 +78,34 @@ fn generated_archive_is_recovered_per_shape() {
     );
     run_juesuan(&input, &output, &["--quiet"]);
 
-    // Every generated file has its row in `documents`, none rejected.
+    // Every generated file has its row in `documents`, none rejected, with
+    // the department and year its title prints, whatever debris the
+    // rendering put around them.
     let docs = common::read_dataset(&output, "documents");
     assert_eq!(docs.len(), shape_of.len());
+    for d in &docs {
+        let path = d.get("source_path").cloned().flatten().unwrap_or_default();
+        let (department, year) = &metadata_of[&path];
+        if let Some(department) = department {
+            assert_eq!(
+                d.get("department").cloned().flatten().as_deref(),
+                Some(department.as_str()),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            d.get("fiscal_year").cloned().flatten(),
+            Some(year.to_string()),
+            "{path}"
+        );
+        if shape_of[&path] == Shape::HtmlText {
+            assert_eq!(
+                d.get("shape").cloned().flatten().as_deref(),
+                Some("html_text"),
+                "{path}"
+            );
+        }
+    }
     // A generated document is consistent and its tables complete: where it
     // prints tables, every amount is placed and every check passes, so
     // `partial` there is a reader's failure (an unplaced amount, a wrong row).
@@ -148,6 +177,49 @@ fn generated_archive_is_recovered_per_shape() {
                 ));
             }
         }
+    }
+    // Every way of printing the 情况说明 that documents use (issue 17) is
+    // read in full: each class on its own, at 100%.
+    let facts = score(&output, &gold, "facts");
+    for class in ProseClasses::NAMES {
+        let with: Vec<&Score> = facts
+            .iter()
+            .filter(|(src, _)| classes_of.get(*src).is_some_and(|c| c.drawn().contains(&class)))
+            .map(|(_, s)| s)
+            .collect();
+        let t = total(&with);
+        report += &format!(
+            "facts      {class:16} docs {:3} gold {:5} pred {:5} hit {:5}\n",
+            with.len(),
+            t.gold,
+            t.pred,
+            t.hit
+        );
+        assert!(with.len() >= 10, "{class}: drawn in {} documents only", with.len());
+        if t.hit != t.gold || t.hit != t.pred {
+            failures.push(format!(
+                "facts {class}: P {:.2}% R {:.2}%\n  missing e.g. {:?}\n  extra e.g. {:?}",
+                t.precision() * 100.0,
+                t.recall() * 100.0,
+                &t.missing[..t.missing.len().min(8)],
+                &t.extra[..t.extra.len().min(8)]
+            ));
+        }
+    }
+    let crawled: Vec<&Score> = facts
+        .iter()
+        .filter(|(src, _)| shape_of.get(*src) == Some(&Shape::HtmlText))
+        .map(|(_, s)| s)
+        .collect();
+    let t = total(&crawled);
+    if t.hit != t.gold || t.hit != t.pred {
+        failures.push(format!(
+            "facts html-text: P {:.2}% R {:.2}%\n  missing e.g. {:?}\n  extra e.g. {:?}",
+            t.precision() * 100.0,
+            t.recall() * 100.0,
+            &t.missing[..t.missing.len().min(8)],
+            &t.extra[..t.extra.len().min(8)]
+        ));
     }
     eprintln!("{report}");
     assert!(failures.is_empty(), "{report}\n{}", failures.join("\n"));

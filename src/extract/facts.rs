@@ -635,18 +635,23 @@ fn restore_reading_order(stream: &str, pieces: &mut [Piece]) {
     }
 }
 
-/// The line ends in a metric's label, or its label and marker, with no
-/// figure after it.
+/// The line ends in a metric's label, or its label and a marker (`均为`,
+/// `支出决算为`, `全年预算为`), with no figure after it.
 fn awaits_figure(line: &str) -> bool {
-    let Some(h) = find_hits(line, None).pop() else {
+    let hits = find_hits(line, None);
+    let Some(last) = hits.last().map(|h| h.end) else {
         return false;
     };
-    let m = &METRICS[h.metric];
-    let rest = &line[h.end..];
-    h.value.is_none()
-        && (rest.is_empty()
-            || rest.chars().count() <= m.reach + 6
-                && m.markers.iter().any(|k| !k.is_empty() && rest.ends_with(k)))
+    // Metrics sharing the anchor (三公经费预算 and 决算) were found together.
+    hits.iter().filter(|h| h.end == last).any(|h| {
+        let m = &METRICS[h.metric];
+        let rest = &line[h.end..];
+        h.value.is_none()
+            && (rest.is_empty()
+                || rest.chars().count() <= m.reach + 6
+                    && (rest.ends_with('为')
+                        || m.markers.iter().any(|k| !k.is_empty() && rest.ends_with(k))))
+    })
 }
 
 /// The paragraphs of the document's prose, each under its part and

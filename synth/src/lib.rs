@@ -40,12 +40,55 @@ impl Encoding {
     }
 }
 
+/// Ways real documents print their 情况说明 that a generated one draws at
+/// random; the oracle scores the facts of each apart. The fifth, crawler
+/// page text, is a shape of its own (`Shape::HtmlText`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProseClasses {
+    /// Justified lines with a gap between every character.
+    pub letter_spaced: bool,
+    /// A continuation line printed above the line ending in its label.
+    pub swapped_lines: bool,
+    /// A 三公 item unchanged on the prior year, said apart in words.
+    pub unchanged_apart: bool,
+    /// An older template's sections and wording.
+    pub older_template: bool,
+}
+
+impl ProseClasses {
+    pub const NAMES: [&'static str; 4] = [
+        "letter_spaced",
+        "swapped_lines",
+        "unchanged_apart",
+        "older_template",
+    ];
+
+    /// The names of the classes drawn.
+    pub fn drawn(self) -> Vec<&'static str> {
+        [
+            self.letter_spaced,
+            self.swapped_lines,
+            self.unchanged_apart,
+            self.older_template,
+        ]
+        .into_iter()
+        .zip(Self::NAMES)
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+}
+
 pub struct Document {
     /// `NNNNNN_<shape>_<year>.txt`: ASCII, unique within a corpus.
     pub file_name: String,
     pub shape: Shape,
     pub encoding: Encoding,
     pub year: u32,
+    /// The reporting body's name as a reader should recover it; `None` for
+    /// the empty template, which prints a placeholder.
+    pub department: Option<String>,
+    /// How its 情况说明 was printed.
+    pub prose: ProseClasses,
     pub bytes: Vec<u8>,
     /// Expected rows as gold TSV (header included; non-zero amounts only).
     pub tables_tsv: String,
@@ -66,7 +109,19 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
     let render::Rendered {
         text,
         scattered_basic,
+        letter_spaced,
+        swapped_lines,
     } = render::render(&accounts, shape, &mut rng);
+    let prose = if shape.has_facts() {
+        ProseClasses {
+            letter_spaced,
+            swapped_lines,
+            unchanged_apart: accounts.unchanged_apart,
+            older_template: accounts.older_template,
+        }
+    } else {
+        ProseClasses::default()
+    };
     let eol = match rng.range(0, 99) {
         0..=79 => "\n",
         80..=94 => "\r\n",
@@ -94,6 +149,8 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
         shape,
         encoding,
         year: accounts.year,
+        department: (shape != Shape::Template).then(|| accounts.full_name()),
+        prose,
         bytes,
         scattered_basic,
     }

@@ -1,10 +1,10 @@
-//! Developer tool: how juesuan segments a document and reads its tables.
+//! Developer tool: how juesuan segments a document and assembles its tables.
 //!
-//! cargo run --example inspect -- FILE [TABLE_CODE]
+//! cargo run --release --example inspect -- FILE [TABLE_CODE]
 
 use juesuan::decode::decode;
-use juesuan::extract::{self, BlockShape};
 use juesuan::segment::segment;
+use juesuan::table::{assemble, read, spec::TableSpec};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -15,34 +15,46 @@ fn main() {
     let seg = segment(&text);
     println!("meta: {:?}", seg.meta);
     for b in &seg.tables {
-        let shape = extract::block_shape(&text, &b.body);
+        let layout = read::detect(&text, b.body.clone());
         println!(
-            "table {} {:?} title line {} body {}..{} shape {:?}",
+            "table {} title line {} body {}..{} layout {:?}",
             b.table.code(),
-            b.table,
             b.title_line + 1,
             b.body.start + 1,
             b.body.end,
-            shape
+            layout
         );
-        if only.as_deref() != Some(b.table.code()) {
+        if only.as_deref().is_some_and(|o| o != b.table.code()) {
             continue;
         }
-        let lines = b.title_line..b.body.end;
-        let grid = match shape {
-            BlockShape::Tabs => extract::grid::tab_grid(&text, lines),
-            BlockShape::Aligned => extract::aligned::grid(&text, lines, b.table),
-            BlockShape::ColumnMajor => {
-                extract::column_major::grid(&text, lines, b.table, &Default::default())
-            }
+        let Some(grid) = read::read(&text, b.title_line..b.body.end, layout) else {
+            continue;
         };
-        for r in &grid.rows {
-            let cells: Vec<String> = r
-                .cells
+        let spec = TableSpec::of(b.table);
+        let a = assemble::assemble(spec, &grid);
+        println!("  unplaced {}", a.unplaced);
+        for r in &a.records {
+            let amounts: Vec<String> = r
+                .amounts
                 .iter()
-                .map(|c| format!("{}:{}", c.col, c.text))
+                .map(|am| {
+                    format!(
+                        "{}@g{}:{:b}",
+                        grid.text(&grid.cells[am.cell]),
+                        am.group,
+                        a.groups[am.group].domain
+                    )
+                })
                 .collect();
-            println!("  {:>5} {}", r.line + 1, cells.join(" | "));
+            println!(
+                "  L{} {:?} {:?} {} #{:?} {}",
+                r.line + 1,
+                r.side,
+                r.code,
+                r.item,
+                r.line_no,
+                amounts.join(" ")
+            );
         }
     }
 }

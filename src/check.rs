@@ -24,59 +24,9 @@ use rustc_hash::FxHashMap;
 
 use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
-use crate::vocab::{self, FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
-
-/// Where a value sits: a table cell or a stated fact.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Operand {
-    Cell(CellKey),
-    Fact(&'static str),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct CellKey {
-    table: Table,
-    side: Option<SideKey>,
-    /// Subject code, or the canonical item of an uncoded row.
-    row: String,
-    column: String,
-}
-
-/// `Side` with an order, for deterministic maps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum SideKey {
-    Income,
-    Expenditure,
-}
-
-impl From<Side> for SideKey {
-    fn from(s: Side) -> Self {
-        match s {
-            Side::Income => SideKey::Income,
-            Side::Expenditure => SideKey::Expenditure,
-        }
-    }
-}
-
-fn cell(table: Table, side: Option<Side>, row: &str, column: &str) -> Operand {
-    Operand::Cell(CellKey {
-        table,
-        side: side.map(SideKey::from),
-        row: row.to_string(),
-        column: column.to_string(),
-    })
-}
-
-/// total = Σ sign × part.
-#[derive(Clone, Debug)]
-struct Identity {
-    id: String,
-    table: Option<Table>,
-    subject_code: Option<String>,
-    column: Option<String>,
-    total: Operand,
-    parts: Vec<(i8, Operand)>,
-}
+use crate::table::identity::{CellKey, Operand, Present, instantiate};
+use crate::table::spec::TableSpec;
+use crate::vocab::{Side, Table};
 
 /// The values a document's identities are evaluated on.
 struct Values<'a> {
@@ -86,19 +36,6 @@ struct Values<'a> {
     /// Usual number of decimals per table (the convention of its print).
     decimals: HashMap<Table, u32>,
     tables_with_rows: HashSet<Table>,
-}
-
-impl Values<'_> {
-    fn value(&self, o: &Operand) -> Option<Amount> {
-        match o {
-            Operand::Cell(k) => self.index.get(k).map(|&i| self.items[i].amount),
-            Operand::Fact(m) => self.facts.get(m).copied(),
-        }
-    }
-
-    fn present(&self, o: &Operand) -> bool {
-        self.value(o).is_some()
-    }
 }
 
 /// Outcome of one identity on the current values.
@@ -224,16 +161,24 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         tables_with_rows: doc.line_items.iter().map(|i| i.table).collect(),
         items: &mut doc.line_items,
     };
+    let mut present = Present::default();
     for (i, it) in values.items.iter().enumerate() {
+        present.row(it.table, it.side, it.subject_code.as_deref(), &it.item);
+        let Some(column) = canonical_column(it) else {
+            continue;
+        };
         let key = CellKey {
             table: it.table,
-            side: it.side.map(SideKey::from),
+            side: it.side,
             row: row_key(it),
-            column: it.column.clone(),
+            column,
         };
         values.index.entry(key).or_insert(i);
     }
-    let identities = identities(&values);
+    for m in values.facts.keys() {
+        present.fact(m);
+    }
+    let identities = instantiate(&present);
 
     // Resolve operands to slots once.
     let mut slot_of: FxHashMap<&Operand, usize> = FxHashMap::default();
@@ -305,9 +250,9 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
         }
         checks.push(Check {
             check: id.id.clone(),
-            table_code: id.table.map(Table::code),
+            table_code: Some(id.table.code()),
             subject_code: id.subject_code.clone(),
-            column: id.column.clone(),
+            column: id.column.map(str::to_string),
             expected: e.expected,
             actual: e.actual,
             status,
@@ -315,6 +260,38 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     }
     for &i in &mismatched {
         book.items[i].add_flag(Flag::IdentityMismatch);
+    }
+    // A column total that another table contradicts puts the columns of its
+    // table side in doubt, not only its total: an amount read into a sibling
+    // column keeps every identity within its table (children sum, row total)
+    // holding, and the contradicted column may be the one it left.
+    let mut doubted_columns: HashSet<(Table, Option<Side>)> = HashSet::new();
+    for (n, id) in identities.iter().enumerate() {
+        // Tables against each other (`t01_t02.…`), not prose against a table:
+        // a report whose prose and tables disagree says nothing of columns.
+        let tables_across = id
+            .id
+            .split('.')
+            .next()
+            .is_some_and(|p| p.starts_with('t') && p.contains('_'));
+        if !tables_across || !book.fails(n) {
+            continue;
+        }
+        for op in std::iter::once(&id.total).chain(id.parts.iter().map(|p| &p.1)) {
+            if let Operand::Cell(k) = op
+                && (k.row.ends_with("合计") || k.row == "总计")
+            {
+                doubted_columns.insert((k.table, k.side));
+            }
+        }
+    }
+    for (i, it) in book.items.iter().enumerate() {
+        if !covered[i] {
+            continue;
+        }
+        if doubted_columns.contains(&(it.table, it.side)) {
+            covered[i] = false;
+        }
     }
     for (i, it) in book.items.iter_mut().enumerate() {
         it.verified =
@@ -325,6 +302,16 @@ pub fn run(doc: &mut Extracted) -> Vec<Check> {
     }
     checks.extend(indicator_checks(doc));
     checks
+}
+
+/// The item's column as the spec names it (the same text, `'static`).
+fn canonical_column(it: &LineItem) -> Option<&'static str> {
+    let spec = TableSpec::of(it.table);
+    spec.side_columns(it.side)
+        .iter()
+        .chain(spec.columns)
+        .map(|c| c.name)
+        .find(|c| *c == it.column)
 }
 
 fn row_key(it: &LineItem) -> String {
@@ -520,14 +507,24 @@ fn repair_clean_print(b: &mut Book, n: usize) -> bool {
             continue;
         }
         let cur_nonneg = b.value(s).is_some_and(|c| c.micros() >= 0);
+        let Some(printed) = b.value(s) else { continue };
         let asked: Vec<Amount> = mine
             .iter()
             .filter_map(|&m| needed(b, m, s))
             .filter(|a| !(cur_nonneg && a.micros() < 0))
+            .filter(|a| misprint_of(printed, *a))
             .collect();
+        // Proven: two identities or more ask for exactly the value. Within
+        // a rounding allowance only, the value fits the identities but the
+        // print may be right (a report whose sums drift by a cent or two):
+        // then the print stays, and its identities fail.
+        let asked_values = asked.clone();
         if let Some(value) = best_value(b, &mine, s, asked.into_iter()) {
             if pick.is_some() {
                 return false;
+            }
+            if asked_values.iter().filter(|a| **a == value).count() < 2 {
+                continue;
             }
             pick = Some((s, value));
         }
@@ -541,564 +538,22 @@ fn repair_clean_print(b: &mut Book, n: usize) -> bool {
     }
 }
 
-/// Builds every identity that applies to the document's tables and facts.
-fn identities(v: &Values) -> Vec<Identity> {
-    let mut out = Vec::new();
-    let codes = codes_by_table(v);
-    for t in [
-        Table::Income,
-        Table::Expenditure,
-        Table::GeneralBudgetExpenditure,
-        Table::GovernmentFund,
-        Table::StateCapital,
-    ] {
-        if !v.tables_with_rows.contains(&t) {
-            continue;
-        }
-        let list = codes.get(&t).cloned().unwrap_or_default();
-        for col in t.columns() {
-            children_sums(&mut out, t, &list, col, true);
-        }
-        row_totals(&mut out, t, &list);
+/// Whether `printed` can be a misprint of `value` the way scanners and OCR
+/// misprint figures: a digit or two changed, dropped or added, the sign kept.
+/// A whole figure is not a misprint of zero, nor of a figure of another size:
+/// an identity that asks for that is failing for another reason (a cell read
+/// into the wrong column, a row missed), and the print is kept.
+fn misprint_of(printed: Amount, value: Amount) -> bool {
+    if value.is_zero() || printed.is_zero() || (printed.micros() < 0) != (value.micros() < 0) {
+        return false;
     }
-    if v.tables_with_rows.contains(&Table::GeneralBudgetBasic) {
-        let list = codes
-            .get(&Table::GeneralBudgetBasic)
-            .cloned()
-            .unwrap_or_default();
-        children_sums(&mut out, Table::GeneralBudgetBasic, &list, "决算数", false);
-        economic_totals(&mut out, &list);
-    }
-    if v.tables_with_rows.contains(&Table::Overview) {
-        overview(&mut out);
-    }
-    if v.tables_with_rows.contains(&Table::FiscalOverview) {
-        fiscal_overview(&mut out);
-    }
-    if v.tables_with_rows.contains(&Table::ThreePublic) {
-        three_public(&mut out);
-    }
-    across_tables(&mut out, v, &codes);
-    facts_vs_tables(&mut out, v);
-    out
-}
-
-fn codes_by_table(v: &Values) -> HashMap<Table, Vec<String>> {
-    let mut m: HashMap<Table, Vec<String>> = HashMap::new();
-    for it in v.items.iter() {
-        if let Some(c) = &it.subject_code {
-            let e = m.entry(it.table).or_default();
-            if !e.contains(c) {
-                e.push(c.clone());
-            }
-        }
-    }
-    for list in m.values_mut() {
-        list.sort();
-    }
-    m
-}
-
-fn id_name(t: &Table, what: &str) -> String {
-    format!("t{}.{what}", t.code())
-}
-
-/// Children sum to their parent (款 → 类, 项 → 款), and 类 rows to 合计.
-fn children_sums(out: &mut Vec<Identity>, t: Table, codes: &[String], col: &str, with_total: bool) {
-    for parent in codes {
-        let children: Vec<&String> = codes
-            .iter()
-            .filter(|c| c.len() == parent.len() + 2 && c.starts_with(parent.as_str()))
-            .collect();
-        if children.is_empty() {
-            continue;
-        }
-        out.push(Identity {
-            id: id_name(&t, "children_sum"),
-            table: Some(t),
-            subject_code: Some(parent.clone()),
-            column: Some(col.to_string()),
-            total: cell(t, None, parent, col),
-            parts: children
-                .iter()
-                .map(|c| (1, cell(t, None, c, col)))
-                .collect(),
-        });
-    }
-    let classes: Vec<&String> = codes.iter().filter(|c| c.len() == 3).collect();
-    if with_total && !classes.is_empty() {
-        out.push(Identity {
-            id: id_name(&t, "total_sum"),
-            table: Some(t),
-            subject_code: None,
-            column: Some(col.to_string()),
-            total: cell(t, None, "合计", col),
-            parts: classes.iter().map(|c| (1, cell(t, None, c, col))).collect(),
-        });
-    }
-}
-
-/// Row totals: 本年收入合计 = sum of sources, 本年支出合计 = 基本 + 项目 + …,
-/// 小计 = 基本 + 项目, and 07's balance of carry-overs.
-fn row_totals(out: &mut Vec<Identity>, t: Table, codes: &[String]) {
-    let cols = t.columns();
-    let rows = std::iter::once("合计".to_string()).chain(codes.iter().cloned());
-    for r in rows {
-        let code = (r != "合计").then(|| r.clone());
-        let mut push = |id: &str, total: &str, parts: Vec<(i8, &str)>| {
-            out.push(Identity {
-                id: id_name(&t, id),
-                table: Some(t),
-                subject_code: code.clone(),
-                column: Some(total.to_string()),
-                total: cell(t, None, &r, total),
-                parts: parts
-                    .into_iter()
-                    .map(|(s, c)| (s, cell(t, None, &r, c)))
-                    .collect(),
-            });
-        };
-        match t {
-            Table::Income | Table::Expenditure => push(
-                "row_total",
-                cols[0],
-                cols[1..].iter().map(|c| (1, *c)).collect(),
-            ),
-            Table::GeneralBudgetExpenditure | Table::StateCapital => {
-                push("row_total", "小计", vec![(1, "基本支出"), (1, "项目支出")])
-            }
-            Table::GovernmentFund => {
-                push(
-                    "row_total",
-                    "本年支出/小计",
-                    vec![(1, "本年支出/基本支出"), (1, "本年支出/项目支出")],
-                );
-                push(
-                    "carry_over",
-                    "年末结转和结余",
-                    vec![
-                        (1, "年初结转和结余"),
-                        (1, "本年收入"),
-                        (-1, "本年支出/小计"),
-                    ],
-                );
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Table 06: 人员经费合计 = 301 + 303; 公用经费合计 = the other classes.
-fn economic_totals(out: &mut Vec<Identity>, codes: &[String]) {
-    let t = Table::GeneralBudgetBasic;
-    let classes: Vec<&String> = codes.iter().filter(|c| c.len() == 3).collect();
-    let personnel: Vec<&String> = classes
-        .iter()
-        .copied()
-        .filter(|c| vocab::is_personnel_class(c))
-        .collect();
-    let public: Vec<&String> = classes
-        .iter()
-        .copied()
-        .filter(|c| !vocab::is_personnel_class(c))
-        .collect();
-    for (id, total, parts) in [
-        ("personnel_total", "人员经费合计", personnel),
-        ("public_total", "公用经费合计", public),
-    ] {
-        if parts.is_empty() {
-            continue;
-        }
-        out.push(Identity {
-            id: id_name(&t, id),
-            table: Some(t),
-            subject_code: None,
-            column: Some("决算数".into()),
-            total: cell(t, None, total, "决算数"),
-            parts: parts
-                .iter()
-                .map(|c| (1, cell(t, None, c, "决算数")))
-                .collect(),
-        });
-    }
-}
-
-fn simple(id: String, t: Table, col: &str, total: Operand, parts: Vec<(i8, Operand)>) -> Identity {
-    Identity {
-        id,
-        table: Some(t),
-        subject_code: None,
-        column: Some(col.to_string()),
-        total,
-        parts,
-    }
-}
-
-/// Table 01: totals of each side and the balance.
-fn overview(out: &mut Vec<Identity>) {
-    let t = Table::Overview;
-    let inc = |r: &str| cell(t, Some(Side::Income), r, "决算数");
-    let exp = |r: &str| cell(t, Some(Side::Expenditure), r, "决算数");
-    let plus = |ops: Vec<Operand>| ops.into_iter().map(|o| (1, o)).collect::<Vec<_>>();
-    let identities = [
-        (
-            "income_total",
-            inc("本年收入合计"),
-            plus(INCOME_SOURCES.iter().map(|s| inc(s)).collect()),
-        ),
-        (
-            "expenditure_total",
-            exp("本年支出合计"),
-            plus(FUNCTION_CLASSES.iter().map(|(_, n)| exp(n)).collect()),
-        ),
-        (
-            "income_grand_total",
-            inc("总计"),
-            plus(vec![
-                inc("本年收入合计"),
-                inc("使用非财政拨款结余"),
-                inc("年初结转和结余"),
-            ]),
-        ),
-        (
-            "expenditure_grand_total",
-            exp("总计"),
-            plus(vec![
-                exp("本年支出合计"),
-                exp("结余分配"),
-                exp("年末结转和结余"),
-            ]),
-        ),
-        ("balance", inc("总计"), plus(vec![exp("总计")])),
-    ];
-    for (name, total, parts) in identities {
-        out.push(simple(id_name(&t, name), t, "决算数", total, parts));
-    }
-}
-
-const FUNDS: [&str; 3] = [
-    "一般公共预算财政拨款",
-    "政府性基金预算财政拨款",
-    "国有资本经营预算财政拨款",
-];
-
-/// Table 04: income totals, carry-over rows, per-column sums of the
-/// expenditure side, per-row sums of its funds, and the balance.
-fn fiscal_overview(out: &mut Vec<Identity>) {
-    let t = Table::FiscalOverview;
-    let inc = |r: &str| cell(t, Some(Side::Income), r, "决算数");
-    let exp = |r: &str, c: &str| cell(t, Some(Side::Expenditure), r, c);
-    out.push(simple(
-        id_name(&t, "income_total"),
-        t,
-        "决算数",
-        inc("本年收入合计"),
-        FUNDS.iter().map(|f| (1, inc(f))).collect(),
-    ));
-    let sub = |f: &str| format!("年初财政拨款结转和结余/{f}");
-    out.push(simple(
-        id_name(&t, "carry_over"),
-        t,
-        "决算数",
-        inc("年初财政拨款结转和结余"),
-        FUNDS.iter().map(|f| (1, inc(&sub(f)))).collect(),
-    ));
-    out.push(simple(
-        id_name(&t, "income_grand_total"),
-        t,
-        "决算数",
-        inc("总计"),
-        std::iter::once((1, inc("本年收入合计")))
-            .chain(FUNDS.iter().map(|f| (1, inc(&sub(f)))))
-            .collect(),
-    ));
-    // The same total over the carry-over's printed parent row: templates
-    // that leave its three sub-rows blank still print the parent.
-    out.push(simple(
-        id_name(&t, "income_grand_total"),
-        t,
-        "决算数",
-        inc("总计"),
-        vec![(1, inc("本年收入合计")), (1, inc("年初财政拨款结转和结余"))],
-    ));
-    for col in Table::FiscalOverview.columns() {
-        out.push(simple(
-            id_name(&t, "expenditure_total"),
-            t,
-            col,
-            exp("本年支出合计", col),
-            FUNCTION_CLASSES
-                .iter()
-                .map(|(_, n)| (1, exp(n, col)))
-                .collect(),
-        ));
-        out.push(simple(
-            id_name(&t, "expenditure_grand_total"),
-            t,
-            col,
-            exp("总计", col),
-            vec![
-                (1, exp("本年支出合计", col)),
-                (1, exp("年末财政拨款结转和结余", col)),
-            ],
-        ));
-    }
-    let rows = FUNCTION_CLASSES.iter().map(|(_, n)| *n).chain([
-        "本年支出合计",
-        "年末财政拨款结转和结余",
-        "总计",
-    ]);
-    for r in rows {
-        let mut id = simple(
-            id_name(&t, "row_total"),
-            t,
-            "小计",
-            exp(r, "小计"),
-            FUNDS.iter().map(|f| (1, exp(r, f))).collect(),
-        );
-        id.subject_code = FUNCTION_CLASSES
-            .iter()
-            .find(|(_, n)| *n == r)
-            .map(|(c, _)| c.to_string());
-        out.push(id);
-    }
-    out.push(simple(
-        id_name(&t, "balance"),
-        t,
-        "决算数",
-        inc("总计"),
-        vec![(1, exp("总计", "小计"))],
-    ));
-}
-
-/// Table 09: 合计 = 出国 + 车 + 接待; 车小计 = 购置 + 运行; for 预算数 and 决算数.
-fn three_public(out: &mut Vec<Identity>) {
-    let t = Table::ThreePublic;
-    for half in ["预算数", "决算数"] {
-        let c = |p: &str| cell(t, None, "三公经费", &format!("{half}/{p}"));
-        let [total, abroad, car, purchase, running, reception] = THREE_PUBLIC_PARTS;
-        out.push(simple(
-            id_name(&t, "row_total"),
-            t,
-            &format!("{half}/{total}"),
-            c(total),
-            vec![(1, c(abroad)), (1, c(car)), (1, c(reception))],
-        ));
-        out.push(simple(
-            id_name(&t, "vehicle_total"),
-            t,
-            &format!("{half}/{car}"),
-            c(car),
-            vec![(1, c(purchase)), (1, c(running))],
-        ));
-    }
-}
-
-/// The same figure printed in two tables.
-fn across_tables(out: &mut Vec<Identity>, v: &Values, codes: &HashMap<Table, Vec<String>>) {
-    let has = |t: Table| v.tables_with_rows.contains(&t);
-    let o = |r: &str, side| cell(Table::Overview, Some(side), r, "决算数");
-    let fo = |r: &str, side, c: &str| cell(Table::FiscalOverview, Some(side), r, c);
-    let coded = |t: Table, r: &str, c: &str| cell(t, None, r, c);
-    if has(Table::Overview) && has(Table::Income) {
-        out.push(simple(
-            "t01_t02.total".into(),
-            Table::Overview,
-            "本年收入合计",
-            o("本年收入合计", Side::Income),
-            vec![(1, coded(Table::Income, "合计", "本年收入合计"))],
-        ));
-        out.push(simple(
-            "t01_t02.财政拨款收入".into(),
-            Table::Overview,
-            "财政拨款收入",
-            coded(Table::Income, "合计", "财政拨款收入"),
-            [
-                "一般公共预算财政拨款收入",
-                "政府性基金预算财政拨款收入",
-                "国有资本经营预算财政拨款收入",
-            ]
-            .iter()
-            .map(|s| (1, o(s, Side::Income)))
-            .collect(),
-        ));
-        for src in [
-            "上级补助收入",
-            "事业收入",
-            "经营收入",
-            "附属单位上缴收入",
-            "其他收入",
-        ] {
-            out.push(simple(
-                format!("t01_t02.{src}"),
-                Table::Overview,
-                src,
-                o(src, Side::Income),
-                vec![(1, coded(Table::Income, "合计", src))],
-            ));
-        }
-    }
-    if has(Table::Overview) && has(Table::Expenditure) {
-        out.push(simple(
-            "t01_t03.total".into(),
-            Table::Overview,
-            "本年支出合计",
-            o("本年支出合计", Side::Expenditure),
-            vec![(1, coded(Table::Expenditure, "合计", "本年支出合计"))],
-        ));
-        for (code, name) in FUNCTION_CLASSES {
-            if codes
-                .get(&Table::Expenditure)
-                .is_some_and(|l| l.iter().any(|c| c == code))
-                || v.present(&o(name, Side::Expenditure))
-            {
-                let mut id = simple(
-                    "t01_t03.class".into(),
-                    Table::Overview,
-                    "本年支出合计",
-                    o(name, Side::Expenditure),
-                    vec![(1, coded(Table::Expenditure, code, "本年支出合计"))],
-                );
-                id.subject_code = Some(code.to_string());
-                out.push(id);
-            }
-        }
-    }
-    if has(Table::Overview) && has(Table::FiscalOverview) {
-        for (f, src) in FUNDS.iter().zip([
-            "一般公共预算财政拨款收入",
-            "政府性基金预算财政拨款收入",
-            "国有资本经营预算财政拨款收入",
-        ]) {
-            out.push(simple(
-                format!("t01_t04.{f}"),
-                Table::Overview,
-                "决算数",
-                o(src, Side::Income),
-                vec![(1, fo(f, Side::Income, "决算数"))],
-            ));
-        }
-    }
-    if has(Table::FiscalOverview) && has(Table::GeneralBudgetExpenditure) {
-        let g = "一般公共预算财政拨款";
-        out.push(simple(
-            "t04_t05.total".into(),
-            Table::FiscalOverview,
-            g,
-            fo("本年支出合计", Side::Expenditure, g),
-            vec![(1, coded(Table::GeneralBudgetExpenditure, "合计", "小计"))],
-        ));
-        for (code, name) in FUNCTION_CLASSES {
-            if codes
-                .get(&Table::GeneralBudgetExpenditure)
-                .is_some_and(|l| l.iter().any(|c| c == code))
-                || v.present(&fo(name, Side::Expenditure, g))
-            {
-                let mut id = simple(
-                    "t04_t05.class".into(),
-                    Table::FiscalOverview,
-                    g,
-                    fo(name, Side::Expenditure, g),
-                    vec![(1, coded(Table::GeneralBudgetExpenditure, code, "小计"))],
-                );
-                id.subject_code = Some(code.to_string());
-                out.push(id);
-            }
-        }
-    }
-    if has(Table::FiscalOverview) && has(Table::GovernmentFund) {
-        let f = "政府性基金预算财政拨款";
-        out.push(simple(
-            "t04_t07.total".into(),
-            Table::FiscalOverview,
-            f,
-            fo("本年支出合计", Side::Expenditure, f),
-            vec![(1, coded(Table::GovernmentFund, "合计", "本年支出/小计"))],
-        ));
-    }
-    if has(Table::FiscalOverview) && has(Table::StateCapital) {
-        let f = "国有资本经营预算财政拨款";
-        out.push(simple(
-            "t04_t08.total".into(),
-            Table::FiscalOverview,
-            f,
-            fo("本年支出合计", Side::Expenditure, f),
-            vec![(1, coded(Table::StateCapital, "合计", "小计"))],
-        ));
-    }
-    if has(Table::GeneralBudgetExpenditure) && has(Table::GeneralBudgetBasic) {
-        out.push(simple(
-            "t05_t06.basic".into(),
-            Table::GeneralBudgetExpenditure,
-            "基本支出",
-            coded(Table::GeneralBudgetExpenditure, "合计", "基本支出"),
-            vec![
-                (
-                    1,
-                    coded(Table::GeneralBudgetBasic, "人员经费合计", "决算数"),
-                ),
-                (
-                    1,
-                    coded(Table::GeneralBudgetBasic, "公用经费合计", "决算数"),
-                ),
-            ],
-        ));
-    }
-}
-
-/// Each metric of the prose against the table that holds the same figure.
-fn facts_vs_tables(out: &mut Vec<Identity>, v: &Values) {
-    let inc = |r: &str| cell(Table::Overview, Some(Side::Income), r, "决算数");
-    let exp = |r: &str| cell(Table::Overview, Some(Side::Expenditure), r, "决算数");
-    let c = |t: Table, r: &str, col: &str| cell(t, None, r, col);
-    let tp = |p: &str| c(Table::ThreePublic, "三公经费", p);
-    let pairs: Vec<(&'static str, Operand)> = vec![
-        ("收支总计", inc("总计")),
-        ("收入合计", inc("本年收入合计")),
-        ("支出合计", exp("本年支出合计")),
-        ("财政拨款收入", c(Table::Income, "合计", "财政拨款收入")),
-        ("其他收入", c(Table::Income, "合计", "其他收入")),
-        ("基本支出", c(Table::Expenditure, "合计", "基本支出")),
-        ("项目支出", c(Table::Expenditure, "合计", "项目支出")),
-        (
-            "财政拨款收支总计",
-            cell(Table::FiscalOverview, Some(Side::Income), "总计", "决算数"),
-        ),
-        (
-            "一般公共预算财政拨款支出",
-            c(Table::GeneralBudgetExpenditure, "合计", "小计"),
-        ),
-        (
-            "人员经费",
-            c(Table::GeneralBudgetBasic, "人员经费合计", "决算数"),
-        ),
-        (
-            "公用经费",
-            c(Table::GeneralBudgetBasic, "公用经费合计", "决算数"),
-        ),
-        ("三公经费预算", tp("预算数/合计")),
-        ("三公经费决算", tp("决算数/合计")),
-        ("因公出国(境)费决算", tp("决算数/因公出国(境)费")),
-        (
-            "公务用车购置及运行费决算",
-            tp("决算数/公务用车购置及运行维护费/小计"),
-        ),
-        ("公务接待费决算", tp("决算数/公务接待费")),
-    ];
-    for (metric, o) in pairs {
-        let Operand::Cell(k) = &o else { continue };
-        if !v.facts.contains_key(metric) || !v.tables_with_rows.contains(&k.table) {
-            continue;
-        }
-        out.push(Identity {
-            id: format!("fact_vs_table.{metric}"),
-            table: Some(k.table),
-            subject_code: None,
-            column: Some(k.column.clone()),
-            total: Operand::Fact(metric),
-            parts: vec![(1, o)],
-        });
-    }
+    let digits = |a: Amount| -> String {
+        let d = a.micros().unsigned_abs().to_string();
+        // Trailing zeros are the scale (micros), not printed digits.
+        let keep = d.len() - d.bytes().rev().take(4).take_while(|&c| c == b'0').count();
+        d[..keep].to_string()
+    };
+    crate::text::edit_distance(&digits(printed), &digits(value), 3) <= 2
 }
 
 /// Self-evaluation tables: 总分 = the sum of scores (plus the budget-execution
@@ -1157,6 +612,18 @@ fn indicator_checks(doc: &Extracted) -> Vec<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misprint_is_a_digit_or_two_not_another_figure() {
+        let a = |s: &str| Amount::parse_plain(s).unwrap();
+        assert!(misprint_of(a("3042.92"), a("3042.97")));
+        assert!(misprint_of(a("304.92"), a("3042.92")));
+        assert!(misprint_of(a("1435.16"), a("1436.15")));
+        assert!(!misprint_of(a("1435.16"), a("1436.53")));
+        assert!(!misprint_of(a("8899.27"), a("0")));
+        assert!(!misprint_of(a("77.87"), a("9227.84")));
+        assert!(!misprint_of(a("12.50"), a("-12.50")));
+    }
 
     fn item(
         t: Table,

@@ -15,8 +15,15 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("invalid config {path}: {message}")]
-    Parse { path: PathBuf, message: String },
+    /// Syntax, unknown key or wrong type: where it is, as toml reports it.
+    #[error("invalid config {path}, line {line}, column {column} (`{text}`): {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        text: String,
+        message: String,
+    },
     #[error("invalid config {path}: {message}")]
     Value { path: PathBuf, message: String },
 }
@@ -78,13 +85,16 @@ pub struct Config {
     pub threads: usize,
     /// Reuse the rows of unchanged files from the previous run's output.
     pub incremental: bool,
+    /// Publish a run that found no document (command line only: a nightly job
+    /// must not replace its datasets with empty ones by accident).
+    pub allow_empty: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             input: PathBuf::from("input"),
-            patterns: vec!["*.txt".to_string()],
+            patterns: vec!["*.txt".to_string(), "*.pdf".to_string()],
             max_document_bytes: 64 << 20,
             output: PathBuf::from("output"),
             datasets: Dataset::ALL.to_vec(),
@@ -92,6 +102,7 @@ impl Default for Config {
             row_group_rows: 128 * 1024,
             threads: 0,
             incremental: false,
+            allow_empty: false,
         }
     }
 }
@@ -108,9 +119,22 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let file: File = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
+        let file: File = toml::from_str(text).map_err(|e| {
+            // toml's span points at the key or value at fault; a person needs
+            // its line and the line's text, not a byte offset.
+            let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+            let column = before[line_start..].chars().count() + 1;
+            let line_text = text[line_start..].lines().next().unwrap_or("").trim();
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                text: line_text.to_string(),
+                message: e.message().trim().to_string(),
+            }
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let rel = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
@@ -128,6 +152,7 @@ impl Config {
             if p.is_empty() {
                 return Err(bad("input.patterns is empty: no file would be read".into()));
             }
+            Patterns::new(&p).map_err(|e| bad(format!("input.patterns: {e}")))?;
             c.patterns = p;
         }
         if let Some(mb) = file.input.max_document_mb {
@@ -189,32 +214,31 @@ impl Config {
     }
 }
 
-/// Case-insensitive glob on a file name: `*` any run, `?` one character.
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let n: Vec<char> = name.to_lowercase().chars().collect();
-    let (mut pi, mut ni) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ni < n.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ni;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ni = mark;
-        } else {
-            return false;
+/// The input file-name patterns, compiled: globs on the file name (`*`,
+/// `?`, `[abc]`, `{a,b}`), case-insensitive.
+#[derive(Clone, Debug)]
+pub struct Patterns {
+    set: globset::GlobSet,
+}
+
+impl Patterns {
+    pub fn new(patterns: &[String]) -> Result<Patterns, globset::Error> {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            b.add(
+                globset::GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .literal_separator(true)
+                    .build()?,
+            );
         }
+        Ok(Patterns { set: b.build()? })
     }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
+
+    /// Whether a file name (not a path) matches one of the patterns.
+    pub fn matches(&self, name: &str) -> bool {
+        self.set.is_match(name)
     }
-    pi == p.len()
 }
 
 #[cfg(test)]
@@ -223,10 +247,40 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("*.txt", "a.TXT"));
-        assert!(glob_match("*.txt", "shanghai-x.layout.txt"));
-        assert!(!glob_match("*.txt", "a.txt.bak"));
-        assert!(glob_match("doc_??.txt", "doc_01.txt"));
+        let p = |v: &[&str]| {
+            Patterns::new(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+        };
+        let txt = p(&["*.txt"]);
+        assert!(txt.matches("a.TXT"));
+        assert!(txt.matches("shanghai-x.layout.txt"));
+        assert!(!txt.matches("a.txt.bak"));
+        assert!(p(&["doc_??.txt"]).matches("doc_01.txt"));
+        let both = p(&["*.{txt,pdf}"]);
+        assert!(both.matches("r.PDF") && both.matches("r.txt") && !both.matches("r.doc"));
+    }
+
+    #[test]
+    fn a_bad_pattern_is_refused_naming_the_key() {
+        let e =
+            Config::parse("[input]\npatterns = [\"[a.txt\"]\n", Path::new("p.toml")).unwrap_err();
+        assert!(e.to_string().contains("input.patterns"), "{e}");
+    }
+
+    #[test]
+    fn syntax_and_type_errors_name_the_line_and_the_key() {
+        let text = "[input]\nroot = \"in\"\n\n[run]\nthreads = \"four\"\n";
+        let e = Config::parse(text, Path::new("p.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 5"), "{e}");
+        assert!(e.contains("threads = \"four\""), "{e}");
+        let e = Config::parse(
+            "[output]\nroot = \"o\"\ncompresion = \"zstd\"\n",
+            Path::new("p.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 3") && e.contains("compresion"), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::decode::{self, Text};
 use crate::extract::{self, BlockShape};
 use crate::metadata;
 use crate::model::{CheckStatus, DocMeta, DocumentRow, Extracted, Status};
+use crate::pdf;
 use crate::segment::{self, Segmented};
 use std::time::{Duration, Instant};
 
@@ -89,6 +90,9 @@ pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
     let started = Instant::now();
     let id = doc_id(bytes);
     let size = bytes.len() as i64;
+    if pdf::is_pdf(bytes) {
+        return process_pdf(id, source_path, bytes, started);
+    }
     let decoded = decode::decode(bytes);
     let decode_time = started.elapsed();
     let text = match decoded {
@@ -105,6 +109,35 @@ pub fn process(source_path: &str, bytes: &[u8]) -> Processed {
         }
     };
     let mut p = process_text(id, source_path, size, &text);
+    p.times.decode = decode_time;
+    p
+}
+
+/// A PDF: its derived text through the same stages, with `shape = pdf`, no
+/// encoding and each amount's page.
+fn process_pdf(id: String, source_path: &str, bytes: &[u8], started: Instant) -> Processed {
+    let size = bytes.len() as i64;
+    let derived = pdf::to_text(bytes);
+    let decode_time = started.elapsed();
+    let mut p = match derived {
+        Ok((text, page_of_line)) => {
+            let mut p = process_text(id, source_path, size, &text);
+            for it in &mut p.extracted.line_items {
+                // `source_line` is 1-based in the derived text.
+                it.page = (it.source_line as usize)
+                    .checked_sub(1)
+                    .and_then(|i| page_of_line.get(i).copied());
+            }
+            p
+        }
+        Err(e) => Processed {
+            row: rejected(id, source_path, size, e.to_string()),
+            extracted: Extracted::default(),
+            times: StageTimes::default(),
+        },
+    };
+    p.row.encoding = None;
+    p.row.shape = Some("pdf");
     p.times.decode = decode_time;
     p
 }
@@ -132,9 +165,9 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     let seg = segment::segment(text);
     times.segment = lap();
     let ocr = looks_ocr(text);
-    let tables = extract::read_tables(text, &seg, ocr);
-    let ind = extract::indicators::extract(text, &seg);
     let facts = extract::facts::extract(text, &seg);
+    let tables = crate::table::read_tables(text, &seg, &facts, ocr);
+    let ind = extract::indicators::extract(text, &seg);
     times.extract = lap();
     let mut ex = Extracted {
         line_items: tables.items,
@@ -146,6 +179,8 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     ex.checks = check::run(&mut ex);
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
+    let listed = contents_listed(text, &seg, &tables.found);
+    ex.checks.extend(listed.iter().cloned());
     times.check = lap();
 
     row.meta = seg.meta.clone();
@@ -190,6 +225,19 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         problems.push("no standard table (01-09) in the text: tables were absent or published as images; only the narrative and attachments were read".to_string());
     }
     problems.extend(ledger.problems());
+    // Tables published as images are said once above, not table by table.
+    if !tables.found.is_empty() {
+        for c in listed.iter().filter(|c| c.status == CheckStatus::Fail) {
+            let t = crate::vocab::Table::ALL
+                .into_iter()
+                .find(|t| Some(t.code()) == c.table_code);
+            problems.push(format!(
+                "table {} ({}): listed in the contents (目录) but not found in the body (completeness.table_missing)",
+                c.table_code.unwrap_or("?"),
+                t.map(|t| t.name()).unwrap_or("?")
+            ));
+        }
+    }
     // The empty template leaves the name blank (XX局) by design.
     if row.shape != Some("empty_template") {
         problems.extend(metadata.problems);
@@ -201,6 +249,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
             c.status == CheckStatus::Fail
                 && c.table_code.is_none()
                 && !c.check.starts_with("metadata.")
+                && !c.check.starts_with("completeness.")
         })
         .count();
     if other_failures > 0 {
@@ -427,6 +476,61 @@ pub fn looks_ocr(text: &Text) -> bool {
     false
 }
 
+/// `completeness.table_missing`, one row per standard table the 目录 lists:
+/// `pass` when the body has it, `fail` when it is absent (a table removed
+/// from a report whose contents still list it). Expected and actual count
+/// the table: 1 and 1, or 1 and 0.
+fn contents_listed(
+    text: &Text,
+    seg: &Segmented,
+    found: &[extract::FoundTable],
+) -> Vec<crate::model::Check> {
+    let Some(toc) = &seg.toc else {
+        return Vec::new();
+    };
+    let mut listed: Vec<crate::vocab::Table> = toc
+        .clone()
+        .filter_map(|i| crate::vocab::classify_title(text.line(i)))
+        .collect();
+    listed.sort();
+    listed.dedup();
+    listed
+        .into_iter()
+        .map(|t| {
+            let present = found.iter().any(|f| f.table == t);
+            crate::model::Check {
+                check: "completeness.table_missing".to_string(),
+                table_code: Some(t.code()),
+                subject_code: None,
+                column: None,
+                expected: crate::amount::Amount::from_int(1),
+                actual: crate::amount::Amount::from_int(i64::from(present)),
+                status: if present {
+                    CheckStatus::Pass
+                } else {
+                    CheckStatus::Fail
+                },
+            }
+        })
+        .collect()
+}
+
+/// Every value `documents.shape` takes (CONTRACT §1 in snake_case, and `pdf`
+/// for PDF files). The incremental reader maps stored values back through it.
+pub const SHAPES: &[&str] = &[
+    "tab_separated",
+    "ocr_markdown",
+    "flattened_pdf",
+    "cell_per_line",
+    "narrative_only",
+    "pdftotext_layout",
+    "pdftotext_raw",
+    "row_major_flat",
+    "html_text",
+    "empty_template",
+    "pdf",
+];
+
 /// The document's dominant shape, in the vocabulary of CONTRACT §1
 /// (snake_case): `tab_separated`, `ocr_markdown`, `flattened_pdf`,
 /// `cell_per_line`, `narrative_only`, `pdftotext_layout`, `pdftotext_raw`,
@@ -449,11 +553,15 @@ fn shape_of(
             .iter()
             .filter(|f| f.shape == BlockShape::Aligned)
             .count();
-        let major = found.len() - tabs - aligned;
-        return if tabs >= aligned && tabs >= major {
+        let flat = found.iter().filter(|f| f.shape == BlockShape::Flat).count();
+        let major = found.len() - tabs - aligned - flat;
+        let most = tabs.max(aligned).max(flat).max(major);
+        return if tabs == most {
             if ocr { "ocr_markdown" } else { "tab_separated" }
-        } else if aligned >= major {
+        } else if aligned == most {
             "pdftotext_layout"
+        } else if flat == most {
+            "row_major_flat"
         } else {
             "pdftotext_raw"
         };

@@ -38,7 +38,8 @@ pub fn fingerprint(cfg: &Config) -> String {
     )
 }
 
-/// The fingerprint recorded by the latest run in `<output>/_runs/`.
+/// The fingerprint recorded by the latest run in `<output>/_runs/` (run ids
+/// sort in time order).
 pub fn previous_fingerprint(output: &Path) -> Option<String> {
     let mut records: Vec<PathBuf> = fs::read_dir(output.join("_runs"))
         .ok()?
@@ -48,15 +49,15 @@ pub fn previous_fingerprint(output: &Path) -> Option<String> {
         .collect();
     records.sort();
     let text = fs::read_to_string(records.last()?).ok()?;
-    let key = "\"fingerprint\": \"";
-    let at = text.find(key)? + key.len();
-    let end = text[at..].find('"')? + at;
-    Some(text[at..end].to_string())
+    let record: serde_json::Value = serde_json::from_str(&text).ok()?;
+    record.get("fingerprint")?.as_str().map(str::to_string)
 }
 
 /// The previous run's `documents` rows by source path.
 pub struct Manifest {
     pub rows: HashMap<String, DocumentRow>,
+    /// `documents.report_id` by source path, where known.
+    pub report_ids: HashMap<String, String>,
 }
 
 impl Manifest {
@@ -67,16 +68,24 @@ impl Manifest {
             return None;
         }
         let mut rows = HashMap::new();
+        let mut report_ids = HashMap::new();
         for f in files {
             let reader = open(&f)?;
             for batch in reader {
                 let batch = batch.ok()?;
-                for r in documents_rows(&batch)? {
+                let ids = batch
+                    .column_by_name("report_id")?
+                    .as_string::<i32>()
+                    .clone();
+                for (i, r) in documents_rows(&batch)?.into_iter().enumerate() {
+                    if !ids.is_null(i) {
+                        report_ids.insert(r.source_path.clone(), ids.value(i).to_string());
+                    }
                     rows.insert(r.source_path.clone(), r);
                 }
             }
         }
-        Some(Manifest { rows })
+        Some(Manifest { rows, report_ids })
     }
 
     /// The previous row of `path`, when its content is unchanged and its rows
@@ -143,7 +152,7 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
             source_path: path.value(i).to_string(),
             source_bytes: bytes.value(i),
             encoding: opt(&enc, i),
-            shape: opt(&shape, i).map(|s| intern_shape(&s)),
+            shape: opt(&shape, i).and_then(|s| intern_shape(&s)),
             meta: DocMeta {
                 department: opt(&dept, i),
                 region: opt(&region, i),
@@ -167,23 +176,9 @@ fn documents_rows(b: &RecordBatch) -> Option<Vec<DocumentRow>> {
     Some(out)
 }
 
-/// The shape vocabulary as `'static` strings.
-fn intern_shape(s: &str) -> &'static str {
-    const SHAPES: [&str; 8] = [
-        "tab_separated",
-        "ocr_markdown",
-        "flattened_pdf",
-        "cell_per_line",
-        "narrative_only",
-        "pdftotext_layout",
-        "pdftotext_raw",
-        "empty_template",
-    ];
-    SHAPES
-        .iter()
-        .find(|x| **x == s)
-        .copied()
-        .unwrap_or("narrative_only")
+/// The shape vocabulary as `'static` strings ([`crate::document::SHAPES`]).
+fn intern_shape(s: &str) -> Option<&'static str> {
+    crate::document::SHAPES.iter().find(|x| **x == s).copied()
 }
 
 /// A forward-only reader of one dataset partition of the previous output.

@@ -2,7 +2,7 @@
 //! many converters, into tidy Parquet datasets.
 //!
 //! The stages, each a module readable on its own:
-//! [`decode`] (bytes → normalised text) → [`segment`] (metadata, parts,
+//! [`decode`] (bytes → normalised text; [`pdf`] derives the text of a PDF) → [`segment`] (metadata, parts,
 //! sections, table blocks) → [`extract`] (tables, indicators, facts) →
 //! [`check`] (accounting identities) → [`emit`] (Arrow → Parquet).
 //! [`document`] runs one document through all of them; [`pipeline`] runs an
@@ -18,8 +18,10 @@ pub mod extract;
 pub mod incremental;
 pub mod metadata;
 pub mod model;
+pub mod pdf;
 pub mod pipeline;
 pub mod report;
 pub mod segment;
+pub mod table;
 pub mod text;
 pub mod vocab;

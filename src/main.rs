@@ -1,8 +1,10 @@
 //! The `juesuan` command line.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -10,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use juesuan::config::Config;
 use juesuan::emit::Dataset;
 use juesuan::model::DocumentRow;
-use juesuan::pipeline::{self, Progress};
+use juesuan::pipeline::{self, Progress, RunError};
 
 #[derive(Parser)]
 #[command(
@@ -33,9 +35,11 @@ enum Command {
     /// Process every document under the input folder into the output datasets
     #[command(
         after_help = "Examples:\n  juesuan run\n  juesuan run --config /etc/juesuan/pipeline.toml\n  juesuan run --input archive/2024 --output out --threads 4\n  juesuan run --incremental                    # nightly: only new and changed files\n\n\
-The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run. \
-Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset), \
-non-zero with a one-line reason when it could not run."
+The run writes into a staging folder and swaps each dataset into place at the end: readers never see a half-written run, \
+and datasets left out of output.datasets are removed. \
+Exit status 0 when the run completed (even if some documents were rejected: see the documents dataset); \
+2 with a one-line reason when it could not run or found no document to read (the previous output is kept; \
+--allow-empty publishes an empty run); 130 when interrupted (Ctrl-C), the previous output intact."
     )]
     Run {
         /// Config file; without it ./pipeline.toml is used when present, else defaults (input/ → output/)
@@ -55,6 +59,13 @@ non-zero with a one-line reason when it could not run."
         /// datasets are the same as a full run's.
         #[arg(long)]
         incremental: bool,
+        /// Publish the run even when it found no document (by default such a run
+        /// is refused: an empty or unmounted folder must not replace the datasets)
+        #[arg(long)]
+        allow_empty: bool,
+        /// Print the run record (the JSON of output/_runs/) instead of the summary
+        #[arg(long)]
+        json: bool,
         /// No progress bar and no summary
         #[arg(long, short)]
         quiet: bool,
@@ -79,6 +90,9 @@ each with its error and its failed checks with the largest differences."
         /// List every document, not only those needing attention
         #[arg(long)]
         all: bool,
+        /// Machine-readable report (JSON) instead of text
+        #[arg(long)]
+        json: bool,
     },
     /// Print the columns and types of the datasets
     #[command(after_help = "Examples:\n  juesuan schema\n  juesuan schema facts")]
@@ -88,18 +102,75 @@ each with its error and its failed checks with the largest differences."
     },
 }
 
-struct Bar(ProgressBar);
+struct Bar {
+    bar: ProgressBar,
+    /// Set by SIGINT / SIGTERM.
+    stop: Arc<AtomicBool>,
+}
 
 impl Progress for Bar {
     fn start(&self, total: usize) {
-        self.0.set_length(total as u64);
+        self.bar.set_length(total as u64);
     }
     fn advance(&self, _doc: &DocumentRow) {
-        self.0.inc(1);
+        self.bar.inc(1);
     }
     fn finish(&self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
     }
+    fn cancelled(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+}
+
+/// Ctrl-C and SIGTERM ask the run to stop (it then cleans up and says so); a
+/// second one ends the process at once.
+fn stop_on_signals() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // Registered first, so that it sees the flag before the first signal sets it.
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop));
+        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+    }
+    stop
+}
+
+/// The error and its causes on one line, each cause once: errors that already
+/// quote their source (`cannot write x: No such file…`) are not repeated.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+/// The config of a run or report: `--config`, else ./pipeline.toml, else the
+/// defaults, which need ./input (for a run) to make sense.
+fn load_config(config: Option<PathBuf>, needs_input: bool) -> Result<Config> {
+    if let Some(p) = config {
+        return Ok(Config::load(&p)?);
+    }
+    let here = Path::new("pipeline.toml");
+    if here.exists() {
+        return Ok(Config::load(here)?);
+    }
+    let cfg = Config::default();
+    if needs_input && !cfg.input.exists() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        anyhow::bail!(
+            "no pipeline.toml in {} and no input/ folder: pass --input DIR (and --output DIR) or --config FILE, or run from a juesuan checkout",
+            cwd.display()
+        );
+    }
+    Ok(cfg)
 }
 
 fn main() -> ExitCode {
@@ -108,6 +179,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in log files.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     // A document that trips a bug is caught and rejected by the run; say so
     // in the log, without a backtrace on the terminal.
@@ -122,8 +195,11 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("juesuan: error: {}", chain.join(": "));
+            if let Some(RunError::Interrupted(_)) = e.downcast_ref::<RunError>() {
+                eprintln!("juesuan: {}", one_line(&e));
+                return ExitCode::from(130);
+            }
+            eprintln!("juesuan: error: {}", one_line(&e));
             ExitCode::from(2)
         }
     }
@@ -137,15 +213,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             output,
             threads,
             incremental,
+            allow_empty,
+            json,
             quiet,
         } => {
-            let mut cfg = match config {
-                Some(p) => Config::load(&p)?,
-                None if PathBuf::from("pipeline.toml").exists() => {
-                    Config::load(&PathBuf::from("pipeline.toml"))?
-                }
-                None => Config::default(),
-            };
+            let mut cfg = load_config(config, input.is_none())?;
             if let Some(i) = input {
                 cfg.input = i;
             }
@@ -156,6 +228,11 @@ fn dispatch(cli: Cli) -> Result<()> {
                 cfg.threads = t;
             }
             cfg.incremental |= incremental;
+            cfg.allow_empty = allow_empty;
+            if let Some(note) = pipeline::worker_threads(cfg.threads).note() {
+                eprintln!("juesuan: note: {note}");
+            }
+            let stop = stop_on_signals();
             let bar = ProgressBar::with_draw_target(
                 None,
                 if !quiet && std::io::stderr().is_terminal() {
@@ -165,12 +242,17 @@ fn dispatch(cli: Cli) -> Result<()> {
                 },
             );
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} documents, {per_sec}, ETA {eta}")
+                ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} documents, {rate}, ETA {eta}")
                     .expect("valid template")
+                    .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0}/s", s.per_sec());
+                    })
                     .progress_chars("=> "),
             );
-            let summary = pipeline::run(&cfg, &Bar(bar)).context("run failed")?;
-            if !quiet {
+            let summary = pipeline::run(&cfg, &Bar { bar, stop })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary.record())?);
+            } else if !quiet {
                 print!("{}", summary.render());
             }
             Ok(())
@@ -180,20 +262,23 @@ fn dispatch(cli: Cli) -> Result<()> {
             documents,
             checks,
             all,
+            json,
         } => {
             let root = match output {
                 Some(o) => o,
-                None if PathBuf::from("pipeline.toml").exists() => {
-                    Config::load(&PathBuf::from("pipeline.toml"))?.output
-                }
-                None => Config::default().output,
+                None => load_config(None, false)?.output,
             };
             let opts = juesuan::report::ReportOptions {
                 documents,
                 checks_per_document: checks,
                 all,
             };
-            print!("{}", juesuan::report::render(&root, opts)?);
+            if json {
+                let r = juesuan::report::Report::read(&root, opts)?;
+                println!("{}", serde_json::to_string_pretty(&r.json())?);
+            } else {
+                print!("{}", juesuan::report::render(&root, opts)?);
+            }
             Ok(())
         }
         Command::Schema { dataset } => {
@@ -208,12 +293,27 @@ fn dispatch(cli: Cli) -> Result<()> {
             };
             for d in list {
                 println!("{} — {}", d.name(), d.about());
+                let key = match d.key() {
+                    [] => "no key".to_string(),
+                    k => format!("key ({})", k.join(", ")),
+                };
+                println!(
+                    "  {key}; sorted by {}; Hive-partitioned by fiscal_year",
+                    d.sorted_by()
+                );
                 for f in d.schema().fields() {
                     println!(
-                        "  {:<18} {}{}",
+                        "  {:<18} {:<26} {}",
                         f.name(),
-                        f.data_type(),
-                        if f.is_nullable() { "" } else { " (not null)" }
+                        format!(
+                            "{}{}",
+                            f.data_type(),
+                            if f.is_nullable() { "" } else { " not null" }
+                        ),
+                        f.metadata()
+                            .get("description")
+                            .map(String::as_str)
+                            .unwrap_or("")
                     );
                 }
                 println!();

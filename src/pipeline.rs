@@ -10,14 +10,15 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
+use serde::Serialize;
 use thiserror::Error;
 
-use crate::config::{Config, glob_match};
+use crate::config::{Config, Patterns};
 use crate::document::{self, Processed};
-use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter};
+use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter, Provenance};
 use crate::incremental::{Manifest, PreviousRows, fingerprint, previous_fingerprint};
 use crate::model::{DocumentRow, Status};
 
@@ -27,6 +28,30 @@ pub enum RunError {
     Input { path: PathBuf, source: io::Error },
     #[error("input {0} is not a folder")]
     InputNotDir(PathBuf),
+    #[error("input.patterns: {0}")]
+    Patterns(String),
+    #[error(
+        "no document found under {input}: no file matches input.patterns ({patterns}){skipped}; \
+nothing was published, {output} is as it was (pass --allow-empty to publish an empty run)"
+    )]
+    NoDocuments {
+        input: PathBuf,
+        patterns: String,
+        skipped: String,
+        output: PathBuf,
+    },
+    #[error(
+        "no document could be read under {input}: {matched} matched input.patterns, none was read \
+(e.g. {example}); nothing was published, {output} is as it was (pass --allow-empty to publish anyway)"
+    )]
+    NothingRead {
+        input: PathBuf,
+        matched: usize,
+        example: String,
+        output: PathBuf,
+    },
+    #[error("interrupted: nothing was published, the previous output in {0} is intact")]
+    Interrupted(PathBuf),
     #[error(transparent)]
     Emit(#[from] EmitError),
     #[error("cannot start {threads} worker threads: {message}")]
@@ -43,10 +68,63 @@ pub struct Entry {
     pub problem: Option<String>,
 }
 
+/// Files under the input root that the patterns left out.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Skipped {
+    pub count: usize,
+    /// By lower-case extension (`.pdf`; `(none)` without one).
+    pub by_extension: BTreeMap<String, usize>,
+}
+
+impl Skipped {
+    fn add(&mut self, name: &str) {
+        self.count += 1;
+        let ext = match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!(".{}", ext.to_lowercase()),
+            _ => "(none)".to_string(),
+        };
+        *self.by_extension.entry(ext).or_default() += 1;
+    }
+
+    /// `12 files not matching input.patterns (*.txt): 7 .pdf, 5 .docx`
+    pub fn describe(&self, patterns: &[String]) -> String {
+        let mut by: Vec<(&String, &usize)> = self.by_extension.iter().collect();
+        by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut kinds: Vec<String> = by.iter().take(5).map(|(e, n)| format!("{n} {e}")).collect();
+        if by.len() > 5 {
+            kinds.push("…".to_string());
+        }
+        format!(
+            "{} not matching input.patterns ({}): {}",
+            count(self.count, "file"),
+            patterns.join(", "),
+            kinds.join(", ")
+        )
+    }
+}
+
+/// `1 document`, `2 documents`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// What the walk of the input root found.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// Files matching the patterns, sorted by relative path.
+    pub entries: Vec<Entry>,
+    pub skipped: Skipped,
+}
+
 /// Lists the documents under `root`, sorted by relative path. Dangling
 /// symlinks, symlink loops, unreadable folders and folders named like a
 /// document are listed with a problem, so that they get a `rejected` row.
-pub fn find_documents(root: &Path, patterns: &[String]) -> Result<Vec<Entry>, RunError> {
+/// Files the patterns leave out are counted.
+pub fn find_documents(root: &Path, patterns: &[String]) -> Result<Found, RunError> {
     let meta = fs::metadata(root).map_err(|source| RunError::Input {
         path: root.to_path_buf(),
         source,
@@ -58,90 +136,102 @@ pub fn find_documents(root: &Path, patterns: &[String]) -> Result<Vec<Entry>, Ru
         path: root.to_path_buf(),
         source,
     })?;
-    let mut out = Vec::new();
-    let mut visited = HashSet::new();
-    if let Ok(c) = fs::canonicalize(root) {
-        visited.insert(c);
-    }
-    walk(root, "", patterns, &mut out, &mut visited);
-    out.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(out)
-}
-
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    patterns: &[String],
-    out: &mut Vec<Entry>,
-    visited: &mut HashSet<PathBuf>,
-) {
-    let matches = |name: &str| patterns.iter().any(|p| glob_match(p, name));
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            out.push(Entry {
-                rel: prefix.trim_end_matches('/').to_string(),
-                path: dir.to_path_buf(),
-                problem: Some(format!(
-                    "folder cannot be listed ({e}); its documents were not read"
-                )),
-            });
-            return;
-        }
+    let patterns = Patterns::new(patterns).map_err(|e| RunError::Patterns(e.to_string()))?;
+    let rel = |p: &Path| {
+        p.strip_prefix(root)
+            .unwrap_or(p)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
     };
-    let mut entries: Vec<_> = rd.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let rel = format!("{prefix}{name}");
-        let path = e.path();
-        let Ok(lmeta) = fs::symlink_metadata(&path) else {
-            continue;
-        };
-        let is_link = lmeta.file_type().is_symlink();
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
+    let name_of = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut found = Found::default();
+    let mut problem = |path: &Path, why: String| {
+        found.entries.push(Entry {
+            rel: rel(path),
+            path: path.to_path_buf(),
+            problem: Some(why),
+        })
+    };
+    let mut entries = Vec::new();
+    let mut skipped = Skipped::default();
+    for item in walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let e = match item {
+            Ok(e) => e,
             Err(err) => {
-                if is_link && matches(&name) {
-                    let why = if err.raw_os_error() == Some(libc::ELOOP) {
-                        "symlink loop"
-                    } else {
-                        "dangling symlink: its target does not exist"
-                    };
-                    out.push(Entry {
-                        rel,
+                let Some(path) = err.path() else { continue };
+                let name = name_of(path);
+                if let Some(ancestor) = err.loop_ancestor() {
+                    tracing::warn!(path = %path.display(), ancestor = %ancestor.display(), "folder links back to one being read (symlink loop); not read again");
+                    if patterns.matches(&name) {
+                        problem(
+                            path,
+                            "symlink loop: the folder links back to one already read".into(),
+                        );
+                    }
+                    continue;
+                }
+                let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let looped = err
+                    .io_error()
+                    .and_then(io::Error::raw_os_error)
+                    .is_some_and(|c| c == libc::ELOOP);
+                if is_link && fs::metadata(path).is_err() {
+                    if patterns.matches(&name) {
+                        problem(
+                            path,
+                            if looped {
+                                "symlink loop".into()
+                            } else {
+                                "dangling symlink: its target does not exist".into()
+                            },
+                        );
+                    }
+                } else if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                    let why = err
+                        .io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string());
+                    problem(
                         path,
-                        problem: Some(why.to_string()),
-                    });
+                        format!("folder cannot be listed ({why}); its documents were not read"),
+                    );
+                } else if patterns.matches(&name) {
+                    problem(path, format!("file cannot be read: {err}"));
                 }
                 continue;
             }
         };
-        if meta.is_dir() {
-            if matches(&name) {
-                out.push(Entry { rel: rel.clone(), path: path.clone(), problem: Some("a folder named like a document, not a file; its contents are read as documents of their own".to_string()) });
+        let name = name_of(e.path());
+        let kind = e.file_type();
+        if kind.is_dir() {
+            if patterns.matches(&name) {
+                problem(e.path(), "a folder named like a document, not a file; its contents are read as documents of their own".to_string());
             }
-            let canon = fs::canonicalize(&path).unwrap_or(path.clone());
-            if !visited.insert(canon) {
-                tracing::warn!(path = %path.display(), "folder already read (symlink loop), not read again");
-                if is_link && matches(&name) {
-                    out.push(Entry {
-                        rel,
-                        path,
-                        problem: Some(
-                            "symlink loop: the folder links back to one already read".to_string(),
-                        ),
-                    });
-                }
-                continue;
-            }
-            walk(&path, &format!("{rel}/"), patterns, out, visited);
-        } else if matches(&name) {
-            let problem = (!meta.is_file())
-                .then(|| "not a regular file (device, pipe or socket)".to_string());
-            out.push(Entry { rel, path, problem });
+        } else if patterns.matches(&name) {
+            entries.push(Entry {
+                rel: rel(e.path()),
+                path: e.path().to_path_buf(),
+                problem: (!kind.is_file())
+                    .then(|| "not a regular file (device, pipe or socket)".to_string()),
+            });
+        } else {
+            skipped.add(&name);
         }
     }
+    found.entries.extend(entries);
+    found.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.skipped = skipped;
+    Ok(found)
 }
 
 /// What a worker hands to the writer for one entry.
@@ -149,8 +239,11 @@ fn walk(
 // larger variant would only add an allocation per document.
 #[allow(clippy::large_enum_variant)]
 pub enum Work {
-    /// Processed in this run.
+    /// Read and processed in this run.
     Fresh(Processed),
+    /// Not read: a problem found in its place, an unreadable or oversized
+    /// file. Its `rejected` row says why.
+    Unread(Processed),
     /// Unchanged since the previous run: its previous `documents` row; the
     /// rows of the other datasets are copied from the previous output.
     Reused(DocumentRow),
@@ -159,8 +252,15 @@ pub enum Work {
 impl Work {
     pub fn row(&self) -> &DocumentRow {
         match self {
-            Work::Fresh(p) => &p.row,
+            Work::Fresh(p) | Work::Unread(p) => &p.row,
             Work::Reused(r) => r,
+        }
+    }
+
+    fn processed(&self) -> Option<&Processed> {
+        match self {
+            Work::Fresh(p) | Work::Unread(p) => Some(p),
+            Work::Reused(_) => None,
         }
     }
 }
@@ -168,15 +268,17 @@ impl Work {
 /// Reads and processes one entry; never panics, never fails.
 pub fn process_entry(e: &Entry, max_bytes: u64) -> Processed {
     match work_on(e, max_bytes, None) {
-        Work::Fresh(p) => p,
+        Work::Fresh(p) | Work::Unread(p) => p,
         Work::Reused(_) => unreachable!("no manifest, nothing to reuse"),
     }
 }
 
 fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
+    // Every event logged while this file is worked on names it.
+    let _span = tracing::error_span!("document", path = %e.rel).entered();
     let empty = || crate::model::Extracted::default();
     let refuse = |bytes: i64, msg: String| {
-        Work::Fresh(Processed {
+        Work::Unread(Processed {
             row: document::rejected(document::doc_id(e.rel.as_bytes()), &e.rel, bytes, msg),
             extracted: empty(),
             times: Default::default(),
@@ -190,7 +292,7 @@ fn work_on(e: &Entry, max_bytes: u64, previous: Option<&Manifest>) -> Work {
         Ok(b) => b,
         Err(ReadError::TooLarge(n)) => {
             let msg = format!(
-                "file is {:.1} MB, larger than the maximum document size of {} MB (input.max_document_mb in pipeline.toml)",
+                "file is {:.1} MiB, larger than the maximum document size of {} MiB (input.max_document_mb in pipeline.toml)",
                 n as f64 / 1048576.0,
                 max_bytes >> 20
             );
@@ -249,19 +351,85 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     Ok(buf)
 }
 
+/// Worker threads per core at most: the work is CPU-bound, so more threads
+/// only add memory (each holds a document in flight) and contention.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads a run uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Threads {
+    pub count: usize,
+    /// What was asked for (0: one per core).
+    pub requested: usize,
+    pub cores: usize,
+}
+
+impl Threads {
+    pub fn capped(&self) -> bool {
+        self.requested > self.count
+    }
+
+    /// The note shown when the request was capped.
+    pub fn note(&self) -> Option<String> {
+        self.capped().then(|| {
+            format!(
+                "{} threads requested, capped to {} ({MAX_THREADS_PER_CORE} per core on {})",
+                self.requested,
+                self.count,
+                count(self.cores, "core")
+            )
+        })
+    }
+}
+
+/// Resolves `run.threads` / `--threads`: 0 is one per core; a request above
+/// [`MAX_THREADS_PER_CORE`] per core is capped.
+pub fn worker_threads(requested: usize) -> Threads {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let count = match requested {
+        0 => cores,
+        n => n.min(cores * MAX_THREADS_PER_CORE),
+    };
+    Threads {
+        count,
+        requested,
+        cores,
+    }
+}
+
 /// What a run did, for the end-of-run summary and `_runs/`.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
+    pub run_id: String,
     pub documents: usize,
     pub by_status: BTreeMap<Status, usize>,
     pub duplicates: usize,
     pub rows: BTreeMap<Dataset, u64>,
+    /// Bytes of every document of the run, reused ones included.
     pub bytes: u64,
+    /// Documents read and processed in this run, and their bytes (not
+    /// those reused from the previous run nor those that could not be read).
+    pub processed: usize,
+    pub processed_bytes: u64,
     pub elapsed: Duration,
     pub output: PathBuf,
-    pub threads: usize,
+    pub threads: Threads,
     /// Per-stage time summed over documents (`emit`: the writer thread's).
     pub stages: document::StageTimes,
+    pub skipped: Skipped,
+    pub patterns: Vec<String>,
+    /// Datasets of an earlier run removed because this run does not write them.
+    pub removed_datasets: Vec<Dataset>,
+    /// For incremental runs: what changed since the previous one.
+    pub changes: Option<Changes>,
+    pub fingerprint: String,
+}
+
+/// MB as 10^6 bytes, as disks and `scripts/bench` count them.
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1e6
 }
 
 impl Summary {
@@ -270,64 +438,172 @@ impl Summary {
         let mut s = String::new();
         let st = |k| self.by_status.get(&k).copied().unwrap_or(0);
         s.push_str(&format!(
-            "juesuan: {} documents ({} ok, {} partial, {} rejected{}) in {:.2}s with {} threads\n",
-            self.documents,
+            "juesuan: {} ({} ok, {} partial, {} rejected{}) in {:.2} s with {}{}\n",
+            count(self.documents, "document"),
             st(Status::Ok),
             st(Status::Partial),
             st(Status::Rejected),
             if self.duplicates > 0 {
-                format!(", of which {} duplicates", self.duplicates)
+                format!(", of which {} identical copies", self.duplicates)
             } else {
                 String::new()
             },
             secs,
-            self.threads
+            count(self.threads.count, "thread"),
+            if self.threads.capped() {
+                format!(" (capped from {})", self.threads.requested)
+            } else {
+                String::new()
+            }
         ));
-        s.push_str(&format!(
-            "  throughput: {:.1} MB/s, {:.0} documents/s ({:.1} MB read)\n",
-            self.bytes as f64 / 1048576.0 / secs,
-            self.documents as f64 / secs,
-            self.bytes as f64 / 1048576.0
-        ));
+        if let Some(c) = &self.changes {
+            s.push_str(&format!(
+                "  incremental: {} reused, {} added, {} changed, {} removed{}\n",
+                c.reused,
+                c.added.len(),
+                c.changed.len(),
+                c.removed.len(),
+                if c.reprocessed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} unchanged but processed again", c.reprocessed.len())
+                }
+            ));
+        }
+        if self.processed == 0 {
+            s.push_str("  throughput: no document processed\n");
+        } else {
+            s.push_str(&format!(
+                "  throughput: {:.1} MB/s, {:.0} documents/s ({:.1} MB processed; MB = 10^6 bytes)\n",
+                mb(self.processed_bytes) / secs,
+                self.processed as f64 / secs,
+                mb(self.processed_bytes)
+            ));
+        }
+        if self.skipped.count > 0 {
+            s.push_str(&format!(
+                "  skipped: {}\n",
+                self.skipped.describe(&self.patterns)
+            ));
+        }
         let rows: Vec<String> = self
             .rows
             .iter()
             .map(|(d, n)| format!("{} {}", d.name(), n))
             .collect();
         s.push_str(&format!("  rows: {}\n", rows.join(", ")));
-        let busy: f64 = self
-            .stages
-            .stages()
-            .iter()
-            .map(|(_, d)| d.as_secs_f64())
-            .sum::<f64>()
-            .max(1e-9);
-        let stages: Vec<String> = self
-            .stages
-            .stages()
-            .iter()
-            .map(|(n, d)| {
-                format!(
-                    "{n} {:.2}s ({:.0}%)",
-                    d.as_secs_f64(),
-                    100.0 * d.as_secs_f64() / busy
-                )
-            })
-            .collect();
+        if self.processed > 0 {
+            let busy: f64 = self
+                .stages
+                .stages()
+                .iter()
+                .map(|(_, d)| d.as_secs_f64())
+                .sum::<f64>()
+                .max(1e-9);
+            let stages: Vec<String> = self
+                .stages
+                .stages()
+                .iter()
+                .map(|(n, d)| {
+                    format!(
+                        "{n} {:.2} s ({:.0}%)",
+                        d.as_secs_f64(),
+                        100.0 * d.as_secs_f64() / busy
+                    )
+                })
+                .collect();
+            s.push_str(&format!(
+                "  stages (summed over threads): {}\n",
+                stages.join(", ")
+            ));
+        }
+        if !self.removed_datasets.is_empty() {
+            let names: Vec<&str> = self.removed_datasets.iter().map(|d| d.name()).collect();
+            s.push_str(&format!(
+                "  removed: {} of an earlier run, not in output.datasets (the output is this run's alone)\n",
+                names.join(", ")
+            ));
+        }
         s.push_str(&format!(
-            "  stages (summed over threads): {}\n",
-            stages.join(", ")
+            "  output: {} (run {})\n",
+            self.output.display(),
+            self.run_id
         ));
-        s.push_str(&format!("  output: {}\n", self.output.display()));
         s
+    }
+
+    /// The run record: what `_runs/<run>.json` holds and `juesuan run --json` prints.
+    pub fn record(&self) -> serde_json::Value {
+        let st = |k| self.by_status.get(&k).copied().unwrap_or(0);
+        let rows: BTreeMap<&str, u64> = self.rows.iter().map(|(d, n)| (d.name(), *n)).collect();
+        let stages: BTreeMap<&str, f64> = self
+            .stages
+            .stages()
+            .iter()
+            .map(|(n, d)| (*n, (d.as_secs_f64() * 1000.0).round() / 1000.0))
+            .collect();
+        let mut r = serde_json::json!({
+            "run_id": self.run_id,
+            "juesuan_version": env!("CARGO_PKG_VERSION"),
+            "mode": if self.changes.is_some() { "incremental" } else { "full" },
+            "fingerprint": self.fingerprint,
+            "finished": humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            "elapsed_seconds": (self.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            "threads": self.threads.count,
+            "threads_requested": self.threads.requested,
+            "documents": self.documents,
+            "ok": st(Status::Ok),
+            "partial": st(Status::Partial),
+            "rejected": st(Status::Rejected),
+            "duplicates": self.duplicates,
+            "bytes": self.bytes,
+            "processed_documents": self.processed,
+            "processed_bytes": self.processed_bytes,
+            "skipped_by_patterns": {
+                "patterns": self.patterns,
+                "count": self.skipped.count,
+                "by_extension": self.skipped.by_extension,
+            },
+            "rows": rows,
+            "removed_datasets": self.removed_datasets.iter().map(|d| d.name()).collect::<Vec<_>>(),
+            "stage_seconds": stages,
+            "output": self.output.display().to_string(),
+        });
+        if let Some(c) = &self.changes {
+            let m = r.as_object_mut().expect("object");
+            m.insert("reused".into(), c.reused.into());
+            for (name, list) in [
+                ("added", &c.added),
+                ("changed", &c.changed),
+                ("reprocessed", &c.reprocessed),
+                ("removed", &c.removed),
+            ] {
+                m.insert(format!("{name}_count"), list.len().into());
+                m.insert(
+                    name.into(),
+                    list.iter()
+                        .take(RECORD_PATHS)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+            }
+        }
+        r
     }
 }
 
-/// Observer of a run's progress (a progress bar on a terminal, nothing in tests).
+/// Observer of a run's progress (a progress bar on a terminal, nothing in
+/// tests), and the way to tell the run to stop (Ctrl-C).
 pub trait Progress: Sync {
     fn start(&self, _total: usize) {}
     fn advance(&self, _doc: &DocumentRow) {}
     fn finish(&self) {}
+    /// True once the run should stop: it then publishes nothing, removes its
+    /// staging folder and returns [`RunError::Interrupted`].
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 pub struct NoProgress;
@@ -336,39 +612,64 @@ impl Progress for NoProgress {}
 /// Documents per thread processed before their rows are handed to the writer.
 const CHUNK_PER_THREAD: usize = 16;
 
+/// A run id: when it started (RFC 3339, UTC, milliseconds; sorts in time
+/// order) and the process, e.g. `2026-12-06T01:57:03.123Z-5c4a`.
+fn new_run_id() -> String {
+    format!(
+        "{}-{:04x}",
+        humantime::format_rfc3339_millis(SystemTime::now()),
+        std::process::id() & 0xffff
+    )
+}
+
 /// Runs the pipeline over `cfg.input` into `cfg.output`.
 pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
     let started = Instant::now();
-    let threads = if cfg.threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        cfg.threads
-    };
-    let entries = find_documents(&cfg.input, &cfg.patterns)?;
-    // Sorts in time order (the latest record tells the next incremental run
-    // what it may reuse).
-    let run_id = format!("{:020}-{}", now_nanos(), std::process::id());
+    let threads = worker_threads(cfg.threads);
+    if let Some(note) = threads.note() {
+        tracing::info!("{note}");
+    }
+    let found = find_documents(&cfg.input, &cfg.patterns)?;
+    if found.entries.is_empty() && !cfg.allow_empty {
+        return Err(RunError::NoDocuments {
+            input: cfg.input.clone(),
+            patterns: cfg.patterns.join(", "),
+            skipped: if found.skipped.count > 0 {
+                format!(" ({})", found.skipped.describe(&cfg.patterns))
+            } else {
+                " (the folder holds no file)".to_string()
+            },
+            output: cfg.output.clone(),
+        });
+    }
+    if progress.cancelled() {
+        return Err(RunError::Interrupted(cfg.output.clone()));
+    }
+    let entries = found.entries;
+    let run_id = new_run_id();
+    let settings = fingerprint(cfg);
     let emitter = Emitter::create(
         &cfg.output,
         &cfg.datasets,
         cfg.compression,
         cfg.row_group_rows,
-        &run_id,
+        Provenance {
+            run_id: &run_id,
+            settings: &settings,
+        },
     )?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.count)
         .thread_name(|i| format!("juesuan-worker-{i}"))
         .build()
         .map_err(|e| RunError::Threads {
-            threads,
+            threads: threads.count,
             message: e.to_string(),
         })?;
-    tracing::info!(documents = entries.len(), threads, input = %cfg.input.display(), "run started");
+    tracing::info!(documents = entries.len(), threads = threads.count, input = %cfg.input.display(), "run started");
     progress.start(entries.len());
 
-    let chunk = (threads * CHUNK_PER_THREAD).max(1);
+    let chunk = (threads.count * CHUNK_PER_THREAD).max(1);
     let max_bytes = cfg.max_document_bytes;
     let previous = if cfg.incremental {
         previous_manifest(cfg)
@@ -384,7 +685,7 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
     let (tx, rx) = sync_channel::<Vec<Work>>(1);
     let writer = std::thread::Builder::new()
         .name("juesuan-writer".into())
-        .spawn(move || -> Result<(Summary, Emitter, Changes), EmitError> {
+        .spawn(move || -> Result<(Writer, Emitter), EmitError> {
             let mut emitter = emitter;
             let mut w = Writer::default();
             if let Some((out, manifest)) = reuse_from {
@@ -394,12 +695,16 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
             for docs in rx {
                 w.write_chunk(&mut emitter, docs)?;
             }
-            Ok((w.summary, emitter, w.changes))
+            Ok((w, emitter))
         })
         .expect("spawn writer thread");
 
-    let mut send_failed = false;
+    let mut interrupted = false;
     for group in entries.chunks(chunk) {
+        if progress.cancelled() {
+            interrupted = true;
+            break;
+        }
         let docs: Vec<Work> = pool.install(|| {
             group
                 .par_iter()
@@ -410,30 +715,60 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
             progress.advance(d.row());
         }
         if tx.send(docs).is_err() {
-            send_failed = true;
+            // The writer stopped on an error: join it below to report it.
             break;
         }
     }
     drop(tx);
-    let (mut summary, emitter, mut changes) = writer.join().expect("writer thread")?;
-    debug_assert!(!send_failed);
+    let joined = writer.join().expect("writer thread");
+    // Nothing is published from here on unless the run is complete: dropping
+    // the emitter removes its staging folder.
+    let (w, emitter) = match joined {
+        Ok(v) => v,
+        Err(e) => {
+            progress.finish();
+            return Err(e.into());
+        }
+    };
+    if interrupted || progress.cancelled() {
+        progress.finish();
+        drop(emitter);
+        return Err(RunError::Interrupted(cfg.output.clone()));
+    }
+    if w.read == 0 && !entries.is_empty() && !cfg.allow_empty {
+        progress.finish();
+        drop(emitter);
+        return Err(RunError::NothingRead {
+            input: cfg.input.clone(),
+            matched: entries.len(),
+            example: w.first_unread.unwrap_or_default(),
+            output: cfg.output.clone(),
+        });
+    }
+    let mut summary = w.summary;
+    let mut changes = w.changes;
     if let Some(old) = previous_paths {
         let now: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
         changes.removed = old
             .into_iter()
             .filter(|p| !now.contains(p.as_str()))
             .collect();
-        changes.incremental = true;
+        summary.changes = Some(changes);
     }
-    let output = emitter.commit()?;
+    let committed = emitter.commit()?;
     progress.finish();
+    summary.run_id = run_id;
     summary.elapsed = started.elapsed();
-    summary.output = output;
+    summary.output = committed.output;
+    summary.removed_datasets = committed.removed;
     summary.threads = threads;
+    summary.skipped = found.skipped;
+    summary.patterns = cfg.patterns.clone();
+    summary.fingerprint = settings;
     for d in &cfg.datasets {
         summary.rows.entry(*d).or_insert(0);
     }
-    write_run_record(&cfg.output, &run_id, &summary, &changes, &fingerprint(cfg));
+    write_run_record(&cfg.output, &summary);
     tracing::info!(
         elapsed_ms = summary.elapsed.as_millis() as u64,
         "run finished"
@@ -463,17 +798,9 @@ fn previous_manifest(cfg: &Config) -> Option<std::sync::Arc<Manifest>> {
     }
 }
 
-fn now_nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
-}
-
 /// What an incremental run found changed since the previous one.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Changes {
-    pub incremental: bool,
     /// New paths.
     pub added: Vec<String>,
     /// Paths whose content changed.
@@ -493,12 +820,40 @@ struct Writer {
     previous: Option<PreviousRows>,
     manifest: Option<std::sync::Arc<Manifest>>,
     changes: Changes,
+    /// Documents whose bytes were read (processed or reused).
+    read: usize,
+    /// The first file that could not be read, with why.
+    first_unread: Option<String>,
+}
+
+/// One document on its way to the emitter.
+struct Pending {
+    keys: DocKeys,
+    work: Work,
+    report_id: Option<String>,
 }
 
 impl Writer {
     fn write_chunk(&mut self, em: &mut Emitter, docs: Vec<Work>) -> Result<(), EmitError> {
-        let mut per_year: BTreeMap<Option<i32>, Vec<(DocKeys, Work)>> = BTreeMap::new();
+        let mut per_year: BTreeMap<Option<i32>, Vec<Pending>> = BTreeMap::new();
         for mut d in docs {
+            match &d {
+                Work::Unread(p) => {
+                    if self.first_unread.is_none() {
+                        self.first_unread = Some(format!(
+                            "{}: {}",
+                            p.row.source_path,
+                            p.row.error.as_deref().unwrap_or("not read")
+                        ));
+                    }
+                }
+                Work::Fresh(p) => {
+                    self.read += 1;
+                    self.summary.processed += 1;
+                    self.summary.processed_bytes += p.row.source_bytes.max(0) as u64;
+                }
+                Work::Reused(_) => self.read += 1,
+            }
             let row = d.row();
             if let Some(first) = self
                 .seen
@@ -521,10 +876,7 @@ impl Writer {
                 d = Work::Fresh(Processed {
                     row: marker,
                     extracted: Default::default(),
-                    times: match &d {
-                        Work::Fresh(p) => p.times,
-                        Work::Reused(_) => Default::default(),
-                    },
+                    times: d.processed().map(|p| p.times).unwrap_or_default(),
                 });
                 self.summary.duplicates += 1;
             } else if row.status != Status::Rejected {
@@ -536,19 +888,27 @@ impl Writer {
                 let path = row.source_path.clone();
                 match (&d, m.rows.get(&path)) {
                     (Work::Reused(_), _) => self.changes.reused += 1,
-                    (Work::Fresh(_), None) => self.changes.added.push(path),
-                    (Work::Fresh(_), Some(old)) if old.doc_id != row.doc_id => {
-                        self.changes.changed.push(path)
-                    }
-                    (Work::Fresh(_), Some(_)) => self.changes.reprocessed.push(path),
+                    (_, None) => self.changes.added.push(path),
+                    (_, Some(old)) if old.doc_id != row.doc_id => self.changes.changed.push(path),
+                    (_, Some(_)) => self.changes.reprocessed.push(path),
                 }
             }
             self.summary.documents += 1;
-            if let Work::Fresh(p) = &d {
+            if let Some(p) = d.processed() {
                 self.summary.stages.add(&p.times);
             }
             self.summary.bytes += row.source_bytes.max(0) as u64;
             *self.summary.by_status.entry(row.status).or_default() += 1;
+            let report_id = match &d {
+                Work::Fresh(p) if p.row.status != Status::Rejected => {
+                    emit::report_id(&p.row.meta, &p.extracted)
+                }
+                Work::Reused(r) => self
+                    .manifest
+                    .as_ref()
+                    .and_then(|m| m.report_ids.get(&r.source_path).cloned()),
+                _ => None,
+            };
             let keys = DocKeys {
                 doc_id: row.doc_id.clone(),
                 source_path: row.source_path.clone(),
@@ -558,11 +918,18 @@ impl Writer {
             per_year
                 .entry(row.meta.fiscal_year)
                 .or_default()
-                .push((keys, d));
+                .push(Pending {
+                    keys,
+                    work: d,
+                    report_id,
+                });
         }
         let emit_started = std::time::Instant::now();
         for (year, docs) in per_year {
-            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row().clone()).collect();
+            let rows: Vec<(&DocumentRow, Option<&str>)> = docs
+                .iter()
+                .map(|p| (p.work.row(), p.report_id.as_deref()))
+                .collect();
             let b = emit::documents_batch(&rows).map_err(arrow_err(Dataset::Documents))?;
             self.count(Dataset::Documents, em, year, &b)?;
             for ds in [
@@ -587,13 +954,13 @@ impl Writer {
         em: &mut Emitter,
         ds: Dataset,
         year: Option<i32>,
-        docs: &[(DocKeys, Work)],
+        docs: &[Pending],
     ) -> Result<(), EmitError> {
         let mut k = 0;
         while k < docs.len() {
-            if let (keys, Work::Reused(_)) = &docs[k] {
+            if let Work::Reused(_) = &docs[k].work {
                 let slices = match self.previous.as_mut() {
-                    Some(p) => p.take(ds, year, &keys.source_path),
+                    Some(p) => p.take(ds, year, &docs[k].keys.source_path),
                     None => Vec::new(),
                 };
                 for b in slices {
@@ -603,15 +970,12 @@ impl Writer {
                 continue;
             }
             let start = k;
-            while k < docs.len() && matches!(docs[k].1, Work::Fresh(_)) {
+            while k < docs.len() && docs[k].work.processed().is_some() {
                 k += 1;
             }
             let fresh: Vec<(&DocKeys, &Processed)> = docs[start..k]
                 .iter()
-                .filter_map(|(keys, w)| match w {
-                    Work::Fresh(p) => Some((keys, p)),
-                    Work::Reused(_) => None,
-                })
+                .filter_map(|p| p.work.processed().map(|w| (&p.keys, w)))
                 .collect();
             let b = fresh_batch(ds, &fresh).map_err(arrow_err(ds))?;
             self.count(ds, em, year, &b)?;
@@ -673,92 +1037,26 @@ fn fresh_batch(
                 .collect();
             emit::checks_batch(&v)
         }
-        Dataset::Documents => {
-            let rows: Vec<DocumentRow> = docs.iter().map(|(_, d)| d.row.clone()).collect();
-            emit::documents_batch(&rows)
-        }
+        Dataset::Documents => unreachable!("documents rows are written with their report ids"),
     }
 }
 
 /// At most this many paths per list in a run record; counts are always exact.
 const RECORD_PATHS: usize = 10_000;
 
-fn json_str(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
-
-fn json_list(v: &[String]) -> String {
-    let items: Vec<String> = v.iter().take(RECORD_PATHS).map(|p| json_str(p)).collect();
-    format!("[{}]", items.join(", "))
-}
-
 /// One small JSON file per run under `_runs/`, for audit: counts, settings
 /// fingerprint and, for incremental runs, what was added or changed (files
 /// processed afresh), removed, and reused.
-fn write_run_record(output: &Path, run_id: &str, s: &Summary, c: &Changes, fingerprint: &str) {
+fn write_run_record(output: &Path, s: &Summary) {
     let dir = output.join("_runs");
     if fs::create_dir_all(&dir).is_err() {
         return;
     }
-    let st = |k| s.by_status.get(&k).copied().unwrap_or(0);
-    let rows: Vec<String> = s
-        .rows
-        .iter()
-        .map(|(d, n)| format!("\"{}\": {}", d.name(), n))
-        .collect();
-    let mut json = format!(
-        "{{\n  \"run_id\": \"{run_id}\",\n  \"mode\": \"{}\",\n  \"fingerprint\": {},\n  \"finished_unix\": {},\n  \"elapsed_seconds\": {:.3},\n  \"threads\": {},\n  \"documents\": {},\n  \"ok\": {},\n  \"partial\": {},\n  \"rejected\": {},\n  \"duplicates\": {},\n  \"bytes\": {},\n  \"rows\": {{{}}}",
-        if c.incremental { "incremental" } else { "full" },
-        json_str(fingerprint),
-        now_nanos() / 1_000_000_000,
-        s.elapsed.as_secs_f64(),
-        s.threads,
-        s.documents,
-        st(Status::Ok),
-        st(Status::Partial),
-        st(Status::Rejected),
-        s.duplicates,
-        s.bytes,
-        rows.join(", ")
-    );
-    let stages: Vec<String> = s
-        .stages
-        .stages()
-        .iter()
-        .map(|(n, d)| format!("\"{n}\": {:.3}", d.as_secs_f64()))
-        .collect();
-    json.push_str(&format!(
-        ",\n  \"stage_seconds\": {{{}}}",
-        stages.join(", ")
-    ));
-    if c.incremental {
-        json.push_str(&format!(",\n  \"reused\": {}", c.reused));
-        for (name, list) in [
-            ("added", &c.added),
-            ("changed", &c.changed),
-            ("reprocessed", &c.reprocessed),
-            ("removed", &c.removed),
-        ] {
-            json.push_str(&format!(
-                ",\n  \"{name}_count\": {},\n  \"{name}\": {}",
-                list.len(),
-                json_list(list)
-            ));
-        }
-    }
-    json.push_str("\n}\n");
-    let name = format!("{run_id}.json");
+    let Ok(mut json) = serde_json::to_string_pretty(&s.record()) else {
+        return;
+    };
+    json.push('\n');
+    let name = format!("{}.json", s.run_id);
     let tmp = dir.join(format!(".{name}.tmp"));
     if fs::write(&tmp, json).is_ok() {
         let _ = fs::rename(&tmp, dir.join(name));

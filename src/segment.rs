@@ -3,6 +3,7 @@
 //! headings, its table of contents, and the blocks of lines that hold each of
 //! the nine standard tables, identified by the meaning of their titles.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -410,18 +411,7 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
         if !line.contains('表') || !line.contains('算') {
             continue;
         }
-        // In tab shapes the title may be a cell of the grid's first row.
-        let candidate = if line.contains('\t') {
-            line.split('\t')
-                .find(|c| !c.trim().is_empty())
-                .unwrap_or("")
-        } else {
-            line
-        };
-        if candidate.chars().count() > 60 {
-            continue;
-        }
-        if let Some(t) = classify_title(candidate) {
+        if let Some(t) = title_cells(line).find_map(|c| classify_title(&c)) {
             titles.push((i, t));
         }
     }
@@ -489,6 +479,46 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
     let mut keep: Vec<TableBlock> = best.values().map(|&i| blocks[i].clone()).collect();
     keep.sort_by_key(|b| b.title_line);
     keep
+}
+
+/// Where a title can stand on a line: the first cell of a TAB row (a grid's
+/// caption row), or any cell of a line split at gaps of three or more spaces
+/// (converters that pad lines to the page width, or that print the note under
+/// one table and the title of the next at one height). Cells longer than a
+/// title are not candidates.
+fn title_cells(line: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let cells: Vec<&str> = if line.contains('\t') {
+        line.split('\t')
+            .find(|c| !c.trim().is_empty())
+            .into_iter()
+            .collect()
+    } else {
+        let mut cells: Vec<&str> = line
+            .split("   ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if cells.len() > 1 {
+            cells.push(line.trim());
+        }
+        cells
+    };
+    cells
+        .into_iter()
+        .map(|c| undoubled(c).unwrap_or(Cow::Borrowed(c)))
+        .filter(|c| c.chars().count() <= 60)
+}
+
+/// A title drawn twice at a small offset (bold faked by overprinting, common in
+/// office PDF producers) comes out of some converters with every character
+/// doubled: `收收入入决决算算表表`. Returns the text once, when every character is
+/// doubled; a word that merely repeats a character (`决算算法`) is left alone.
+fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
+    let chars: Vec<char> = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.len() < 4 || !chars.len().is_multiple_of(2) || !chars.chunks(2).all(|p| p[0] == p[1]) {
+        return None;
+    }
+    Some(Cow::Owned(chars.iter().step_by(2).collect()))
 }
 
 /// A line of a table grid: cells split by tabs, by runs of spaces, or a short
@@ -1102,6 +1132,29 @@ mod tests {
     }
 
     const DOC: &str = "某县农业农村局 2022 年度部门决算\n目录\n第一部分 部门概况\t3\n一、收入支出决算总表\t4\n二、收入决算表\t5\n第二部分 情况说明\t9\n\n第一部分 部门概况\n一、部门职责\n负责农业。\n第二部分 2022年度部门决算表\n一、收入支出决算总表\n部门:某县农业农村局\t\t单位:万元\n项目\t行次\t金额\t项目\t行次\t金额\n本年收入合计\t1\t10.00\t本年支出合计\t2\t10.00\n二、收入决算表\n本表无数据\n第三部分 2022年度部门决算情况说明\n一、收入支出决算总体情况说明\n2022年度收、支总计均为10万元。与2021年度相比增加1万元。\n";
+
+    #[test]
+    fn titles_stand_in_padded_lines_and_beside_a_note() {
+        let padded = format!("{}收入支出决算总表{}", " ".repeat(40), " ".repeat(30));
+        assert_eq!(
+            title_cells(&padded).find_map(|c| classify_title(&c)),
+            Some(Table::Overview)
+        );
+        let beside =
+            "注：本表反映部门本年度各项支出情况。                   财政拨款收入支出决算总表";
+        assert_eq!(
+            title_cells(beside).find_map(|c| classify_title(&c)),
+            Some(Table::FiscalOverview)
+        );
+        // A sentence about a table is no title, gap or not.
+        let bold = "          收收入入决决算算表表          ";
+        assert_eq!(
+            title_cells(bold).find_map(|c| classify_title(&c)),
+            Some(Table::Income)
+        );
+        let note = "注：本表反映部门本年度财政拨款收入支出决算总表的情况。";
+        assert_eq!(title_cells(note).find_map(|c| classify_title(&c)), None);
+    }
 
     #[test]
     fn segments_a_small_document() {

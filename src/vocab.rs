@@ -231,7 +231,7 @@ fn tail_is(t: &str, name: &str) -> bool {
 }
 
 /// Which side of a two-sided table a row label belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
     Income,
     Expenditure,
@@ -293,63 +293,10 @@ pub const INCOME_SOURCES: [&str; 8] = [
     "其他收入",
 ];
 
-const OVERVIEW_INCOME_TAIL: &[&str] = &[
-    "本年收入合计",
-    "使用非财政拨款结余",
-    "年初结转和结余",
-    "总计",
-];
-
-const OVERVIEW_EXPENDITURE_TAIL: &[&str] = &["本年支出合计", "结余分配", "年末结转和结余", "总计"];
-
-const FISCAL_INCOME: &[&str] = &[
-    "一般公共预算财政拨款",
-    "政府性基金预算财政拨款",
-    "国有资本经营预算财政拨款",
-    "本年收入合计",
-    "年初财政拨款结转和结余",
-    "总计",
-];
-
-const FISCAL_EXPENDITURE_TAIL: &[&str] = &["本年支出合计", "年末财政拨款结转和结余", "总计"];
-
 /// Economic classes whose spending is 人员经费 (工资福利支出, 对个人和家庭的
 /// 补助); every other class is 公用经费. Table 06 totals by this split.
 pub fn is_personnel_class(code: &str) -> bool {
     code == "301" || code == "303"
-}
-
-/// Labels of rows without a code in the coded tables (02, 03, 05–09).
-const CODED_TABLE_TOTALS: &[&str] = &[
-    "合计",
-    "总计",
-    "人员经费合计",
-    "公用经费合计",
-    "人员经费",
-    "公用经费",
-];
-
-/// Canonical labels a side of a two-sided table may carry.
-pub fn side_vocabulary(table: Table, side: Side) -> Vec<&'static str> {
-    match (table, side) {
-        (Table::Overview, Side::Income) => INCOME_SOURCES
-            .iter()
-            .chain(OVERVIEW_INCOME_TAIL)
-            .copied()
-            .collect(),
-        (Table::FiscalOverview, Side::Income) => FISCAL_INCOME.to_vec(),
-        (Table::Overview, Side::Expenditure) => FUNCTION_CLASSES
-            .iter()
-            .map(|(_, n)| *n)
-            .chain(OVERVIEW_EXPENDITURE_TAIL.iter().copied())
-            .collect(),
-        (Table::FiscalOverview, Side::Expenditure) => FUNCTION_CLASSES
-            .iter()
-            .map(|(_, n)| *n)
-            .chain(FISCAL_EXPENDITURE_TAIL.iter().copied())
-            .collect(),
-        _ => CODED_TABLE_TOTALS.to_vec(),
-    }
 }
 
 /// Cleans a printed row label for matching: enumerator, spaces, trailing
@@ -486,7 +433,7 @@ mod tests {
 
     #[test]
     fn labels_with_noise() {
-        let inc = side_vocabulary(Table::Overview, Side::Income);
+        let inc = crate::table::spec::TableSpec::of(Table::Overview).side_labels(Side::Income);
         assert_eq!(
             match_label("- 、一般公共预算财政拨款收入", &inc),
             Some("一般公共预算财政拨款收入")
@@ -498,13 +445,13 @@ mod tests {
             Some("使用非财政拨款结余")
         );
         assert_eq!(match_label("总 计", &inc), Some("总计"));
-        let exp = side_vocabulary(Table::Overview, Side::Expenditure);
+        let exp = crate::table::spec::TableSpec::of(Table::Overview).side_labels(Side::Expenditure);
         assert_eq!(match_label("结余分配.", &exp), Some("结余分配"));
         assert_eq!(
             match_label("二十二、灾害防治及应急管理支出", &exp),
             Some("灾害防治及应急管理支出")
         );
-        let coded = side_vocabulary(Table::Income, Side::Income);
+        let coded = crate::table::spec::TableSpec::of(Table::Income).side_labels(Side::Income);
         assert_eq!(match_label("숨计", &coded), Some("合计"));
         assert_eq!(match_label("社会保障和就业支出", &coded), None);
         assert_eq!(match_label("小计", &coded), None);

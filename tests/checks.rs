@@ -146,3 +146,45 @@ fn an_error_in_a_total_printed_twice_is_repaired_from_the_other_table() {
     assert_eq!(cell.raw, "97.84");
     assert!(cell.flags.contains(&Flag::OcrRepaired));
 }
+
+#[test]
+fn a_table_the_contents_list_but_the_body_lacks_is_a_failed_completeness_check() {
+    // Table 03 removed from the body (its title and rows), the 目录 unchanged.
+    let lines: Vec<&str> = CLEAN.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.trim() == "三、支出决算表")
+        .expect("table 03's title in the body");
+    let end = lines
+        .iter()
+        .rposition(|l| l.trim() == "四、财政拨款收入支出决算总表")
+        .expect("table 04's title in the body");
+    assert!(start < end);
+    let doc = [&lines[..start], &lines[end..]].concat().join("\n");
+    let p = process("002.txt", doc.as_bytes());
+    let missing: Vec<_> = p
+        .extracted
+        .checks
+        .iter()
+        .filter(|c| c.check == "completeness.table_missing" && c.status == CheckStatus::Fail)
+        .map(|c| c.table_code)
+        .collect();
+    assert_eq!(missing, vec![Some("03")]);
+    let error = p.row.error.unwrap_or_default();
+    assert!(
+        error.contains(
+            "table 03 (支出决算表): listed in the contents (目录) but not found in the body"
+        ),
+        "{error}"
+    );
+    // The clean document lists and has all nine.
+    let clean = process("002.txt", CLEAN.as_bytes());
+    let listed: Vec<_> = clean
+        .extracted
+        .checks
+        .iter()
+        .filter(|c| c.check == "completeness.table_missing")
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(listed, vec![CheckStatus::Pass; 9]);
+}

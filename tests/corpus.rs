@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{assert_floor, corpus_output as output, gold, read_dataset, root, score};
+use common::{
+    assert_floor, corpus_output as output, gold, read_dataset, root, score, score_verified,
+};
 
 #[test]
 fn tab_separated_tables_are_complete() {
@@ -31,6 +33,77 @@ fn column_major_tables_are_rebuilt() {
     // their labels.
     let s = score(&output(), &gold(), "tables");
     assert_floor(&s, "shanghai-putuo-planning-2024.raw.txt", 0.99, 0.99);
+}
+
+/// Issue 14: what the output vouches for (`verified`) is right on every
+/// document of the corpus (the renderings by other converters are in the
+/// test below).
+#[test]
+fn every_verified_row_of_the_corpus_is_right() {
+    let v = score_verified(&output(), &gold());
+    for src in [
+        "002_6ab84cca39a9b887.txt",
+        "003_0940f7d63c256225.txt",
+        "shanghai-putuo-planning-2024.layout.txt",
+        "shanghai-putuo-planning-2024.raw.txt",
+        "shanghai-putuo-planning-2024.flat.txt",
+    ] {
+        let s = &v[src];
+        assert!(
+            s.pred > 0 && s.hit == s.pred,
+            "{src}: {} rows vouched for, {} right; wrong: {:#?}",
+            s.pred,
+            s.hit,
+            &s.extra[..s.extra.len().min(10)]
+        );
+    }
+}
+
+/// One PDF as the converters users run print it, each losing the grid its own
+/// way: row-major flat text (`pdftotext -raw`, pdfplumber's `extract_text()`)
+/// drops blank cells, pdfplumber's layout mode pads every line to the page
+/// width, PyMuPDF prints a cell per line or, sorted, puts one table's note and
+/// the next title on one line. Floors a little under what the grid model reads
+/// today; the rows vouched for (`verified`) must be right whatever the recall.
+#[test]
+fn other_converters_renderings_are_read_and_vouched_rows_are_right() {
+    let s = score(&output(), &gold(), "tables");
+    let v = score_verified(&output(), &gold());
+    // PyMuPDF's cell stream puts table 01's 100.00 after 结余分配, whose own
+    // cell is blank; 总计 = 本年支出合计 + 结余分配 + 年末结转和结余 holds either
+    // way, and the row is vouched for wrongly (one of ~70): a known defect of
+    // the column-major reader (issue 13).
+    for (src, p, r, vouched_floor) in [
+        ("shanghai-putuo-planning-2024.flat.txt", 0.80, 0.70, 0.99),
+        (
+            "shanghai-putuo-planning-2024.pdfplumber.txt",
+            0.95,
+            0.88,
+            0.99,
+        ),
+        (
+            "shanghai-putuo-planning-2024.pdfplumber-layout.txt",
+            0.90,
+            0.90,
+            0.99,
+        ),
+        ("shanghai-putuo-planning-2024.pymupdf.txt", 0.88, 0.78, 0.98),
+        (
+            "shanghai-putuo-planning-2024.pymupdf-sort.txt",
+            0.88,
+            0.80,
+            0.99,
+        ),
+    ] {
+        assert_floor(&s, src, p, r);
+        let vouched = &v[src];
+        assert!(
+            vouched.pred >= 50 && vouched.precision() >= vouched_floor,
+            "{src}: {} rows vouched for, {} right",
+            vouched.pred,
+            vouched.hit
+        );
+    }
 }
 
 #[test]

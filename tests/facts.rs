@@ -61,6 +61,32 @@ fn every_corpus_document_has_its_department_and_year() {
             "上海市普陀区规划和自然资源局",
             "2024",
         ),
+        // The same report as printed by other converters.
+        (
+            "shanghai-putuo-planning-2024.flat.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        (
+            "shanghai-putuo-planning-2024.pdfplumber.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        (
+            "shanghai-putuo-planning-2024.pdfplumber-layout.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        (
+            "shanghai-putuo-planning-2024.pymupdf.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
+        (
+            "shanghai-putuo-planning-2024.pymupdf-sort.txt",
+            "上海市普陀区规划和自然资源局",
+            "2024",
+        ),
         // The template prints its placeholder; it is not flagged there.
         ("shanghai-template-2024.layout.txt", "上海市XX局", "2024"),
     ];

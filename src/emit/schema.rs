@@ -86,6 +86,7 @@ impl Dataset {
                 s("region"),
                 i32f("fiscal_year"),
                 s("report_kind"),
+                s("report_id"),
                 Field::new("tables_found", DataType::Int32, false),
                 Field::new("line_items", DataType::Int32, false),
                 Field::new("indicators", DataType::Int32, false),
@@ -176,7 +177,171 @@ impl Dataset {
                 req("status"),
             ],
         };
+        let fields: Vec<Field> = fields
+            .into_iter()
+            .map(|f| {
+                let about = describe(self, f.name());
+                f.with_metadata(std::collections::HashMap::from([(
+                    "description".to_string(),
+                    about.to_string(),
+                )]))
+            })
+            .collect();
         Arc::new(Schema::new(fields))
+    }
+
+    /// The columns a dataset's files are sorted by (rows are written in input
+    /// order: by `source_path`, then as read within a document).
+    pub fn sorted_by(self) -> &'static str {
+        "source_path"
+    }
+
+    /// The columns that identify a row (documented in docs/datasets.md and
+    /// asserted on real output by the tests). `checks` has none: a check
+    /// evaluated on several rows without a subject code (`t04.row_total` on
+    /// 本年支出合计 and on 总计) repeats every column but the amounts.
+    pub fn key(self) -> &'static [&'static str] {
+        match self {
+            Dataset::Documents => &["source_path"],
+            Dataset::LineItems => &[
+                "source_path",
+                "table_code",
+                "side",
+                "subject_code",
+                "item",
+                "line_no",
+                "column_name",
+            ],
+            Dataset::Indicators => &["source_path", "source_line", "name"],
+            Dataset::Facts => &["source_path", "metric"],
+            Dataset::Checks => &[],
+        }
+    }
+}
+
+/// One line per column, embedded in the Parquet field metadata (`description`)
+/// so that `juesuan schema` and any reader show it. docs/datasets.md says more.
+fn describe(d: Dataset, column: &str) -> &'static str {
+    match (d, column) {
+        (_, "doc_id") => {
+            "content hash of the file's raw bytes (XXH3-64, 16 hex); identical files share it"
+        }
+        (_, "source_path") => {
+            "path relative to the input folder, /-separated; unique per run in documents"
+        }
+        (_, "fiscal_year") => {
+            "year the accounts are for; also the Hive partition (fiscal_year=YYYY, __HIVE_DEFAULT_PARTITION__ when unknown)"
+        }
+        (_, "department") => "reporting body as printed in the title; null when not found",
+        (_, "source_line") => "1-based line of the decoded text the value was read from",
+        (_, "table_code") => "standard table 01-09, by the meaning of its title",
+        (_, "subject_code") => {
+            "classification code, digits only (201 06 01 -> 2010601); null without one"
+        }
+        (_, "column_name") => "canonical column, / between header levels (was `column` before 0.2)",
+        (Dataset::Documents, "source_bytes") => "size of the file in bytes",
+        (Dataset::Documents, "encoding") => {
+            "detected encoding, WHATWG label (UTF-8, gb18030, UTF-16LE, ...); null when not decoded"
+        }
+        (Dataset::Documents, "shape") => {
+            "dominant input shape (tab_separated, pdftotext_layout, ...); null when not read"
+        }
+        (Dataset::Documents, "region") => {
+            "province/city/county prefix of the department's name; null when it has none"
+        }
+        (Dataset::Documents, "report_kind") => {
+            "决算 (final accounts) or 预算 (budget); null when the text says neither"
+        }
+        (Dataset::Documents, "report_id") => {
+            "shared by the renderings of one report (department, year, kind, 收支总计, 收入合计, 支出合计); null when not enough is known. Count reports with it, not files"
+        }
+        (Dataset::Documents, "tables_found") => "standard tables recognised with a body (0-9)",
+        (Dataset::Documents, "line_items") => "rows emitted to line_items for this file",
+        (Dataset::Documents, "indicators") => "rows emitted to indicators for this file",
+        (Dataset::Documents, "facts") => "rows emitted to facts for this file",
+        (Dataset::Documents, "checks_failed") => "rows of checks with status fail for this file",
+        (Dataset::Documents, "tables_verified") => "tables found whose every amount is verified",
+        (Dataset::Documents, "status") => {
+            "ok, partial (rows emitted, with problems) or rejected (nothing emitted; also `duplicate of` copies)"
+        }
+        (Dataset::Documents, "error") => {
+            "for partial and rejected: what went wrong, sentences joined by '; '"
+        }
+        (Dataset::LineItems, "table_name") => "canonical title of the table",
+        (Dataset::LineItems, "side") => "收入 or 支出 for tables 01 and 04; null otherwise",
+        (Dataset::LineItems, "subject_level") => {
+            "1 类 (3 digits), 2 款 (5), 3 项 (7); null without a code"
+        }
+        (Dataset::LineItems, "item") => {
+            "canonical row label; for coded rows the printed name, de-noised"
+        }
+        (Dataset::LineItems, "line_no") => "行次 where printed (tables 01 and 04); else null",
+        (Dataset::LineItems, "amount") => "the amount in 万元, exact",
+        (Dataset::LineItems, "raw") => "the cell exactly as printed",
+        (Dataset::LineItems, "page") => {
+            "1-based PDF page the amount was printed on; null for text input"
+        }
+        (Dataset::LineItems, "flags") => {
+            "unit_converted, ocr_suspect, ocr_repaired, identity_mismatch, label_repaired, placed_by_order, unverified"
+        }
+        (Dataset::LineItems, "verified") => {
+            "read at its printed place and every identity covering it holds; filter on it for certainty"
+        }
+        (Dataset::Indicators, "scope") => "部门整体 (whole department) or 项目 (project)",
+        (Dataset::Indicators, "project") => "project name of a 项目 table; null for 部门整体",
+        (Dataset::Indicators, "goal") => {
+            "年度目标 the indicator sits under, when the table has several; else null"
+        }
+        (Dataset::Indicators, "level1") => {
+            "一级指标 (产出指标, 效益指标, ...), points removed; null when not printed"
+        }
+        (Dataset::Indicators, "level2") => {
+            "二级指标 (数量指标, 社会效益指标, ...); null when not printed"
+        }
+        (Dataset::Indicators, "name") => "三级指标, wrapped pieces joined",
+        (Dataset::Indicators, "target_raw") => {
+            "年度指标值 as printed (normalised); null when blank"
+        }
+        (Dataset::Indicators, "actual_raw") => {
+            "实际完成值 as printed (normalised); null when blank"
+        }
+        (Dataset::Indicators, "target_value") => {
+            "the number inside the target, when it is a quantity"
+        }
+        (Dataset::Indicators, "actual_value") => {
+            "the number inside the actual value, when it is a quantity"
+        }
+        (Dataset::Indicators, "target_unit") => "unit of the target's number (%, 人, 万元, ...)",
+        (Dataset::Indicators, "actual_unit") => "unit of the actual value's number",
+        (Dataset::Indicators, "target_op") => {
+            "bound the target sets: >=, <=, >, <, =; null for a plain target"
+        }
+        (Dataset::Indicators, "weight") => "分值 (points available), when printed",
+        (Dataset::Indicators, "score") => "得分, when printed",
+        (Dataset::Indicators, "note") => "偏差原因 / remarks cell, when the table has one",
+        (Dataset::Facts, "section") => "title of the 情况说明 section the figure was read under",
+        (Dataset::Facts, "metric") => {
+            "canonical key (收支总计, 收入合计, 基本支出, 三公经费决算, ...)"
+        }
+        (Dataset::Facts, "value") => "the stated figure in 万元",
+        (Dataset::Facts, "prior_year_change") => {
+            "stated change against the prior year, signed; null when none is stated"
+        }
+        (Dataset::Facts, "change_pct") => "stated percentage change against the prior year, signed",
+        (Dataset::Facts, "sentence") => "the sentence the value was read from",
+        (Dataset::Checks, "check_id") => {
+            "stable id of the identity (t02.children_sum, fact_vs_table.收入合计, ...; was `check` before 0.2)"
+        }
+        (Dataset::Checks, "expected") => {
+            "sum of the parts (for fact_vs_table.*: the table's figure)"
+        }
+        (Dataset::Checks, "actual") => {
+            "printed total (for fact_vs_table.*: the figure stated in the prose)"
+        }
+        (Dataset::Checks, "status") => {
+            "pass, or fail when |expected - actual| exceeds the rounding the prints allow"
+        }
+        _ => "",
     }
 }
 
@@ -237,7 +402,8 @@ impl Common {
     }
 }
 
-pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> {
+/// `documents` rows, each with its report id (see [`super::report_id`]).
+pub fn documents_batch(rows: &[(&DocumentRow, Option<&str>)]) -> Result<RecordBatch, ArrowError> {
     let mut doc_id = StringBuilder::new();
     let mut source_path = StringBuilder::new();
     let mut source_bytes = Int64Builder::new();
@@ -247,10 +413,11 @@ pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> 
     let mut region = StringBuilder::new();
     let mut fiscal_year = Int32Builder::new();
     let mut report_kind = StringBuilder::new();
+    let mut report_id = StringBuilder::new();
     let mut counts: [Int32Builder; 6] = Default::default();
     let mut status = StringBuilder::new();
     let mut error = StringBuilder::new();
-    for r in rows {
+    for (r, id) in rows {
         doc_id.append_value(&r.doc_id);
         source_path.append_value(&r.source_path);
         source_bytes.append_value(r.source_bytes);
@@ -260,6 +427,7 @@ pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> 
         region.append_option(r.meta.region.as_deref());
         fiscal_year.append_option(r.meta.fiscal_year);
         report_kind.append_option(r.meta.report_kind);
+        report_id.append_option(*id);
         for (b, v) in counts.iter_mut().zip([
             r.tables_found,
             r.line_items,
@@ -283,6 +451,7 @@ pub fn documents_batch(rows: &[DocumentRow]) -> Result<RecordBatch, ArrowError> 
         Arc::new(region.finish()),
         Arc::new(fiscal_year.finish()),
         Arc::new(report_kind.finish()),
+        Arc::new(report_id.finish()),
     ];
     for mut b in counts {
         cols.push(Arc::new(b.finish()));
@@ -468,4 +637,33 @@ pub fn checks_batch(rows: &[(&DocKeys, &Check)]) -> Result<RecordBatch, ArrowErr
         Arc::new(status.finish()),
     ]);
     RecordBatch::try_new(Dataset::Checks.schema(), cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_a_description_and_keys_name_columns() {
+        for d in Dataset::ALL {
+            let schema = d.schema();
+            for f in schema.fields() {
+                let about = f.metadata().get("description").map(String::as_str);
+                assert!(
+                    about.is_some_and(|a| !a.is_empty()),
+                    "{}.{} has no description",
+                    d.name(),
+                    f.name()
+                );
+            }
+            for k in d.key() {
+                assert!(
+                    schema.field_with_name(k).is_ok(),
+                    "{}: key column {k}",
+                    d.name()
+                );
+            }
+            assert!(schema.field_with_name(d.sorted_by()).is_ok());
+        }
+    }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use arrow_array::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression as PqCompression, ZstdLevel};
+use parquet::file::metadata::{KeyValue, SortingColumn};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use thiserror::Error;
 
@@ -38,6 +39,10 @@ pub enum EmitError {
     },
     #[error("another juesuan run holds the output folder {0} (lock file .juesuan.lock)")]
     Locked(PathBuf),
+    #[error(
+        "output {0} is not a folder: give --output (or output.root) a folder to write the datasets into"
+    )]
+    OutputNotDir(PathBuf),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError + '_ {
@@ -90,9 +95,34 @@ pub struct Emitter {
     output: PathBuf,
     staging: PathBuf,
     datasets: Vec<Dataset>,
-    props: WriterProperties,
+    props: BTreeMap<Dataset, WriterProperties>,
     parts: BTreeMap<(Dataset, Option<i32>), Part>,
     _lock: File,
+}
+
+/// What identifies the run in every file it writes (Parquet key-value
+/// metadata), for audit and for readers that check provenance.
+#[derive(Clone, Copy, Debug)]
+pub struct Provenance<'a> {
+    pub run_id: &'a str,
+    /// The settings fingerprint of the run (see `incremental::fingerprint`).
+    pub settings: &'a str,
+}
+
+/// What a commit did.
+#[derive(Clone, Debug)]
+pub struct Committed {
+    pub output: PathBuf,
+    /// Datasets of an earlier run that this run does not write, removed so
+    /// that the output is one run's consistent set.
+    pub removed: Vec<Dataset>,
+}
+
+/// `created_by` as `<app> version <v>`: readers (parquet-mr, Spark, Hive)
+/// parse it to decide whether to trust min/max statistics of text and
+/// decimal columns, and ignore them when it does not parse.
+pub fn created_by() -> String {
+    format!("juesuan version {}", env!("CARGO_PKG_VERSION"))
 }
 
 impl Emitter {
@@ -103,8 +133,11 @@ impl Emitter {
         datasets: &[Dataset],
         compression: Compression,
         row_group_rows: usize,
-        run_id: &str,
+        provenance: Provenance,
     ) -> Result<Emitter, EmitError> {
+        if output.exists() && !output.is_dir() {
+            return Err(EmitError::OutputNotDir(output.to_path_buf()));
+        }
         fs::create_dir_all(output).map_err(io_err(output))?;
         let lock_path = output.join(".juesuan.lock");
         let lock = File::options()
@@ -113,8 +146,12 @@ impl Emitter {
             .write(true)
             .open(&lock_path)
             .map_err(io_err(&lock_path))?;
-        if !try_lock(&lock) {
-            return Err(EmitError::Locked(output.to_path_buf()));
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(EmitError::Locked(output.to_path_buf()));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
         }
         for e in fs::read_dir(output).map_err(io_err(output))?.flatten() {
             let name = e.file_name();
@@ -123,19 +160,46 @@ impl Emitter {
                 fs::remove_dir_all(&p).map_err(io_err(&p))?;
             }
         }
-        let staging = output.join(format!(".staging-{run_id}"));
+        let staging = output.join(format!(".staging-{}", provenance.run_id));
         fs::create_dir_all(&staging).map_err(io_err(&staging))?;
         let codec = match compression {
             Compression::Zstd(l) => PqCompression::ZSTD(ZstdLevel::try_new(l).unwrap_or_default()),
             Compression::None => PqCompression::UNCOMPRESSED,
         };
-        let props = WriterProperties::builder()
-            .set_compression(codec)
-            .set_dictionary_enabled(true)
-            .set_statistics_enabled(EnabledStatistics::Page)
-            .set_max_row_group_row_count(Some(row_group_rows))
-            .set_created_by(format!("juesuan {}", env!("CARGO_PKG_VERSION")))
-            .build();
+        let metadata = vec![
+            KeyValue::new(
+                "juesuan.version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+            KeyValue::new("juesuan.run_id".to_string(), provenance.run_id.to_string()),
+            KeyValue::new(
+                "juesuan.settings".to_string(),
+                provenance.settings.to_string(),
+            ),
+        ];
+        let props = Dataset::ALL
+            .into_iter()
+            .map(|d| {
+                let schema = d.schema();
+                let sorted = schema
+                    .index_of(d.sorted_by())
+                    .expect("sort column in schema");
+                let p = WriterProperties::builder()
+                    .set_compression(codec)
+                    .set_dictionary_enabled(true)
+                    .set_statistics_enabled(EnabledStatistics::Page)
+                    .set_max_row_group_row_count(Some(row_group_rows))
+                    .set_created_by(created_by())
+                    .set_key_value_metadata(Some(metadata.clone()))
+                    .set_sorting_columns(Some(vec![SortingColumn {
+                        column_idx: sorted as i32,
+                        descending: false,
+                        nulls_first: false,
+                    }]))
+                    .build();
+                (d, p)
+            })
+            .collect();
         Ok(Emitter {
             output: output.to_path_buf(),
             staging,
@@ -167,11 +231,15 @@ impl Emitter {
                 fs::create_dir_all(&dir).map_err(io_err(&dir))?;
                 let path = dir.join("part-00000.parquet");
                 let file = File::create(&path).map_err(io_err(&path))?;
-                let writer = ArrowWriter::try_new(file, dataset.schema(), Some(self.props.clone()))
-                    .map_err(|source| EmitError::Parquet {
-                        path: path.clone(),
-                        source,
-                    })?;
+                let writer = ArrowWriter::try_new(
+                    file,
+                    dataset.schema(),
+                    Some(self.props[&dataset].clone()),
+                )
+                .map_err(|source| EmitError::Parquet {
+                    path: path.clone(),
+                    source,
+                })?;
                 v.insert(Part {
                     writer,
                     path,
@@ -215,8 +283,9 @@ impl Emitter {
     }
 
     /// Closes every file, writes an empty file (with the schema) for datasets
-    /// without rows, and swaps the staged datasets into place.
-    pub fn commit(mut self) -> Result<PathBuf, EmitError> {
+    /// without rows, removes the datasets this run does not write, and swaps
+    /// the staged datasets into place.
+    pub fn commit(mut self) -> Result<Committed, EmitError> {
         let parts = std::mem::take(&mut self.parts);
         let earliest_year = parts.keys().filter_map(|(_, y)| *y).min();
         let mut typed: Vec<Dataset> = Vec::new();
@@ -251,6 +320,20 @@ impl Emitter {
             self.write_empty(d, &target)?;
         }
         sync_dir(&self.staging);
+        // Datasets of an earlier run that this one does not write go first:
+        // a reader may briefly miss them, never see them beside this run's.
+        let mut removed = Vec::new();
+        for d in Dataset::ALL
+            .into_iter()
+            .filter(|d| !self.datasets.contains(d))
+        {
+            let live = self.output.join(d.name());
+            if live.is_dir() {
+                let out_of_sight = self.staging.join(format!("stale-{}", d.name()));
+                fs::rename(&live, &out_of_sight).map_err(io_err(&live))?;
+                removed.push(d);
+            }
+        }
         for d in self.datasets.clone() {
             let staged = self.staging.join(d.name());
             let live = self.output.join(d.name());
@@ -258,7 +341,10 @@ impl Emitter {
         }
         sync_dir(&self.output);
         fs::remove_dir_all(&self.staging).map_err(io_err(&self.staging))?;
-        Ok(self.output.clone())
+        Ok(Committed {
+            output: self.output.clone(),
+            removed,
+        })
     }
 
     fn write_empty(&self, d: Dataset, dir: &Path) -> Result<(), EmitError> {
@@ -269,7 +355,7 @@ impl Emitter {
             path: path.clone(),
             source,
         };
-        let w = ArrowWriter::try_new(file, d.schema(), Some(self.props.clone()))
+        let w = ArrowWriter::try_new(file, d.schema(), Some(self.props[&d].clone()))
             .map_err(parquet_err)?;
         w.close().map_err(|source| EmitError::Parquet {
             path: path.clone(),
@@ -297,12 +383,6 @@ fn sync_dir(p: &Path) {
     if let Ok(f) = File::open(p) {
         let _ = f.sync_all();
     }
-}
-
-fn try_lock(f: &File) -> bool {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a file descriptor we own; no memory is shared.
-    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
 }
 
 /// Replaces `live` by `staged` atomically; afterwards `staged` holds the old
@@ -359,6 +439,13 @@ mod tests {
     use crate::emit::schema::documents_batch;
     use crate::model::{DocMeta, DocumentRow, Status};
 
+    fn prov(run_id: &str) -> Provenance<'_> {
+        Provenance {
+            run_id,
+            settings: "test",
+        }
+    }
+
     fn doc(path: &str, year: Option<i32>) -> DocumentRow {
         DocumentRow {
             doc_id: "0123456789abcdef".into(),
@@ -387,9 +474,9 @@ mod tests {
         let all = Dataset::ALL;
         for (run, years) in [("a", vec![Some(2023), None]), ("b", vec![Some(2024)])] {
             let mut em =
-                Emitter::create(out.path(), &all, Compression::Zstd(3), 1000, run).unwrap();
+                Emitter::create(out.path(), &all, Compression::Zstd(3), 1000, prov(run)).unwrap();
             for y in &years {
-                let b = documents_batch(&[doc("x.txt", *y)]).unwrap();
+                let b = documents_batch(&[(&doc("x.txt", *y), None)]).unwrap();
                 em.write(Dataset::Documents, *y, &b).unwrap();
             }
             em.commit().unwrap();
@@ -413,7 +500,7 @@ mod tests {
             File::open(&empty).unwrap(),
         )
         .unwrap();
-        assert_eq!(reader.schema().as_ref(), Dataset::Facts.schema().as_ref());
+        assert_eq!(reader.schema().fields(), Dataset::Facts.schema().fields());
         // No staging folder is left behind.
         let names: Vec<String> = fs::read_dir(out.path())
             .unwrap()
@@ -428,9 +515,98 @@ mod tests {
     #[test]
     fn a_second_run_on_the_same_output_is_refused_while_the_first_holds_it() {
         let out = tempfile::tempdir().unwrap();
-        let _first =
-            Emitter::create(out.path(), &Dataset::ALL, Compression::None, 10, "one").unwrap();
-        let second = Emitter::create(out.path(), &Dataset::ALL, Compression::None, 10, "two");
+        let _first = Emitter::create(
+            out.path(),
+            &Dataset::ALL,
+            Compression::None,
+            10,
+            prov("one"),
+        )
+        .unwrap();
+        let second = Emitter::create(
+            out.path(),
+            &Dataset::ALL,
+            Compression::None,
+            10,
+            prov("two"),
+        );
         assert!(matches!(second, Err(EmitError::Locked(_))));
+    }
+
+    #[test]
+    fn an_output_that_is_a_file_is_refused_saying_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("README.md");
+        fs::write(&file, "# notes\n").unwrap();
+        let e = Emitter::create(&file, &Dataset::ALL, Compression::None, 10, prov("x"));
+        let Err(e) = e else {
+            panic!("accepted a file as output")
+        };
+        assert!(e.to_string().contains("is not a folder"), "{e}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "# notes\n");
+    }
+
+    #[test]
+    fn datasets_a_run_does_not_write_are_removed() {
+        let out = tempfile::tempdir().unwrap();
+        let b = documents_batch(&[(&doc("x.txt", Some(2024)), None)]).unwrap();
+        let em = |ds: &[Dataset], run| {
+            let mut em = Emitter::create(out.path(), ds, Compression::None, 10, prov(run)).unwrap();
+            em.write(Dataset::Documents, Some(2024), &b).unwrap();
+            em.commit().unwrap()
+        };
+        assert!(em(&Dataset::ALL, "a").removed.is_empty());
+        assert!(out.path().join("indicators").is_dir());
+        let c = em(&[Dataset::Documents, Dataset::LineItems], "b");
+        assert_eq!(
+            c.removed,
+            vec![Dataset::Indicators, Dataset::Facts, Dataset::Checks]
+        );
+        for d in ["indicators", "facts", "checks"] {
+            assert!(!out.path().join(d).exists(), "{d} left from the first run");
+        }
+        assert!(out.path().join("line_items").is_dir());
+    }
+
+    #[test]
+    fn files_carry_provenance_sort_order_and_descriptions() {
+        let out = tempfile::tempdir().unwrap();
+        let mut em = Emitter::create(
+            out.path(),
+            &Dataset::ALL,
+            Compression::Zstd(3),
+            10,
+            prov("run-1"),
+        )
+        .unwrap();
+        let b = documents_batch(&[(&doc("x.txt", Some(2024)), Some("00000000000000aa"))]).unwrap();
+        em.write(Dataset::Documents, Some(2024), &b).unwrap();
+        em.commit().unwrap();
+        let path = out
+            .path()
+            .join("documents/fiscal_year=2024/part-00000.parquet");
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            File::open(&path).unwrap(),
+        )
+        .unwrap();
+        let meta = reader.metadata().file_metadata();
+        assert_eq!(
+            meta.created_by(),
+            Some(format!("juesuan version {}", env!("CARGO_PKG_VERSION")).as_str())
+        );
+        let kv: BTreeMap<&str, &str> = meta
+            .key_value_metadata()
+            .unwrap()
+            .iter()
+            .map(|k| (k.key.as_str(), k.value.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(kv["juesuan.run_id"], "run-1");
+        assert_eq!(kv["juesuan.settings"], "test");
+        assert_eq!(kv["juesuan.version"], env!("CARGO_PKG_VERSION"));
+        let sorting = reader.metadata().row_group(0).sorting_columns().unwrap();
+        assert_eq!(sorting[0].column_idx, 1); // source_path
+        let schema = reader.schema();
+        let about = schema.field_with_name("report_id").unwrap().metadata();
+        assert!(about["description"].contains("renderings"), "{about:?}");
     }
 }

@@ -11,7 +11,6 @@ pub mod tables;
 
 use crate::decode::Text;
 use crate::model::LineItem;
-use crate::segment::Segmented;
 use crate::vocab::Table;
 
 /// How the lines of a table block are laid out.
@@ -23,6 +22,9 @@ pub enum BlockShape {
     Aligned,
     /// One column after another, a cell per line (`pdftotext` raw).
     ColumnMajor,
+    /// One row per line, cells split by single spaces, blank cells gone
+    /// (`pdftotext -raw`, pdfplumber's plain text).
+    Flat,
 }
 
 /// Line items of every standard table in the document, and what could not be
@@ -81,8 +83,9 @@ pub fn count_figures(text: &Text, lines: std::ops::Range<usize>) -> usize {
     n
 }
 
-/// Decides how a block is laid out from its lines.
-pub fn block_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
+/// Decides how a block is laid out from its lines, as the first readers did:
+/// TAB rows, space-aligned columns, or a cell stream.
+pub fn legacy_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
     let (mut tabs, mut aligned, mut short, mut nonempty) = (0, 0, 0, 0);
     for i in body.clone() {
         let raw = text.raw_line(i);
@@ -109,40 +112,37 @@ pub fn block_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
     }
 }
 
-/// Reads every table block of the document.
-pub fn read_tables(text: &Text, seg: &Segmented, ocr: bool) -> TablesRead {
-    let mut out = TablesRead::default();
-    for block in &seg.tables {
-        let shape = block_shape(text, &block.body);
-        let lines = block.title_line..block.body.end;
-        let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
-        let grid = match shape {
-            BlockShape::Tabs => grid::tab_grid(text, lines),
-            BlockShape::Aligned => aligned::grid(text, lines, block.table),
-            BlockShape::ColumnMajor => {
-                // Classes printed with amounts by the tables read so far.
-                let mut classes: Vec<String> = out
-                    .items
-                    .iter()
-                    .filter_map(|i| i.subject_code.clone())
-                    .filter(|c| c.len() == 3)
-                    .collect();
-                classes.sort();
-                classes.dedup();
-                column_major::grid(text, lines, block.table, &column_major::Context { classes })
-            }
-        };
-        let read = tables::read_table(block.table, &grid, unit, ocr);
-        out.unplaced += read.unplaced;
-        out.found.push(FoundTable {
-            table: block.table,
-            shape,
-            figures: count_figures(text, block.body.clone()),
-            emitted: read.items.len(),
-            unplaced: read.unplaced,
-        });
-        out.items.extend(read.items);
-    }
-    labels::repair(&mut out.items);
-    out
+/// One table block read by the first readers (one per layout, each with its
+/// own notion of columns). `classes`: function classes the document's other
+/// tables printed, for the column-major reader.
+pub fn legacy_block(
+    text: &Text,
+    block: &crate::segment::TableBlock,
+    ocr: bool,
+    classes: &[String],
+) -> (Vec<LineItem>, FoundTable) {
+    let shape = legacy_shape(text, &block.body);
+    let lines = block.title_line..block.body.end;
+    let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
+    let grid = match shape {
+        BlockShape::Tabs | BlockShape::Flat => grid::tab_grid(text, lines),
+        BlockShape::Aligned => aligned::grid(text, lines, block.table),
+        BlockShape::ColumnMajor => column_major::grid(
+            text,
+            lines,
+            block.table,
+            &column_major::Context {
+                classes: classes.to_vec(),
+            },
+        ),
+    };
+    let read = tables::read_table(block.table, &grid, unit, ocr);
+    let found = FoundTable {
+        table: block.table,
+        shape,
+        figures: count_figures(text, block.body.clone()),
+        emitted: read.items.len(),
+        unplaced: read.unplaced,
+    };
+    (read.items, found)
 }

@@ -395,9 +395,11 @@ fn is_data_row(table: Table, row: &Row) -> bool {
     if table.two_sided() {
         let is_item = |c: &Cell| {
             let label = clean_label(&c.text);
-            [Side::Income, Side::Expenditure]
-                .iter()
-                .any(|s| vocab::side_vocabulary(table, *s).contains(&label.as_str()))
+            [Side::Income, Side::Expenditure].iter().any(|s| {
+                crate::table::spec::TableSpec::of(table)
+                    .side_labels(*s)
+                    .contains(&label.as_str())
+            })
         };
         if row.cells.first().is_some_and(is_item) {
             return true;
@@ -469,7 +471,7 @@ fn read_coded(
     let table = ctx.table;
     let canon = table.columns();
     let mut map = columns_for(paths, numbers, canon, 0..max_col + 1);
-    let totals = vocab::side_vocabulary(table, Side::Income);
+    let totals = crate::table::spec::TableSpec::of(table).side_labels(Side::Income);
     for row in data {
         if is_note(row) {
             ctx.out.unplaced += row
@@ -571,8 +573,8 @@ fn read_two_sided(
         .filter(|(_, p)| p.iter().any(|h| h == "行次"))
         .map(|(j, _)| j)
         .collect();
-    let inc_vocab = vocab::side_vocabulary(table, Side::Income);
-    let exp_vocab = vocab::side_vocabulary(table, Side::Expenditure);
+    let inc_vocab = crate::table::spec::TableSpec::of(table).side_labels(Side::Income);
+    let exp_vocab = crate::table::spec::TableSpec::of(table).side_labels(Side::Expenditure);
     let mut carry_over_parent = false;
     for row in data {
         if is_note(row) {
@@ -682,7 +684,7 @@ fn find_split(
 /// Table 06: groups of (code, name, amount) side by side. Each amount belongs to
 /// the nearest label on its left.
 fn read_economic(ctx: &mut Ctx, data: &[&Row]) {
-    let totals = vocab::side_vocabulary(ctx.table, Side::Income);
+    let totals = crate::table::spec::TableSpec::of(ctx.table).side_labels(Side::Income);
     for row in data {
         if is_note(row) {
             ctx.out.unplaced += row

@@ -7,8 +7,16 @@
 //! the gold TSV format of `tests/gold` (and of `../shared/tools/score.py`).
 //! Document `i` of a seed is the same whatever the corpus size, so corpora of different
 //! sizes share their prefix and any document can be regenerated alone.
+//!
+//! [`Shape::Pdf`] draws the accounts as a PDF report instead (`pdf`), with the same
+//! expected rows (no 绩效自评 tables yet: its indicators gold is header-only).
+//! [`Shape::HtmlText`] prints them as a web crawler's text of the report's page.
+//! Neither is in [`Shape::ALL`], so archives of the text shapes keep their shapes and
+//! figures for every seed; ask for them by name. The PDF's text comes from the
+//! converters users run (`scripts/render-converters`).
 
 mod model;
+pub mod pdf;
 mod render;
 mod rng;
 mod vocab;
@@ -79,10 +87,12 @@ impl ProseClasses {
 }
 
 pub struct Document {
-    /// `NNNNNN_<shape>_<year>.txt`: ASCII, unique within a corpus.
+    /// `NNNNNN_<shape>_<year>.txt` (`.pdf` for the PDF shape): ASCII, unique
+    /// within a corpus.
     pub file_name: String,
     pub shape: Shape,
-    pub encoding: Encoding,
+    /// The text encoding; `None` for a PDF.
+    pub encoding: Option<Encoding>,
     pub year: u32,
     /// The reporting body's name as a reader should recover it; `None` for
     /// the empty template, which prints a placeholder.
@@ -97,31 +107,88 @@ pub struct Document {
     /// Table 06 was drawn side by side and cut into pieces (column-major
     /// text). Its rows are all in `tables_tsv`, but a reader that places
     /// only what the identities prove may leave some unplaced: such a
-    /// document can be `partial`.
+    /// document can be `partial`. For a PDF: table 06 drawn in two panels side
+    /// by side.
     pub scattered_basic: bool,
 }
 
+impl Document {
+    /// The file name without its extension (gold files are `<stem>.tsv`).
+    pub fn stem(&self) -> &str {
+        self.file_name
+            .rsplit_once('.')
+            .map_or(&self.file_name, |(stem, _)| stem)
+    }
+}
+
 pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
+    generate(seed, index, shapes).0
+}
+
+/// The document, and for a PDF what its drawing drew.
+fn generate(seed: u64, index: u64, shapes: &[Shape]) -> (Document, Option<pdf::RenderedPdf>) {
     assert!(!shapes.is_empty(), "at least one shape");
     let mut rng = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index);
+    // A second stream for the ways of printing added after the first
+    // archives were generated, so that their figures and tables stay.
+    let mut vary = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index ^ 0x0070_726F_7365);
     let shape = shapes[(index % shapes.len() as u64) as usize];
-    let accounts = Accounts::generate(&mut rng);
+    let accounts = Accounts::generate(&mut rng, &mut vary);
+    // The PDF draws the model's prose as it is (its justified lines are
+    // spread by the drawing, not by spaces in the text).
+    let mut prose = ProseClasses {
+        unchanged_apart: accounts.unchanged_apart,
+        older_template: accounts.older_template,
+        ..ProseClasses::default()
+    };
+    let (bytes, encoding, scattered_basic, drawn) = if shape == Shape::Pdf {
+        let mut drawn = pdf::render(&accounts, &mut rng).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = std::mem::take(&mut drawn.bytes);
+        (bytes, None, drawn.scattered_basic, Some(drawn))
+    } else {
+        let t = text(&accounts, shape, &mut rng, &mut vary);
+        prose.letter_spaced = t.letter_spaced;
+        prose.swapped_lines = t.swapped_lines;
+        (t.bytes, Some(t.encoding), t.scattered_basic, None)
+    };
+    if !shape.has_facts() {
+        prose = ProseClasses::default();
+    }
+    let extension = if encoding.is_some() { "txt" } else { "pdf" };
+    let file_name = format!("{index:06}_{}_{}.{extension}", shape.name(), accounts.year);
+    let document = Document {
+        tables_tsv: tables_tsv(&file_name, &accounts, shape),
+        indicators_tsv: indicators_tsv(&file_name, &accounts, shape),
+        facts_tsv: facts_tsv(&file_name, &accounts, shape),
+        file_name,
+        shape,
+        encoding,
+        year: accounts.year,
+        department: (shape != Shape::Template).then(|| accounts.full_name()),
+        prose,
+        bytes,
+        scattered_basic,
+    };
+    (document, drawn)
+}
+
+/// A text shape's bytes, in one of the encodings and line endings of real
+/// archives, and what its printing did.
+struct Text {
+    bytes: Vec<u8>,
+    encoding: Encoding,
+    scattered_basic: bool,
+    letter_spaced: bool,
+    swapped_lines: bool,
+}
+
+fn text(accounts: &Accounts, shape: Shape, rng: &mut Rng, vary: &mut Rng) -> Text {
     let render::Rendered {
         text,
         scattered_basic,
         letter_spaced,
         swapped_lines,
-    } = render::render(&accounts, shape, &mut rng);
-    let prose = if shape.has_facts() {
-        ProseClasses {
-            letter_spaced,
-            swapped_lines,
-            unchanged_apart: accounts.unchanged_apart,
-            older_template: accounts.older_template,
-        }
-    } else {
-        ProseClasses::default()
-    };
+    } = render::render(accounts, shape, rng, vary);
     let eol = match rng.range(0, 99) {
         0..=79 => "\n",
         80..=94 => "\r\n",
@@ -139,20 +206,12 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
         85..=92 => Encoding::Utf16LeBom,
         _ => Encoding::Utf16BeBom,
     };
-    let bytes = encode(&text, encoding);
-    let file_name = format!("{index:06}_{}_{}.txt", shape.name(), accounts.year);
-    Document {
-        tables_tsv: tables_tsv(&file_name, &accounts, shape),
-        indicators_tsv: indicators_tsv(&file_name, &accounts, shape),
-        facts_tsv: facts_tsv(&file_name, &accounts, shape),
-        file_name,
-        shape,
+    Text {
+        bytes: encode(&text, encoding),
         encoding,
-        year: accounts.year,
-        department: (shape != Shape::Template).then(|| accounts.full_name()),
-        prose,
-        bytes,
         scattered_basic,
+        letter_spaced,
+        swapped_lines,
     }
 }
 
@@ -310,15 +369,15 @@ mod tests {
             Encoding::Utf16LeBom,
             Encoding::Utf16BeBom,
         ] {
-            assert!(docs.iter().any(|d| d.encoding == e), "{e:?}");
+            assert!(docs.iter().any(|d| d.encoding == Some(e)), "{e:?}");
         }
     }
 
     #[test]
     fn coded_tables_add_up() {
-        let mut rng = Rng::new(3);
+        let (mut rng, mut vary) = (Rng::new(3), Rng::new(4));
         for _ in 0..50 {
-            let acc = Accounts::generate(&mut rng);
+            let acc = Accounts::generate(&mut rng, &mut vary);
             for t in &acc.tables {
                 let Body::Coded { rows, columns } = &t.body else {
                     continue;

@@ -292,7 +292,10 @@ impl Accounts {
         format!("{city}{}", self.department)
     }
 
-    pub fn generate(rng: &mut Rng) -> Accounts {
+    /// The accounts from `rng`, drawn as they always were (a seed's figures
+    /// stay what they were), and the wording of the 情况说明 added since (an
+    /// older template, unchanged items said apart) from `vary`.
+    pub fn generate(rng: &mut Rng, vary: &mut Rng) -> Accounts {
         let year = rng.range(2019, 2024) as u32;
         let (province, regions) = *rng.pick(vocab::PROVINCES);
         let region = *rng.pick(regions);
@@ -736,6 +739,7 @@ impl Accounts {
                 actual,
             },
             rng,
+            vary,
         );
 
         let mut evaluations = vec![evaluation(rng, None, fiscal_basic + fiscal_project)];
@@ -790,9 +794,9 @@ struct Narrative {
 /// numbered otherwise, 人员支出/公用支出, running costs and procurement as
 /// items of 其他重要事项. In a third of documents some 三公 items are
 /// unchanged on the prior year and say so in words, apart from their figure.
-fn narrative(f: &Figures, rng: &mut Rng) -> Narrative {
-    let older_template = rng.chance(25);
-    let unchanged_apart = rng.chance(35);
+fn narrative(f: &Figures, rng: &mut Rng, vary: &mut Rng) -> Narrative {
+    let older_template = vary.chance(25);
+    let unchanged_apart = vary.chance(35);
     // Prior-year figures, for the changes the prose states.
     let prior = |v: Cents, rng: &mut Rng| -> Cents {
         if v == 0 {
@@ -825,8 +829,9 @@ fn narrative(f: &Figures, rng: &mut Rng) -> Narrative {
         ("公务接待费", "公务接待费决算", 5),
     ]
     .map(|(noun, metric, k)| {
-        let same = unchanged_apart && rng.chance(60);
-        let p = if same { actual[k] } else { prior(actual[k], rng) };
+        let p = prior(actual[k], rng);
+        let same = unchanged_apart && vary.chance(60);
+        let p = if same { actual[k] } else { p };
         (noun, change(metric, actual[k], p), k, same)
     });
     let running = f.public * rng.range(40, 100) / 100;
@@ -863,8 +868,17 @@ fn narrative(f: &Figures, rng: &mut Rng) -> Narrative {
     let mut prose = Vec::new();
     let mut facts = Vec::new();
     let mut number = 0;
+    // An older template's headings read as the current one's, as `关于…年度…`,
+    // or name the topic without 说明, as the templates of those years were
+    // issued.
+    let wording = if older_template { vary.range(0, 2) } else { 0 };
     let mut heading = |prose: &mut Vec<String>, title: &str| {
         number += 1;
+        let title = match wording {
+            1 => format!("关于{y}年度{title}"),
+            2 => title.strip_suffix("说明").unwrap_or(title).to_string(),
+            _ => title.to_string(),
+        };
         prose.push(format!("{}、{title}", chinese_numeral(number)));
     };
     heading(&mut prose, "收入支出决算总体情况说明");
@@ -989,7 +1003,7 @@ fn narrative(f: &Figures, rng: &mut Rng) -> Narrative {
     facts.push(outlay_fact);
     // Unchanged items say so in a sentence of their own, or all together
     // after the last item.
-    let together = rng.chance(50);
+    let together = vary.chance(50);
     let unchanged_words = ["与上年持平", "与上年相比无变化", "较上年没有变化"];
     for (i, (noun, fact, k, same)) in items.iter().enumerate() {
         let mut s = format!(
@@ -1002,8 +1016,8 @@ fn narrative(f: &Figures, rng: &mut Rng) -> Narrative {
         if !same {
             s += &format!("较上年{}。", up(fact, ""));
         } else if !together {
-            let word = *rng.pick(&unchanged_words);
-            s += &if rng.chance(50) {
+            let word = *vary.pick(&unchanged_words);
+            s += &if vary.chance(50) {
                 format!("{word}。")
             } else {
                 format!("{noun}支出{word}。")

@@ -20,11 +20,15 @@ pub enum Shape {
     Raw,
     Template,
     /// Crawler page text: a web page's body flattened onto a few lines.
+    /// Not in [`Shape::ALL`] (see [`Shape::BY_NAME`]).
     HtmlText,
+    /// A PDF report (`crate::pdf`), drawn as office producers draw one. Not in
+    /// [`Shape::ALL`] (see [`Shape::BY_NAME`]).
+    Pdf,
 }
 
 impl Shape {
-    pub const ALL: [Shape; 9] = [
+    pub const ALL: [Shape; 8] = [
         Shape::Tab,
         Shape::Ocr,
         Shape::Flattened,
@@ -33,8 +37,12 @@ impl Shape {
         Shape::Layout,
         Shape::Raw,
         Shape::Template,
-        Shape::HtmlText,
     ];
+
+    /// Shapes added after [`Shape::ALL`], whose archives existing seeds
+    /// reproduce (document `i` takes shape `i % 8`): asked for by name
+    /// (`--shapes pdf`, `--shapes html-text`).
+    pub const BY_NAME: [Shape; 2] = [Shape::HtmlText, Shape::Pdf];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,15 +55,22 @@ impl Shape {
             Shape::Raw => "raw",
             Shape::Template => "template",
             Shape::HtmlText => "html-text",
+            Shape::Pdf => "pdf",
         }
     }
 
     pub fn parse(s: &str) -> Option<Shape> {
-        Shape::ALL.into_iter().find(|k| k.name() == s)
+        Shape::ALL
+            .into_iter()
+            .chain(Shape::BY_NAME)
+            .find(|k| k.name() == s)
     }
 
     pub fn has_tables(self) -> bool {
-        matches!(self, Shape::Tab | Shape::Ocr | Shape::Layout | Shape::Raw)
+        matches!(
+            self,
+            Shape::Tab | Shape::Ocr | Shape::Layout | Shape::Raw | Shape::Pdf
+        )
     }
 
     pub fn has_indicators(self) -> bool {
@@ -75,6 +90,7 @@ impl Shape {
                 | Shape::Layout
                 | Shape::Raw
                 | Shape::HtmlText
+                | Shape::Pdf
         )
     }
 }
@@ -94,7 +110,10 @@ pub struct Rendered {
     pub swapped_lines: bool,
 }
 
-pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
+/// Draws from `rng` as the shapes always have (a seed's tables print as
+/// they did), and the ways of printing added since (title debris, the
+/// classes of prose, crawler text) from `vary`.
+pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng, vary: &mut Rng) -> Rendered {
     let y = acc.year;
     let mut out = String::with_capacity(64 * 1024);
     let mut scattered_basic = false;
@@ -146,18 +165,18 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     } else {
         full_name.clone()
     };
-    let name_in_overview = rng.chance(50);
-    let note = if rng.chance(15) {
-        *rng.pick(&["（本级）", "（汇总）"])
+    let name_in_overview = vary.chance(50);
+    let note = if vary.chance(15) {
+        *vary.pick(&["（本级）", "（汇总）"])
     } else {
         ""
     };
-    let page_number = if width.is_some() && rng.chance(15) {
-        format!("{}  ", rng.range(1, 3))
+    let page_number = if width.is_some() && vary.chance(15) {
+        format!("{}  ", vary.range(1, 3))
     } else {
         String::new()
     };
-    if name_in_overview && rng.chance(40) {
+    if name_in_overview && vary.chance(40) {
         line(&mut out, &format!("{page_number}{title_name}{note}"));
         line(&mut out, &format!("{y}年度部门决算"));
     } else {
@@ -166,13 +185,18 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
             &format!("{page_number}{title_name}{note}{y}年度部门决算"),
         );
     }
-    if rng.chance(30) {
+    if vary.chance(30) {
         line(
             &mut out,
-            &format!("（{}年{}月{}日）", y + 1, rng.range(6, 9), rng.range(1, 28)),
+            &format!(
+                "（{}年{}月{}日）",
+                y + 1,
+                vary.range(6, 9),
+                vary.range(1, 28)
+            ),
         );
     }
-    let overview = if name_in_overview {
+    let overview_heading = if name_in_overview {
         format!("第一部分 {title_name}概况")
     } else {
         "第一部分 部门概况".to_string()
@@ -180,60 +204,37 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     line(&mut out, "");
     line(&mut out, "目录");
     line(&mut out, "");
-    line(&mut out, &overview);
-    line(&mut out, &format!("第二部分 {y}年度部门决算表"));
-    for (i, t) in acc.tables.iter().enumerate() {
-        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+    // The contents name the overview as its heading does; a rendering that
+    // merges lines printed at one height puts the last entry of the contents
+    // and the first heading of the body on one line.
+    let mut entries = contents(acc);
+    entries[0] = overview_heading.clone();
+    let last = entries.pop().unwrap_or_default();
+    for entry in entries {
+        line(&mut out, &entry);
     }
-    line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
-    // A rendering that merges lines printed at one height puts the last
-    // entry of the contents and the first heading of the body on one line.
-    if shape == Shape::Layout && rng.chance(20) {
-        line(&mut out, &format!("第四部分 名词解释          {overview}"));
+    if shape == Shape::Layout && vary.chance(20) {
+        line(&mut out, &format!("{last}          {overview_heading}"));
     } else {
-        line(&mut out, "第四部分 名词解释");
+        line(&mut out, &last);
         line(&mut out, "");
-        line(&mut out, &overview);
+        line(&mut out, &overview_heading);
     }
     line(&mut out, "");
+    let (duties, units) = overview(&dept, y, rng);
     line(&mut out, "一、部门主要职责");
-    line(
-        &mut out,
-        &format!(
-            "{dept}贯彻落实党中央和上级关于本领域工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是："
-        ),
-    );
-    let duties = rng.range(6, vocab::DUTIES.len() as i64) as usize;
-    for (n, d) in rng
-        .subset(vocab::DUTIES.len(), duties)
-        .into_iter()
-        .enumerate()
-    {
-        line(&mut out, &format!("（{}）{}", n + 1, vocab::DUTIES[d]));
+    for d in duties {
+        line(&mut out, &d);
     }
     line(&mut out, "");
     line(&mut out, "二、机构设置情况");
-    line(
-        &mut out,
-        &format!(
-            "从决算单位构成看，{dept}部门决算包括部门本级决算及所属{}个单位决算。截至{y}年底，本部门共有编制{}人，实有人数{}人。",
-            rng.range(0, 6),
-            rng.range(10, 200),
-            rng.range(8, 190)
-        ),
-    );
+    line(&mut out, &units);
     line(&mut out, "");
     line(&mut out, &format!("第二部分 {y}年度部门决算表"));
     line(&mut out, "");
-    // Most documents print their tables in 万元; some in 元 or 千元, which the
-    // reader converts (the expected rows stay in 万元).
-    let (unit, factor) = match rng.range(0, 99) {
-        0..=84 => ("万元", 1),
-        85..=94 => ("元", 10_000),
-        _ => ("千元", 10),
-    };
+    let (unit, factor) = printed_unit(rng);
     for (i, t) in acc.tables.iter().enumerate() {
-        line(&mut out, &format!("{}、{}", PART_NUMERALS[i], t.title));
+        line(&mut out, &table_heading(i, t));
         line(&mut out, "");
         // Scaled once per table, and only when printed in another unit.
         let printed = if factor == 1 {
@@ -268,8 +269,8 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     // Justified paragraphs (every line but the last stretched, printed with
     // a gap between all characters) and continuation lines printed above the
     // line they continue, in some documents of the wrapped shapes.
-    let justify = width.is_some() && rng.chance(30);
-    let swap = width.is_some() && rng.chance(30);
+    let justify = width.is_some() && vary.chance(30);
+    let swap = width.is_some() && vary.chance(30);
     let (mut letter_spaced, mut swapped_lines) = (false, false);
     let mut after_close = true;
     for p in &acc.prose {
@@ -280,18 +281,23 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         };
         let heading = !p.contains(['。', '，', '：']);
         let reordered = match width {
-            Some(w) if swap && !heading && after_close && rng.chance(50) => swapped(&p, w),
+            Some(w) if swap && !heading && after_close && vary.chance(50) => swapped(&p, w),
             _ => None,
         };
         let is_swapped = reordered.is_some();
         swapped_lines |= is_swapped;
         // The lines in reading order.
         let mut lines = reordered.unwrap_or_else(|| chunks(&p, width));
-        if justify && !heading && lines.len() > 1 && rng.chance(60) {
+        // Every line of a paragraph but its last is stretched; a heading
+        // spread across the width is spaced out whole.
+        let stretched = if heading {
+            lines.len()
+        } else {
+            lines.len() - 1
+        };
+        if justify && stretched > 0 && vary.chance(60) {
             letter_spaced = true;
-            // Every line but the paragraph's last is stretched.
-            let last = lines.len() - 1;
-            for l in &mut lines[..last] {
+            for l in &mut lines[..stretched] {
                 *l = l.chars().map(String::from).collect::<Vec<_>>().join(" ");
             }
         }
@@ -307,24 +313,16 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         after_close = heading || p.ends_with('。');
         line(&mut out, "");
     }
-    line(&mut out, "十、国有资产占用情况说明");
+    line(&mut out, &assets_heading(acc));
     line(&mut out, "");
-    line(
-        &mut out,
-        &format!(
-            "截至{y}年12月31日，本部门共有车辆{}辆，其中，一般公务用车{}辆、执法执勤用车{}辆；单位价值50万元以上通用设备{}台（套）。",
-            rng.range(0, 12),
-            rng.range(0, 3),
-            rng.range(0, 8),
-            rng.range(0, 4)
-        ),
-    );
+    line(&mut out, &assets(y, rng));
     line(&mut out, "");
     line(&mut out, "第四部分 名词解释");
     line(&mut out, "");
-    for (n, (term, text)) in vocab::TERMS.iter().enumerate() {
-        let entry = format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1));
-        wrapped(&mut out, &entry, width, false);
+    for entry in terms() {
+        for l in chunks(&entry, width) {
+            line(&mut out, &l);
+        }
     }
     line(&mut out, "");
     if shape.has_indicators() {
@@ -351,7 +349,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         }
     }
     if shape == Shape::HtmlText {
-        out = crawled(&out, acc, rng);
+        out = crawled(&out, acc, vary);
     }
     Rendered {
         text: out,
@@ -359,6 +357,95 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         letter_spaced,
         swapped_lines,
     }
+}
+
+/// The 目录 entries after the title, one a line.
+pub(crate) fn contents(acc: &Accounts) -> Vec<String> {
+    let y = acc.year;
+    let mut out = vec![
+        "第一部分 部门概况".to_string(),
+        format!("第二部分 {y}年度部门决算表"),
+    ];
+    out.extend(
+        acc.tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| table_heading(i, t)),
+    );
+    out.push(format!("第三部分 {y}年度部门决算情况说明"));
+    out.push("第四部分 名词解释".to_string());
+    out
+}
+
+/// `一、收入支出决算总表`: a table's entry in the 目录 and its heading.
+pub(crate) fn table_heading(i: usize, t: &Table) -> String {
+    format!("{}、{}", PART_NUMERALS[i], t.title)
+}
+
+/// 部门概况: the paragraphs under 部门主要职责 (an introduction and the duties),
+/// and the one under 机构设置情况.
+pub(crate) fn overview(dept: &str, y: u32, rng: &mut Rng) -> (Vec<String>, String) {
+    let mut duties = vec![format!(
+        "{dept}贯彻落实党中央和上级关于本领域工作的方针政策和决策部署，在履行职责过程中坚持和加强党的全面领导。主要职责是："
+    )];
+    let n = rng.range(6, vocab::DUTIES.len() as i64) as usize;
+    for (k, d) in rng.subset(vocab::DUTIES.len(), n).into_iter().enumerate() {
+        duties.push(format!("（{}）{}", k + 1, vocab::DUTIES[d]));
+    }
+    let units = format!(
+        "从决算单位构成看，{dept}部门决算包括部门本级决算及所属{}个单位决算。截至{y}年底，本部门共有编制{}人，实有人数{}人。",
+        rng.range(0, 6),
+        rng.range(10, 200),
+        rng.range(8, 190)
+    );
+    (duties, units)
+}
+
+/// The unit the tables are printed in and its factor from 万元: most documents
+/// print 万元; some 元 or 千元, which the reader converts (the expected rows stay
+/// in 万元).
+pub(crate) fn printed_unit(rng: &mut Rng) -> (&'static str, i64) {
+    match rng.range(0, 99) {
+        0..=84 => ("万元", 1),
+        85..=94 => ("元", 10_000),
+        _ => ("千元", 10),
+    }
+}
+
+/// The heading of 国有资产占用情况说明, numbered after the sections of the
+/// 情况说明 (`十、` in the current template).
+pub(crate) fn assets_heading(acc: &Accounts) -> String {
+    let sections = acc
+        .prose
+        .iter()
+        .filter(|p| !p.contains(['。', '，', '：']) && !p.starts_with('（'))
+        .count();
+    format!(
+        "{}、国有资产占用情况说明",
+        crate::model::chinese_numeral(sections + 1)
+    )
+}
+
+/// The paragraph of 国有资产占用情况说明.
+pub(crate) fn assets(y: u32, rng: &mut Rng) -> String {
+    format!(
+        "截至{y}年12月31日，本部门共有车辆{}辆，其中，一般公务用车{}辆、执法执勤用车{}辆；单位价值50万元以上通用设备{}台（套）。",
+        rng.range(0, 12),
+        rng.range(0, 3),
+        rng.range(0, 8),
+        rng.range(0, 4)
+    )
+}
+
+/// The entries of 名词解释.
+pub(crate) fn terms() -> Vec<String> {
+    vocab::TERMS
+        .iter()
+        .enumerate()
+        .map(|(n, (term, text))| {
+            format!("{}、{term}：{text}", crate::model::chinese_numeral(n + 1))
+        })
+        .collect()
 }
 
 /// A crawler's text of the page: the site's breadcrumb before the body, the
@@ -398,8 +485,8 @@ fn crawled(body: &str, acc: &Accounts, rng: &mut Rng) -> String {
     out
 }
 
-/// `text` as lines of at most `width` characters; one line when `width` is
-/// `None`.
+/// `text` as lines of at most `width` characters (converters wrap at a fixed
+/// width, mid-number and mid-word alike); one line when `width` is `None`.
 fn chunks(text: &str, width: Option<usize>) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let width = width.unwrap_or(chars.len()).max(1);
@@ -428,21 +515,6 @@ fn swapped(text: &str, width: usize) -> Option<Vec<String>> {
     let mut lines = chunks(&text[start..], Some(width));
     lines.insert(0, head.to_string());
     Some(lines)
-}
-
-/// `text` as lines of at most `width` characters (converters wrap at a fixed
-/// width, mid-number and mid-word alike), with a blank line after each when
-/// `spaced` (pdftotext -layout); one line when `width` is `None`.
-fn wrapped(out: &mut String, text: &str, width: Option<usize>, spaced: bool) {
-    let chars: Vec<char> = text.chars().collect();
-    let width = width.unwrap_or(chars.len()).max(1);
-    for chunk in chars.chunks(width) {
-        out.extend(chunk);
-        out.push('\n');
-        if spaced && chars.len() > width {
-            out.push('\n');
-        }
-    }
 }
 
 fn evaluation_title(acc: &Accounts, e: &Evaluation) -> String {
@@ -575,7 +647,7 @@ fn evaluation_cells(out: &mut String, acc: &Accounts, e: &Evaluation) {
 
 /// The table with every amount multiplied by `factor` (hundredths of 万元 become
 /// hundredths of the printed unit).
-fn scaled(t: &Table, factor: i64) -> Table {
+pub(crate) fn scaled(t: &Table, factor: i64) -> Table {
     let row = |r: &CodedRow| CodedRow {
         amounts: r.amounts.iter().map(|a| a.map(|v| v * factor)).collect(),
         ..r.clone()

@@ -63,6 +63,69 @@ pub fn run_once(input: &str) -> PathBuf {
         .clone()
 }
 
+/// What a finished `juesuan` command printed.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    pub fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// Runs `juesuan ARGS` in `cwd` (the crate root when `None`) with `env`,
+/// whatever its exit status.
+pub fn juesuan(args: &[&str], cwd: Option<&Path>, env: &[(&str, &str)]) -> Ran {
+    let out = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args(args)
+        .current_dir(cwd.map(Path::to_path_buf).unwrap_or_else(root))
+        .envs(env.iter().copied())
+        .output()
+        .expect("start juesuan");
+    Ran {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The corpus files, sorted.
+pub fn corpus_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(root().join("tests/corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Writes `copies` distinct copies of every corpus file into `dir` (each
+/// with a line appended, so that none is a duplicate of another): an
+/// archive big enough to stop a run in the middle.
+pub fn corpus_copies(dir: &Path, copies: usize) {
+    for i in 0..copies {
+        for f in corpus_files() {
+            let mut bytes = fs::read(&f).unwrap();
+            bytes.extend_from_slice(format!("\n{i}\n").as_bytes());
+            let name = format!("{i:03}-{}", f.file_name().unwrap().to_string_lossy());
+            fs::write(dir.join(name), bytes).unwrap();
+        }
+    }
+}
+
+/// The latest run record of an output folder.
+pub fn latest_run_record(out: &Path) -> serde_json::Value {
+    let mut v: Vec<PathBuf> = fs::read_dir(out.join("_runs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    serde_json::from_str(&fs::read_to_string(v.last().unwrap()).unwrap()).unwrap()
+}
+
 /// A cell read back from Parquet, as text (decimals at scale 6 rendered exactly).
 pub type Row = BTreeMap<String, Option<String>>;
 
@@ -321,6 +384,23 @@ fn fact_key_pred(r: &Row) -> Key {
 /// Scores `kind` (`tables`, `indicators`, `facts`) of an output folder against
 /// `gold/<kind>/*.tsv`, per source file name.
 pub fn score(output: &Path, gold: &Path, kind: &str) -> BTreeMap<String, Score> {
+    score_rows(output, gold, kind, |_| true)
+}
+
+/// [`score`] of the line items the output vouches for (`verified`): their
+/// precision is what an analyst who filters `WHERE verified` gets.
+pub fn score_verified(output: &Path, gold: &Path) -> BTreeMap<String, Score> {
+    score_rows(output, gold, "tables", |r| {
+        r.get("verified").cloned().flatten().as_deref() == Some("true")
+    })
+}
+
+fn score_rows(
+    output: &Path,
+    gold: &Path,
+    kind: &str,
+    keep: impl Fn(&Row) -> bool,
+) -> BTreeMap<String, Score> {
     let (dataset, gk, pk, nonzero): (&str, GoldKey, PredKey, bool) = match kind {
         "tables" => ("line_items", table_key_gold, table_key_pred, true),
         "indicators" => ("indicators", ind_key_gold, ind_key_pred, false),
@@ -329,7 +409,7 @@ pub fn score(output: &Path, gold: &Path, kind: &str) -> BTreeMap<String, Score> 
     };
     let rows = read_dataset(output, dataset);
     let mut by_src: HashMap<String, Vec<&Row>> = HashMap::new();
-    for r in &rows {
+    for r in rows.iter().filter(|r| keep(r)) {
         let p = r.get("source_path").cloned().flatten().unwrap_or_default();
         let base = p.rsplit('/').next().unwrap_or("").to_string();
         by_src.entry(base).or_default().push(r);

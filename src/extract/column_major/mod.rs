@@ -196,7 +196,7 @@ fn deal<'a>(
 /// Tables 02, 03, 05, 07, 08.
 fn coded(table: Table, toks: &[Tok]) -> Grid {
     let columns = table.columns().len();
-    let totals = vocab::side_vocabulary(table, Side::Income);
+    let totals = crate::table::spec::TableSpec::of(table).side_labels(Side::Income);
     let rows = by_code_order(table, toks, &totals)
         .unwrap_or_else(|| by_stream(table, toks, &totals, columns));
     let mut grid = coded_grid(table, &rows.0, &rows.1);
@@ -518,8 +518,8 @@ fn coded_grid(table: Table, rows: &[Rebuilt], orphans: &[&Tok]) -> Grid {
 /// Tables 01 and 04.
 fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
     let right_cols = table.columns().len();
-    let inc = vocab::side_vocabulary(table, Side::Income);
-    let exp = vocab::side_vocabulary(table, Side::Expenditure);
+    let inc = crate::table::spec::TableSpec::of(table).side_labels(Side::Income);
+    let exp = crate::table::spec::TableSpec::of(table).side_labels(Side::Expenditure);
     // (side, canonical label, amounts)
     let mut rows: Vec<(Side, String, Vec<&Tok>, usize)> = Vec::new();
     let mut orphans: Vec<&Tok> = Vec::new();

@@ -1,6 +1,6 @@
 //! Writes a synthetic archive and its expected rows:
 //!
-//!   gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,...]
+//!   gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,...,html-text,pdf]
 //!
 //! DIR/input/ holds the documents, DIR/gold/{tables,indicators,facts}/ the expected
 //! rows (the format of tests/gold, readable by score.py).
@@ -11,13 +11,18 @@ use std::process::ExitCode;
 
 use juesuan_synth::{Shape, document};
 
-const USAGE: &str = "usage: gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,flattened,cell-per-line,narrative,layout,raw,template] [--no-gold]
+const USAGE: &str = "usage: gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,flattened,cell-per-line,narrative,layout,raw,template,html-text,pdf] [--no-gold]
 
 Generates N synthetic disclosures (or as many as make M megabytes), seeded and
 reproducible, across the input shapes and encodings of real archives, and writes the
-rows a correct reader recovers next to them.
+rows a correct reader recovers next to them. The default shapes are the text shapes
+of the first archives; `html-text` (a crawler's text of the report's web page) and
+`pdf` (PDF reports, for scripts/render-converters and PDF readers) are asked for by
+name, e.g. --shapes pdf. The 情况说明 of every shape with prose is printed in the
+ways documents print it (letter-spaced justified lines, continuation lines out of
+order, unchanged items stated apart, an older template).
 
-  DIR/input/NNNNNN_<shape>_<year>.txt       the documents
+  DIR/input/NNNNNN_<shape>_<year>.txt       the documents (.pdf for the pdf shape)
   DIR/gold/{tables,indicators,facts}/*.tsv  their expected rows (score.py's gold format)
 
 example: gen-corpus --out /tmp/synth --count 400 --seed 1";
@@ -64,6 +69,9 @@ fn run() -> Result<(), String> {
         }
     }
     let out = out.ok_or(format!("--out is required\n\n{USAGE}"))?;
+    if shapes.contains(&Shape::Pdf) {
+        juesuan_synth::pdf::font_available()?;
+    }
     if count.is_none() && size_mb.is_none() {
         count = Some(100);
     }
@@ -100,7 +108,7 @@ fn run() -> Result<(), String> {
                             let d = document(seed, i, shapes);
                             write(&input.join(&d.file_name), &d.bytes)?;
                             if gold {
-                                let stem = d.file_name.trim_end_matches(".txt");
+                                let stem = d.stem();
                                 write(
                                     &out.join("gold/tables").join(format!("{stem}.tsv")),
                                     d.tables_tsv.as_bytes(),

@@ -1,0 +1,1068 @@
+//! Page geometry into text lines and tables: pure geometry on the glyphs and
+//! rules of [`super::read`], no library types.
+//!
+//! Ruled tables follow pdfplumber's lattice: snap rules that lie within
+//! [`SNAP`] of each other onto one position, join collinear pieces separated by
+//! less than [`JOIN`], find where horizontal and vertical rules cross, take as a
+//! cell each smallest rectangle whose four corners are crossings joined by
+//! rules, and group cells that share corners into tables. A cell that spans
+//! several of its table's column or row boundaries is a merged cell. Glyphs go
+//! to the cell that holds their centre (the centre from the baseline and the
+//! font size, not from the glyph's ink box, which some fonts report tiny).
+//!
+//! Everything outside ruled tables becomes lines of text; runs of lines whose
+//! glyphs leave wide gaps at the same places, and that carry numbers, are
+//! read as rule-less tables with columns at those gaps (stream mode).
+
+use super::read::{Glyph, Orientation, Page, Rule};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Rules closer than this (points) are one rule: a stroked line and the thin
+/// rectangle another producer draws for it, or two cells' shared border.
+pub const SNAP: f64 = 1.5;
+/// Collinear pieces with a gap up to this (points) are one rule.
+pub const JOIN: f64 = 3.0;
+/// How far (points) a rule may stop short of a crossing rule and still meet it.
+pub const MEET: f64 = 2.0;
+
+/// One page in reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageLayout {
+    /// 1-based page number.
+    pub number: u32,
+    pub width: f64,
+    pub height: f64,
+    /// Text lines and tables from the top of the page down.
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of a page in reading order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Text(TextLine),
+    Table(LatticeTable),
+}
+
+/// A line of text outside any table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextLine {
+    /// The glyphs left to right; a space where the glyphs leave a gap of a
+    /// third of an em or more.
+    pub text: String,
+    /// Vertical centre of the line (points from the top of the page).
+    pub y: f64,
+    pub x0: f64,
+    pub x1: f64,
+}
+
+/// A table as a grid of `rows × cols` slots, each slot covered by exactly one
+/// cell or by none (a region the rules leave open).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatticeTable {
+    pub rows: usize,
+    pub cols: usize,
+    /// True when the cells come from ruling lines; false for a rule-less
+    /// table whose columns are the gaps between glyphs (its rows are lines,
+    /// and every cell spans one slot).
+    pub ruled: bool,
+    /// Row boundaries (`rows + 1` y values, top down) and column boundaries
+    /// (`cols + 1` x values, left to right), in points.
+    pub row_edges: Vec<f64>,
+    pub col_edges: Vec<f64>,
+    /// Cells in row-major order of their top-left slot.
+    pub cells: Vec<PdfCell>,
+}
+
+/// One cell: its top-left slot, how many slots it spans, its box and text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PdfCell {
+    pub row: usize,
+    pub col: usize,
+    pub row_span: usize,
+    pub col_span: usize,
+    pub x0: f64,
+    pub x1: f64,
+    pub y0: f64,
+    pub y1: f64,
+    /// The cell's text, its wrapped lines joined (with a space only between
+    /// two Latin letters or digits); empty for a blank cell.
+    pub text: String,
+}
+
+impl LatticeTable {
+    /// Top of the table (points).
+    pub fn top(&self) -> f64 {
+        self.row_edges.first().copied().unwrap_or(0.0)
+    }
+
+    /// The table's rows as text fields, one per column slot: a merged cell's
+    /// text in its first slot, the slots it spans empty.
+    pub fn text_rows(&self) -> Vec<Vec<&str>> {
+        let mut out = vec![vec![""; self.cols]; self.rows];
+        for c in &self.cells {
+            out[c.row][c.col] = &c.text;
+        }
+        out
+    }
+}
+
+/// Lays out one page.
+pub fn layout(page: &Page) -> PageLayout {
+    let glyphs = distinct_glyphs(&page.glyphs);
+    let rules = snap_rules(&page.rules);
+    let mut tables = lattice(&rules);
+    let mut free: Vec<&Glyph> = Vec::new();
+    let mut contents: Vec<Vec<Vec<&Glyph>>> = tables
+        .iter()
+        .map(|t| vec![Vec::new(); t.table.cells.len()])
+        .collect();
+    'glyph: for g in &glyphs {
+        let (cx, cy) = (g.centre_x(), g.centre_y());
+        for (ti, t) in tables.iter().enumerate() {
+            if let Some(ci) = t.cell_at(cx, cy) {
+                contents[ti][ci].push(g);
+                continue 'glyph;
+            }
+        }
+        free.push(g);
+    }
+    let mut blocks: Vec<(f64, Block)> = Vec::new();
+    for (t, content) in tables.iter_mut().zip(contents) {
+        let filled = content.iter().filter(|c| !c.is_empty()).count();
+        // A lone framed box (a text frame, a stamp) is text, not a table; a
+        // ruled structure with nothing inside is decoration.
+        if t.table.cells.len() < 2 || filled == 0 {
+            free.extend(content.into_iter().flatten());
+            continue;
+        }
+        for (cell, gs) in t.table.cells.iter_mut().zip(content) {
+            cell.text = cell_text(gs);
+        }
+        blocks.push((t.table.top(), Block::Table(t.table.clone())));
+    }
+    free.sort_by(|a, b| a.centre_y().total_cmp(&b.centre_y()));
+    let lines = text_lines(free);
+    blocks.extend(stream_blocks(lines));
+    blocks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    PageLayout {
+        number: page.number,
+        width: page.width,
+        height: page.height,
+        blocks: blocks.into_iter().map(|(_, b)| b).collect(),
+    }
+}
+
+/// Drops glyphs that repeat one already drawn at (nearly) the same place:
+/// bold faked by fill-then-stroke or by offset copies, and white space,
+/// which carries no ink and only blurs the gaps.
+pub fn distinct_glyphs(glyphs: &[Glyph]) -> Vec<Glyph> {
+    let mut order: Vec<usize> = (0..glyphs.len())
+        .filter(|&i| !glyphs[i].text.trim().is_empty() && glyphs[i].size > 0.0)
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (ga, gb) = (&glyphs[a], &glyphs[b]);
+        ga.text
+            .cmp(&gb.text)
+            .then(ga.baseline.total_cmp(&gb.baseline))
+    });
+    let mut keep = vec![false; glyphs.len()];
+    let mut kept: Vec<usize> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let g = &glyphs[i];
+        let tol = 0.2 * g.size;
+        let twin = order[..k]
+            .iter()
+            .rev()
+            .take_while(|&&j| glyphs[j].text == g.text && g.baseline - glyphs[j].baseline <= tol);
+        let dup = twin.clone().any(|&j| {
+            keep[j] && (glyphs[j].x0 - g.x0).abs() <= tol && (glyphs[j].size - g.size).abs() <= tol
+        });
+        if !dup {
+            keep[i] = true;
+            kept.push(i);
+        }
+    }
+    // Back to drawing order: the order of text within a line is by x anyway,
+    // but ties keep the producer's order.
+    kept.sort_unstable();
+    kept.into_iter().map(|i| glyphs[i].clone()).collect()
+}
+
+/// Snaps rules lying within [`SNAP`] of each other onto their mean position,
+/// then joins collinear pieces whose gap is at most [`JOIN`].
+pub fn snap_rules(rules: &[Rule]) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for o in [Orientation::Horizontal, Orientation::Vertical] {
+        let mut rs: Vec<Rule> = rules
+            .iter()
+            .filter(|r| r.orientation == o)
+            .copied()
+            .collect();
+        rs.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+        let mut i = 0;
+        while i < rs.len() {
+            let first = rs[i].pos;
+            let mut j = i;
+            while j < rs.len() && rs[j].pos - first <= SNAP {
+                j += 1;
+            }
+            let mean = rs[i..j].iter().map(|r| r.pos).sum::<f64>() / (j - i) as f64;
+            let mut group: Vec<Rule> = rs[i..j].to_vec();
+            group.sort_by(|a, b| a.from.total_cmp(&b.from));
+            let mut cur: Option<Rule> = None;
+            for r in group {
+                match &mut cur {
+                    Some(c) if r.from <= c.to + JOIN => c.to = c.to.max(r.to),
+                    _ => {
+                        out.extend(cur.take());
+                        cur = Some(Rule { pos: mean, ..r });
+                    }
+                }
+            }
+            out.extend(cur);
+            i = j;
+        }
+    }
+    out
+}
+
+/// A table found by the lattice, with a lookup from position to cell.
+struct Found {
+    table: LatticeTable,
+    /// `rows × cols` slots → index of the covering cell.
+    slots: Vec<Option<usize>>,
+}
+
+impl Found {
+    fn cell_at(&self, x: f64, y: f64) -> Option<usize> {
+        let t = &self.table;
+        let (ys, xs) = (&t.row_edges, &t.col_edges);
+        if y < ys[0] || y > ys[t.rows] || x < xs[0] || x > xs[t.cols] {
+            return None;
+        }
+        let r = ys.partition_point(|&e| e <= y).clamp(1, t.rows) - 1;
+        let c = xs.partition_point(|&e| e <= x).clamp(1, t.cols) - 1;
+        self.slots[r * t.cols + c]
+    }
+}
+
+/// Cells from snapped rules, grouped into tables.
+fn lattice(rules: &[Rule]) -> Vec<Found> {
+    let mut xs: Vec<f64> = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    for r in rules {
+        match r.orientation {
+            Orientation::Horizontal => ys.push(r.pos),
+            Orientation::Vertical => xs.push(r.pos),
+        }
+    }
+    for v in [&mut xs, &mut ys] {
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+    }
+    if xs.len() < 2 || ys.len() < 2 {
+        return Vec::new();
+    }
+    let index = |v: &[f64], p: f64| v.partition_point(|&e| e < p);
+    // Spans of rule at each position.
+    let mut h_at: Vec<Vec<(f64, f64)>> = vec![Vec::new(); ys.len()];
+    let mut v_at: Vec<Vec<(f64, f64)>> = vec![Vec::new(); xs.len()];
+    for r in rules {
+        match r.orientation {
+            Orientation::Horizontal => h_at[index(&ys, r.pos)].push((r.from, r.to)),
+            Orientation::Vertical => v_at[index(&xs, r.pos)].push((r.from, r.to)),
+        }
+    }
+    let covers = |spans: &[(f64, f64)], a: f64, b: f64| {
+        spans
+            .iter()
+            .any(|&(f, t)| f <= a.min(b) + MEET && t >= a.max(b) - MEET)
+    };
+    // Crossings: (x index, y index).
+    let mut crossings: FxHashSet<(usize, usize)> = FxHashSet::default();
+    for (xi, &x) in xs.iter().enumerate() {
+        for (yi, &y) in ys.iter().enumerate() {
+            if covers(&v_at[xi], y, y) && covers(&h_at[yi], x, x) {
+                crossings.insert((xi, yi));
+            }
+        }
+    }
+    let mut by_col: Vec<Vec<usize>> = vec![Vec::new(); xs.len()];
+    let mut by_row: Vec<Vec<usize>> = vec![Vec::new(); ys.len()];
+    for &(xi, yi) in &crossings {
+        by_col[xi].push(yi);
+        by_row[yi].push(xi);
+    }
+    for v in by_col.iter_mut().chain(by_row.iter_mut()) {
+        v.sort_unstable();
+    }
+    // Each crossing as a top-left corner: the nearest crossing below it,
+    // then the nearest to its right, that close a ruled rectangle.
+    let mut cells: Vec<[usize; 4]> = Vec::new();
+    let mut corners: Vec<(usize, usize)> = crossings.iter().copied().collect();
+    corners.sort_unstable_by_key(|&(x, y)| (y, x));
+    for &(xi, yi) in &corners {
+        'below: for &yb in by_col[xi].iter().filter(|&&y| y > yi) {
+            if !covers(&v_at[xi], ys[yi], ys[yb]) {
+                break;
+            }
+            for &xr in by_row[yi].iter().filter(|&&x| x > xi) {
+                if !covers(&h_at[yi], xs[xi], xs[xr]) {
+                    break;
+                }
+                if crossings.contains(&(xr, yb))
+                    && covers(&v_at[xr], ys[yi], ys[yb])
+                    && covers(&h_at[yb], xs[xi], xs[xr])
+                {
+                    cells.push([xi, yi, xr, yb]);
+                    break 'below;
+                }
+            }
+        }
+    }
+    // Tables: cells joined by shared corners.
+    let mut parent: Vec<usize> = (0..cells.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let mut corner_owner: FxHashMap<(usize, usize), usize> = FxHashMap::default();
+    for (ci, c) in cells.iter().enumerate() {
+        for corner in [(c[0], c[1]), (c[2], c[1]), (c[0], c[3]), (c[2], c[3])] {
+            match corner_owner.get(&corner) {
+                Some(&o) => {
+                    let (a, b) = (root(&mut parent, o), root(&mut parent, ci));
+                    parent[a] = b;
+                }
+                None => {
+                    corner_owner.insert(corner, ci);
+                }
+            }
+        }
+    }
+    let mut groups: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+    for ci in 0..cells.len() {
+        let r = root(&mut parent, ci);
+        groups.entry(r).or_default().push(ci);
+    }
+    let mut out: Vec<Found> = groups
+        .into_values()
+        .map(|members| {
+            let group: Vec<[usize; 4]> = members.iter().map(|&i| cells[i]).collect();
+            build_table(&group, &xs, &ys)
+        })
+        .collect();
+    out.sort_by(|a, b| a.table.top().total_cmp(&b.table.top()));
+    out
+}
+
+fn build_table(cells: &[[usize; 4]], xs: &[f64], ys: &[f64]) -> Found {
+    let mut cx: Vec<usize> = cells.iter().flat_map(|c| [c[0], c[2]]).collect();
+    let mut cy: Vec<usize> = cells.iter().flat_map(|c| [c[1], c[3]]).collect();
+    cx.sort_unstable();
+    cx.dedup();
+    cy.sort_unstable();
+    cy.dedup();
+    let (rows, cols) = (cy.len() - 1, cx.len() - 1);
+    let col_of = |x: usize| cx.binary_search(&x).unwrap_or(0);
+    let row_of = |y: usize| cy.binary_search(&y).unwrap_or(0);
+    let mut sorted = cells.to_vec();
+    sorted.sort_unstable_by_key(|c| (c[1], c[0]));
+    let mut slots = vec![None; rows * cols];
+    let mut out = Vec::with_capacity(sorted.len());
+    for c in sorted {
+        let (c0, c1, r0, r1) = (col_of(c[0]), col_of(c[2]), row_of(c[1]), row_of(c[3]));
+        // Overlapping cells (rules that cross inside a cell) keep the first.
+        if (r0..r1).any(|r| (c0..c1).any(|k| slots[r * cols + k].is_some())) {
+            continue;
+        }
+        for r in r0..r1 {
+            for k in c0..c1 {
+                slots[r * cols + k] = Some(out.len());
+            }
+        }
+        out.push(PdfCell {
+            row: r0,
+            col: c0,
+            row_span: r1 - r0,
+            col_span: c1 - c0,
+            x0: xs[c[0]],
+            x1: xs[c[2]],
+            y0: ys[c[1]],
+            y1: ys[c[3]],
+            text: String::new(),
+        });
+    }
+    Found {
+        table: LatticeTable {
+            rows,
+            cols,
+            ruled: true,
+            row_edges: cy.iter().map(|&i| ys[i]).collect(),
+            col_edges: cx.iter().map(|&i| xs[i]).collect(),
+            cells: out,
+        },
+        slots,
+    }
+}
+
+/// Glyphs grouped into lines by their vertical centre, each line left to
+/// right. Expects `glyphs` sorted by centre.
+fn group_lines(glyphs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
+    let mut lines: Vec<Vec<&Glyph>> = Vec::new();
+    let mut anchor = f64::MIN;
+    for g in glyphs {
+        match lines.last_mut() {
+            Some(l) if g.centre_y() - anchor <= 0.45 * g.size.max(l[0].size) => l.push(g),
+            _ => {
+                anchor = g.centre_y();
+                lines.push(vec![g]);
+            }
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    }
+    lines
+}
+
+/// A line's glyphs as text: a space where the gap is a third of an em or more.
+fn line_text(line: &[&Glyph]) -> String {
+    let mut s = String::new();
+    let mut prev: Option<&Glyph> = None;
+    for g in line {
+        if let Some(p) = prev
+            && g.x0 - p.x1 >= 0.33 * g.size.max(p.size)
+        {
+            s.push(' ');
+        }
+        s.push_str(&g.text);
+        prev = Some(g);
+    }
+    s
+}
+
+fn cell_text(mut glyphs: Vec<&Glyph>) -> String {
+    glyphs.sort_by(|a, b| a.centre_y().total_cmp(&b.centre_y()));
+    let mut out = String::new();
+    for line in group_lines(glyphs) {
+        let t = line_text(&line);
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(out.chars().last()) && latin(t.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(&t);
+    }
+    out
+}
+
+/// A free line cut where its glyphs leave a gap of [`CELL_GAP`] or more.
+struct Chunked<'a> {
+    glyphs: Vec<&'a Glyph>,
+    /// Index ranges into `glyphs`, one per chunk.
+    chunks: Vec<std::ops::Range<usize>>,
+    /// Vertical centre and the largest font size.
+    y: f64,
+    size: f64,
+}
+
+impl Chunked<'_> {
+    fn span(&self, r: &std::ops::Range<usize>) -> (f64, f64) {
+        let g = &self.glyphs[r.clone()];
+        (g[0].x0, g.iter().map(|g| g.x1).fold(f64::MIN, f64::max))
+    }
+
+    /// The right edges of the chunks that print an amount.
+    fn amount_edges(&self) -> impl Iterator<Item = f64> + '_ {
+        self.chunks
+            .iter()
+            .filter(|r| amount_like(&line_text(&self.glyphs[(*r).clone()])))
+            .map(|r| self.span(r).1)
+    }
+
+    /// A row of a rule-less table: cut into cells, one of them an amount.
+    fn is_amount_row(&self) -> bool {
+        self.chunks.len() >= 2 && self.amount_edges().next().is_some()
+    }
+
+    /// The widest gap between chunks, in ems.
+    fn widest_gap(&self) -> f64 {
+        self.chunks
+            .windows(2)
+            .map(|w| (self.span(&w[1]).0 - self.span(&w[0]).1) / self.size)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Gap (ems) between the cells of a rule-less table's row: producers keep
+/// 2-6 pt of cell margin a side, so neighbouring cells' text stands at least
+/// 4 pt apart at 10.5 pt, while the words of one cell stand a space (a
+/// quarter to a third of an em) apart or closer.
+const CELL_GAP: f64 = 0.4;
+
+fn text_lines(free: Vec<&Glyph>) -> Vec<Chunked<'_>> {
+    group_lines(free)
+        .into_iter()
+        .map(|glyphs| {
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            for i in 1..glyphs.len() {
+                let (p, g) = (glyphs[i - 1], glyphs[i]);
+                if g.x0 - p.x1 >= CELL_GAP * g.size.max(p.size) {
+                    chunks.push(start..i);
+                    start = i;
+                }
+            }
+            chunks.push(start..glyphs.len());
+            let y = glyphs.iter().map(|g| g.centre_y()).sum::<f64>() / glyphs.len() as f64;
+            let size = glyphs.iter().map(|g| g.size).fold(0.0, f64::max);
+            Chunked {
+                glyphs,
+                chunks,
+                y,
+                size,
+            }
+        })
+        .collect()
+}
+
+/// A chunk that prints an amount: digits with thousands separators and a
+/// decimal part, signed or in brackets, or a dash for nil.
+fn amount_like(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let t = t
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(t);
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    !int.is_empty()
+        && int.starts_with(|c: char| c.is_ascii_digit())
+        && int.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && frac.chars().all(|c| c.is_ascii_digit())
+        && (t.contains('.') || int.len() <= 3 || int.contains(','))
+}
+
+/// Most lines in a row among a rule-less table's rows that neither print an
+/// amount nor line up with its cells (a centred label, a stamp).
+const MAX_STRAY: usize = 2;
+
+/// Every cell of the line starts or ends (within 1.5 pt) where a cell of
+/// the table's amount rows does: left-aligned labels, right-aligned amounts.
+fn aligned(line: &Chunked<'_>, edges: &[(f64, f64)]) -> bool {
+    line.chunks.iter().all(|r| {
+        let (a, b) = line.span(r);
+        edges
+            .iter()
+            .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
+    })
+}
+
+/// Lines into blocks: runs of amount rows, with the header lines above them
+/// and the wrapped lines among them, become rule-less tables; the rest are
+/// text lines.
+fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
+    let n = lines.len();
+    let row: Vec<bool> = lines.iter().map(Chunked::is_amount_row).collect();
+    let mut taken = vec![false; n];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !row[i] {
+            i += 1;
+            continue;
+        }
+        // Forward: amount rows, and between them lines whose cells start or
+        // end where the amount rows' cells do (a blank row's labels, a
+        // wrapped label) or at most MAX_STRAY others; no wider apart than a
+        // few lines.
+        let mut edges: Vec<(f64, f64)> = Vec::new();
+        let mut last = i;
+        let mut stray = 0;
+        let mut j = i;
+        while j < n
+            && (j == i || lines[j].y - lines[j - 1].y <= 3.0 * lines[j].size.max(lines[j - 1].size))
+        {
+            if row[j] {
+                last = j;
+                stray = 0;
+                edges.extend(lines[j].chunks.iter().map(|r| lines[j].span(r)));
+            } else if !aligned(&lines[j], &edges) {
+                stray += 1;
+                if stray > MAX_STRAY {
+                    break;
+                }
+            }
+            j += 1;
+        }
+        // Wrapped lines just under the last row (its label centred on them).
+        let mut end = last;
+        while end + 1 < n
+            && end + 1 < last + 3
+            && !row[end + 1]
+            && lines[end + 1].y - lines[end].y <= 1.6 * lines[end].size
+        {
+            end += 1;
+        }
+        // Header lines above: cut into cells, close together.
+        let mut start = i;
+        while start > 0
+            && start + 6 > i
+            && !taken[start - 1]
+            && lines[start - 1].chunks.len() >= 2
+            && lines[start].y - lines[start - 1].y <= 2.5 * lines[start].size
+        {
+            start -= 1;
+        }
+        let rows: Vec<&Chunked<'_>> = lines[i..=last]
+            .iter()
+            .filter(|l| l.is_amount_row())
+            .collect();
+        if stream_evidence(&rows) {
+            let run = &lines[start..=end];
+            out.push((
+                run[0].y - 0.5 * run[0].size,
+                Block::Table(stream_table(run)),
+            ));
+            taken[start..=end].iter_mut().for_each(|t| *t = true);
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    for (l, _) in lines.iter().zip(&taken).filter(|(_, t)| !**t) {
+        out.push((
+            l.y,
+            Block::Text(TextLine {
+                text: line_text(&l.glyphs),
+                y: l.y,
+                x0: l.glyphs[0].x0,
+                x1: l.glyphs.iter().map(|g| g.x1).fold(f64::MIN, f64::max),
+            }),
+        ));
+    }
+    out
+}
+
+/// A table, not prose that happens to hold numbers: two amount rows or
+/// more, amounts that line up on their right edge across rows, and at least
+/// one gap wider than the spaces of justified prose.
+fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
+    if rows.len() < 2 || rows.iter().all(|l| l.widest_gap() < 1.5) {
+        return false;
+    }
+    let edges: Vec<Vec<f64>> = rows.iter().map(|l| l.amount_edges().collect()).collect();
+    edges.iter().enumerate().any(|(k, es)| {
+        es.iter().any(|&e| {
+            edges
+                .iter()
+                .enumerate()
+                .any(|(m, other)| m != k && other.iter().any(|&o| (o - e).abs() <= 1.5))
+        })
+    })
+}
+
+/// A rule-less table. Columns: the gaps that the amount rows leave open on
+/// every line (a header chunk standing alone in such a gap is a column of
+/// its own, printed blank below). Rows: one per amount row; each other line
+/// after the first amount row belongs to the nearer amount row when it is
+/// nearer than rows stand apart (a wrapped label), else is a row of its own;
+/// lines above the first amount row are header rows.
+fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
+    let spans = |l: &Chunked<'_>| l.chunks.iter().map(|r| l.span(r)).collect::<Vec<_>>();
+    let union = |mut v: Vec<(f64, f64)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for (a, b) in v {
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        out
+    };
+    let data = union(
+        run.iter()
+            .filter(|l| l.is_amount_row())
+            .flat_map(spans)
+            .collect(),
+    );
+    let mut all = data.clone();
+    for l in run.iter().filter(|l| !l.is_amount_row()) {
+        for s in spans(l) {
+            if data.iter().all(|d| s.1 < d.0 || s.0 > d.1) {
+                all.push(s);
+            }
+        }
+    }
+    let occupied = union(all);
+    let mut col_edges = vec![occupied[0].0];
+    for w in occupied.windows(2) {
+        col_edges.push((w[0].1 + w[1].0) / 2.0);
+    }
+    col_edges.push(occupied[occupied.len() - 1].1);
+    let cols = col_edges.len() - 1;
+    let column = |x: f64| col_edges.partition_point(|&e| e <= x).clamp(1, cols) - 1;
+
+    // Which row each line joins.
+    let amount_rows: Vec<usize> = (0..run.len()).filter(|&k| run[k].is_amount_row()).collect();
+    // Wrapped lines of a cell stand a line's leading apart; rows, a leading
+    // plus the cells' margins. The closest pair of lines tells the leading
+    // (or half of it, an amount centred on a two-line label), the median
+    // pair the row pitch; a line joins an amount row when it is nearer than
+    // halfway between the two.
+    let first = amount_rows[0];
+    let mut gaps: Vec<f64> = run[first..].windows(2).map(|w| w[1].y - w[0].y).collect();
+    gaps.sort_by(f64::total_cmp);
+    let (closest, median) = match gaps.len() {
+        0 => (0.0, 0.0),
+        k => (gaps[0], gaps[k / 2]),
+    };
+    let join_within = if closest < 0.9 * median {
+        (closest + median) / 2.0
+    } else {
+        0.6 * median
+    };
+    let mut owner: Vec<usize> = (0..run.len()).collect();
+    for k in first..run.len() {
+        if run[k].is_amount_row() {
+            continue;
+        }
+        let prev = amount_rows.iter().rev().find(|&&a| a < k);
+        let next = amount_rows.iter().find(|&&a| a > k);
+        let d = |a: &usize| (run[k].y - run[*a].y).abs();
+        let nearest = match (prev, next) {
+            (Some(p), Some(n)) => Some(if d(n) < d(p) { n } else { p }),
+            (p, n) => p.or(n),
+        };
+        if let Some(&a) = nearest
+            && d(&a) < join_within
+        {
+            owner[k] = a;
+        }
+    }
+    let mut heads: Vec<usize> = owner.clone();
+    heads.sort_unstable();
+    heads.dedup();
+    let mut row_edges = Vec::with_capacity(heads.len() + 1);
+    let mut cells = Vec::new();
+    for (r, &h) in heads.iter().enumerate() {
+        let members: Vec<&Chunked<'_>> = (0..run.len())
+            .filter(|&k| owner[k] == h)
+            .map(|k| &run[k])
+            .collect();
+        let y0 = members
+            .iter()
+            .map(|l| l.y - 0.5 * l.size)
+            .fold(f64::MAX, f64::min);
+        let y1 = members
+            .iter()
+            .map(|l| l.y + 0.5 * l.size)
+            .fold(f64::MIN, f64::max);
+        row_edges.push(y0);
+        let mut per_col: Vec<Vec<&Glyph>> = vec![Vec::new(); cols];
+        for l in &members {
+            for range in &l.chunks {
+                let (a, b) = l.span(range);
+                per_col[column((a + b) / 2.0)].extend(&l.glyphs[range.clone()]);
+            }
+        }
+        for (c, gs) in per_col.into_iter().enumerate() {
+            if gs.is_empty() {
+                continue;
+            }
+            cells.push(PdfCell {
+                row: r,
+                col: c,
+                row_span: 1,
+                col_span: 1,
+                x0: col_edges[c],
+                x1: col_edges[c + 1],
+                y0,
+                y1,
+                text: cell_text(gs),
+            });
+        }
+        if r + 1 == heads.len() {
+            row_edges.push(y1);
+        }
+    }
+    LatticeTable {
+        rows: heads.len(),
+        cols,
+        ruled: false,
+        row_edges,
+        col_edges,
+        cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Glyphs of `text` from `x0` along the baseline `y`, one em apart for
+    /// CJK and half an em for ASCII, as fonts advance them.
+    fn word(text: &str, x0: f64, y: f64, size: f64) -> Vec<Glyph> {
+        let mut x = x0;
+        text.chars()
+            .map(|c| {
+                let w = if c.is_ascii() { size / 2.0 } else { size };
+                let g = Glyph {
+                    x0: x,
+                    x1: x + w,
+                    baseline: y,
+                    size,
+                    text: c.to_string(),
+                };
+                x += w;
+                g
+            })
+            .collect()
+    }
+
+    fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
+        Page {
+            number: 1,
+            width: 595.0,
+            height: 842.0,
+            glyphs,
+            rules,
+            ..Default::default()
+        }
+    }
+
+    fn tables(l: &PageLayout) -> Vec<&LatticeTable> {
+        l.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Text(_) => None,
+            })
+            .collect()
+    }
+
+    fn texts(l: &PageLayout) -> Vec<&str> {
+        l.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text(t) => Some(t.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect()
+    }
+
+    // A 3 × 3 table: columns at x 50 | 150 | 250 | 350, rows at y 100 | 120 |
+    // 140 | 160, a title above it.
+    const XS: [f64; 4] = [50.0, 150.0, 250.0, 350.0];
+    const YS: [f64; 4] = [100.0, 120.0, 140.0, 160.0];
+
+    fn table_glyphs() -> Vec<Glyph> {
+        let mut g = word("收入决算表", 60.0, 80.0, 10.0);
+        for (r, cells) in [
+            ["项目", "决算数", "预算数"],
+            ["工资", "12.50", ""],
+            ["合计", "12.50", "3.00"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (c, t) in cells.iter().enumerate() {
+                g.extend(word(t, XS[c] + 4.0, YS[r] + 15.0, 10.0));
+            }
+        }
+        g
+    }
+
+    fn expected_rows() -> Vec<Vec<&'static str>> {
+        vec![
+            vec!["项目", "决算数", "预算数"],
+            vec!["工资", "12.50", ""],
+            vec!["合计", "12.50", "3.00"],
+        ]
+    }
+
+    /// Stroked lines across the whole table, thin filled rectangles per cell
+    /// side (Word: centred on the line, overlapping at the joints, off by a
+    /// fraction of a point), and a border stroked around every cell (shared
+    /// sides drawn twice) give the same cells.
+    #[test]
+    fn stroked_lines_thin_rectangles_and_cell_borders_give_one_lattice() {
+        let stroked: Vec<Rule> = YS
+            .iter()
+            .map(|&y| Rule::horizontal(y, XS[0], XS[3]))
+            .chain(XS.iter().map(|&x| Rule::vertical(x, YS[0], YS[3])))
+            .collect();
+        let mut rects = Vec::new();
+        for (i, &y) in YS.iter().enumerate() {
+            for c in 0..3 {
+                let off = if (i + c) % 2 == 0 { 0.3 } else { -0.2 };
+                rects.push(Rule::horizontal(y + off, XS[c] - 0.4, XS[c + 1] + 0.4));
+            }
+        }
+        for (i, &x) in XS.iter().enumerate() {
+            for r in 0..3 {
+                let off = if (i + r) % 2 == 0 { -0.3 } else { 0.25 };
+                rects.push(Rule::vertical(x + off, YS[r] - 0.4, YS[r + 1] + 0.4));
+            }
+        }
+        let mut borders = Vec::new();
+        for r in 0..3 {
+            for c in 0..3 {
+                borders.push(Rule::horizontal(YS[r], XS[c], XS[c + 1]));
+                borders.push(Rule::horizontal(YS[r + 1], XS[c], XS[c + 1]));
+                borders.push(Rule::vertical(XS[c], YS[r], YS[r + 1]));
+                borders.push(Rule::vertical(XS[c + 1], YS[r], YS[r + 1]));
+            }
+        }
+        for rules in [stroked, rects, borders] {
+            let l = layout(&page(table_glyphs(), rules));
+            assert_eq!(texts(&l), vec!["收入决算表"]);
+            let t = tables(&l);
+            assert_eq!(t.len(), 1);
+            assert_eq!((t[0].rows, t[0].cols, t[0].ruled), (3, 3, true));
+            assert_eq!(t[0].text_rows(), expected_rows());
+            assert!(
+                t[0].cells
+                    .iter()
+                    .all(|c| c.row_span == 1 && c.col_span == 1)
+            );
+        }
+    }
+
+    /// 本年支出 over 小计 / 基本支出 / 项目支出, and 项目 over two header rows:
+    /// the merged cells span the slots below and beside them.
+    #[test]
+    fn merged_header_cells_span_their_sub_columns() {
+        let xs = [50.0, 150.0, 220.0, 290.0, 360.0];
+        let ys = [100.0, 120.0, 140.0, 160.0];
+        let mut rules = vec![
+            Rule::horizontal(ys[0], xs[0], xs[4]),
+            // Under 本年支出 only: 项目 spans both header rows.
+            Rule::horizontal(ys[1], xs[1], xs[4]),
+            Rule::horizontal(ys[2], xs[0], xs[4]),
+            Rule::horizontal(ys[3], xs[0], xs[4]),
+            Rule::vertical(xs[0], ys[0], ys[3]),
+            Rule::vertical(xs[1], ys[0], ys[3]),
+            Rule::vertical(xs[4], ys[0], ys[3]),
+        ];
+        // The sub-column rules start under the merged header.
+        rules.push(Rule::vertical(xs[2], ys[1], ys[3]));
+        rules.push(Rule::vertical(xs[3], ys[1], ys[3]));
+        let mut g = word("项目", 60.0, 133.0, 10.0);
+        g.extend(word("本年支出", 200.0, 114.0, 10.0));
+        for (c, t) in ["小计", "基本支出", "项目支出"].iter().enumerate() {
+            g.extend(word(t, xs[c + 1] + 3.0, 135.0, 10.0));
+        }
+        for (c, t) in ["合计", "9.00", "5.00", "4.00"].iter().enumerate() {
+            g.extend(word(t, xs[c] + 3.0, 155.0, 10.0));
+        }
+        let l = layout(&page(g, rules));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        let t = t[0];
+        assert_eq!((t.rows, t.cols), (3, 4));
+        let head = t.cells.iter().find(|c| c.text == "本年支出").unwrap();
+        assert_eq!(
+            (head.row, head.col, head.row_span, head.col_span),
+            (0, 1, 1, 3)
+        );
+        let item = t.cells.iter().find(|c| c.text == "项目").unwrap();
+        assert_eq!(
+            (item.row, item.col, item.row_span, item.col_span),
+            (0, 0, 2, 1)
+        );
+        assert_eq!(
+            t.text_rows(),
+            vec![
+                vec!["项目", "本年支出", "", ""],
+                vec!["", "小计", "基本支出", "项目支出"],
+                vec!["合计", "9.00", "5.00", "4.00"],
+            ]
+        );
+    }
+
+    /// Bold faked by filling then stroking the same glyphs, or by drawing
+    /// them again a fraction of a point to the right: one glyph each.
+    #[test]
+    fn bold_drawn_twice_is_read_once() {
+        let once = word("合计 11.00", 50.0, 100.0, 10.0);
+        let mut twice = once.clone();
+        twice.extend(once.clone());
+        twice.extend(once.iter().map(|g| Glyph {
+            x0: g.x0 + 0.3,
+            x1: g.x1 + 0.3,
+            baseline: g.baseline - 0.1,
+            ..g.clone()
+        }));
+        let kept = distinct_glyphs(&twice);
+        let text: String = kept.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "合计11.00");
+        // Repeated digits side by side are not duplicates.
+        assert_eq!(texts(&layout(&page(twice, vec![]))), vec!["合计 11.00"]);
+    }
+
+    /// A table without rules: columns where the amount rows leave gaps on
+    /// every line; a blank cell stays an empty field.
+    #[test]
+    fn a_table_without_rules_takes_its_columns_from_glyph_gaps() {
+        let cols = [50.0, 200.0, 300.0, 400.0];
+        let rows: [[&str; 4]; 4] = [
+            ["项目", "合计", "基本支出", "项目支出"],
+            ["工资福利支出", "30.00", "30.00", ""],
+            ["商品和服务支出", "12.00", "", "12.00"],
+            ["合计", "42.00", "30.00", "12.00"],
+        ];
+        let mut g = word("一般公共预算财政拨款基本支出决算表", 50.0, 60.0, 12.0);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                g.extend(word(t, cols[c], 100.0 + 18.0 * r as f64, 10.0));
+            }
+        }
+        let l = layout(&page(g, vec![]));
+        assert_eq!(texts(&l), vec!["一般公共预算财政拨款基本支出决算表"]);
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        assert!(!t[0].ruled);
+        assert_eq!(
+            t[0].text_rows(),
+            rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
+        );
+    }
+
+    /// Prose lines stay lines, in order, with spaces only at word gaps.
+    #[test]
+    fn prose_outside_tables_is_lines_in_reading_order() {
+        let mut g = word("本年收入合计9746.50万元。", 50.0, 120.0, 10.0);
+        g.extend(word("二、收入决算情况说明", 50.0, 100.0, 10.0));
+        let mut latin = word("PDF", 50.0, 140.0, 10.0);
+        latin.extend(word("page", 70.0, 140.0, 10.0));
+        g.extend(latin);
+        let l = layout(&page(g, vec![]));
+        assert_eq!(
+            texts(&l),
+            vec![
+                "二、收入决算情况说明",
+                "本年收入合计9746.50万元。",
+                "PDF page"
+            ]
+        );
+    }
+
+    /// A framed box around a line of text (a lone cell) is text, not a table.
+    #[test]
+    fn a_lone_framed_box_is_text() {
+        let rules = vec![
+            Rule::horizontal(100.0, 50.0, 300.0),
+            Rule::horizontal(130.0, 50.0, 300.0),
+            Rule::vertical(50.0, 100.0, 130.0),
+            Rule::vertical(300.0, 100.0, 130.0),
+        ];
+        let l = layout(&page(word("说明", 60.0, 120.0, 10.0), rules));
+        assert!(tables(&l).is_empty());
+        assert_eq!(texts(&l), vec!["说明"]);
+    }
+}

@@ -1,0 +1,99 @@
+//! PDF input: the only code that touches the PDF library.
+//!
+//! [`read`] turns bytes into glyphs and ruling segments per page (the library
+//! boundary), [`layout`] turns those into text lines and tables (pure
+//! geometry), and [`to_text`] writes the layout as text the rest of the
+//! pipeline reads unchanged: each table row as one TAB-separated line, each
+//! text line as a line, pages in order.
+
+pub mod layout;
+pub mod read;
+
+use crate::decode::Text;
+use layout::Block;
+use thiserror::Error;
+
+/// Why a PDF yields no text. The messages are shown to users in
+/// `documents.error`.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum PdfError {
+    #[error("encrypted PDF that needs a password ({0}); save an unprotected copy")]
+    Encrypted(String),
+    #[error("damaged PDF: the PDF reader could not parse its structure")]
+    Damaged,
+    #[error("PDF without pages")]
+    NoPages,
+    #[error("image-only PDF: run OCR first ({pages} page(s) are images without text)")]
+    ImageOnly { pages: usize },
+    #[error("PDF without text: its {pages} page(s) draw no glyphs and no images")]
+    NoText { pages: usize },
+    #[error(
+        "{unmapped} of {glyphs} glyphs have no Unicode value (fonts without a ToUnicode map); \
+         the text cannot be read reliably: convert the PDF with OCR"
+    )]
+    Unmapped { unmapped: usize, glyphs: usize },
+    #[error("the PDF reader failed on this file: {0}")]
+    Panic(String),
+}
+
+/// True for bytes that are a PDF: the `%PDF-` signature in the first KiB,
+/// where readers accept it (some producers put junk before it).
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5).any(|w| w == b"%PDF-")
+}
+
+/// Share of glyphs without Unicode above which the text is not trusted: a
+/// font without a ToUnicode map turns every amount it prints into noise.
+const MAX_UNMAPPED: f64 = 0.01;
+
+/// A PDF as derived text, with the 1-based page of each line of that text.
+pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
+    let pages = read::read(bytes)?;
+    let glyphs: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+    let unmapped: usize = pages
+        .iter()
+        .flat_map(|p| &p.glyphs)
+        .filter(|g| g.text == read::UNMAPPED)
+        .count();
+    if glyphs > 0 && unmapped as f64 > MAX_UNMAPPED * glyphs as f64 {
+        return Err(PdfError::Unmapped { unmapped, glyphs });
+    }
+    let textless = |p: &&read::Page| p.glyphs.iter().all(|g| g.text.trim().is_empty());
+    if pages.iter().all(|p| textless(&p)) {
+        let imaged = pages.iter().filter(|p| p.image_cover > 0.25).count();
+        return Err(if imaged > 0 {
+            PdfError::ImageOnly { pages: imaged }
+        } else {
+            PdfError::NoText { pages: pages.len() }
+        });
+    }
+    let mut out = String::new();
+    let mut page_of_line: Vec<u32> = Vec::new();
+    for page in &pages {
+        for block in layout::layout(page).blocks {
+            match block {
+                Block::Text(l) => {
+                    out.push_str(&l.text);
+                    out.push('\n');
+                    page_of_line.push(page.number);
+                }
+                Block::Table(t) => {
+                    for row in t.text_rows() {
+                        if row.iter().all(|f| f.is_empty()) {
+                            continue;
+                        }
+                        out.push_str(&row.join("\t"));
+                        out.push('\n');
+                        page_of_line.push(page.number);
+                    }
+                }
+            }
+        }
+    }
+    let text = Text::from_string(&out);
+    // `Text` splits on line breaks only; a cell cannot hold one, so the
+    // counts agree. Guard anyway: a page map that drifts would mislabel pages.
+    page_of_line.resize(text.len(), page_of_line.last().copied().unwrap_or(1));
+    Ok((text, page_of_line))
+}

@@ -1,0 +1,1271 @@
+//! A [`CellGrid`] read as one of the nine tables: rows with their code, label
+//! and amounts, and for each amount the columns it can be in.
+//!
+//! The assembler decides what geometry decides: which lines are headers,
+//! which cells make a row (codes printed in parts, names wrapped above or
+//! below, amounts on a line of their own), which side or panel a cell is on,
+//! and which canonical column a header stands for. Where geometry cannot
+//! say which column an amount is in (flat text prints no blank cells, a page
+//! without its header), the amount keeps a set of columns, and the solver
+//! decides with the identities.
+
+use crate::amount::{Printed, parse_printed};
+use crate::text::{compact_cjk, split_enumerator, squeeze};
+use crate::vocab::{self, FUNCTION_CLASSES, Side, Table, classify_title, match_label};
+
+use super::grid::{CellGrid, CellKind, Layout, Span};
+use super::header::{self, Fragment, Stack};
+use super::spec::{ColumnSpec, TableSpec};
+
+/// Columns an amount may be in: bit `i` is column `i` of its side.
+pub type ColumnSet = u16;
+
+pub fn all_columns(n: usize) -> ColumnSet {
+    if n >= 16 { u16::MAX } else { (1u16 << n) - 1 }
+}
+
+/// An amount of a row.
+#[derive(Clone, Debug)]
+pub struct AmountCell {
+    /// Index into the grid's cells.
+    pub cell: usize,
+    pub printed: Printed,
+    /// The value in 万元 and its decimals there (set from the table's unit
+    /// by the caller; the print's own until then).
+    pub value: crate::amount::Amount,
+    pub decimals: u32,
+    /// The group whose column it takes (see [`Group`]).
+    pub group: usize,
+}
+
+/// Amounts that share one column: a column of aligned text, a column index
+/// of TAB rows, or a single amount of flat text.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub side: Option<Side>,
+    pub domain: ColumnSet,
+    /// Groups of one page segment and side, ranked left to right: their
+    /// columns increase with the rank. `None` for flat text, where only a
+    /// row's own order holds.
+    pub rank: Option<(u16, u32)>,
+}
+
+/// One row of a table, before its amounts are placed.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub side: Option<Side>,
+    pub code: Option<String>,
+    /// The row label: canonical for rows without a code, the printed name
+    /// (de-noised) for coded rows.
+    pub item: String,
+    pub line_no: Option<i32>,
+    /// Left to right.
+    pub amounts: Vec<AmountCell>,
+    /// 0-based line of the row (its code or first amount).
+    pub line: u32,
+    /// The label matched the vocabulary only approximately.
+    pub label_repaired: bool,
+}
+
+/// A table block assembled.
+#[derive(Clone, Debug)]
+pub struct Assembled {
+    pub table: Table,
+    pub records: Vec<Record>,
+    pub groups: Vec<Group>,
+    /// Money figures the block prints that belong to no row (notes, debris).
+    pub unplaced: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    Caption,
+    Note,
+    Numbering,
+    Header,
+    Content,
+}
+
+/// A run of cells of one line that belongs to one row of one side or panel.
+#[derive(Clone, Debug, Default)]
+struct Piece {
+    line: u32,
+    panel: usize,
+    side: Option<Side>,
+    codes: Vec<usize>,
+    labels: Vec<usize>,
+    line_no: Option<usize>,
+    amounts: Vec<usize>,
+    x0: u32,
+}
+
+/// The unit positions are compared in (`Positioned` grids).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Chars,
+    Display,
+}
+
+struct Ctx<'g> {
+    spec: &'static TableSpec,
+    grid: &'g CellGrid,
+    unit: Unit,
+}
+
+impl Ctx<'_> {
+    fn text(&self, i: usize) -> &str {
+        self.grid.text(&self.grid.cells[i])
+    }
+
+    fn kind(&self, i: usize) -> CellKind {
+        self.grid.cells[i].kind
+    }
+
+    fn span(&self, i: usize) -> Span {
+        let c = &self.grid.cells[i];
+        match self.unit {
+            Unit::Chars => c.x,
+            Unit::Display => c.xd,
+        }
+    }
+
+    fn joined(&self, cells: &[usize]) -> String {
+        let s: String = cells
+            .iter()
+            .map(|&i| self.text(i))
+            .collect::<Vec<_>>()
+            .join(" ");
+        compact_cjk(&s).into_owned()
+    }
+}
+
+/// Reads a grid as `spec`'s table.
+pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
+    let mut ctx = Ctx {
+        spec,
+        grid,
+        unit: Unit::Chars,
+    };
+    if grid.layout == Layout::Positioned {
+        ctx.unit = choose_unit(grid);
+    }
+    let lines = grid.lines();
+    let kinds: Vec<LineKind> = lines
+        .iter()
+        .map(|(_, r)| line_kind(&ctx, r.clone()))
+        .collect();
+    let first_data = (0..lines.len())
+        .find(|&k| kinds[k] == LineKind::Content && is_data(&ctx, lines[k].1.clone()))
+        .unwrap_or(lines.len());
+    let mut out = Assembled {
+        table: spec.table,
+        records: Vec::new(),
+        groups: Vec::new(),
+        unplaced: 0,
+    };
+    // Header cells: everything above the data, and header lines repeated
+    // within it (a page's header over a continued table).
+    let mut header_cells: Vec<usize> = Vec::new();
+    let mut numbering: Vec<usize> = Vec::new();
+    let mut body: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    for (k, (line, range)) in lines.iter().enumerate() {
+        match kinds[k] {
+            LineKind::Caption => {}
+            LineKind::Note => {
+                out.unplaced += range
+                    .clone()
+                    .filter(|&i| ctx.kind(i) == CellKind::Amount)
+                    .count();
+            }
+            LineKind::Numbering => numbering.extend(range.clone()),
+            LineKind::Header => header_cells.extend(range.clone()),
+            LineKind::Content if k < first_data => header_cells.extend(range.clone()),
+            LineKind::Content => body.push((*line, range.clone())),
+        }
+    }
+    if spec.table == Table::ThreePublic {
+        three_public(&ctx, &header_cells, &numbering, &body, &mut out);
+        return out;
+    }
+    let split = side_split(&ctx, &header_cells, &body);
+    let mut pieces: Vec<Piece> = Vec::new();
+    for (_, range) in &body {
+        split_line(&ctx, range.clone(), split, &mut pieces);
+    }
+    if spec.table == Table::GeneralBudgetBasic {
+        assign_panels(&ctx, &mut pieces);
+    }
+    let records = build_records(&ctx, &pieces, &mut out.unplaced);
+    place_domains(&ctx, &header_cells, &numbering, records, &mut out);
+    untangle(spec, &mut out);
+    out
+}
+
+/// Header evidence a row contradicts: two amounts of one row under one
+/// column, or under columns out of their left-to-right order (a header read
+/// in the wrong unit, a wrapped header merged with its neighbour). Those
+/// groups lose the header's column and are left to the identities, which
+/// place them (`Identity`) or leave them to order (never verified).
+fn untangle(spec: &TableSpec, out: &mut Assembled) {
+    let mut reset = vec![false; out.groups.len()];
+    for r in &out.records {
+        let printed: Vec<(usize, u32)> = r
+            .amounts
+            .iter()
+            .filter_map(|a| {
+                let d = out.groups[a.group].domain;
+                (d.count_ones() == 1).then_some((a.group, d.trailing_zeros()))
+            })
+            .collect();
+        for w in printed.windows(2) {
+            if w[0].0 != w[1].0 && w[0].1 >= w[1].1 {
+                reset[w[0].0] = true;
+                reset[w[1].0] = true;
+            }
+        }
+    }
+    for (g, grp) in out.groups.iter_mut().enumerate() {
+        if reset[g] {
+            grp.domain = all_columns(spec.side_columns(grp.side).len());
+        }
+    }
+}
+
+/// The unit in which amounts line up best: the one giving fewer distinct
+/// right edges (converters print amounts right-aligned in their columns).
+fn choose_unit(grid: &CellGrid) -> Unit {
+    let mut chars: Vec<(u16, u32)> = Vec::new();
+    let mut display: Vec<(u16, u32)> = Vec::new();
+    for c in grid.cells.iter().filter(|c| c.kind == CellKind::Amount) {
+        chars.push((c.segment, c.x.x1));
+        display.push((c.segment, c.xd.x1));
+    }
+    let spread = |v: &mut Vec<(u16, u32)>| {
+        v.sort();
+        let mut n = 0;
+        let mut last: Option<(u16, u32)> = None;
+        for &(s, x) in v.iter() {
+            match last {
+                Some((ls, lx)) if ls == s && x <= lx + 1 => {}
+                _ => n += 1,
+            }
+            last = Some((s, x));
+        }
+        n
+    };
+    if spread(&mut display) < spread(&mut chars) {
+        Unit::Display
+    } else {
+        Unit::Chars
+    }
+}
+
+const NOTE_STARTS: [&str; 6] = ["注", "主:", "说明:", "备注", "注:", "注释"];
+
+fn line_kind(ctx: &Ctx, range: std::ops::Range<usize>) -> LineKind {
+    let joined: String = range.clone().map(|i| ctx.text(i)).collect();
+    let j = squeeze(&joined);
+    if j.is_empty() {
+        return LineKind::Caption;
+    }
+    if NOTE_STARTS.iter().any(|p| j.starts_with(p))
+        || j.contains("本表反映")
+        || j.contains("本表无数据")
+    {
+        return LineKind::Note;
+    }
+    let has_amount = range.clone().any(|i| ctx.kind(i) == CellKind::Amount);
+    if !has_amount
+        && (j.contains("单位:")
+            || j.contains("编制单位")
+            || j.contains("部门:")
+            || j.contains("公开") && j.contains('表')
+            || classify_title(&j) == Some(ctx.spec.table)
+            || is_page_number(&j))
+    {
+        return LineKind::Caption;
+    }
+    if is_numbering(ctx, range.clone()) {
+        return LineKind::Numbering;
+    }
+    let has_code_start = range
+        .clone()
+        .next()
+        .is_some_and(|i| ctx.kind(i) == CellKind::Digits && code_like(ctx.text(i)));
+    if !has_amount && !has_code_start && header_words(&j) >= 2 {
+        return LineKind::Header;
+    }
+    LineKind::Content
+}
+
+fn is_page_number(j: &str) -> bool {
+    let t = j.trim_matches(|c: char| c == '-' || c == '—' || c == '第' || c == '页');
+    !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) && t.len() < j.len()
+        || j.starts_with('第') && j.ends_with('页')
+}
+
+/// Words that only headers print.
+const HEADER_WORDS: &[&str] = &[
+    "栏次",
+    "科目编码",
+    "科目代码",
+    "科目名称",
+    "行次",
+    "决算数",
+    "预算数",
+    "功能分类",
+    "经济分类",
+    "本年收入合计",
+    "本年支出合计",
+    "基本支出",
+    "项目支出",
+    "财政拨款收入",
+    "上级补助收入",
+    "事业收入",
+    "经营收入",
+    "其他收入",
+    "上缴上级支出",
+    "经营支出",
+    "一般公共预算财政拨款",
+    "政府性基金预算财政拨款",
+    "国有资本经营预算财政拨款",
+    "年初结转和结余",
+    "年末结转和结余",
+];
+
+fn header_words(j: &str) -> usize {
+    if j.contains("合计") && !j.contains("本年") && j.chars().count() <= 4 {
+        return 0;
+    }
+    HEADER_WORDS.iter().filter(|w| j.contains(*w)).count()
+}
+
+/// The 栏次 row: column numbers 1, 2, 3 … under the headers.
+fn is_numbering(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
+    let mut nums = Vec::new();
+    for i in range {
+        let t = squeeze(ctx.text(i));
+        if t.contains("栏次") || t.chars().all(|c| "类款项".contains(c)) {
+            continue;
+        }
+        match t.parse::<u32>() {
+            Ok(n) if n <= 40 && !t.starts_with('0') => nums.push(n),
+            _ => return false,
+        }
+    }
+    nums.len() >= 2
+        && nums
+            .windows(2)
+            .all(|w| w[1] == w[0] + 1 || w[1] == 1 || w[1] <= w[0])
+        && nums[0] <= 2
+}
+
+/// A code or a part of one: 3, 5 or 7 digits, or the 2-digit 款/项 part.
+fn code_like(t: &str) -> bool {
+    matches!(t.len(), 3 | 5 | 7) && matches!(t.as_bytes()[0], b'1' | b'2' | b'3')
+}
+
+/// The first line of the body: an amount, a code at the start, or (in
+/// two-sided tables) a row label of the template.
+fn is_data(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
+    if range.clone().any(|i| ctx.kind(i) == CellKind::Amount) {
+        return true;
+    }
+    let first = range.start;
+    if ctx.spec.coded && ctx.kind(first) == CellKind::Digits && code_like(ctx.text(first)) {
+        return true;
+    }
+    false
+}
+
+/// Two-sided tables: where the expenditure side starts. Column index for
+/// TAB rows, position for aligned text; `None` for flat text (sides are
+/// told apart by their labels).
+fn side_split(ctx: &Ctx, header: &[usize], body: &[(u32, std::ops::Range<usize>)]) -> Option<u32> {
+    if !ctx.spec.two_sided() || ctx.grid.layout == Layout::Ordered {
+        return None;
+    }
+    // Labels only the expenditure side prints, where they start.
+    let exp_only = expenditure_only(ctx.spec.table);
+    let mut xs: Vec<u32> = Vec::new();
+    for (_, r) in body {
+        for i in r.clone() {
+            if ctx.kind(i) != CellKind::Text {
+                continue;
+            }
+            let l = vocab::clean_label(ctx.text(i));
+            if exp_only
+                .iter()
+                .any(|v| *v == l || l.ends_with(v) && l.chars().count() <= v.chars().count() + 1)
+            {
+                xs.push(ctx.span(i).x0);
+            }
+        }
+    }
+    if !xs.is_empty() {
+        xs.sort();
+        // The leftmost start most of them share (a label may be indented).
+        let median = xs[xs.len() / 2];
+        let min_near = xs
+            .iter()
+            .copied()
+            .filter(|&x| x + 6 >= median)
+            .min()
+            .unwrap_or(median);
+        return Some(min_near);
+    }
+    // The second 项目 of the header.
+    let items: Vec<u32> = header
+        .iter()
+        .filter(|&&i| squeeze(ctx.text(i)) == "项目")
+        .map(|&i| ctx.span(i).x0)
+        .collect();
+    if items.len() >= 2 {
+        return Some(items[1]);
+    }
+    None
+}
+
+/// Labels that only the expenditure side of a two-sided table prints.
+fn expenditure_only(table: Table) -> Vec<&'static str> {
+    let spec = TableSpec::of(table);
+    FUNCTION_CLASSES
+        .iter()
+        .map(|(_, n)| *n)
+        .chain(
+            spec.expenditure_labels
+                .iter()
+                .copied()
+                .filter(|l| *l != "总计"),
+        )
+        .collect()
+}
+
+fn income_only(table: Table) -> Vec<&'static str> {
+    TableSpec::of(table)
+        .labels
+        .iter()
+        .copied()
+        .filter(|l| *l != "总计")
+        .collect()
+}
+
+/// Splits one body line into pieces: a piece starts at a code, and at a label
+/// that follows amounts or a complete label (the other side of the table,
+/// the next panel of table 06).
+fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out: &mut Vec<Piece>) {
+    let two_sided = ctx.spec.two_sided();
+    let first = out.len();
+    let mut cur = Piece {
+        line: ctx.grid.cells[range.start].row,
+        x0: ctx.span(range.start).x0,
+        ..Piece::default()
+    };
+    let cells: Vec<usize> = range.collect();
+    for (k, &i) in cells.iter().enumerate() {
+        let t = ctx.text(i);
+        let next_is_text = cells
+            .get(k + 1)
+            .is_some_and(|&j| ctx.kind(j) == CellKind::Text);
+        // A side boundary crossed by position.
+        if let Some(x) = split {
+            let on_right = ctx.span(i).x0 + 1 >= x;
+            let cur_right = cur.side == Some(Side::Expenditure);
+            if on_right
+                && !cur_right
+                && !(cur.codes.is_empty()
+                    && cur.labels.is_empty()
+                    && cur.amounts.is_empty()
+                    && cur.line_no.is_none())
+            {
+                push_piece(out, &mut cur, ctx, i);
+            }
+            if on_right {
+                cur.side = Some(Side::Expenditure);
+            } else if cur.side.is_none() {
+                cur.side = Some(Side::Income);
+            }
+        }
+        match ctx.kind(i) {
+            CellKind::Digits => {
+                let empty = cur.labels.is_empty() && cur.amounts.is_empty();
+                let code_part = empty
+                    && (cur.codes.is_empty() && code_like(t)
+                        || !cur.codes.is_empty()
+                            && t.len() == 2
+                            && matches!(code_len(ctx, &cur.codes), 3 | 5));
+                if code_part && (ctx.spec.coded || next_is_text || !cur.codes.is_empty()) {
+                    cur.codes.push(i);
+                } else if two_sided
+                    && !cur.labels.is_empty()
+                    && cur.amounts.is_empty()
+                    && cur.line_no.is_none()
+                    && t.len() <= 2
+                {
+                    cur.line_no = Some(i);
+                } else if ctx.spec.coded
+                    && code_like(t)
+                    && next_is_text
+                    && !(cur.codes.is_empty() && cur.labels.is_empty() && cur.amounts.is_empty())
+                {
+                    // A new row on the same line (the next panel, or text
+                    // joined across a page break).
+                    push_piece(out, &mut cur, ctx, i);
+                    cur.codes.push(i);
+                } else if cur.labels.is_empty()
+                    && cur.codes.is_empty()
+                    && cur.amounts.is_empty()
+                    && !code_like(t)
+                    && t.len() <= 2
+                {
+                    // A stray small number before any label: a row number.
+                    cur.line_no = Some(i);
+                } else {
+                    cur.amounts.push(i);
+                }
+            }
+            CellKind::Amount => cur.amounts.push(i),
+            CellKind::Text => {
+                if is_debris(t) {
+                    continue;
+                }
+                let starts_label = !cur.amounts.is_empty()
+                    || two_sided
+                        && !cur.labels.is_empty()
+                        && label_complete(ctx, &cur.labels)
+                        && (split_enumerator(t).0.is_some()
+                            || side_label(ctx.spec.table, t).is_some());
+                if starts_label {
+                    push_piece(out, &mut cur, ctx, i);
+                }
+                cur.labels.push(i);
+            }
+        }
+    }
+    if !(cur.codes.is_empty()
+        && cur.labels.is_empty()
+        && cur.amounts.is_empty()
+        && cur.line_no.is_none())
+    {
+        out.push(cur);
+    }
+    // Flat two-sided lines: sides by the labels' vocabulary and order.
+    if two_sided && split.is_none() {
+        let exp_only = expenditure_only(ctx.spec.table);
+        let inc_only = income_only(ctx.spec.table);
+        let n = out.len() - first;
+        for k in first..out.len() {
+            let label = vocab::clean_label(&ctx.joined(&out[k].labels));
+            let side = if exp_only.iter().any(|v| *v == label) {
+                Side::Expenditure
+            } else if inc_only.iter().any(|v| *v == label)
+                || label.starts_with("年初财政拨款结转和结余")
+            {
+                Side::Income
+            } else if out[k].labels.is_empty() {
+                // Amounts with no label continue the piece before them.
+                if k > first {
+                    out[k - 1].side.unwrap_or(Side::Income)
+                } else {
+                    Side::Income
+                }
+            } else if k > first || n == 1 && matches_side(ctx.spec.table, Side::Expenditure, &label)
+            {
+                Side::Expenditure
+            } else {
+                Side::Income
+            };
+            out[k].side = Some(side);
+        }
+    }
+}
+
+fn push_piece(out: &mut Vec<Piece>, cur: &mut Piece, ctx: &Ctx, at: usize) {
+    let c = &ctx.grid.cells[at];
+    let next = Piece {
+        line: c.row,
+        x0: ctx.span(at).x0,
+        side: cur.side,
+        ..Piece::default()
+    };
+    let done = std::mem::replace(cur, next);
+    if !(done.codes.is_empty()
+        && done.labels.is_empty()
+        && done.amounts.is_empty()
+        && done.line_no.is_none())
+    {
+        out.push(done);
+    }
+}
+
+fn code_len(ctx: &Ctx, codes: &[usize]) -> usize {
+    codes.iter().map(|&i| ctx.text(i).len()).sum()
+}
+
+/// Header debris printed in body cells: `类款项`, `栏次`.
+fn is_debris(t: &str) -> bool {
+    let t = squeeze(t);
+    (t.chars().count() == 3 && t.chars().all(|c| "类款项".contains(c))) || t == "栏次"
+}
+
+fn label_complete(ctx: &Ctx, labels: &[usize]) -> bool {
+    let l = ctx.joined(labels);
+    side_label(ctx.spec.table, &l).is_some()
+}
+
+fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
+    for side in [Side::Income, Side::Expenditure] {
+        if let Some(v) = match_label(printed, &TableSpec::of(table).side_labels(side)) {
+            return Some((side, v));
+        }
+    }
+    None
+}
+
+fn matches_side(table: Table, side: Side, printed: &str) -> bool {
+    match_label(printed, &TableSpec::of(table).side_labels(side)).is_some()
+}
+
+/// Table 06: the group (panel) of each piece, by where its code starts
+/// (aligned text and TAB rows) or by its order on the line (flat text).
+fn assign_panels(ctx: &Ctx, pieces: &mut [Piece]) {
+    if ctx.grid.layout == Layout::Ordered {
+        let mut k = 0;
+        let mut line = u32::MAX;
+        for p in pieces.iter_mut() {
+            if p.line != line {
+                line = p.line;
+                k = 0;
+            }
+            p.panel = k;
+            k += 1;
+        }
+        return;
+    }
+    let mut starts: Vec<u32> = pieces
+        .iter()
+        .filter(|p| !p.codes.is_empty())
+        .map(|p| p.x0)
+        .collect();
+    starts.sort();
+    let mut panels: Vec<u32> = Vec::new();
+    for x in starts {
+        if panels.last().is_none_or(|&l| x > l + 8) {
+            panels.push(x);
+        }
+    }
+    for p in pieces.iter_mut() {
+        p.panel = panels.iter().rposition(|&s| p.x0 + 4 >= s).unwrap_or(0);
+    }
+}
+
+/// Rows from pieces: a piece with a code or a row label of the table starts
+/// a row; name fragments and lines of amounts join the nearest row of their
+/// side or panel.
+fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Record, Piece)> {
+    let table = ctx.spec.table;
+    let mut rows: Vec<(Record, Piece)> = Vec::new();
+    let mut fragments: Vec<&Piece> = Vec::new();
+    for p in pieces {
+        let label = ctx.joined(&p.labels);
+        let anchor = !p.codes.is_empty()
+            || if ctx.spec.two_sided() {
+                !p.labels.is_empty()
+                    && (split_enumerator(&label).0.is_some()
+                        || side_label(table, &label).is_some()
+                        || label.starts_with("年初财政拨款结转和结余"))
+            } else {
+                !p.labels.is_empty() && match_label(&label, ctx.spec.labels).is_some()
+            };
+        if anchor {
+            rows.push((
+                Record {
+                    side: p.side,
+                    code: None,
+                    item: String::new(),
+                    line_no: p.line_no.and_then(|i| ctx.text(i).parse().ok()),
+                    amounts: Vec::new(),
+                    line: ctx.grid.cells
+                        [p.codes.first().or(p.labels.first()).copied().unwrap_or(0)]
+                    .line,
+                    label_repaired: false,
+                },
+                p.clone(),
+            ));
+        } else {
+            fragments.push(p);
+        }
+    }
+    // Fragments in line order, each to the nearest row of its side/panel.
+    for f in fragments {
+        let same = |r: &Piece| r.side == f.side && r.panel == f.panel;
+        let has_amounts = !f.amounts.is_empty();
+        let mut best: Option<(u32, bool, usize)> = None;
+        for (k, (_, r)) in rows.iter().enumerate() {
+            if !same(r) {
+                continue;
+            }
+            if has_amounts && !r.amounts.is_empty() {
+                continue;
+            }
+            let d = r.line.abs_diff(f.line);
+            let below = r.line > f.line;
+            let better = match best {
+                None => true,
+                Some((bd, bbelow, bk)) => {
+                    d < bd
+                        || d == bd && {
+                            // A tie: amounts go to the row above; a name
+                            // fragment to the row below when that row has no
+                            // name of its own.
+                            if has_amounts {
+                                !below && bbelow
+                            } else {
+                                below
+                                    && rows[k].1.labels.is_empty()
+                                    && (bbelow || !rows[bk].1.labels.is_empty())
+                            }
+                        }
+                }
+            };
+            if better {
+                best = Some((d, below, k));
+            }
+        }
+        match best {
+            Some((d, below, k)) if d <= 3 => {
+                let r = &mut rows[k].1;
+                if below {
+                    let mut l = f.labels.clone();
+                    l.extend(r.labels.iter().copied());
+                    r.labels = l;
+                } else {
+                    r.labels.extend(f.labels.iter().copied());
+                }
+                r.amounts.extend(f.amounts.iter().copied());
+                if r.line_no.is_none() {
+                    r.line_no = f.line_no;
+                }
+            }
+            _ => *unplaced += f.amounts.len(),
+        }
+    }
+    // Labels and codes.
+    let mut carry_over = false;
+    for (rec, p) in rows.iter_mut() {
+        let label = ctx.joined(&p.labels);
+        if !p.codes.is_empty() {
+            let code: String = p.codes.iter().map(|&i| ctx.text(i)).collect();
+            rec.code = Some(code);
+            rec.item = clean_name(&label);
+        } else if ctx.spec.two_sided() {
+            let side = rec.side.unwrap_or(Side::Income);
+            let vocab_list = TableSpec::of(table).side_labels(side);
+            let (item, repaired) = match match_label(&label, &vocab_list) {
+                Some(v) => (v.to_string(), vocab::clean_label(&label) != v),
+                None => (clean_name(&label), false),
+            };
+            rec.item = item;
+            rec.label_repaired = repaired;
+            if table == Table::FiscalOverview && side == Side::Income {
+                if rec.item == "年初财政拨款结转和结余" {
+                    carry_over = true;
+                } else if carry_over
+                    && rec.item.ends_with("财政拨款")
+                    && !rec.item.starts_with("年初")
+                {
+                    rec.item = format!("年初财政拨款结转和结余/{}", rec.item);
+                } else if rec.item == "总计" {
+                    carry_over = false;
+                }
+            }
+        } else {
+            let (item, repaired) = match match_label(&label, ctx.spec.labels) {
+                Some(v) => (v.to_string(), vocab::clean_label(&label) != v),
+                None => (clean_name(&label), false),
+            };
+            rec.item = item;
+            rec.label_repaired = repaired;
+        }
+        if let Some(&a) = p.amounts.first() {
+            rec.line = ctx.grid.cells[a].line;
+        }
+    }
+    rows
+}
+
+/// A printed name de-noised: enumerator, header debris and spaces removed.
+fn clean_name(s: &str) -> String {
+    let (_, rest) = split_enumerator(s);
+    let rest = rest.trim_start_matches(['-', '_', '.', '、', ':', '·']);
+    let rest = rest
+        .strip_prefix("类款项")
+        .or_else(|| rest.strip_prefix("栏次"))
+        .unwrap_or(rest);
+    compact_cjk(rest).into_owned()
+}
+
+/// Amounts of table 09's single row.
+fn three_public(
+    ctx: &Ctx,
+    header: &[usize],
+    numbering: &[usize],
+    body: &[(u32, std::ops::Range<usize>)],
+    out: &mut Assembled,
+) {
+    let mut amounts: Vec<usize> = Vec::new();
+    for (_, r) in body {
+        for i in r.clone() {
+            match ctx.kind(i) {
+                CellKind::Amount => amounts.push(i),
+                CellKind::Digits if !amounts.is_empty() || ctx.text(i).len() > 2 => amounts.push(i),
+                _ => {}
+            }
+        }
+    }
+    if amounts.is_empty() {
+        return;
+    }
+    let rec = Record {
+        side: None,
+        code: None,
+        item: "三公经费".to_string(),
+        line_no: None,
+        amounts: Vec::new(),
+        line: ctx.grid.cells[amounts[0]].line,
+        label_repaired: false,
+    };
+    let piece = Piece {
+        amounts,
+        ..Piece::default()
+    };
+    place_domains(ctx, header, numbering, vec![(rec, piece)], out);
+}
+
+/// Gives every amount its group and every group its columns.
+fn place_domains(
+    ctx: &Ctx,
+    header: &[usize],
+    numbering: &[usize],
+    rows: Vec<(Record, Piece)>,
+    out: &mut Assembled,
+) {
+    let spec = ctx.spec;
+    match ctx.grid.layout {
+        Layout::Ordered => {
+            let printed =
+                |side: Option<Side>| printed_columns(ctx, header, spec.side_columns(side));
+            let sets = [
+                printed(None),
+                printed(Some(Side::Income)),
+                printed(Some(Side::Expenditure)),
+            ];
+            for (mut rec, p) in rows {
+                let cols = spec.side_columns(rec.side);
+                let set = match rec.side {
+                    None => sets[0],
+                    Some(Side::Income) => sets[1],
+                    Some(Side::Expenditure) => sets[2],
+                };
+                for (k, &i) in p.amounts.iter().enumerate() {
+                    let Some(printed) = amount_of(ctx, i) else {
+                        out.unplaced += 1;
+                        continue;
+                    };
+                    let domain = if k == 0 && spec.total_first && cols.len() > 1 {
+                        1
+                    } else {
+                        set
+                    };
+                    out.groups.push(Group {
+                        side: rec.side,
+                        domain,
+                        rank: None,
+                    });
+                    rec.amounts.push(AmountCell {
+                        cell: i,
+                        printed,
+                        value: printed.value,
+                        decimals: printed.decimals,
+                        group: out.groups.len() - 1,
+                    });
+                }
+                out.records.push(rec);
+            }
+        }
+        Layout::Columns | Layout::Positioned => {
+            let sides: Vec<Option<Side>> = if spec.two_sided() {
+                vec![Some(Side::Income), Some(Side::Expenditure)]
+            } else {
+                vec![None]
+            };
+            let mut rows = rows;
+            for side in sides {
+                let cols = spec.side_columns(side);
+                let stacks = header_stacks(ctx, header, side, &rows);
+                let named = header::name_columns(&stacks, cols);
+                let numbers = numbering_columns(ctx, numbering, side, &rows);
+                // Amounts of this side, clustered into columns.
+                let mut members: Vec<(usize, usize)> = Vec::new(); // (row, amount cell)
+                for (r, (rec, p)) in rows.iter().enumerate() {
+                    if rec.side == side {
+                        for &i in &p.amounts {
+                            members.push((r, i));
+                        }
+                    }
+                }
+                let clusters = cluster(ctx, &members);
+                let mut segments: Vec<u16> = clusters.iter().map(|c| c.segment).collect();
+                segments.sort();
+                segments.dedup();
+                let header_segment = header
+                    .first()
+                    .map(|&i| ctx.grid.cells[i].segment)
+                    .unwrap_or(0);
+                let mut seg0: Vec<(Span, ColumnSet)> = Vec::new();
+                for seg in segments {
+                    let in_seg: Vec<&Cluster> =
+                        clusters.iter().filter(|c| c.segment == seg).collect();
+                    let has_header = seg == header_segment
+                        || header.iter().any(|&i| ctx.grid.cells[i].segment == seg);
+                    let domains: Vec<ColumnSet> = if in_seg.len() == cols.len() {
+                        // Every column printed: order decides.
+                        (0..cols.len()).map(|k| 1 << k).collect()
+                    } else if has_header || ctx.grid.layout == Layout::Columns {
+                        in_seg
+                            .iter()
+                            .map(|c| domain_under(c.span, &stacks, &named, &numbers, cols.len()))
+                            .collect()
+                    } else if seg0.len() == in_seg.len() {
+                        seg0.iter().map(|s| s.1).collect()
+                    } else {
+                        vec![all_columns(cols.len()); in_seg.len()]
+                    };
+                    if seg == header_segment {
+                        seg0 = in_seg
+                            .iter()
+                            .zip(&domains)
+                            .map(|(c, d)| (c.span, *d))
+                            .collect();
+                    }
+                    for (rank, (c, d)) in in_seg.iter().zip(domains).enumerate() {
+                        out.groups.push(Group {
+                            side,
+                            domain: d,
+                            rank: Some((seg, rank as u32)),
+                        });
+                        let g = out.groups.len() - 1;
+                        for &(r, i) in &c.members {
+                            match amount_of(ctx, i) {
+                                Some(printed) => rows[r].0.amounts.push(AmountCell {
+                                    cell: i,
+                                    printed,
+                                    value: printed.value,
+                                    decimals: printed.decimals,
+                                    group: g,
+                                }),
+                                None => out.unplaced += 1,
+                            }
+                        }
+                    }
+                }
+            }
+            for (mut rec, _) in rows {
+                rec.amounts.sort_by_key(|a| {
+                    let c = &ctx.grid.cells[a.cell];
+                    (c.x.x0, c.line)
+                });
+                out.records.push(rec);
+            }
+        }
+    }
+}
+
+fn amount_of(ctx: &Ctx, i: usize) -> Option<Printed> {
+    parse_printed(ctx.text(i))
+}
+
+/// Flat text: the columns a header line lists, when it lists at least two;
+/// otherwise every column.
+fn printed_columns(ctx: &Ctx, header: &[usize], cols: &[ColumnSpec]) -> ColumnSet {
+    let mut set: ColumnSet = 0;
+    for &i in header {
+        let k = header::header_key(ctx.text(i));
+        for (ci, c) in cols.iter().enumerate() {
+            if header::level_matches(&k, c.leaf(), c.aliases) && !c.name.contains('/') {
+                set |= 1 << ci;
+            }
+        }
+    }
+    if set.count_ones() >= 2 && set & 1 == 1 {
+        set
+    } else {
+        all_columns(cols.len())
+    }
+}
+
+struct Cluster {
+    segment: u16,
+    span: Span,
+    members: Vec<(usize, usize)>,
+}
+
+/// Amounts of one side grouped into columns: by column index for TAB rows,
+/// by overlapping extents within a page segment for aligned text.
+fn cluster(ctx: &Ctx, members: &[(usize, usize)]) -> Vec<Cluster> {
+    let mut items: Vec<(u16, Span, (usize, usize))> = members
+        .iter()
+        .map(|&(r, i)| (ctx.grid.cells[i].segment, ctx.span(i), (r, i)))
+        .collect();
+    if ctx.grid.layout == Layout::Columns {
+        items.iter_mut().for_each(|it| it.0 = 0);
+    }
+    items.sort_by_key(|it| (it.0, it.1.center2()));
+    let mut out: Vec<Cluster> = Vec::new();
+    for (seg, span, m) in items {
+        match out.last_mut() {
+            Some(c)
+                if c.segment == seg
+                    && (c.span.overlap(span) > 0
+                        || ctx.grid.layout == Layout::Columns && c.span == span) =>
+            {
+                c.span = Span {
+                    x0: c.span.x0.min(span.x0),
+                    x1: c.span.x1.max(span.x1),
+                };
+                c.members.push(m);
+            }
+            _ => out.push(Cluster {
+                segment: seg,
+                span,
+                members: vec![m],
+            }),
+        }
+    }
+    out
+}
+
+/// Header stacks of one side. TAB rows: a stack per column index, with the
+/// cells of upper rows spanning right over empty positions as parents.
+fn header_stacks(
+    ctx: &Ctx,
+    header: &[usize],
+    side: Option<Side>,
+    rows: &[(Record, Piece)],
+) -> Vec<Stack> {
+    let on_side = |i: usize| -> bool {
+        match side {
+            None => true,
+            Some(s) => {
+                let split = side_split_of(ctx, rows);
+                let x = ctx.span(i).x0;
+                match split {
+                    Some(sx) => (x + 1 >= sx) == (s == Side::Expenditure),
+                    None => true,
+                }
+            }
+        }
+    };
+    let frags: Vec<Fragment> = header
+        .iter()
+        .copied()
+        .filter(|&i| ctx.kind(i) == CellKind::Text && on_side(i))
+        .map(|i| Fragment {
+            text: ctx.text(i).to_string(),
+            line: ctx.grid.cells[i].row,
+            span: ctx.span(i),
+        })
+        .collect();
+    if ctx.grid.layout != Layout::Columns {
+        return header::stack(&merge_adjacent(ctx, frags));
+    }
+    // TAB rows: one stack per column, parents from upper rows' spans.
+    let mut by_line: Vec<u32> = frags.iter().map(|f| f.line).collect();
+    by_line.sort();
+    by_line.dedup();
+    let max_col = ctx
+        .grid
+        .cells
+        .iter()
+        .filter_map(|c| c.col)
+        .max()
+        .unwrap_or(0) as u32;
+    let mut stacks: Vec<Stack> = Vec::new();
+    let deepest = by_line.last().copied();
+    for c in 0..=max_col {
+        let mut texts: Vec<String> = Vec::new();
+        for &l in &by_line {
+            let line_frags: Vec<&Fragment> = frags.iter().filter(|f| f.line == l).collect();
+            // The cell at or left of `c` on this line spans to the next one
+            // (upper rows only: the deepest row names its own column).
+            let own = line_frags.iter().find(|f| f.span.x0 == c);
+            let spanning = if Some(l) == deepest {
+                None
+            } else {
+                line_frags
+                    .iter()
+                    .filter(|f| f.span.x0 <= c)
+                    .max_by_key(|f| f.span.x0)
+                    .filter(|f| {
+                        !line_frags
+                            .iter()
+                            .any(|g| g.span.x0 > f.span.x0 && g.span.x0 <= c)
+                    })
+            };
+            if let Some(f) = own.or(spanning) {
+                texts.push(f.text.clone());
+            }
+        }
+        if let Some(leaf) = texts.pop() {
+            stacks.push(Stack {
+                text: leaf,
+                span: Span { x0: c, x1: c + 1 },
+                parents: texts,
+                top: 0,
+            });
+        }
+    }
+    stacks
+}
+
+fn side_split_of(ctx: &Ctx, rows: &[(Record, Piece)]) -> Option<u32> {
+    rows.iter()
+        .filter(|(r, _)| r.side == Some(Side::Expenditure))
+        .map(|(_, p)| p.x0)
+        .min()
+        .map(|x| {
+            if ctx.grid.layout == Layout::Columns {
+                x
+            } else {
+                x.saturating_sub(1)
+            }
+        })
+}
+
+/// Words one space apart on a header line are one header unless each names
+/// a column of its own.
+fn merge_adjacent(ctx: &Ctx, mut frags: Vec<Fragment>) -> Vec<Fragment> {
+    frags.sort_by_key(|f| (f.line, f.span.x0));
+    let names = |t: &str| {
+        let k = header::header_key(t);
+        ctx.spec
+            .columns
+            .iter()
+            .chain(ctx.spec.side_columns(Some(Side::Income)))
+            .any(|c| {
+                c.name
+                    .split('/')
+                    .any(|lv| header::level_matches(&k, lv, c.aliases))
+            })
+            || HEADER_WORDS.contains(&k.as_str())
+    };
+    let mut out: Vec<Fragment> = Vec::new();
+    for f in frags {
+        if let Some(last) = out.last_mut()
+            && last.line == f.line
+            && f.span.x0 <= last.span.x1 + 1
+            && !(names(&last.text) && names(&f.text))
+        {
+            last.text.push_str(&f.text);
+            last.span.x1 = f.span.x1;
+            continue;
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// Numbering (栏次) cells of a side: number → position.
+fn numbering_columns(
+    ctx: &Ctx,
+    numbering: &[usize],
+    side: Option<Side>,
+    rows: &[(Record, Piece)],
+) -> Vec<(Span, usize)> {
+    let split = if side.is_some() {
+        side_split_of(ctx, rows)
+    } else {
+        None
+    };
+    let mut nums: Vec<(Span, u32)> = numbering
+        .iter()
+        .filter(|&&i| {
+            let x = ctx.span(i).x0;
+            match (side, split) {
+                (Some(s), Some(sx)) => (x + 1 >= sx) == (s == Side::Expenditure),
+                _ => true,
+            }
+        })
+        .filter_map(|&i| ctx.text(i).parse::<u32>().ok().map(|n| (ctx.span(i), n)))
+        .collect();
+    nums.sort_by_key(|n| n.0.x0);
+    let Some(first) = nums.first().map(|n| n.1) else {
+        return Vec::new();
+    };
+    nums.iter()
+        .filter(|n| n.1 >= first)
+        .map(|n| (n.0, (n.1 - first) as usize))
+        .collect()
+}
+
+/// The columns of a cluster standing at `span`: the named header stack it
+/// lies under, else the 栏次 number above it, else any column.
+fn domain_under(
+    span: Span,
+    stacks: &[Stack],
+    named: &[Option<usize>],
+    numbers: &[(Span, usize)],
+    n: usize,
+) -> ColumnSet {
+    let mut best: Option<(u32, usize)> = None;
+    for (s, col) in stacks.iter().zip(named) {
+        let Some(col) = col else { continue };
+        let ov = s.span.overlap(span);
+        if ov > 0 && best.is_none_or(|(b, _)| ov > b) {
+            best = Some((ov, *col));
+        }
+    }
+    if let Some((ov, col)) = best {
+        // A column of amounts that only grazes its header (converters that
+        // pad CJK text unevenly shift amounts against their headers) may be
+        // the neighbour's: the identities choose, and what they cannot
+        // decide is never verified.
+        if ov * 2 < span.width() {
+            let mut d: ColumnSet = 1 << col;
+            if col > 0 {
+                d |= 1 << (col - 1);
+            }
+            if col + 1 < n {
+                d |= 1 << (col + 1);
+            }
+            return d;
+        }
+        return 1 << col;
+    }
+    if let Some((_, k)) = numbers
+        .iter()
+        .filter(|(s, _)| s.overlap(span) > 0)
+        .max_by_key(|(s, _)| s.overlap(span))
+        && *k < n
+    {
+        return 1 << k;
+    }
+    // Nearest named header by centre, when it is close.
+    if let Some((d, col)) = stacks
+        .iter()
+        .zip(named)
+        .filter_map(|(s, c)| {
+            c.map(|c| {
+                (
+                    (s.span.center2() as i64 - span.center2() as i64).unsigned_abs(),
+                    c,
+                )
+            })
+        })
+        .min()
+        && d <= (span.width() as u64 + 2) * 2
+    {
+        return 1 << col;
+    }
+    all_columns(n)
+}

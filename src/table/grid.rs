@@ -1,0 +1,241 @@
+//! The one intermediate form of a table block: positioned cells.
+//!
+//! Every layout reader (TAB rows, column-aligned text, row-major flat text,
+//! cell streams, PDF lattices) turns a block into a [`CellGrid`]; the
+//! assembler reads grids the same way whatever produced them. Readers know
+//! nothing of the nine tables: they say where each cell is, and what they
+//! know of its column.
+
+use std::ops::Range;
+
+use crate::amount::parse_printed;
+
+/// What a cell holds, decided once per cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellKind {
+    /// A number with decimals or thousands separators (money as printed).
+    Amount,
+    /// Digits only: a subject code or a part of one, a 行次, a 栏次, or an
+    /// amount printed without decimals; the assembler decides by position.
+    Digits,
+    /// Anything else: a label, a header word, a name fragment.
+    Text,
+}
+
+/// How cells are laid out horizontally, which says what `x` means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// The reader knows each cell's column (TAB rows, ruled PDF cells):
+    /// `col` is set, `x` is the column index.
+    Columns,
+    /// Cells stand at measured positions (column-aligned text, unruled PDF
+    /// tables): `x` holds extents in two units, characters and display
+    /// columns, for the assembler to choose from.
+    Positioned,
+    /// Only the order of cells on a line is known (row-major flat text, where
+    /// blank cells vanish).
+    Ordered,
+}
+
+/// A horizontal extent `[x0, x1)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub x0: u32,
+    pub x1: u32,
+}
+
+impl Span {
+    pub fn overlap(self, o: Span) -> u32 {
+        self.x1.min(o.x1).saturating_sub(self.x0.max(o.x0))
+    }
+
+    pub fn center2(self) -> u32 {
+        self.x0 + self.x1
+    }
+
+    pub fn width(self) -> u32 {
+        self.x1.saturating_sub(self.x0)
+    }
+}
+
+/// Where a cell's amount came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Provenance {
+    /// Printed at its place: the reader or the header geometry gives its
+    /// column and row.
+    #[default]
+    Printed,
+    /// The identities chose its column among those the layout allowed.
+    Identity,
+    /// Only reading order (or a template prior) placed it.
+    Order,
+}
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Normalised text (NFKC, markup removed, trimmed): a range of the
+    /// grid's text.
+    text: Range<u32>,
+    /// The cell as printed: a range of the grid's text.
+    raw: Range<u32>,
+    /// 0-based line of the decoded text.
+    pub line: u32,
+    /// The row of the grid the reader put the cell in: its line for text
+    /// readers; readers that rebuild rows (cell streams) number them.
+    pub row: u32,
+    /// Extent in characters (`Positioned`) or the column index (`Columns`).
+    pub x: Span,
+    /// Extent in display columns (CJK two wide); `Positioned` only.
+    pub xd: Span,
+    /// Column identity when the reader knows it.
+    pub col: Option<u16>,
+    /// 1-based PDF page, when the text came from one.
+    pub page: Option<u32>,
+    /// Page-break segment within the block (0, 1, …): positions are only
+    /// comparable within one segment (a new page may shift every column).
+    pub segment: u16,
+    pub kind: CellKind,
+}
+
+/// The cells of one table block, in reading order (by line, then left to
+/// right), with their texts in one buffer.
+#[derive(Clone, Debug)]
+pub struct CellGrid {
+    pub layout: Layout,
+    pub cells: Vec<Cell>,
+    text: String,
+    /// Segment of the cells pushed next.
+    segment: u16,
+    /// Row of the cells pushed next, when the reader numbers rows.
+    row: Option<u32>,
+}
+
+impl CellGrid {
+    pub fn new(layout: Layout) -> Self {
+        CellGrid {
+            layout,
+            cells: Vec::new(),
+            text: String::new(),
+            segment: 0,
+            row: None,
+        }
+    }
+
+    /// Puts the cells pushed next in grid row `row` (readers that rebuild
+    /// rows); by default a cell's row is its line.
+    pub fn set_row(&mut self, row: u32) {
+        self.row = Some(row);
+    }
+
+    /// Starts a new page-break segment for the cells pushed next.
+    pub fn page_break(&mut self) {
+        if self.cells.last().is_some_and(|c| c.segment == self.segment) {
+            self.segment += 1;
+        }
+    }
+
+    /// Adds a cell; `norm` is its normalised text, `raw` as printed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        norm: &str,
+        raw: &str,
+        line: usize,
+        x: Span,
+        xd: Span,
+        col: Option<u16>,
+        kind: Option<CellKind>,
+    ) {
+        let norm = norm.trim();
+        if norm.is_empty() {
+            return;
+        }
+        let kind = kind.unwrap_or_else(|| classify(norm));
+        let t0 = self.text.len() as u32;
+        self.text.push_str(norm);
+        let t1 = self.text.len() as u32;
+        self.text.push_str(raw.trim());
+        let r1 = self.text.len() as u32;
+        self.cells.push(Cell {
+            text: t0..t1,
+            raw: t1..r1,
+            line: line as u32,
+            row: self.row.unwrap_or(line as u32),
+            x,
+            xd,
+            col,
+            page: None,
+            segment: self.segment,
+            kind,
+        });
+    }
+
+    pub fn text(&self, c: &Cell) -> &str {
+        &self.text[c.text.start as usize..c.text.end as usize]
+    }
+
+    pub fn raw(&self, c: &Cell) -> &str {
+        &self.text[c.raw.start as usize..c.raw.end as usize]
+    }
+
+    /// The cells of each grid row, in order: `(row, cells)`.
+    pub fn lines(&self) -> Vec<(u32, Range<usize>)> {
+        let mut out: Vec<(u32, Range<usize>)> = Vec::new();
+        for (i, c) in self.cells.iter().enumerate() {
+            match out.last_mut() {
+                Some((l, r)) if *l == c.row => r.end = i + 1,
+                _ => out.push((c.row, i..i + 1)),
+            }
+        }
+        out
+    }
+}
+
+/// Decides a cell's kind from its normalised text.
+pub fn classify(text: &str) -> CellKind {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return CellKind::Digits;
+    }
+    match parse_printed(text) {
+        Some(_) if text.bytes().any(|b| b.is_ascii_digit()) => CellKind::Amount,
+        _ => CellKind::Text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_keep_text_and_print() {
+        let mut g = CellGrid::new(Layout::Ordered);
+        g.push(
+            "1,234.50",
+            "１,２３４.５０",
+            3,
+            Span::default(),
+            Span::default(),
+            None,
+            None,
+        );
+        g.push(
+            "合计",
+            "合 计",
+            3,
+            Span::default(),
+            Span::default(),
+            None,
+            None,
+        );
+        g.push("  ", "  ", 4, Span::default(), Span::default(), None, None);
+        assert_eq!(g.cells.len(), 2);
+        assert_eq!(g.text(&g.cells[0]), "1,234.50");
+        assert_eq!(g.raw(&g.cells[0]), "１,２３４.５０");
+        assert_eq!(g.cells[0].kind, CellKind::Amount);
+        assert_eq!(g.cells[1].kind, CellKind::Text);
+        assert_eq!(classify("2080501"), CellKind::Digits);
+        assert_eq!(classify("-"), CellKind::Text);
+        assert_eq!(g.lines(), vec![(3, 0..2)]);
+    }
+}

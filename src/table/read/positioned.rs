@@ -1,0 +1,132 @@
+//! Column-aligned text (`pdftotext -layout`, pdfplumber's layout mode,
+//! PyMuPDF's sorted text): tokens at measured positions.
+//!
+//! Converters disagree on the unit: `pdftotext` gives every character one
+//! cell, others a CJK character two. Both extents are kept; the assembler
+//! takes the one in which amounts line up. Tokens are split at every space:
+//! whether two words one space apart are one cell or two is for the
+//! assembler to decide from the geometry around them.
+
+use crate::decode::Text;
+use crate::table::grid::{CellGrid, CellKind, Layout, Span};
+use crate::text::display_width;
+
+pub fn positioned(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
+    let mut g = CellGrid::new(Layout::Positioned);
+    tokens(text, lines, &mut g, true);
+    g
+}
+
+/// Splits each line into tokens at white space and pushes them with their
+/// extents; a form feed starts a new segment when `pages` is set.
+pub(super) fn tokens(text: &Text, lines: std::ops::Range<usize>, g: &mut CellGrid, pages: bool) {
+    let mut norm = String::new();
+    for i in lines {
+        let raw = text.raw_line(i);
+        if pages && raw.contains('\u{c}') {
+            g.page_break();
+        }
+        let (mut x, mut xd) = (0u32, 0u32);
+        let mut start: Option<(usize, u32, u32)> = None;
+        let mut chars = raw.char_indices().peekable();
+        loop {
+            let next = chars.next();
+            let boundary = match next {
+                None => true,
+                Some((_, c)) => c.is_whitespace() || c == '\u{3000}',
+            };
+            if boundary {
+                if let Some((b0, x0, xd0)) = start.take() {
+                    let end = next.map(|(b, _)| b).unwrap_or(raw.len());
+                    push_token(g, &mut norm, &raw[b0..end], i, x0, xd0);
+                }
+            } else if start.is_none() {
+                start = next.map(|(b, _)| (b, x, xd));
+            }
+            let Some((_, c)) = next else { break };
+            if c == '\u{c}' {
+                continue;
+            }
+            x += 1;
+            xd += display_width(c).max(1) as u32;
+        }
+    }
+}
+
+/// Pushes one token; a code glued to its name (`30207邮电费`) becomes two.
+fn push_token(g: &mut CellGrid, norm: &mut String, raw: &str, line: usize, x0: u32, xd0: u32) {
+    let digits = raw.bytes().take_while(u8::is_ascii_digit).count();
+    if matches!(digits, 3 | 5 | 7)
+        && digits < raw.len()
+        && raw[digits..]
+            .chars()
+            .next()
+            .is_some_and(crate::text::is_han)
+    {
+        let (code, name) = raw.split_at(digits);
+        let w = digits as u32;
+        g.push(
+            code,
+            code,
+            line,
+            Span { x0, x1: x0 + w },
+            Span {
+                x0: xd0,
+                x1: xd0 + w,
+            },
+            None,
+            Some(CellKind::Digits),
+        );
+        return push_token(g, norm, name, line, x0 + w, xd0 + w);
+    }
+    norm.clear();
+    crate::decode::normalize_into(raw, norm);
+    let n = raw.chars().count() as u32;
+    let nd: u32 = raw.chars().map(|c| display_width(c) as u32).sum();
+    g.push(
+        norm,
+        raw,
+        line,
+        Span { x0, x1: x0 + n },
+        Span {
+            x0: xd0,
+            x1: xd0 + nd,
+        },
+        None,
+        None,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extents_in_characters_and_display_columns() {
+        let t = Text::from_string(
+            "合计      9746.50\n2080505  养老保险缴费    446.11 0.00\n\u{c}30207邮电费  8.05\n",
+        );
+        let g = positioned(&t, 0..t.len());
+        let got: Vec<(&str, u32, u32, u16)> = g
+            .cells
+            .iter()
+            .map(|c| (g.text(c), c.x.x0, c.xd.x0, c.segment))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("合计", 0, 0, 0),
+                ("9746.50", 8, 10, 0),
+                ("2080505", 0, 0, 0),
+                ("养老保险缴费", 9, 9, 0),
+                ("446.11", 19, 25, 0),
+                ("0.00", 26, 32, 0),
+                ("30207", 0, 0, 1),
+                ("邮电费", 5, 5, 1),
+                ("8.05", 10, 13, 1),
+            ]
+        );
+        assert_eq!(g.cells[2].kind, CellKind::Digits);
+        assert_eq!(g.cells[1].kind, CellKind::Amount);
+    }
+}

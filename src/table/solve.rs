@@ -1,0 +1,539 @@
+//! Places amounts in columns where the layout left a choice, by the
+//! identities of the document's tables taken together.
+//!
+//! Each group of amounts (an aligned column, a TAB column, a single amount
+//! of flat text) has a set of columns it can be in. Groups with one column
+//! are placed by the print. The others are variables of a small constraint
+//! problem: within a row, amounts keep their left-to-right order; within a
+//! page, aligned columns keep theirs; and every identity of
+//! [`identity`](super::identity) that covers a placed cell must hold. The
+//! search tries columns in template order, collects the solutions, and
+//! places a group where every solution agrees (`Identity`); where they
+//! disagree, the first solution's column is kept with `Order` provenance
+//! (never verified). Printed zeros take no part in any sum: they are placed
+//! afterwards, in the order of their row.
+//!
+//! Budget: at most [`NODES`] search nodes and [`SOLUTIONS`] solutions per
+//! table and round, and [`DOCUMENT_NODES`] per document. When the budget runs out, every variable of the table
+//! keeps the first solution found (or, with none, the first column its row
+//! order allows) with `Order` provenance.
+
+use rustc_hash::FxHashMap;
+
+use super::assemble::{Assembled, ColumnSet};
+use super::grid::Provenance;
+use super::identity::{CellKey, Instance, Operand, Present, instantiate};
+use super::spec::TableSpec;
+use crate::amount::Amount;
+use crate::vocab::{Side, Table};
+
+/// Search nodes per table and round.
+pub const NODES: usize = 30_000;
+/// Search nodes per document, all tables and rounds together: a document
+/// whose tables leave many choices costs a bounded time, and what the
+/// budget did not reach keeps `Order` provenance (never verified).
+pub const DOCUMENT_NODES: usize = 200_000;
+/// Solutions collected per table and round.
+pub const SOLUTIONS: usize = 64;
+
+/// Where one amount went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    pub column: Option<u8>,
+    pub provenance: Provenance,
+}
+
+/// The placements of every amount: `[table][record][amount]`.
+pub type Placements = Vec<Vec<Vec<Placement>>>;
+
+/// Which record holds a row of a table.
+type RowIndex = FxHashMap<(Table, Option<Side>, String), (usize, usize)>;
+
+struct Doc<'a> {
+    tables: &'a [Assembled],
+    rows: RowIndex,
+    facts: FxHashMap<&'static str, Amount>,
+    instances: Vec<Instance>,
+    /// Column of each group, per table (`None`: not placed yet).
+    col: Vec<Vec<Option<u8>>>,
+    /// Groups whose column is settled for other tables to rely on.
+    settled: Vec<Vec<bool>>,
+    /// Search nodes left for the document.
+    budget: usize,
+}
+
+fn row_key(code: &Option<String>, item: &str) -> String {
+    code.clone().unwrap_or_else(|| item.to_string())
+}
+
+fn column_index(t: Table, side: Option<Side>, column: &str) -> Option<u8> {
+    TableSpec::of(t)
+        .side_columns(side)
+        .iter()
+        .position(|c| c.name == column)
+        .map(|p| p as u8)
+}
+
+/// Places every amount of the document's tables.
+pub fn solve(tables: &[Assembled], facts: &[(&'static str, Amount)]) -> Placements {
+    let mut present = Present::default();
+    let mut rows: RowIndex = FxHashMap::default();
+    for (ti, a) in tables.iter().enumerate() {
+        for (ri, r) in a.records.iter().enumerate() {
+            present.row(a.table, r.side, r.code.as_deref(), &r.item);
+            rows.entry((a.table, r.side, row_key(&r.code, &r.item)))
+                .or_insert((ti, ri));
+        }
+    }
+    for (m, _) in facts {
+        present.fact(m);
+    }
+    let mut doc = Doc {
+        tables,
+        rows,
+        facts: facts.iter().copied().collect(),
+        instances: instantiate(&present),
+        col: tables.iter().map(|a| vec![None; a.groups.len()]).collect(),
+        settled: tables.iter().map(|a| vec![false; a.groups.len()]).collect(),
+        budget: DOCUMENT_NODES,
+    };
+    let mut provenance: Vec<Vec<Provenance>> = tables
+        .iter()
+        .map(|a| vec![Provenance::Printed; a.groups.len()])
+        .collect();
+    // Groups the print places.
+    for (ti, a) in tables.iter().enumerate() {
+        for (g, grp) in a.groups.iter().enumerate() {
+            if grp.domain.count_ones() == 1 {
+                doc.col[ti][g] = Some(grp.domain.trailing_zeros() as u8);
+                doc.settled[ti][g] = true;
+            }
+        }
+    }
+    // Tables in an order where each can lean on the ones before.
+    let mut order: Vec<usize> = (0..tables.len()).collect();
+    order.sort_by_key(|&ti| {
+        let rank = [
+            Table::Overview,
+            Table::GeneralBudgetBasic,
+            Table::ThreePublic,
+            Table::GeneralBudgetExpenditure,
+            Table::FiscalOverview,
+            Table::Income,
+            Table::Expenditure,
+            Table::GovernmentFund,
+            Table::StateCapital,
+        ];
+        rank.iter()
+            .position(|t| *t == tables[ti].table)
+            .unwrap_or(9)
+    });
+    for round in 0..3 {
+        let mut changed = false;
+        for &ti in &order {
+            let open: Vec<usize> = (0..tables[ti].groups.len())
+                .filter(|&g| !doc.settled[ti][g])
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            let last_round = round == 2;
+            changed |= solve_table(&mut doc, ti, &open, last_round, &mut provenance[ti]);
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Whatever is still open keeps its first feasible column, unproven.
+    for (ti, a) in tables.iter().enumerate() {
+        for (g, p) in provenance[ti].iter_mut().enumerate().take(a.groups.len()) {
+            if doc.col[ti][g].is_none() {
+                *p = Provenance::Order;
+            }
+        }
+    }
+    let mut out: Placements = Vec::with_capacity(tables.len());
+    for (ti, a) in tables.iter().enumerate() {
+        let mut per_table = Vec::with_capacity(a.records.len());
+        for r in &a.records {
+            let mut cols: Vec<Option<u8>> =
+                r.amounts.iter().map(|am| doc.col[ti][am.group]).collect();
+            let doms: Vec<ColumnSet> = r
+                .amounts
+                .iter()
+                .map(|am| a.groups[am.group].domain)
+                .collect();
+            let n = TableSpec::of(a.table).side_columns(r.side).len();
+            let forced = fill_row(&mut cols, &doms, n);
+            per_table.push(
+                r.amounts
+                    .iter()
+                    .zip(cols)
+                    .zip(forced)
+                    .map(|((am, c), forced)| {
+                        let p = if doc.col[ti][am.group].is_some() {
+                            provenance[ti][am.group]
+                        } else if forced {
+                            Provenance::Identity
+                        } else {
+                            Provenance::Order
+                        };
+                        Placement {
+                            column: c,
+                            provenance: p,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        out.push(per_table);
+    }
+    out
+}
+
+/// Columns for a row's amounts left open (zeros, unsolved), in row order
+/// after the placed ones: the first free column each can take. Returns per
+/// amount whether its column was the only one open to it.
+fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize) -> Vec<bool> {
+    let mut forced = vec![false; cols.len()];
+    let k = cols.len();
+    for i in 0..k {
+        if cols[i].is_some() {
+            continue;
+        }
+        let lo = (0..i)
+            .rev()
+            .find_map(|j| cols[j])
+            .map(|c| c as i32 + 1)
+            .unwrap_or(0) as u32;
+        // Leave room for the amounts after it up to the next placed one.
+        let next = (i + 1..k).find(|&j| cols[j].is_some());
+        let hi = match next {
+            Some(j) => cols[j].unwrap() as i32 - (j - i) as i32,
+            None => n as i32 - (k - i) as i32,
+        };
+        // No room left (more amounts than columns between their neighbours).
+        if hi < lo as i32 {
+            continue;
+        }
+        let hi = (hi as u32).min(n.saturating_sub(1) as u32);
+        let options: Vec<u32> = (lo..=hi)
+            .filter(|&c| (c as usize) < n && doms[i] & (1 << c) != 0)
+            .collect();
+        if let Some(&c) = options.first() {
+            cols[i] = Some(c as u8);
+            forced[i] = options.len() == 1;
+        }
+    }
+    forced
+}
+
+/// Search state of one table.
+struct Search<'d, 'a> {
+    doc: &'d Doc<'a>,
+    ti: usize,
+    vars: Vec<usize>,
+    /// For each variable depth, instances that become checkable there.
+    checks_at: Vec<Vec<usize>>,
+    assign: Vec<Option<u8>>,
+    nodes: usize,
+    /// Nodes this search may visit.
+    limit: usize,
+    solutions: Vec<Vec<u8>>,
+    max_violations: usize,
+    violations: usize,
+}
+
+/// Solves the open groups of table `ti`; returns whether any was settled.
+fn solve_table(
+    doc: &mut Doc,
+    ti: usize,
+    open: &[usize],
+    last_round: bool,
+    prov: &mut [Provenance],
+) -> bool {
+    let a = &doc.tables[ti];
+    // Variables: open groups that carry a non-zero amount (zeros change no
+    // sum; they are placed after).
+    let mut carries = vec![false; a.groups.len()];
+    let mut first_seen = vec![usize::MAX; a.groups.len()];
+    for (ri, r) in a.records.iter().enumerate() {
+        for am in &r.amounts {
+            if !am.value.is_zero() {
+                carries[am.group] = true;
+            }
+            first_seen[am.group] = first_seen[am.group].min(ri);
+        }
+    }
+    let mut vars: Vec<usize> = open.iter().copied().filter(|&g| carries[g]).collect();
+    vars.sort_by_key(|&g| (first_seen[g], g));
+    if vars.is_empty() {
+        return false;
+    }
+    let mut depth_of = vec![usize::MAX; a.groups.len()];
+    for (d, &g) in vars.iter().enumerate() {
+        depth_of[g] = d;
+    }
+    // Instances touching this table, with the depth at which the last
+    // variable they depend on is assigned.
+    let mut checks_at: Vec<Vec<usize>> = vec![Vec::new(); vars.len()];
+    for (n, inst) in doc.instances.iter().enumerate() {
+        let mut deepest: Option<usize> = None;
+        let mut touches = false;
+        let mut unknown_elsewhere = false;
+        for op in std::iter::once(&inst.total).chain(inst.parts.iter().map(|p| &p.1)) {
+            let Operand::Cell(k) = op else { continue };
+            let Some(&(t2, r2)) = doc.rows.get(&(k.table, k.side, k.row.clone())) else {
+                continue;
+            };
+            let Some(col) = column_index(k.table, k.side, k.column) else {
+                continue;
+            };
+            for am in &doc.tables[t2].records[r2].amounts {
+                let g = am.group;
+                let dom = doc.tables[t2].groups[g].domain;
+                if dom & (1 << col) == 0 || am.value.is_zero() {
+                    continue;
+                }
+                if t2 == ti {
+                    touches = true;
+                    if depth_of[g] != usize::MAX {
+                        deepest = Some(deepest.map_or(depth_of[g], |d: usize| d.max(depth_of[g])));
+                    } else if doc.col[t2][g].is_none() {
+                        unknown_elsewhere = true;
+                    }
+                } else if !doc.settled[t2][g] {
+                    unknown_elsewhere = true;
+                }
+            }
+        }
+        if touches
+            && !unknown_elsewhere
+            && let Some(d) = deepest
+        {
+            checks_at[d].push(n);
+        }
+    }
+    let mut s = Search {
+        doc,
+        ti,
+        vars: vars.clone(),
+        checks_at,
+        assign: vec![None; a.groups.len()],
+        nodes: 0,
+        limit: NODES.min(doc.budget),
+        solutions: Vec::new(),
+        max_violations: 0,
+        violations: 0,
+    };
+    for g in 0..a.groups.len() {
+        s.assign[g] = doc.col[ti][g];
+    }
+    s.dfs(0);
+    let mut spent = s.nodes;
+    let mut complete = s.nodes < s.limit;
+    if s.solutions.is_empty() && complete {
+        // The print breaks an identity whatever the placement (a misprint,
+        // a rounding beyond tolerance): allow a few, prefer the fewest.
+        for allowed in 1..=2 {
+            s.max_violations = allowed;
+            s.limit = NODES.min(s.doc.budget.saturating_sub(spent));
+            s.nodes = 0;
+            s.dfs(0);
+            spent += s.nodes;
+            if !s.solutions.is_empty() || s.nodes >= s.limit {
+                break;
+            }
+        }
+        complete = false;
+    }
+    let solutions = std::mem::take(&mut s.solutions);
+    doc.budget = doc.budget.saturating_sub(spent);
+    let mut changed = false;
+    if solutions.is_empty() {
+        if last_round {
+            for &g in &vars {
+                prov[g] = Provenance::Order;
+            }
+        }
+        return false;
+    }
+    for (d, &g) in vars.iter().enumerate() {
+        let first = solutions[0][d];
+        let agreed = complete && solutions.iter().all(|sol| sol[d] == first);
+        if agreed {
+            doc.col[ti][g] = Some(first);
+            doc.settled[ti][g] = true;
+            prov[g] = Provenance::Identity;
+            changed = true;
+        } else if last_round {
+            doc.col[ti][g] = Some(first);
+            prov[g] = Provenance::Order;
+        }
+    }
+    changed
+}
+
+impl Search<'_, '_> {
+    fn table(&self) -> &Assembled {
+        &self.doc.tables[self.ti]
+    }
+
+    fn dfs(&mut self, depth: usize) {
+        if self.nodes >= self.limit || self.solutions.len() >= SOLUTIONS {
+            return;
+        }
+        self.nodes += 1;
+        if depth == self.vars.len() {
+            self.solutions.push(
+                self.vars
+                    .iter()
+                    .map(|&g| self.assign[g].expect("assigned"))
+                    .collect(),
+            );
+            return;
+        }
+        let g = self.vars[depth];
+        let dom = self.table().groups[g].domain;
+        for c in 0..16u8 {
+            if dom & (1 << c) == 0 {
+                continue;
+            }
+            self.assign[g] = Some(c);
+            if self.order_holds(g) {
+                let before = self.violations;
+                let mut ok = true;
+                for k in 0..self.checks_at[depth].len() {
+                    let n = self.checks_at[depth][k];
+                    if !self.holds(n) {
+                        self.violations += 1;
+                        if self.violations > self.max_violations {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if ok {
+                    self.dfs(depth + 1);
+                }
+                self.violations = before;
+            }
+            self.assign[g] = None;
+            if self.nodes >= self.limit || self.solutions.len() >= SOLUTIONS {
+                return;
+            }
+        }
+    }
+
+    /// Order constraints around group `g`: ranked groups of its page and
+    /// side keep their order; the rows it is in can still place all their
+    /// amounts left to right.
+    fn order_holds(&self, g: usize) -> bool {
+        let a = self.table();
+        let grp = &a.groups[g];
+        let c = self.assign[g].expect("assigned");
+        if let Some((seg, rank)) = grp.rank {
+            for (h, other) in a.groups.iter().enumerate() {
+                if h == g || other.side != grp.side {
+                    continue;
+                }
+                let (Some((s2, r2)), Some(c2)) = (other.rank, self.assign[h]) else {
+                    continue;
+                };
+                if s2 == seg && (r2 < rank && c2 >= c || r2 > rank && c2 <= c) {
+                    return false;
+                }
+            }
+        }
+        for r in &a.records {
+            if !r.amounts.iter().any(|am| am.group == g) {
+                continue;
+            }
+            // Left to right, each amount at the first column its domain and
+            // its assignment allow after the previous one.
+            let n = TableSpec::of(a.table).side_columns(r.side).len() as u8;
+            let mut next = 0u8;
+            for am in &r.amounts {
+                match self.assign[am.group] {
+                    Some(col) => {
+                        if col < next {
+                            return false;
+                        }
+                        next = col + 1;
+                    }
+                    None => {
+                        let dom = a.groups[am.group].domain;
+                        match (next..n).find(|&c| dom & (1 << c) != 0) {
+                            Some(c) => next = c + 1,
+                            None => return false,
+                        }
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// The value of a cell under the current assignment: `None` when an
+    /// unassigned group could still put an amount there, `Some(None)` when
+    /// the cell is blank.
+    fn value(&self, k: &CellKey) -> Option<Option<(Amount, u32)>> {
+        let Some(&(t2, r2)) = self.doc.rows.get(&(k.table, k.side, k.row.clone())) else {
+            return Some(None);
+        };
+        let col = column_index(k.table, k.side, k.column)?;
+        let rec = &self.doc.tables[t2].records[r2];
+        for am in &rec.amounts {
+            let assigned = if t2 == self.ti {
+                self.assign[am.group]
+            } else {
+                self.doc.col[t2][am.group]
+            };
+            match assigned {
+                Some(c) if c == col => return Some(Some((am.value, am.decimals))),
+                Some(_) => {}
+                None if am.value.is_zero() => {}
+                None => {
+                    if self.doc.tables[t2].groups[am.group].domain & (1 << col) != 0 {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(None)
+    }
+
+    /// Whether instance `n` holds; an instance whose value is not known yet
+    /// or whose parts are all blank (a total printed without its breakdown)
+    /// holds.
+    fn holds(&self, n: usize) -> bool {
+        let inst = &self.doc.instances[n];
+        let val = |op: &Operand| -> Option<Option<(Amount, u32)>> {
+            match op {
+                Operand::Cell(k) => self.value(k),
+                Operand::Fact(m) => Some(self.doc.facts.get(m).map(|a| (*a, 2))),
+            }
+        };
+        let Some(total) = val(&inst.total) else {
+            return true;
+        };
+        let (total, mut decimals) = total.unwrap_or((Amount::ZERO, 6));
+        let mut sum = Amount::ZERO;
+        let mut terms = 0usize;
+        let mut any_part = false;
+        for (sign, op) in &inst.parts {
+            let Some(v) = val(op) else { return true };
+            let Some((v, d)) = v else { continue };
+            any_part = true;
+            if !v.is_zero() {
+                terms += 1;
+                decimals = decimals.min(d);
+            }
+            sum += if *sign < 0 { -v } else { v };
+        }
+        if !any_part {
+            return true;
+        }
+        (sum - total).abs() <= Amount::rounding_allowance(decimals.min(6), terms.max(1))
+    }
+}

@@ -221,6 +221,24 @@ fn a_continuation_printed_above_its_label_line_is_put_back() {
             ("三公经费决算", "3.2", "-0.8", "-20"),
         ],
     );
+    // A label line ending in another marker than the metric's own
+    // (`全年预算为` before the figure of the budget, the 决算 after it), and
+    // a label two metrics share (the 三公 budget and its outturn).
+    let doc = "某县水务局2023年度部门决算\n\
+第三部分 2023年度部门决算情况说明\n\
+七、“三公”经费支出决算情况说明\n\
+6.00万元，支出决算为5.00万元，完成全年预算的83.33%。较上年减少1.00万元，下降16.67%。\n\
+2023年度“三公”经费财政拨款支出全年预算为\n\
+2.00万元，支出决算为1.50万元，完成全年预算的75%。较上年减少0.50万元，下降25%。\n\
+1.公务接待费全年预算为\n";
+    assert_facts(
+        doc,
+        &[
+            ("三公经费预算", "6", "", ""),
+            ("三公经费决算", "5", "-1", "-16.67"),
+            ("公务接待费决算", "1.5", "-0.5", "-25"),
+        ],
+    );
 }
 
 #[test]

@@ -220,14 +220,8 @@ const CLASS_DOCS: u64 = 280;
 /// The classes of printing the 情况说明 a generated document drew (issue 17),
 /// the crawler's page text among them; `plain` when none.
 fn classes(d: &Document) -> Vec<&'static str> {
-    let mut out = d.prose.drawn();
-    if d.shape == Shape::HtmlText {
-        out.push("crawler_text");
-    }
-    if out.is_empty() {
-        out.push("plain");
-    }
-    out
+    let out = d.prose_classes();
+    if out.is_empty() { vec!["plain"] } else { out }
 }
 
 /// Every way of printing the 情况说明 that documents use is read in full,

@@ -113,6 +113,17 @@ pub struct Document {
 }
 
 impl Document {
+    /// The ways its 情况说明 was printed: the names of [`ProseClasses`] drawn,
+    /// and `crawler_text` for the crawler's page text; empty when printed
+    /// plainly or not at all.
+    pub fn prose_classes(&self) -> Vec<&'static str> {
+        let mut out = self.prose.drawn();
+        if self.shape == Shape::HtmlText {
+            out.push("crawler_text");
+        }
+        out
+    }
+
     /// The file name without its extension (gold files are `<stem>.tsv`).
     pub fn stem(&self) -> &str {
         self.file_name

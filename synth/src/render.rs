@@ -279,7 +279,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng, vary: &mut Rng) -> Re
         } else {
             p.clone()
         };
-        let heading = !p.contains(['。', '，', '：']);
+        let heading = is_heading(&p);
         let reordered = match width {
             Some(w) if swap && !heading && after_close && vary.chance(50) => swapped(&p, w),
             _ => None,
@@ -412,13 +412,18 @@ pub(crate) fn printed_unit(rng: &mut Rng) -> (&'static str, i64) {
     }
 }
 
+/// An entry of the 情况说明 is a heading when it holds no sentence.
+pub(crate) fn is_heading(entry: &str) -> bool {
+    !entry.contains(['。', '，', '：'])
+}
+
 /// The heading of 国有资产占用情况说明, numbered after the sections of the
 /// 情况说明 (`十、` in the current template).
 pub(crate) fn assets_heading(acc: &Accounts) -> String {
     let sections = acc
         .prose
         .iter()
-        .filter(|p| !p.contains(['。', '，', '：']) && !p.starts_with('（'))
+        .filter(|p| is_heading(p) && !p.starts_with('（'))
         .count();
     format!(
         "{}、国有资产占用情况说明",

@@ -293,8 +293,7 @@ pub fn render(acc: &Accounts, rng: &mut Rng) -> Result<RenderedPdf, String> {
     d.flow.page(None);
     d.heading(&format!("第三部分 {y}年度部门决算情况说明"));
     for p in &acc.prose {
-        // Headings are the entries without a sentence (`一、收入决算情况说明`).
-        if !p.contains(['。', '，', '：']) {
+        if render::is_heading(p) {
             d.heading(p);
         } else {
             d.paragraph(p, 2.0, true);

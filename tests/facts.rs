@@ -292,6 +292,38 @@ fn an_unchanged_figure_stated_apart_is_a_zero_change() {
     );
 }
 
+#[test]
+fn a_page_number_inside_a_paragraph_is_not_its_text() {
+    // A page break inside sentences: the page's number, in words, printed
+    // between the lines of a paragraph, once cutting a name in two.
+    let doc = "某县水务局2023年度部门决算\n\
+第三部分 2023年度部门决算情况说明\n\
+五、一般公共预算财政拨款支出决算情况说明\n\
+2023年度一般公共预算财政拨款支出560.00万元，占本年支出合计的93.33%。与2022年度相比，一般公共预算财政拨款\n\
+第 16 页\n\
+支出增加40.00万元，增长7.69%。\n\
+七、“三公”经费支出决算情况说明\n\
+1.因公出国(境)费支出决算为0万元。\n\
+2.公务用车购置及运行维护费支出决算为2.00万元。\n\
+3.公务接待费支出决算为1.20万元。因公出国(境)费、公\n\
+第 17 页 共 20 页\n\
+务用车购置及运行维护费、公务接待费均与上年持平。\n\
+八、机关运行经费支出说明\n\
+本部门2023年度机关运行经费支出50.00万元，比2022\n\
+共 20 页  第 18 页\n\
+年度增加5.00万元，增长11.11%。\n";
+    assert_facts(
+        doc,
+        &[
+            ("一般公共预算财政拨款支出", "560", "40", "7.69"),
+            ("因公出国(境)费决算", "0", "0", "0"),
+            ("公务用车购置及运行费决算", "2", "0", "0"),
+            ("公务接待费决算", "1.2", "0", "0"),
+            ("机关运行经费", "50", "5", "11.11"),
+        ],
+    );
+}
+
 /// An older template (2016): income and expenditure stated in the overview,
 /// sections numbered otherwise, 人员支出/公用支出, the running costs and
 /// procurement as sub-items of 其他重要事项.

@@ -481,15 +481,47 @@ impl Paragraph {
     }
 }
 
-/// Page furniture: page numbers (`13`, `— 8 —`, `- 26 -`) and chart captions.
+/// Page furniture: page numbers (`13`, `— 8 —`, `- 26 -`, `第 8 页`,
+/// `第 8 页 共 20 页`) and chart captions. A page break falls anywhere in a
+/// paragraph, so its number must not join the text around it.
 fn furniture(t: &str) -> bool {
     let core = t.trim_matches(|c: char| c == '-' || c == '—' || c == '–' || c.is_whitespace());
-    (!core.is_empty() && core.len() <= 4 && core.bytes().all(|b| b.is_ascii_digit()))
+    page_number(core)
         || (t.starts_with('图')
             && t.chars()
                 .nth(1)
                 .is_some_and(|c| c.is_ascii_digit() || c == ' '))
         || t.starts_with("■")
+}
+
+/// Words that print a page's number around its digits: `第 8 页` (the
+/// page) and `共 20 页` (of how many), in either order.
+const PAGE_NUMBER_WORDS: &[(char, char)] = &[('第', '页'), ('共', '页')];
+
+/// A page's number as printed: the digits alone, or in the words of
+/// [`PAGE_NUMBER_WORDS`] (the page's own among them), spaces aside.
+fn page_number(t: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits(&compact) {
+        return true;
+    }
+    let mut own = false;
+    let mut parts = 0;
+    for part in compact.split_inclusive('页') {
+        parts += 1;
+        let worded = PAGE_NUMBER_WORDS.iter().position(|&(open, close)| {
+            part.strip_prefix(open)
+                .and_then(|p| p.strip_suffix(close))
+                .is_some_and(digits)
+        });
+        match worded {
+            Some(0) => own = true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    own && parts <= PAGE_NUMBER_WORDS.len()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -635,18 +667,23 @@ fn restore_reading_order(stream: &str, pieces: &mut [Piece]) {
     }
 }
 
-/// The line ends in a metric's label, or its label and marker, with no
-/// figure after it.
+/// The line ends in a metric's label, or its label and a marker (`均为`,
+/// `支出决算为`, `全年预算为`), with no figure after it.
 fn awaits_figure(line: &str) -> bool {
-    let Some(h) = find_hits(line, None).pop() else {
+    let hits = find_hits(line, None);
+    let Some(last) = hits.last().map(|h| h.end) else {
         return false;
     };
-    let m = &METRICS[h.metric];
-    let rest = &line[h.end..];
-    h.value.is_none()
-        && (rest.is_empty()
-            || rest.chars().count() <= m.reach + 6
-                && m.markers.iter().any(|k| !k.is_empty() && rest.ends_with(k)))
+    // Metrics sharing the anchor (三公经费预算 and 决算) were found together.
+    hits.iter().filter(|h| h.end == last).any(|h| {
+        let m = &METRICS[h.metric];
+        let rest = &line[h.end..];
+        h.value.is_none()
+            && (rest.is_empty()
+                || rest.chars().count() <= m.reach + 6
+                    && (rest.ends_with('为')
+                        || m.markers.iter().any(|k| !k.is_empty() && rest.ends_with(k))))
+    })
 }
 
 /// The paragraphs of the document's prose, each under its part and

@@ -9,10 +9,11 @@
 //! sizes share their prefix and any document can be regenerated alone.
 //!
 //! [`Shape::Pdf`] draws the accounts as a PDF report instead (`pdf`), with the same
-//! expected rows (no 绩效自评 tables yet: its indicators gold is header-only). It is
-//! not in [`Shape::ALL`], so archives of the text shapes stay as they were for every
-//! seed; ask for it by name. Its text comes from the converters users run
-//! (`scripts/render-converters`).
+//! expected rows (no 绩效自评 tables yet: its indicators gold is header-only).
+//! [`Shape::HtmlText`] prints them as a web crawler's text of the report's page.
+//! Neither is in [`Shape::ALL`], so archives of the text shapes keep their shapes and
+//! figures for every seed; ask for them by name. The PDF's text comes from the
+//! converters users run (`scripts/render-converters`).
 
 mod model;
 pub mod pdf;
@@ -47,6 +48,44 @@ impl Encoding {
     }
 }
 
+/// Ways real documents print their 情况说明 that a generated one draws at
+/// random; the oracle scores the facts of each apart. The fifth, crawler
+/// page text, is a shape of its own (`Shape::HtmlText`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProseClasses {
+    /// Justified lines with a gap between every character.
+    pub letter_spaced: bool,
+    /// A continuation line printed above the line ending in its label.
+    pub swapped_lines: bool,
+    /// A 三公 item unchanged on the prior year, said apart in words.
+    pub unchanged_apart: bool,
+    /// An older template's sections and wording.
+    pub older_template: bool,
+}
+
+impl ProseClasses {
+    pub const NAMES: [&'static str; 4] = [
+        "letter_spaced",
+        "swapped_lines",
+        "unchanged_apart",
+        "older_template",
+    ];
+
+    /// The names of the classes drawn.
+    pub fn drawn(self) -> Vec<&'static str> {
+        [
+            self.letter_spaced,
+            self.swapped_lines,
+            self.unchanged_apart,
+            self.older_template,
+        ]
+        .into_iter()
+        .zip(Self::NAMES)
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+}
+
 pub struct Document {
     /// `NNNNNN_<shape>_<year>.txt` (`.pdf` for the PDF shape): ASCII, unique
     /// within a corpus.
@@ -55,6 +94,11 @@ pub struct Document {
     /// The text encoding; `None` for a PDF.
     pub encoding: Option<Encoding>,
     pub year: u32,
+    /// The reporting body's name as a reader should recover it; `None` for
+    /// the empty template, which prints a placeholder.
+    pub department: Option<String>,
+    /// How its 情况说明 was printed.
+    pub prose: ProseClasses,
     pub bytes: Vec<u8>,
     /// Expected rows as gold TSV (header included; non-zero amounts only).
     pub tables_tsv: String,
@@ -69,6 +113,17 @@ pub struct Document {
 }
 
 impl Document {
+    /// The ways its 情况说明 was printed: the names of [`ProseClasses`] drawn,
+    /// and `crawler_text` for the crawler's page text; empty when printed
+    /// plainly or not at all.
+    pub fn prose_classes(&self) -> Vec<&'static str> {
+        let mut out = self.prose.drawn();
+        if self.shape == Shape::HtmlText {
+            out.push("crawler_text");
+        }
+        out
+    }
+
     /// The file name without its extension (gold files are `<stem>.tsv`).
     pub fn stem(&self) -> &str {
         self.file_name
@@ -85,16 +140,31 @@ pub fn document(seed: u64, index: u64, shapes: &[Shape]) -> Document {
 fn generate(seed: u64, index: u64, shapes: &[Shape]) -> (Document, Option<pdf::RenderedPdf>) {
     assert!(!shapes.is_empty(), "at least one shape");
     let mut rng = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index);
+    // A second stream for the ways of printing added after the first
+    // archives were generated, so that their figures and tables stay.
+    let mut vary = Rng::new(seed.wrapping_mul(0x1000_0000_01B3) ^ index ^ 0x0070_726F_7365);
     let shape = shapes[(index % shapes.len() as u64) as usize];
-    let accounts = Accounts::generate(&mut rng);
+    let accounts = Accounts::generate(&mut rng, &mut vary);
+    // The PDF draws the model's prose as it is (its justified lines are
+    // spread by the drawing, not by spaces in the text).
+    let mut prose = ProseClasses {
+        unchanged_apart: accounts.unchanged_apart,
+        older_template: accounts.older_template,
+        ..ProseClasses::default()
+    };
     let (bytes, encoding, scattered_basic, drawn) = if shape == Shape::Pdf {
         let mut drawn = pdf::render(&accounts, &mut rng).unwrap_or_else(|e| panic!("{e}"));
         let bytes = std::mem::take(&mut drawn.bytes);
         (bytes, None, drawn.scattered_basic, Some(drawn))
     } else {
-        let (bytes, encoding, scattered_basic) = text(&accounts, shape, &mut rng);
-        (bytes, Some(encoding), scattered_basic, None)
+        let t = text(&accounts, shape, &mut rng, &mut vary);
+        prose.letter_spaced = t.letter_spaced;
+        prose.swapped_lines = t.swapped_lines;
+        (t.bytes, Some(t.encoding), t.scattered_basic, None)
     };
+    if !shape.has_facts() {
+        prose = ProseClasses::default();
+    }
     let extension = if encoding.is_some() { "txt" } else { "pdf" };
     let file_name = format!("{index:06}_{}_{}.{extension}", shape.name(), accounts.year);
     let document = Document {
@@ -105,6 +175,8 @@ fn generate(seed: u64, index: u64, shapes: &[Shape]) -> (Document, Option<pdf::R
         shape,
         encoding,
         year: accounts.year,
+        department: (shape != Shape::Template).then(|| accounts.full_name()),
+        prose,
         bytes,
         scattered_basic,
     };
@@ -112,12 +184,22 @@ fn generate(seed: u64, index: u64, shapes: &[Shape]) -> (Document, Option<pdf::R
 }
 
 /// A text shape's bytes, in one of the encodings and line endings of real
-/// archives; and whether table 06 was printed in pieces.
-fn text(accounts: &Accounts, shape: Shape, rng: &mut Rng) -> (Vec<u8>, Encoding, bool) {
+/// archives, and what its printing did.
+struct Text {
+    bytes: Vec<u8>,
+    encoding: Encoding,
+    scattered_basic: bool,
+    letter_spaced: bool,
+    swapped_lines: bool,
+}
+
+fn text(accounts: &Accounts, shape: Shape, rng: &mut Rng, vary: &mut Rng) -> Text {
     let render::Rendered {
         text,
         scattered_basic,
-    } = render::render(accounts, shape, rng);
+        letter_spaced,
+        swapped_lines,
+    } = render::render(accounts, shape, rng, vary);
     let eol = match rng.range(0, 99) {
         0..=79 => "\n",
         80..=94 => "\r\n",
@@ -135,7 +217,13 @@ fn text(accounts: &Accounts, shape: Shape, rng: &mut Rng) -> (Vec<u8>, Encoding,
         85..=92 => Encoding::Utf16LeBom,
         _ => Encoding::Utf16BeBom,
     };
-    (encode(&text, encoding), encoding, scattered_basic)
+    Text {
+        bytes: encode(&text, encoding),
+        encoding,
+        scattered_basic,
+        letter_spaced,
+        swapped_lines,
+    }
 }
 
 fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
@@ -298,9 +386,9 @@ mod tests {
 
     #[test]
     fn coded_tables_add_up() {
-        let mut rng = Rng::new(3);
+        let (mut rng, mut vary) = (Rng::new(3), Rng::new(4));
         for _ in 0..50 {
-            let acc = Accounts::generate(&mut rng);
+            let acc = Accounts::generate(&mut rng, &mut vary);
             for t in &acc.tables {
                 let Body::Coded { rows, columns } = &t.body else {
                     continue;

@@ -167,6 +167,11 @@ pub struct Accounts {
     /// 情况说明 paragraphs, in order, each a heading or a paragraph of prose.
     pub prose: Vec<String>,
     pub facts: Vec<Fact>,
+    /// Some 三公 items are unchanged on the prior year, said in words apart
+    /// from their figure ("与上年持平").
+    pub unchanged_apart: bool,
+    /// The prose follows an older template's sections and wording.
+    pub older_template: bool,
 }
 
 /// A 款 and the subjects (indices into `Tree::subjects`) under it.
@@ -275,7 +280,22 @@ fn some(c: Cents) -> Option<Cents> {
 }
 
 impl Accounts {
-    pub fn generate(rng: &mut Rng) -> Accounts {
+    /// The department's full name as its title prints it: the city before
+    /// the county's name (`随州市` + `曾都区财政局`).
+    pub fn full_name(&self) -> String {
+        let city = self
+            .region
+            .split_once('市')
+            .filter(|(_, county)| !county.is_empty())
+            .map(|(city, _)| format!("{city}市"))
+            .unwrap_or_default();
+        format!("{city}{}", self.department)
+    }
+
+    /// The accounts from `rng`, drawn as they always were (a seed's figures
+    /// stay what they were), and the wording of the 情况说明 added since (an
+    /// older template, unchanged items said apart) from `vary`.
+    pub fn generate(rng: &mut Rng, vary: &mut Rng) -> Accounts {
         let year = rng.range(2019, 2024) as u32;
         let (province, regions) = *rng.pick(vocab::PROVINCES);
         let region = *rng.pick(regions);
@@ -698,167 +718,29 @@ impl Accounts {
             },
         ];
 
-        // Prior-year figures, for the changes the prose states.
-        let prior = |v: Cents, rng: &mut Rng| -> Cents {
-            if v == 0 {
-                return 0;
-            }
-            (v * rng.range(70, 130) / 100).max(1)
-        };
-        let change = |metric: &'static str, v: Cents, p: Cents| Fact {
-            metric,
-            value: v,
-            change: Some(v - p),
-            change_pct: if p == 0 {
-                Some(0)
-            } else {
-                Some(percent(v - p, p))
+        let Narrative {
+            prose,
+            facts,
+            unchanged_apart,
+            older_template,
+        } = narrative(
+            &Figures {
+                year,
+                grand,
+                income,
+                fiscal,
+                other,
+                basic,
+                project,
+                fiscal_basic,
+                personnel: personnel_total,
+                public: public_total,
+                budget,
+                actual,
             },
-        };
-        let total_fact = change("收支总计", grand, prior(grand, rng));
-        let income_fact = change("收入合计", income, prior(income, rng));
-        let spend_fact = change("支出合计", basic + project, prior(basic + project, rng));
-        let fiscal_total_fact = change("财政拨款收支总计", fiscal, prior(fiscal, rng));
-        let gp_fact = change("一般公共预算财政拨款支出", fiscal, prior(fiscal, rng));
-        let outlay_fact = change("三公经费决算", actual[0], prior(actual[0], rng));
-        let abroad_fact = change("因公出国(境)费决算", actual[1], prior(actual[1], rng));
-        let car_fact = change("公务用车购置及运行费决算", actual[2], prior(actual[2], rng));
-        let host_fact = change("公务接待费决算", actual[5], prior(actual[5], rng));
-        let running = public_total * rng.range(40, 100) / 100;
-        let running_fact = change("机关运行经费", running, prior(running, rng));
-        let procurement = if rng.chance(70) {
-            rng.range(0, (basic + project) / 5)
-        } else {
-            0
-        };
-        let plain = |metric: &'static str, value: Cents| Fact {
-            metric,
-            value,
-            change: None,
-            change_pct: None,
-        };
-
-        let y = year;
-        let py = year - 1;
-        let up = |f: &Fact, noun: &str| -> String {
-            let c = f.change.unwrap_or(0);
-            let p = f.change_pct.unwrap_or(0);
-            let (more, grow) = if c < 0 {
-                ("减少", "下降")
-            } else {
-                ("增加", "增长")
-            };
-            format!(
-                "{noun}{more}{}万元，{grow}{}%",
-                money(c.abs()),
-                pct_text(p.abs())
-            )
-        };
-        let mut prose = Vec::new();
-        let mut facts = Vec::new();
-        prose.push("一、收入支出决算总体情况说明".to_string());
-        prose.push(format!(
-            "{y}年度收、支总计均为{}万元。与{py}年度相比，{}。主要原因是业务工作量变化，相应的经费有所调整。",
-            money(grand),
-            up(&total_fact, "收、支总计各")
-        ));
-        facts.push(total_fact);
-        prose.push("二、收入决算情况说明".to_string());
-        let mut s = format!(
-            "{y}年度收入合计{}万元，与{py}年度相比，{}。其中：财政拨款收入{}万元，占本年收入{}%",
-            money(income),
-            up(&income_fact, "收入合计"),
-            money(fiscal),
-            pct_text(percent(fiscal, income))
+            rng,
+            vary,
         );
-        facts.push(income_fact);
-        facts.push(plain("财政拨款收入", fiscal));
-        if other > 0 {
-            s += &format!(
-                "；其他收入{}万元，占本年收入{}%",
-                money(other),
-                pct_text(percent(other, income))
-            );
-            facts.push(plain("其他收入", other));
-        }
-        s.push('。');
-        prose.push(s);
-        prose.push("三、支出决算情况说明".to_string());
-        prose.push(format!(
-            "{y}年度支出合计{}万元，与{py}年度相比，{}。其中：基本支出{}万元，占本年支出合计的{}%；项目支出{}万元，占本年支出合计的{}%。",
-            money(basic + project),
-            up(&spend_fact, "支出合计"),
-            money(basic),
-            pct_text(percent(basic, basic + project)),
-            money(project),
-            pct_text(percent(project, basic + project))
-        ));
-        facts.push(spend_fact);
-        facts.push(plain("基本支出", basic));
-        facts.push(plain("项目支出", project));
-        prose.push("四、财政拨款收入支出决算总体情况说明".to_string());
-        prose.push(format!(
-            "{y}年度财政拨款收、支总计均为{}万元。与{py}年度相比，{}。",
-            money(fiscal),
-            up(&fiscal_total_fact, "财政拨款收、支总计各")
-        ));
-        facts.push(fiscal_total_fact);
-        prose.push("五、一般公共预算财政拨款支出决算情况说明".to_string());
-        prose.push(format!(
-            "{y}年度一般公共预算财政拨款支出{}万元，占本年支出合计的{}%。与{py}年度相比，{}。",
-            money(fiscal),
-            pct_text(percent(fiscal, basic + project)),
-            up(&gp_fact, "一般公共预算财政拨款支出")
-        ));
-        facts.push(gp_fact);
-        prose.push("六、一般公共预算财政拨款基本支出决算情况说明".to_string());
-        prose.push(format!(
-            "{y}年度一般公共预算财政拨款基本支出{}万元，其中：",
-            money(fiscal_basic)
-        ));
-        prose.push(format!("人员经费{}万元，主要包括：基本工资、津贴补贴、奖金、绩效工资、机关事业单位基本养老保险缴费、住房公积金等。", money(personnel_total)));
-        prose.push(format!(
-            "公用经费{}万元，主要包括：办公费、水费、电费、差旅费、维修(护)费、公务接待费等。",
-            money(public_total)
-        ));
-        facts.push(plain("人员经费", personnel_total));
-        facts.push(plain("公用经费", public_total));
-        prose.push("七、财政拨款“三公”经费支出决算情况说明".to_string());
-        let done = |a: Cents, b: Cents| pct_text(percent(a, b));
-        prose.push(format!(
-            "{y}年度“三公”经费财政拨款支出全年预算为{}万元，支出决算为{}万元，完成全年预算的{}%。较上年{}。",
-            money(budget[0]),
-            money(actual[0]),
-            done(actual[0], budget[0]),
-            up(&outlay_fact, "")
-        ));
-        facts.push(plain("三公经费预算", budget[0]));
-        facts.push(outlay_fact);
-        for (i, (noun, f, k)) in [
-            ("因公出国(境)费", abroad_fact, 1),
-            ("公务用车购置及运行费", car_fact, 2),
-            ("公务接待费", host_fact, 5),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            prose.push(format!(
-                "{}.{noun}全年预算为{}万元，支出决算为{}万元，完成全年预算的{}%。较上年{}。",
-                i + 1,
-                money(budget[k]),
-                money(actual[k]),
-                done(actual[k], budget[k]),
-                up(&f, "")
-            ));
-            facts.push(f);
-        }
-        prose.push("八、机关运行经费支出说明".to_string());
-        prose.push(format!("本部门{y}年度机关运行经费支出{}万元，比{py}年度{}。主要原因是严格落实过紧日子要求，压减一般性支出。", money(running), up(&running_fact, "")));
-        facts.push(running_fact);
-        prose.push("九、政府采购支出说明".to_string());
-        let goods = procurement * rng.range(30, 100) / 100;
-        prose.push(format!("本部门{y}年度政府采购支出总额{}万元，其中：政府采购货物支出{}万元、政府采购服务支出{}万元。", money(procurement), money(goods), money(procurement - goods)));
-        facts.push(plain("政府采购支出总额", procurement));
 
         let mut evaluations = vec![evaluation(rng, None, fiscal_basic + fiscal_project)];
         let n_projects = rng.range(1, projects.len() as i64) as usize;
@@ -876,7 +758,301 @@ impl Accounts {
             evaluations,
             prose,
             facts,
+            unchanged_apart,
+            older_template,
         }
+    }
+}
+
+/// The figures the 情况说明 restates.
+struct Figures {
+    year: u32,
+    grand: Cents,
+    income: Cents,
+    fiscal: Cents,
+    other: Cents,
+    basic: Cents,
+    project: Cents,
+    fiscal_basic: Cents,
+    personnel: Cents,
+    public: Cents,
+    /// 三公 budget and actual, in the order of `OUTLAY_COLUMNS`.
+    budget: [Cents; 6],
+    actual: [Cents; 6],
+}
+
+/// The 情况说明 as printed, the facts it states, and how it was worded.
+struct Narrative {
+    prose: Vec<String>,
+    facts: Vec<Fact>,
+    unchanged_apart: bool,
+    older_template: bool,
+}
+
+/// Writes the 情况说明 in the current template, or (a quarter of documents)
+/// in an older one: income and expenditure stated in the overview, sections
+/// numbered otherwise, 人员支出/公用支出, running costs and procurement as
+/// items of 其他重要事项. In a third of documents some 三公 items are
+/// unchanged on the prior year and say so in words, apart from their figure.
+fn narrative(f: &Figures, rng: &mut Rng, vary: &mut Rng) -> Narrative {
+    let older_template = vary.chance(25);
+    let unchanged_apart = vary.chance(35);
+    // Prior-year figures, for the changes the prose states.
+    let prior = |v: Cents, rng: &mut Rng| -> Cents {
+        if v == 0 {
+            return 0;
+        }
+        (v * rng.range(70, 130) / 100).max(1)
+    };
+    let change = |metric: &'static str, v: Cents, p: Cents| Fact {
+        metric,
+        value: v,
+        change: Some(v - p),
+        change_pct: if p == 0 {
+            Some(0)
+        } else {
+            Some(percent(v - p, p))
+        },
+    };
+    let (budget, actual) = (f.budget, f.actual);
+    let spend = f.basic + f.project;
+    let total_fact = change("收支总计", f.grand, prior(f.grand, rng));
+    let income_fact = change("收入合计", f.income, prior(f.income, rng));
+    let spend_fact = change("支出合计", spend, prior(spend, rng));
+    let fiscal_total_fact = change("财政拨款收支总计", f.fiscal, prior(f.fiscal, rng));
+    let gp_fact = change("一般公共预算财政拨款支出", f.fiscal, prior(f.fiscal, rng));
+    let outlay_fact = change("三公经费决算", actual[0], prior(actual[0], rng));
+    // Each 三公 item: (noun, its column, unchanged on the prior year).
+    let items = [
+        ("因公出国(境)费", "因公出国(境)费决算", 1),
+        ("公务用车购置及运行费", "公务用车购置及运行费决算", 2),
+        ("公务接待费", "公务接待费决算", 5),
+    ]
+    .map(|(noun, metric, k)| {
+        let p = prior(actual[k], rng);
+        let same = unchanged_apart && vary.chance(60);
+        let p = if same { actual[k] } else { p };
+        (noun, change(metric, actual[k], p), k, same)
+    });
+    let running = f.public * rng.range(40, 100) / 100;
+    let running_fact = change("机关运行经费", running, prior(running, rng));
+    let procurement = if rng.chance(70) {
+        rng.range(0, spend / 5)
+    } else {
+        0
+    };
+    let goods = procurement * rng.range(30, 100) / 100;
+    let plain = |metric: &'static str, value: Cents| Fact {
+        metric,
+        value,
+        change: None,
+        change_pct: None,
+    };
+
+    let y = f.year;
+    let py = y - 1;
+    let up = |f: &Fact, noun: &str| -> String {
+        let c = f.change.unwrap_or(0);
+        let p = f.change_pct.unwrap_or(0);
+        let (more, grow) = if c < 0 {
+            ("减少", "下降")
+        } else {
+            ("增加", "增长")
+        };
+        format!(
+            "{noun}{more}{}万元，{grow}{}%",
+            money(c.abs()),
+            pct_text(p.abs())
+        )
+    };
+    let mut prose = Vec::new();
+    let mut facts = Vec::new();
+    let mut number = 0;
+    // An older template's headings read as the current one's, as `关于…年度…`,
+    // or name the topic without 说明, as the templates of those years were
+    // issued.
+    let wording = if older_template { vary.range(0, 2) } else { 0 };
+    let mut heading = |prose: &mut Vec<String>, title: &str| {
+        number += 1;
+        let title = match wording {
+            1 => format!("关于{y}年度{title}"),
+            2 => title.strip_suffix("说明").unwrap_or(title).to_string(),
+            _ => title.to_string(),
+        };
+        prose.push(format!("{}、{title}", chinese_numeral(number)));
+    };
+    heading(&mut prose, "收入支出决算总体情况说明");
+    if older_template {
+        let mut s = format!(
+            "{y}年度收入总计{}万元，支出总计{}万元。与{py}年度相比，{}。其中：本年收入合计{}万元，包括财政拨款收入{}万元",
+            money(f.grand),
+            money(f.grand),
+            up(&total_fact, "收、支总计各"),
+            money(f.income),
+            money(f.fiscal)
+        );
+        if f.other > 0 {
+            s += &format!("，其他收入{}万元", money(f.other));
+        }
+        s += &format!(
+            "；本年支出合计{}万元，包括基本支出{}万元，项目支出{}万元。",
+            money(spend),
+            money(f.basic),
+            money(f.project)
+        );
+        prose.push(s);
+        facts.push(total_fact);
+        facts.push(plain("收入合计", f.income));
+        facts.push(plain("财政拨款收入", f.fiscal));
+        if f.other > 0 {
+            facts.push(plain("其他收入", f.other));
+        }
+        facts.push(plain("支出合计", spend));
+        facts.push(plain("基本支出", f.basic));
+        facts.push(plain("项目支出", f.project));
+    } else {
+        prose.push(format!(
+            "{y}年度收、支总计均为{}万元。与{py}年度相比，{}。主要原因是业务工作量变化，相应的经费有所调整。",
+            money(f.grand),
+            up(&total_fact, "收、支总计各")
+        ));
+        facts.push(total_fact);
+        heading(&mut prose, "收入决算情况说明");
+        let mut s = format!(
+            "{y}年度收入合计{}万元，与{py}年度相比，{}。其中：财政拨款收入{}万元，占本年收入{}%",
+            money(f.income),
+            up(&income_fact, "收入合计"),
+            money(f.fiscal),
+            pct_text(percent(f.fiscal, f.income))
+        );
+        facts.push(income_fact);
+        facts.push(plain("财政拨款收入", f.fiscal));
+        if f.other > 0 {
+            s += &format!(
+                "；其他收入{}万元，占本年收入{}%",
+                money(f.other),
+                pct_text(percent(f.other, f.income))
+            );
+            facts.push(plain("其他收入", f.other));
+        }
+        s.push('。');
+        prose.push(s);
+        heading(&mut prose, "支出决算情况说明");
+        prose.push(format!(
+            "{y}年度支出合计{}万元，与{py}年度相比，{}。其中：基本支出{}万元，占本年支出合计的{}%；项目支出{}万元，占本年支出合计的{}%。",
+            money(spend),
+            up(&spend_fact, "支出合计"),
+            money(f.basic),
+            pct_text(percent(f.basic, spend)),
+            money(f.project),
+            pct_text(percent(f.project, spend))
+        ));
+        facts.push(spend_fact);
+        facts.push(plain("基本支出", f.basic));
+        facts.push(plain("项目支出", f.project));
+    }
+    heading(&mut prose, "财政拨款收入支出决算总体情况说明");
+    prose.push(format!(
+        "{y}年度财政拨款收、支总计均为{}万元。与{py}年度相比，{}。",
+        money(f.fiscal),
+        up(&fiscal_total_fact, "财政拨款收、支总计各")
+    ));
+    facts.push(fiscal_total_fact);
+    heading(&mut prose, "一般公共预算财政拨款支出决算情况说明");
+    prose.push(format!(
+        "{y}年度一般公共预算财政拨款支出{}万元，占本年支出合计的{}%。与{py}年度相比，{}。",
+        money(f.fiscal),
+        pct_text(percent(f.fiscal, spend)),
+        up(&gp_fact, "一般公共预算财政拨款支出")
+    ));
+    facts.push(gp_fact);
+    heading(&mut prose, "一般公共预算财政拨款基本支出决算情况说明");
+    prose.push(format!(
+        "{y}年度一般公共预算财政拨款基本支出{}万元，其中：",
+        money(f.fiscal_basic)
+    ));
+    let (personnel_word, public_word) = if older_template {
+        ("人员支出", "公用支出")
+    } else {
+        ("人员经费", "公用经费")
+    };
+    prose.push(format!("{personnel_word}{}万元，主要包括：基本工资、津贴补贴、奖金、绩效工资、机关事业单位基本养老保险缴费、住房公积金等。", money(f.personnel)));
+    prose.push(format!(
+        "{public_word}{}万元，主要包括：办公费、水费、电费、差旅费、维修(护)费、公务接待费等。",
+        money(f.public)
+    ));
+    facts.push(plain("人员经费", f.personnel));
+    facts.push(plain("公用经费", f.public));
+    heading(
+        &mut prose,
+        if older_template {
+            "“三公”经费支出决算情况说明"
+        } else {
+            "财政拨款“三公”经费支出决算情况说明"
+        },
+    );
+    let done = |a: Cents, b: Cents| pct_text(percent(a, b));
+    prose.push(format!(
+        "{y}年度“三公”经费财政拨款支出全年预算为{}万元，支出决算为{}万元，完成全年预算的{}%。较上年{}。",
+        money(budget[0]),
+        money(actual[0]),
+        done(actual[0], budget[0]),
+        up(&outlay_fact, "")
+    ));
+    facts.push(plain("三公经费预算", budget[0]));
+    facts.push(outlay_fact);
+    // Unchanged items say so in a sentence of their own, or all together
+    // after the last item.
+    let together = vary.chance(50);
+    let unchanged_words = ["与上年持平", "与上年相比无变化", "较上年没有变化"];
+    for (i, (noun, fact, k, same)) in items.iter().enumerate() {
+        let mut s = format!(
+            "{}.{noun}全年预算为{}万元，支出决算为{}万元，完成全年预算的{}%。",
+            i + 1,
+            money(budget[*k]),
+            money(actual[*k]),
+            done(actual[*k], budget[*k]),
+        );
+        if !same {
+            s += &format!("较上年{}。", up(fact, ""));
+        } else if !together {
+            let word = *vary.pick(&unchanged_words);
+            s += &if vary.chance(50) {
+                format!("{word}。")
+            } else {
+                format!("{noun}支出{word}。")
+            };
+        }
+        if i == items.len() - 1 && together {
+            let nouns: Vec<&str> = items.iter().filter(|t| t.3).map(|t| t.0).collect();
+            if !nouns.is_empty() {
+                s += &format!("{}均与上年持平。", nouns.join("、"));
+            }
+        }
+        prose.push(s);
+    }
+    let any_unchanged = items.iter().any(|t| t.3);
+    facts.extend(items.into_iter().map(|t| t.1));
+    if older_template {
+        heading(&mut prose, "其他重要事项的情况说明");
+        prose.push("（一）机关运行经费支出情况".to_string());
+    } else {
+        heading(&mut prose, "机关运行经费支出说明");
+    }
+    prose.push(format!("本部门{y}年度机关运行经费支出{}万元，比{py}年度{}。主要原因是严格落实过紧日子要求，压减一般性支出。", money(running), up(&running_fact, "")));
+    facts.push(running_fact);
+    if older_template {
+        prose.push("（二）政府采购支出情况".to_string());
+    } else {
+        heading(&mut prose, "政府采购支出说明");
+    }
+    prose.push(format!("本部门{y}年度政府采购支出总额{}万元，其中：政府采购货物支出{}万元、政府采购服务支出{}万元。", money(procurement), money(goods), money(procurement - goods)));
+    facts.push(plain("政府采购支出总额", procurement));
+    Narrative {
+        prose,
+        facts,
+        unchanged_apart: unchanged_apart && any_unchanged,
+        older_template,
     }
 }
 

@@ -19,9 +19,11 @@ pub enum Shape {
     Layout,
     Raw,
     Template,
+    /// Crawler page text: a web page's body flattened onto a few lines.
+    /// Not in [`Shape::ALL`] (see [`Shape::BY_NAME`]).
+    HtmlText,
     /// A PDF report (`crate::pdf`), drawn as office producers draw one. Not in
-    /// [`Shape::ALL`], the text shapes whose archives existing seeds reproduce:
-    /// asked for by name (`--shapes pdf`).
+    /// [`Shape::ALL`] (see [`Shape::BY_NAME`]).
     Pdf,
 }
 
@@ -37,6 +39,11 @@ impl Shape {
         Shape::Template,
     ];
 
+    /// Shapes added after [`Shape::ALL`], whose archives existing seeds
+    /// reproduce (document `i` takes shape `i % 8`): asked for by name
+    /// (`--shapes pdf`, `--shapes html-text`).
+    pub const BY_NAME: [Shape; 2] = [Shape::HtmlText, Shape::Pdf];
+
     pub fn name(self) -> &'static str {
         match self {
             Shape::Tab => "tab",
@@ -47,6 +54,7 @@ impl Shape {
             Shape::Layout => "layout",
             Shape::Raw => "raw",
             Shape::Template => "template",
+            Shape::HtmlText => "html-text",
             Shape::Pdf => "pdf",
         }
     }
@@ -54,7 +62,7 @@ impl Shape {
     pub fn parse(s: &str) -> Option<Shape> {
         Shape::ALL
             .into_iter()
-            .chain([Shape::Pdf])
+            .chain(Shape::BY_NAME)
             .find(|k| k.name() == s)
     }
 
@@ -81,6 +89,7 @@ impl Shape {
                 | Shape::Narrative
                 | Shape::Layout
                 | Shape::Raw
+                | Shape::HtmlText
                 | Shape::Pdf
         )
     }
@@ -94,9 +103,17 @@ pub struct Rendered {
     /// Table 06 was printed with its groups side by side and cut into
     /// pieces (column-major text): some of its rows may be unprovable.
     pub scattered_basic: bool,
+    /// Justified prose lines were printed with a gap between every character.
+    pub letter_spaced: bool,
+    /// A paragraph's continuation line was printed above the line that ends
+    /// in the label its figure belongs to.
+    pub swapped_lines: bool,
 }
 
-pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
+/// Draws from `rng` as the shapes always have (a seed's tables print as
+/// they did), and the ways of printing added since (title debris, the
+/// classes of prose, crawler text) from `vary`.
+pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng, vary: &mut Rng) -> Rendered {
     let y = acc.year;
     let mut out = String::with_capacity(64 * 1024);
     let mut scattered_basic = false;
@@ -104,10 +121,11 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         out.push_str(s);
         out.push('\n');
     };
+    let full_name = acc.full_name();
     if shape == Shape::CellPerLine {
         line(
             &mut out,
-            &format!("{}{y}年度部门整体支出绩效自评报告", acc.department),
+            &format!("{full_name}{y}年度部门整体支出绩效自评报告"),
         );
         line(&mut out, "");
         line(
@@ -124,6 +142,8 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         return Rendered {
             text: out,
             scattered_basic,
+            letter_spaced: false,
+            swapped_lines: false,
         };
     }
     let dept = if shape == Shape::Template {
@@ -131,15 +151,75 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
     } else {
         acc.department.clone()
     };
-    line(&mut out, &format!("{}{dept}{y}年度部门决算", acc.region));
+    // Prose wraps at a converter's width in these shapes.
+    let width = match shape {
+        Shape::Narrative => Some(31),
+        Shape::Layout | Shape::Flattened => Some(37),
+        _ => None,
+    };
+    // The title as documents print it: the name alone on a line above the
+    // year at times (then 部门概况 names it), a note of what the accounts
+    // cover, a page number before it, the date of publication under it.
+    let title_name = if shape == Shape::Template {
+        format!("{}{dept}", acc.region)
+    } else {
+        full_name.clone()
+    };
+    let name_in_overview = vary.chance(50);
+    let note = if vary.chance(15) {
+        *vary.pick(&["（本级）", "（汇总）"])
+    } else {
+        ""
+    };
+    let page_number = if width.is_some() && vary.chance(15) {
+        format!("{}  ", vary.range(1, 3))
+    } else {
+        String::new()
+    };
+    if name_in_overview && vary.chance(40) {
+        line(&mut out, &format!("{page_number}{title_name}{note}"));
+        line(&mut out, &format!("{y}年度部门决算"));
+    } else {
+        line(
+            &mut out,
+            &format!("{page_number}{title_name}{note}{y}年度部门决算"),
+        );
+    }
+    if vary.chance(30) {
+        line(
+            &mut out,
+            &format!(
+                "（{}年{}月{}日）",
+                y + 1,
+                vary.range(6, 9),
+                vary.range(1, 28)
+            ),
+        );
+    }
+    let overview_heading = if name_in_overview {
+        format!("第一部分 {title_name}概况")
+    } else {
+        "第一部分 部门概况".to_string()
+    };
     line(&mut out, "");
     line(&mut out, "目录");
     line(&mut out, "");
-    for entry in contents(acc) {
+    // The contents name the overview as its heading does; a rendering that
+    // merges lines printed at one height puts the last entry of the contents
+    // and the first heading of the body on one line.
+    let mut entries = contents(acc);
+    entries[0] = overview_heading.clone();
+    let last = entries.pop().unwrap_or_default();
+    for entry in entries {
         line(&mut out, &entry);
     }
-    line(&mut out, "");
-    line(&mut out, "第一部分 部门概况");
+    if shape == Shape::Layout && vary.chance(20) {
+        line(&mut out, &format!("{last}          {overview_heading}"));
+    } else {
+        line(&mut out, &last);
+        line(&mut out, "");
+        line(&mut out, &overview_heading);
+    }
     line(&mut out, "");
     let (duties, units) = overview(&dept, y, rng);
     line(&mut out, "一、部门主要职责");
@@ -163,7 +243,7 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
             std::borrow::Cow::Owned(scaled(t, factor))
         };
         match shape {
-            Shape::Tab => tab_table(&mut out, &dept, &printed, unit, None),
+            Shape::Tab | Shape::HtmlText => tab_table(&mut out, &dept, &printed, unit, None),
             Shape::Ocr => tab_table(&mut out, &dept, &printed, unit, Some(rng)),
             Shape::Layout => layout_table(&mut out, &printed, unit, false, rng),
             Shape::Template => layout_table(&mut out, t, "万元", true, rng),
@@ -180,32 +260,69 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
         return Rendered {
             text: out,
             scattered_basic,
+            letter_spaced: false,
+            swapped_lines: false,
         };
     }
     line(&mut out, &format!("第三部分 {y}年度部门决算情况说明"));
     line(&mut out, "");
-    let width = match shape {
-        Shape::Narrative => Some(31),
-        Shape::Layout | Shape::Flattened => Some(37),
-        _ => None,
-    };
+    // Justified paragraphs (every line but the last stretched, printed with
+    // a gap between all characters) and continuation lines printed above the
+    // line they continue, in some documents of the wrapped shapes.
+    let justify = width.is_some() && vary.chance(30);
+    let swap = width.is_some() && vary.chance(30);
+    let (mut letter_spaced, mut swapped_lines) = (false, false);
+    let mut after_close = true;
     for p in &acc.prose {
         let p = if shape == Shape::Ocr {
             ocr_text(p, rng)
         } else {
             p.clone()
         };
-        wrapped(&mut out, &p, width, shape == Shape::Layout);
+        let heading = is_heading(&p);
+        let reordered = match width {
+            Some(w) if swap && !heading && after_close && vary.chance(50) => swapped(&p, w),
+            _ => None,
+        };
+        let is_swapped = reordered.is_some();
+        swapped_lines |= is_swapped;
+        // The lines in reading order.
+        let mut lines = reordered.unwrap_or_else(|| chunks(&p, width));
+        // Every line of a paragraph but its last is stretched; a heading
+        // spread across the width is spaced out whole.
+        let stretched = if heading {
+            lines.len()
+        } else {
+            lines.len() - 1
+        };
+        if justify && stretched > 0 && vary.chance(60) {
+            letter_spaced = true;
+            for l in &mut lines[..stretched] {
+                *l = l.chars().map(String::from).collect::<Vec<_>>().join(" ");
+            }
+        }
+        if is_swapped {
+            lines.swap(0, 1);
+        }
+        for l in &lines {
+            line(&mut out, l);
+            if shape == Shape::Layout && lines.len() > 1 {
+                line(&mut out, "");
+            }
+        }
+        after_close = heading || p.ends_with('。');
         line(&mut out, "");
     }
-    line(&mut out, "十、国有资产占用情况说明");
+    line(&mut out, &assets_heading(acc));
     line(&mut out, "");
     line(&mut out, &assets(y, rng));
     line(&mut out, "");
     line(&mut out, "第四部分 名词解释");
     line(&mut out, "");
     for entry in terms() {
-        wrapped(&mut out, &entry, width, false);
+        for l in chunks(&entry, width) {
+            line(&mut out, &l);
+        }
     }
     line(&mut out, "");
     if shape.has_indicators() {
@@ -231,9 +348,14 @@ pub fn render(acc: &Accounts, shape: Shape, rng: &mut Rng) -> Rendered {
             line(&mut out, "");
         }
     }
+    if shape == Shape::HtmlText {
+        out = crawled(&out, acc, vary);
+    }
     Rendered {
         text: out,
         scattered_basic,
+        letter_spaced,
+        swapped_lines,
     }
 }
 
@@ -290,6 +412,25 @@ pub(crate) fn printed_unit(rng: &mut Rng) -> (&'static str, i64) {
     }
 }
 
+/// An entry of the 情况说明 is a heading when it holds no sentence.
+pub(crate) fn is_heading(entry: &str) -> bool {
+    !entry.contains(['。', '，', '：'])
+}
+
+/// The heading of 国有资产占用情况说明, numbered after the sections of the
+/// 情况说明 (`十、` in the current template).
+pub(crate) fn assets_heading(acc: &Accounts) -> String {
+    let sections = acc
+        .prose
+        .iter()
+        .filter(|p| is_heading(p) && !p.starts_with('（'))
+        .count();
+    format!(
+        "{}、国有资产占用情况说明",
+        crate::model::chinese_numeral(sections + 1)
+    )
+}
+
 /// The paragraph of 国有资产占用情况说明.
 pub(crate) fn assets(y: u32, rng: &mut Rng) -> String {
     format!(
@@ -312,19 +453,73 @@ pub(crate) fn terms() -> Vec<String> {
         .collect()
 }
 
+/// A crawler's text of the page: the site's breadcrumb before the body, the
+/// body's lines joined by a space or by nothing (table cells glued into the
+/// prose), on one line or split at a part or two, links to other
+/// departments' reports after it.
+fn crawled(body: &str, acc: &Accounts, rng: &mut Rng) -> String {
+    let y = acc.year;
+    let mut out = format!(
+        "首页 > 信息公开 > 财政资金 > 预决算公开 {}{y}年度部门决算公开 发布时间：{}年{}月{}日 浏览次数：{} 【字体：大 中 小】 ",
+        acc.full_name(),
+        y + 1,
+        rng.range(6, 9),
+        rng.range(1, 28),
+        rng.range(20, 900)
+    );
+    let split_parts = rng.chance(30);
+    let mut first = true;
+    for l in body.lines().filter(|l| !l.trim().is_empty()) {
+        let l = l.trim();
+        if !first {
+            if split_parts && l.starts_with('第') && l.contains("部分") && rng.chance(50) {
+                out.push('\n');
+            } else if rng.chance(50) {
+                out.push(' ');
+            }
+        }
+        first = false;
+        let glue = if rng.chance(50) { " " } else { "" };
+        out.push_str(&l.replace('\t', glue));
+    }
+    let (other, _, _) = *rng.pick(vocab::DEPARTMENTS);
+    out.push_str(&format!(
+        "\n上一篇：{}{other}{y}年度部门决算公开 下一篇：{}政府办公室{y}年度部门决算公开\n",
+        acc.region, acc.region
+    ));
+    out
+}
+
 /// `text` as lines of at most `width` characters (converters wrap at a fixed
-/// width, mid-number and mid-word alike), with a blank line after each when
-/// `spaced` (pdftotext -layout); one line when `width` is `None`.
-fn wrapped(out: &mut String, text: &str, width: Option<usize>, spaced: bool) {
+/// width, mid-number and mid-word alike); one line when `width` is `None`.
+fn chunks(text: &str, width: Option<usize>) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let width = width.unwrap_or(chars.len()).max(1);
-    for chunk in chars.chunks(width) {
-        out.extend(chunk);
-        out.push('\n');
-        if spaced && chars.len() > width {
-            out.push('\n');
-        }
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
+}
+
+/// The lines of a paragraph whose first line ends in the label of its first
+/// figure (`2023年度收入合计` | `97.34万元，…`), in reading order, for a
+/// rendering that prints the second above the first; `None` when the label
+/// does not end a line that short.
+fn swapped(text: &str, width: usize) -> Option<Vec<String>> {
+    let at = text.find("万元")?;
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .last()
+        .map(|(i, _)| i)?;
+    let head = &text[..start];
+    let labelled = ["为", "合计", "总计", "总额", "经费", "支出"]
+        .iter()
+        .any(|w| head.ends_with(w));
+    if !labelled || head.chars().count() > width {
+        return None;
     }
+    let mut lines = chunks(&text[start..], Some(width));
+    lines.insert(0, head.to_string());
+    Some(lines)
 }
 
 fn evaluation_title(acc: &Accounts, e: &Evaluation) -> String {

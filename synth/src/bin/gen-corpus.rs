@@ -1,6 +1,6 @@
 //! Writes a synthetic archive and its expected rows:
 //!
-//!   gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,...,pdf]
+//!   gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,...,html-text,pdf]
 //!
 //! DIR/input/ holds the documents, DIR/gold/{tables,indicators,facts}/ the expected
 //! rows (the format of tests/gold, readable by score.py).
@@ -11,16 +11,23 @@ use std::process::ExitCode;
 
 use juesuan_synth::{Shape, document};
 
-const USAGE: &str = "usage: gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,flattened,cell-per-line,narrative,layout,raw,template,pdf] [--no-gold]
+const USAGE: &str = "usage: gen-corpus --out DIR [--count N | --size-mb M] [--seed S] [--shapes tab,ocr,flattened,cell-per-line,narrative,layout,raw,template,html-text,pdf] [--no-gold]
 
 Generates N synthetic disclosures (or as many as make M megabytes), seeded and
 reproducible, across the input shapes and encodings of real archives, and writes the
-rows a correct reader recovers next to them. The default shapes are the text shapes;
-`pdf` (PDF reports, for scripts/render-converters and PDF readers) is asked for by
-name, e.g. --shapes pdf.
+rows a correct reader recovers next to them. The default shapes are the text shapes
+of the first archives; `html-text` (a crawler's text of the report's web page) and
+`pdf` (PDF reports, for scripts/render-converters and PDF readers) are asked for by
+name, e.g. --shapes pdf. The 情况说明 of every shape with prose is printed in the
+ways documents print it (letter-spaced justified lines, continuation lines out of
+order, unchanged items stated apart, an older template).
 
   DIR/input/NNNNNN_<shape>_<year>.txt       the documents (.pdf for the pdf shape)
   DIR/gold/{tables,indicators,facts}/*.tsv  their expected rows (score.py's gold format)
+  DIR/gold/prose.tsv                        how each document's 情况说明 was printed
+                                            (source, shape, classes: letter_spaced,
+                                            swapped_lines, unchanged_apart,
+                                            older_template, crawler_text; none: plain)
 
 example: gen-corpus --out /tmp/synth --count 400 --seed 1";
 
@@ -86,6 +93,7 @@ fn run() -> Result<(), String> {
         .unwrap_or(1) as u64;
     let mut index = 0u64;
     let mut bytes = 0u64;
+    let mut prose = vec!["source\tshape\tclasses\n".to_string()];
     let started = std::time::Instant::now();
     loop {
         let batch: Vec<u64> = (index..index + 64 * threads)
@@ -94,15 +102,23 @@ fn run() -> Result<(), String> {
         if batch.is_empty() || budget.is_some_and(|b| bytes >= b) {
             break;
         }
-        let written: Vec<Result<u64, String>> = std::thread::scope(|s| {
+        let written: Vec<Result<(u64, Vec<String>), String>> = std::thread::scope(|s| {
             let handles: Vec<_> = batch
                 .chunks(batch.len().div_ceil(threads as usize))
                 .map(|chunk| {
                     let (input, out, shapes) = (&input, &out, &shapes);
-                    s.spawn(move || -> Result<u64, String> {
-                        let mut n = 0;
+                    s.spawn(move || -> Result<(u64, Vec<String>), String> {
+                        let (mut n, mut classes) = (0, Vec::new());
                         for &i in chunk {
                             let d = document(seed, i, shapes);
+                            if d.shape.has_facts() {
+                                classes.push(format!(
+                                    "{}\t{}\t{}\n",
+                                    d.file_name,
+                                    d.shape.name(),
+                                    d.prose_classes().join(",")
+                                ));
+                            }
                             write(&input.join(&d.file_name), &d.bytes)?;
                             if gold {
                                 let stem = d.stem();
@@ -121,7 +137,7 @@ fn run() -> Result<(), String> {
                             }
                             n += d.bytes.len() as u64;
                         }
-                        Ok(n)
+                        Ok((n, classes))
                     })
                 })
                 .collect();
@@ -131,7 +147,9 @@ fn run() -> Result<(), String> {
                 .collect()
         });
         for w in written {
-            bytes += w?;
+            let (n, classes) = w?;
+            bytes += n;
+            prose.extend(classes);
         }
         index += batch.len() as u64;
         if index % 4096 < 64 * threads && std::io::stderr().is_terminal() {
@@ -141,6 +159,10 @@ fn run() -> Result<(), String> {
             );
             let _ = std::io::stderr().flush();
         }
+    }
+    if gold {
+        // The batches come back in order: the rows follow the documents.
+        write(&out.join("gold/prose.tsv"), prose.concat().as_bytes())?;
     }
     eprintln!(
         "\rgen-corpus: {index} documents, {:.1} MB in {}, seed {seed}, in {:.1}s",

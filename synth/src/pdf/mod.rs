@@ -250,15 +250,12 @@ pub fn render(acc: &Accounts, rng: &mut Rng) -> Result<RenderedPdf, String> {
         drawn: BTreeSet::new(),
     };
     let y = acc.year;
-    let title = format!("{}{}{y}年度部门决算", acc.region, acc.department);
+    let title = format!("{}{y}年度部门决算", acc.full_name());
 
     // Cover.
     d.flow.page(None);
     d.flow.y = d.flow.canvas.page().height * 0.3;
-    for line in [
-        format!("{}{}", acc.region, acc.department),
-        format!("{y}年度部门决算"),
-    ] {
+    for line in [acc.full_name(), format!("{y}年度部门决算")] {
         d.centered(&line, d.style.title(24.0), 2.0);
     }
     // 目录.
@@ -296,14 +293,13 @@ pub fn render(acc: &Accounts, rng: &mut Rng) -> Result<RenderedPdf, String> {
     d.flow.page(None);
     d.heading(&format!("第三部分 {y}年度部门决算情况说明"));
     for p in &acc.prose {
-        // Headings are the short entries naming a 说明 (`一、收入决算情况说明`).
-        if p.chars().count() < 30 && p.ends_with("说明") {
+        if render::is_heading(p) {
             d.heading(p);
         } else {
             d.paragraph(p, 2.0, true);
         }
     }
-    d.heading("十、国有资产占用情况说明");
+    d.heading(&render::assets_heading(acc));
     d.paragraph(&render::assets(y, rng), 2.0, true);
     d.heading("第四部分 名词解释");
     for entry in render::terms() {

@@ -186,7 +186,9 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     ex.checks = check::run(&mut ex, &printed_empty);
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
-    let listed = contents_listed(text, &seg, &tables.found);
+    let mut listed = contents_listed(text, &seg, &tables.found);
+    let implied = implied_missing(&tables.found, &ex, &listed);
+    listed.extend(implied.iter().map(|i| missing(i.table)));
     ex.checks.extend(listed.iter().cloned());
     times.check = lap();
 
@@ -234,7 +236,23 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     problems.extend(ledger.problems());
     // Tables published as images are said once above, not table by table.
     if !tables.found.is_empty() {
-        for c in listed.iter().filter(|c| c.status == CheckStatus::Fail) {
+        for i in &implied {
+            problems.push(format!(
+                "table {} ({}): not found in the body, though {} states a figure it details: {} (completeness.table_missing)",
+                i.table.code(),
+                i.table.name(),
+                match i.by {
+                    Some(t) => format!("table {}", t.code()),
+                    None => "the prose".to_string(),
+                },
+                i.evidence
+            ));
+        }
+        for c in listed
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .filter(|c| !implied.iter().any(|i| Some(i.table.code()) == c.table_code))
+        {
             let t = crate::vocab::Table::ALL
                 .into_iter()
                 .find(|t| Some(t.code()) == c.table_code);
@@ -488,6 +506,64 @@ pub fn looks_ocr(text: &Text) -> bool {
     false
 }
 
+/// The failed `completeness.table_missing` row of a table.
+fn missing(t: crate::vocab::Table) -> crate::model::Check {
+    completeness(t, false)
+}
+
+/// A `completeness.table_missing` row: expected and actual count the table,
+/// 1 and 1 when the body has it, 1 and 0 when it is absent.
+fn completeness(t: crate::vocab::Table, present: bool) -> crate::model::Check {
+    crate::model::Check {
+        check: "completeness.table_missing".to_string(),
+        table_code: Some(t.code()),
+        subject_code: None,
+        column: None,
+        expected: crate::amount::Amount::from_int(1),
+        actual: crate::amount::Amount::from_int(i64::from(present)),
+        status: if present {
+            CheckStatus::Pass
+        } else {
+            CheckStatus::Fail
+        },
+    }
+}
+
+/// Tables absent from the body that the other tables or the prose imply
+/// (a non-zero figure the same identity ties to them), not already reported
+/// missing from the 目录. Nothing is implied when no table was found at all
+/// (tables published as images are said once).
+fn implied_missing(
+    found: &[extract::FoundTable],
+    ex: &Extracted,
+    listed: &[crate::model::Check],
+) -> Vec<crate::table::identity::Implied> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let present: Vec<crate::vocab::Table> = found.iter().map(|f| f.table).collect();
+    let cell = |k: &crate::table::identity::CellKey| {
+        ex.line_items
+            .iter()
+            .find(|i| {
+                i.table == k.table
+                    && i.side == k.side
+                    && i.column == k.column
+                    && i.subject_code.as_deref().unwrap_or(&i.item) == k.row
+            })
+            .map(|i| i.amount)
+    };
+    let fact = |m: &str| ex.facts.iter().find(|f| f.metric == m).map(|f| f.value);
+    crate::table::identity::implied_tables(&present, cell, fact)
+        .into_iter()
+        .filter(|i| {
+            !listed
+                .iter()
+                .any(|c| c.table_code == Some(i.table.code()) && c.status == CheckStatus::Fail)
+        })
+        .collect()
+}
+
 /// `completeness.table_missing`, one row per standard table the 目录 lists:
 /// `pass` when the body has it, `fail` when it is absent (a table removed
 /// from a report whose contents still list it). Expected and actual count
@@ -508,22 +584,7 @@ fn contents_listed(
     listed.dedup();
     listed
         .into_iter()
-        .map(|t| {
-            let present = found.iter().any(|f| f.table == t);
-            crate::model::Check {
-                check: "completeness.table_missing".to_string(),
-                table_code: Some(t.code()),
-                subject_code: None,
-                column: None,
-                expected: crate::amount::Amount::from_int(1),
-                actual: crate::amount::Amount::from_int(i64::from(present)),
-                status: if present {
-                    CheckStatus::Pass
-                } else {
-                    CheckStatus::Fail
-                },
-            }
-        })
+        .map(|t| completeness(t, found.iter().any(|f| f.table == t)))
         .collect()
 }
 

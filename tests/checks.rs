@@ -147,29 +147,38 @@ fn an_error_in_a_total_printed_twice_is_repaired_from_the_other_table() {
     assert!(cell.flags.contains(&Flag::OcrRepaired));
 }
 
-#[test]
-fn a_table_the_contents_list_but_the_body_lacks_is_a_failed_completeness_check() {
-    // Table 03 removed from the body (its title and rows), the 目录 unchanged.
+/// The clean document's lines without the body's table from the title
+/// `from` up to the title `to`.
+fn without_table(from: &str, to: &str) -> Vec<&'static str> {
     let lines: Vec<&str> = CLEAN.lines().collect();
     let start = lines
         .iter()
-        .rposition(|l| l.trim() == "三、支出决算表")
-        .expect("table 03's title in the body");
+        .rposition(|l| l.trim() == from)
+        .expect("the table's title in the body");
     let end = lines
         .iter()
-        .rposition(|l| l.trim() == "四、财政拨款收入支出决算总表")
-        .expect("table 04's title in the body");
+        .rposition(|l| l.trim() == to)
+        .expect("the next table's title in the body");
     assert!(start < end);
-    let doc = [&lines[..start], &lines[end..]].concat().join("\n");
-    let p = process("002.txt", doc.as_bytes());
-    let missing: Vec<_> = p
-        .extracted
+    [&lines[..start], &lines[end..]].concat()
+}
+
+/// Tables whose `completeness.table_missing` check failed.
+fn missing_tables(p: &Processed) -> Vec<Option<&'static str>> {
+    p.extracted
         .checks
         .iter()
         .filter(|c| c.check == "completeness.table_missing" && c.status == CheckStatus::Fail)
         .map(|c| c.table_code)
-        .collect();
-    assert_eq!(missing, vec![Some("03")]);
+        .collect()
+}
+
+#[test]
+fn a_table_the_contents_list_but_the_body_lacks_is_a_failed_completeness_check() {
+    // Table 03 removed from the body (its title and rows), the 目录 unchanged.
+    let doc = without_table("三、支出决算表", "四、财政拨款收入支出决算总表").join("\n");
+    let p = process("002.txt", doc.as_bytes());
+    assert_eq!(missing_tables(&p), vec![Some("03")]);
     let error = p.row.error.unwrap_or_default();
     assert!(
         error.contains(
@@ -243,4 +252,27 @@ fn prose_stating_an_amount_a_table_printed_empty_lacks_fails_its_fact_check() {
         "{error}"
     );
     assert_eq!(p.row.tables_verified, 8);
+}
+
+#[test]
+fn a_table_the_other_tables_imply_but_the_body_lacks_is_a_failed_completeness_check() {
+    // Table 05 removed from the body and from the 目录: nothing lists it, but
+    // table 04 prints 一般公共预算财政拨款 spending, which table 05 details.
+    let doc: Vec<&str> = without_table(
+        "五、一般公共预算财政拨款支出决算表",
+        "六、一般公共预算财政拨款基本支出决算明细表",
+    )
+    .into_iter()
+    .filter(|l| !l.starts_with("五、一般公共预算财政拨款支出决算表\t"))
+    .collect();
+    let p = process("002.txt", doc.join("\n").as_bytes());
+    assert_eq!(missing_tables(&p), vec![Some("05")]);
+    let error = p.row.error.unwrap_or_default();
+    assert!(
+        error.contains("table 05 (一般公共预算财政拨款支出决算表): not found in the body, though table 04 states a figure it details"),
+        "{error}"
+    );
+    // The clean document implies nothing missing.
+    let clean = process("002.txt", CLEAN.as_bytes());
+    assert!(missing_tables(&clean).is_empty());
 }

@@ -235,6 +235,114 @@ pub fn instantiate(p: &Present) -> Vec<Instance> {
     out
 }
 
+/// A standard table the document lacks although another table, or the
+/// prose, states a non-zero figure that the same identity ties to it
+/// (`t04_t05.total`: 04 prints 一般公共预算财政拨款 spending, so 05 details
+/// it). `evidence` says where the figure is, for the error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Implied {
+    pub table: Table,
+    pub by: Option<Table>,
+    pub evidence: String,
+}
+
+/// The tables the declared cross-table and prose identities imply, among
+/// those not `found`. `cell` gives a present table's amount at a cell;
+/// `fact` a figure the prose states.
+pub fn implied_tables(
+    found: &[Table],
+    cell: impl Fn(&CellKey) -> Option<crate::amount::Amount>,
+    fact: impl Fn(&str) -> Option<crate::amount::Amount>,
+) -> Vec<Implied> {
+    let mut out: Vec<Implied> = Vec::new();
+    let mut imply = |table: Table, by: Option<Table>, evidence: String| {
+        if !found.contains(&table) && !out.iter().any(|i| i.table == table) {
+            out.push(Implied {
+                table,
+                by,
+                evidence,
+            });
+        }
+    };
+    for d in ACROSS {
+        match &d.identity {
+            Identity::Sum {
+                total,
+                parts: Parts::Terms(parts),
+                ..
+            } => {
+                let terms: Vec<&Term> = std::iter::once(total)
+                    .chain(parts.iter().map(|(_, t)| t))
+                    .collect();
+                // A non-zero figure on a side that is present.
+                let stated = terms.iter().find_map(|t| match t {
+                    Term::Cell(c) if found.contains(&c.table) => {
+                        let v = cell(&key(c, ""))?;
+                        (!v.is_zero()).then(|| {
+                            (
+                                Some(c.table),
+                                format!(
+                                    "table {} {} {} {v}",
+                                    c.table.code(),
+                                    row_name(c),
+                                    c.column
+                                ),
+                            )
+                        })
+                    }
+                    Term::Fact(m) => {
+                        let v = fact(m)?;
+                        (!v.is_zero()).then(|| (None, format!("the prose's {m} {v}")))
+                    }
+                    Term::Cell(_) => None,
+                });
+                let Some((by, evidence)) = stated else {
+                    continue;
+                };
+                for t in &terms {
+                    if let Term::Cell(c) = t {
+                        imply(c.table, by, format!("{evidence} ({})", d.id));
+                    }
+                }
+            }
+            Identity::PerClass { id, total, part } => {
+                if !found.contains(&total.table) {
+                    continue;
+                }
+                for (_, name) in FUNCTION_CLASSES {
+                    let k = CellKey {
+                        table: total.table,
+                        side: Some(Side::Expenditure),
+                        row: name.to_string(),
+                        column: total.column,
+                    };
+                    if let Some(v) = cell(&k).filter(|v| !v.is_zero()) {
+                        imply(
+                            part.table,
+                            Some(total.table),
+                            format!(
+                                "table {} {name} {} {v} ({id})",
+                                total.table.code(),
+                                total.column
+                            ),
+                        );
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn row_name(c: &CellRef) -> &'static str {
+    match c.row {
+        RowRef::Item(r) => r,
+        RowRef::Each => "",
+    }
+}
+
 fn id_of(t: Table, what: &str) -> String {
     format!("t{}.{what}", t.code())
 }

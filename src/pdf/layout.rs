@@ -649,8 +649,16 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
 
 /// A table, not prose that happens to hold numbers: two amount rows or
 /// more, amounts that line up on their right edge across rows, and at least
-/// one gap wider than the spaces of justified prose.
+/// one gap wider than the spaces of justified prose; or one row of amounts
+/// side by side.
 fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
+    // A table of one row (09's totals): three amounts or more, nothing but
+    // them after a label, cells far apart. Prose sets its figures among
+    // words, never three side by side.
+    if let [row] = rows {
+        let amounts = row.amount_edges().count();
+        return amounts >= 3 && amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5;
+    }
     if rows.len() < 2 || rows.iter().all(|l| l.widest_gap() < 1.5) {
         return false;
     }
@@ -1030,6 +1038,42 @@ mod tests {
         assert_eq!(
             t[0].text_rows(),
             rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
+        );
+    }
+
+    /// A table of one row of amounts (09's totals) under its header is a
+    /// table; a sentence with two figures among its words stays prose.
+    #[test]
+    fn one_row_of_amounts_under_a_header_is_a_table_prose_is_not() {
+        let cols = [50.0, 130.0, 210.0, 290.0];
+        let rows: [[&str; 4]; 2] = [
+            ["合计", "因公出国(境)费", "公务用车", "公务接待费"],
+            ["37.01", "0.00", "35.06", "1.95"],
+        ];
+        let mut g = word("财政拨款三公经费支出决算表", 50.0, 60.0, 12.0);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                g.extend(word(t, cols[c], 100.0 + 18.0 * r as f64, 10.0));
+            }
+        }
+        let mut prose = word("支出决算为", 50.0, 200.0, 10.0);
+        prose.extend(word("33.15", 100.0, 200.0, 10.0));
+        prose.extend(word("万元,比上年减少", 128.0, 200.0, 10.0));
+        prose.extend(word("2.10", 210.0, 200.0, 10.0));
+        prose.extend(word("万元。", 232.0, 200.0, 10.0));
+        g.extend(prose);
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        assert_eq!(
+            t[0].text_rows(),
+            rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
+        );
+        let texts = texts(&l);
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(
+            texts[1].starts_with("支出决算为") && texts[1].ends_with("万元。"),
+            "{texts:?}"
         );
     }
 

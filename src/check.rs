@@ -314,9 +314,34 @@ pub fn run(doc: &mut Extracted, printed_empty: &[Table]) -> Vec<Check> {
             covered[i] = false;
         }
     }
+    // A code whose figure a failing identity puts in doubt takes its
+    // descendants in the same column with it: they sum to it consistently
+    // (a subtree read one column over keeps every identity inside it), so
+    // they are wrong with it or the identity's other cells are.
+    let doubted_codes: HashSet<(Table, &str, &str)> = mismatched
+        .iter()
+        .filter_map(|&i| {
+            let it = &book.items[i];
+            Some((it.table, it.subject_code.as_deref()?, it.column.as_str()))
+        })
+        .collect();
+    let under_doubt: Vec<bool> = book
+        .items
+        .iter()
+        .map(|it| {
+            let Some(code) = it.subject_code.as_deref() else {
+                return false;
+            };
+            (3..code.len())
+                .step_by(2)
+                .any(|n| doubted_codes.contains(&(it.table, &code[..n], it.column.as_str())))
+        })
+        .collect();
     for (i, it) in book.items.iter_mut().enumerate() {
-        it.verified =
-            covered[i] && !mismatched.contains(&i) && !it.flags.iter().any(|f| f.is_doubt());
+        it.verified = covered[i]
+            && !mismatched.contains(&i)
+            && !under_doubt[i]
+            && !it.flags.iter().any(|f| f.is_doubt());
         if !it.verified {
             it.add_flag(Flag::Unverified);
         }
@@ -712,6 +737,62 @@ mod tests {
             .collect();
         f.sort();
         f
+    }
+
+    #[test]
+    fn a_subtree_read_one_column_over_is_doubted_with_its_class() {
+        // 基本支出 and 项目支出 swapped in every row under 213, not in 合计:
+        // row totals and children sums inside the class still hold; only
+        // the class against 合计 fails, and the class's rows sum to it.
+        let mut items = clean_expenditure();
+        let swap: Vec<(String, String)> = items
+            .iter()
+            .filter(|i| i.subject_code.is_some())
+            .map(|i| (i.subject_code.clone().unwrap(), i.column.clone()))
+            .collect();
+        let value = |items: &[LineItem], code: &str, col: &str| {
+            items
+                .iter()
+                .find(|i| i.subject_code.as_deref() == Some(code) && i.column == col)
+                .unwrap()
+                .amount
+        };
+        let before = items.clone();
+        for (code, col) in &swap {
+            let other = match col.as_str() {
+                "基本支出" => "项目支出",
+                "项目支出" => "基本支出",
+                _ => continue,
+            };
+            let v = value(&before, code, other);
+            items
+                .iter_mut()
+                .find(|i| i.subject_code.as_deref() == Some(code.as_str()) && i.column == *col)
+                .unwrap()
+                .amount = v;
+        }
+        let mut doc = Extracted {
+            line_items: items,
+            ..Default::default()
+        };
+        let checks = run(&mut doc, &[]);
+        assert_eq!(
+            failing(&checks),
+            vec!["t03.total_sum::基本支出", "t03.total_sum::项目支出"]
+        );
+        // Every 基本支出 and 项目支出 is in doubt: 合计's and 213's by the
+        // failing identity, the 款 and 项 under 213 with their class. The
+        // row totals, which no swap touched, stay verified.
+        for it in &doc.line_items {
+            assert_eq!(
+                it.verified,
+                it.column == "本年支出合计",
+                "{} {} {}",
+                it.item,
+                it.column,
+                it.amount
+            );
+        }
     }
 
     #[test]

@@ -330,6 +330,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                         "run_dir": dir.display().to_string(),
                         "shards": plan.shards,
                         "documents": plan.documents,
+                        "hashed": plan.hashed,
                         "documents_per_shard": per_shard,
                         "bytes": bytes,
                         "elapsed_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
@@ -338,10 +339,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             } else {
                 let shown: Vec<String> = per_shard.iter().take(16).map(|n| n.to_string()).collect();
                 println!(
-                    "juesuan: planned run {}: {} ({:.1} MB) in {} shards ({}{}), in {:.2} s\n  run folder: {}\n  next: juesuan run --plan {} --shard K/{}   (K = 0 … {}, one per machine or array task)\n        juesuan commit --run {}",
+                    "juesuan: planned run {}: {} ({:.1} MB, {} read, the others keyed as in the previous run) in {} shards ({}{}), in {:.2} s\n  run folder: {}\n  next: juesuan run --plan {} --shard K/{}   (K = 0 … {}, one per machine or array task)\n        juesuan commit --run {}",
                     plan.run,
                     pipeline::count(plan.documents, "document"),
                     bytes as f64 / 1e6,
+                    plan.hashed,
                     plan.shards,
                     shown.join(", "),
                     if per_shard.len() > 16 { ", …" } else { "" },

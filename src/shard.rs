@@ -15,7 +15,7 @@
 //!    makes one Delta transaction per dataset (see `delta`); a repeated
 //!    commit changes nothing. Until then the tables show the previous run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -137,6 +137,9 @@ pub struct Plan {
     /// Files under the input the patterns left out.
     pub skipped: usize,
     pub documents: usize,
+    /// Documents read to key them; the others kept the key of the previous
+    /// committed run (same path, size and modification time).
+    pub hashed: usize,
     pub bytes: u64,
     /// Documents of each shard, listed in `inputs/<K>.json`: a shard reads
     /// its own list, not the whole archive's.
@@ -234,15 +237,65 @@ fn new_run_id(now: SystemTime) -> String {
     format!("{compact}-{:04x}", std::process::id() & 0xffff)
 }
 
+/// A file's key as the previous committed run planned it.
+struct KnownKey {
+    bytes: u64,
+    modified_ns: i128,
+    key: String,
+}
+
+/// The keys of the latest committed sharded run into `output`, by path: a
+/// file with the same size and modification time is not read again.
+fn previous_keys(output: &Path) -> HashMap<String, KnownKey> {
+    let mut records: Vec<PathBuf> = fs::read_dir(output.join("_runs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    records.sort();
+    let Some(run) = records.iter().rev().find_map(|p| {
+        let v: serde_json::Value = serde_json::from_slice(&fs::read(p).ok()?).ok()?;
+        (v["mode"] == "sharded").then(|| v["run_id"].as_str().map(str::to_string))?
+    }) else {
+        return HashMap::new();
+    };
+    let mut keys = HashMap::new();
+    let inputs = runs_dir(output).join(run).join("inputs");
+    for list in fs::read_dir(inputs).into_iter().flatten().flatten() {
+        let Some(docs) = fs::read(list.path())
+            .ok()
+            .and_then(|t| serde_json::from_slice::<Vec<PlannedDocument>>(&t).ok())
+        else {
+            continue;
+        };
+        for d in docs {
+            if d.problem.is_none() && d.modified_ns != 0 {
+                keys.insert(
+                    d.path,
+                    KnownKey {
+                        bytes: d.bytes,
+                        modified_ns: d.modified_ns,
+                        key: d.key,
+                    },
+                );
+            }
+        }
+    }
+    keys
+}
+
 /// The content key and size of one listed file: the `doc_id` its documents
-/// row will carry (the path's, for files that will be refused unread).
-fn content_key(e: &Entry, max_bytes: u64) -> (String, u64, i128) {
+/// row will carry (the path's, for files that will be refused unread), and
+/// whether the file was read for it (not when `known` still holds).
+fn content_key(e: &Entry, max_bytes: u64, known: Option<&KnownKey>) -> (String, u64, i128, bool) {
     let by_path = || document::doc_id(e.rel.as_bytes());
     if e.problem.is_some() {
-        return (by_path(), 0, 0);
+        return (by_path(), 0, 0, false);
     }
     let Ok(meta) = fs::metadata(&e.path) else {
-        return (by_path(), 0, 0);
+        return (by_path(), 0, 0, false);
     };
     let modified = meta
         .modified()
@@ -251,13 +304,18 @@ fn content_key(e: &Entry, max_bytes: u64) -> (String, u64, i128) {
         .map(|d| d.as_nanos() as i128)
         .unwrap_or_default();
     if meta.len() > max_bytes {
-        return (by_path(), meta.len(), modified);
+        return (by_path(), meta.len(), modified, false);
+    }
+    if let Some(k) =
+        known.filter(|k| k.bytes == meta.len() && k.modified_ns == modified && modified != 0)
+    {
+        return (k.key.clone(), meta.len(), modified, false);
     }
     match fs::read(&e.path) {
         Ok(bytes) if bytes.len() as u64 <= max_bytes => {
-            (document::doc_id(&bytes), meta.len(), modified)
+            (document::doc_id(&bytes), meta.len(), modified, true)
         }
-        _ => (by_path(), meta.len(), modified),
+        _ => (by_path(), meta.len(), modified, true),
     }
 }
 
@@ -278,24 +336,28 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
             message: e.to_string(),
         })?;
     let max = cfg.max_document_bytes;
-    let documents: Vec<PlannedDocument> = pool.install(|| {
+    let known = previous_keys(&cfg.output);
+    let planned: Vec<(PlannedDocument, bool)> = pool.install(|| {
         found
             .entries
             .par_iter()
             .map(|e| {
-                let (key, bytes, modified_ns) = content_key(e, max);
+                let (key, bytes, modified_ns, read) = content_key(e, max, known.get(&e.rel));
                 let shard = (u64::from_str_radix(&key, 16).unwrap_or(0) % shards as u64) as u32;
-                PlannedDocument {
+                let d = PlannedDocument {
                     path: e.rel.clone(),
                     bytes,
                     modified_ns,
                     key,
                     shard,
                     problem: e.problem.clone(),
-                }
+                };
+                (d, read)
             })
             .collect()
     });
+    let hashed = planned.iter().filter(|(_, read)| *read).count();
+    let documents: Vec<PlannedDocument> = planned.into_iter().map(|(d, _)| d).collect();
     let now = SystemTime::now();
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let plan = Plan {
@@ -320,6 +382,7 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
         },
         skipped: found.skipped.count,
         documents: documents.len(),
+        hashed,
         bytes: documents.iter().map(|d| d.bytes).sum(),
         documents_per_shard: (0..shards)
             .map(|k| documents.iter().filter(|d| d.shard == k).count())

@@ -44,6 +44,15 @@ fn ok(r: Ran) -> Ran {
 
 /// `juesuan plan`; the run folder it made.
 fn plan(input: &Path, output: &Path, shards: u32) -> PathBuf {
+    PathBuf::from(
+        plan_json(input, output, shards)["run_dir"]
+            .as_str()
+            .unwrap(),
+    )
+}
+
+/// `juesuan plan --json`.
+fn plan_json(input: &Path, output: &Path, shards: u32) -> Value {
     let r = ok(run(&[
         "plan",
         "--input",
@@ -54,8 +63,7 @@ fn plan(input: &Path, output: &Path, shards: u32) -> PathBuf {
         &shards.to_string(),
         "--json",
     ]));
-    let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    PathBuf::from(v["run_dir"].as_str().unwrap())
+    serde_json::from_str(&r.stdout).unwrap()
 }
 
 fn shard(run_dir: &Path, spec: &str) -> Ran {
@@ -205,7 +213,8 @@ fn a_second_run_is_invisible_until_committed_and_refused_while_a_shard_is_missin
     let t = temp();
     let input = t.path().join("in");
     fs::create_dir(&input).unwrap();
-    archive(&input);
+    // One added, one deleted: as many files as before.
+    let files = archive(&input);
     let before = t.path().join("plain-before");
     run_juesuan(&input, &before, &["--quiet"]);
     let out = t.path().join("tables");
@@ -225,7 +234,12 @@ fn a_second_run_is_invisible_until_committed_and_refused_while_a_shard_is_missin
     let after = t.path().join("plain-after");
     run_juesuan(&input, &after, &["--quiet"]);
 
-    let dir = plan(&input, &out, 4);
+    // Only the added and the changed file are read to plan; the unchanged
+    // ones keep their keys from the first run.
+    let planned = plan_json(&input, &out, 4);
+    assert_eq!(planned["documents"], files as u64);
+    assert_eq!(planned["hashed"], 2);
+    let dir = PathBuf::from(planned["run_dir"].as_str().unwrap());
     for k in 0..3 {
         ok(shard(&dir, &format!("{k}/4")));
     }

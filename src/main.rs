@@ -24,7 +24,7 @@ use juesuan::{shard, store};
 tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
 and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
 Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
-    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -6,12 +6,14 @@
 //! sections, table blocks) → [`extract`] (tables, indicators, facts) →
 //! [`check`] (accounting identities) → [`emit`] (Arrow → Parquet).
 //! [`document`] runs one document through all of them; [`pipeline`] runs an
-//! archive in parallel.
+//! archive in parallel; [`shard`] splits it over machines and commits the
+//! result as Delta tables ([`delta`]).
 
 pub mod amount;
 pub mod check;
 pub mod config;
 pub mod decode;
+pub mod delta;
 pub mod document;
 pub mod emit;
 pub mod extract;
@@ -22,6 +24,8 @@ pub mod pdf;
 pub mod pipeline;
 pub mod report;
 pub mod segment;
+pub mod shard;
+pub mod store;
 pub mod table;
 pub mod text;
 pub mod vocab;

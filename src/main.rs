@@ -13,6 +13,7 @@ use juesuan::config::Config;
 use juesuan::emit::Dataset;
 use juesuan::model::DocumentRow;
 use juesuan::pipeline::{self, Progress, RunError};
+use juesuan::{shard, store};
 
 #[derive(Parser)]
 #[command(
@@ -23,7 +24,7 @@ use juesuan::pipeline::{self, Progress, RunError};
 tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
 and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
 Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
-    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -69,6 +70,58 @@ Exit status 0 when the run completed (even if some documents were rejected: see 
         /// No progress bar and no summary
         #[arg(long, short)]
         quiet: bool,
+        /// Run one shard of a sharded run: the run folder `juesuan plan` made
+        /// (or its plan.json); input, output and settings come from the plan
+        #[arg(long, value_name = "RUN_DIR", requires = "shard",
+              conflicts_with_all = ["config", "input", "output", "incremental", "allow_empty"])]
+        plan: Option<PathBuf>,
+        /// Which shard: K/N (0 ≤ K < N), K, or `auto` from JOB_COMPLETION_INDEX
+        /// (Kubernetes Indexed Job), AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID
+        #[arg(long, value_name = "K/N", requires = "plan")]
+        shard: Option<String>,
+    },
+    /// List the input of a sharded run and split it into N shards
+    #[command(
+        after_help = "Examples:\n  juesuan plan --input /data/archive --output /data/tables --shards 8\n  juesuan plan --input file:///mnt/archive --output file:///mnt/tables --shards 100 --json\n\nA sharded run has three steps: `plan` (once), `run --plan RUN_DIR --shard K/N` (once per shard, on any \
+machine that sees the input and output folders; a repeated attempt of a published shard exits 0), and \
+`commit --run RUN_DIR` (once, after all shards). The output holds one Delta Lake table per dataset: read it \
+with a Delta reader (deltalake, polars.scan_delta, DuckDB delta_scan, Spark), not by globbing its Parquet \
+files, which include parts of uncommitted and earlier runs. Documents are sharded by content \
+(doc_id mod N), so identical copies land in one shard and are emitted once, as in a plain run."
+    )]
+    Plan {
+        /// Config file (patterns, datasets, compression), as for `run`
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Folder (or file:// URL) read recursively for documents
+        #[arg(long, value_name = "DIR|URL")]
+        input: Option<String>,
+        /// Folder (or file:// URL) of the Delta tables and the run's plan
+        #[arg(long, value_name = "DIR|URL")]
+        output: Option<String>,
+        /// Number of shards: the machines (or array tasks) that will run it
+        #[arg(long, value_name = "N")]
+        shards: u32,
+        /// Threads hashing the input (0: one per core)
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Print the plan's summary as JSON (run id, run folder, documents per shard)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a sharded run: one Delta transaction per dataset, once all shards are done
+    #[command(
+        after_help = "Examples:\n  juesuan commit --run /data/tables/_juesuan/runs/20261206T014157123Z-5c4a\n\nRefuses (exit 2, tables unchanged) while a shard has not published its manifest, or when shards were made \
+with other settings or another juesuan version than the plan. Committing a run twice changes nothing; \
+committing a run older than the one in the tables is refused. The table versions go to <output>/_runs/<run>.json."
+    )]
+    Commit {
+        /// The run folder `juesuan plan` made (<output>/_juesuan/runs/<run>)
+        #[arg(long, value_name = "RUN_DIR")]
+        run: PathBuf,
+        /// Print the run record (JSON) instead of the summary
+        #[arg(long)]
+        json: bool,
     },
     /// Show what a run produced and what to look at, read back from the output
     #[command(
@@ -216,7 +269,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             allow_empty,
             json,
             quiet,
+            plan,
+            shard,
         } => {
+            if let (Some(plan), Some(shard)) = (plan, shard) {
+                return run_shard(&plan, &shard, threads.unwrap_or(0), json, quiet);
+            }
             let mut cfg = load_config(config, input.is_none())?;
             if let Some(i) = input {
                 cfg.input = i;
@@ -232,28 +290,83 @@ fn dispatch(cli: Cli) -> Result<()> {
             if let Some(note) = pipeline::worker_threads(cfg.threads).note() {
                 eprintln!("juesuan: note: {note}");
             }
-            let stop = stop_on_signals();
-            let bar = ProgressBar::with_draw_target(
-                None,
-                if !quiet && std::io::stderr().is_terminal() {
-                    ProgressDrawTarget::stderr()
-                } else {
-                    ProgressDrawTarget::hidden()
-                },
-            );
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} documents, {rate}, ETA {eta}")
-                    .expect("valid template")
-                    .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = write!(w, "{:.0}/s", s.per_sec());
-                    })
-                    .progress_chars("=> "),
-            );
-            let summary = pipeline::run(&cfg, &Bar { bar, stop })?;
+            let summary = pipeline::run(&cfg, &progress_bar(quiet))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary.record())?);
             } else if !quiet {
                 print!("{}", summary.render());
+            }
+            Ok(())
+        }
+        Command::Plan {
+            config,
+            input,
+            output,
+            shards,
+            threads,
+            json,
+        } => {
+            let mut cfg = load_config(config, input.is_none())?;
+            if let Some(i) = input {
+                cfg.input = store::local_path(&i).map_err(anyhow::Error::msg)?;
+            }
+            if let Some(o) = output {
+                cfg.output = store::local_path(&o).map_err(anyhow::Error::msg)?;
+            }
+            if let Some(t) = threads {
+                cfg.threads = t;
+            }
+            anyhow::ensure!(shards >= 1, "--shards must be at least 1");
+            let started = std::time::Instant::now();
+            let plan = shard::plan(&cfg, shards)?;
+            let per_shard = &plan.documents_per_shard;
+            let bytes = plan.bytes;
+            let dir = plan.dir();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "run_id": plan.run,
+                        "run_dir": dir.display().to_string(),
+                        "shards": plan.shards,
+                        "documents": plan.documents,
+                        "hashed": plan.hashed,
+                        "documents_per_shard": per_shard,
+                        "bytes": bytes,
+                        "elapsed_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+                    }))?
+                );
+            } else {
+                let shown: Vec<String> = per_shard.iter().take(16).map(|n| n.to_string()).collect();
+                println!(
+                    "juesuan: planned run {}: {} ({:.1} MB, {} read, the others keyed as in the previous run) in {} shards ({}{}), in {:.2} s\n  run folder: {}\n  next: juesuan run --plan {} --shard K/{}   (K = 0 … {}, one per machine or array task)\n        juesuan commit --run {}",
+                    plan.run,
+                    pipeline::count(plan.documents, "document"),
+                    bytes as f64 / 1e6,
+                    plan.hashed,
+                    plan.shards,
+                    shown.join(", "),
+                    if per_shard.len() > 16 { ", …" } else { "" },
+                    started.elapsed().as_secs_f64(),
+                    dir.display(),
+                    dir.display(),
+                    plan.shards,
+                    plan.shards - 1,
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
+        Command::Commit { run, json } => {
+            let plan = shard::Plan::load(&run)?;
+            let committed = shard::commit(&plan)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&committed.record(&plan))?
+                );
+            } else {
+                print!("{}", committed.render());
             }
             Ok(())
         }
@@ -321,6 +434,69 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The progress bar of a run or shard: on a terminal, unless `--quiet`.
+fn progress_bar(quiet: bool) -> Bar {
+    let stop = stop_on_signals();
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if !quiet && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{bar:40}] {pos}/{len} documents, {rate}, ETA {eta}",
+        )
+        .expect("valid template")
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            },
+        )
+        .progress_chars("=> "),
+    );
+    Bar { bar, stop }
+}
+
+/// `juesuan run --plan RUN_DIR --shard K/N`.
+fn run_shard(plan_path: &Path, spec: &str, threads: usize, json: bool, quiet: bool) -> Result<()> {
+    let plan = shard::Plan::load(plan_path)?;
+    let k = shard::parse_shard(spec, &plan, plan_path)?;
+    if let Some(note) = pipeline::worker_threads(threads).note() {
+        eprintln!("juesuan: note: {note}");
+    }
+    match shard::run_shard(&plan, k, threads, &progress_bar(quiet))? {
+        shard::ShardOutcome::Published { manifest, summary } => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&manifest)?);
+            } else if !quiet {
+                print!("{}", summary.render());
+                println!(
+                    "  shard {k} of {}: {} parts, published (attempt {}); commit once all shards are: juesuan commit --run {}",
+                    plan.shards,
+                    manifest.files.len(),
+                    manifest.attempt,
+                    plan.dir().display()
+                );
+            }
+        }
+        shard::ShardOutcome::AlreadyPublished { attempt, path } => {
+            if !quiet {
+                println!(
+                    "juesuan: shard {k} of {} of run {} was already published by attempt {attempt} ({}); this attempt changed nothing",
+                    plan.shards,
+                    plan.run,
+                    path.display()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[global_allocator]

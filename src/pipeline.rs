@@ -18,7 +18,7 @@ use thiserror::Error;
 
 use crate::config::{Config, Patterns};
 use crate::document::{self, Processed};
-use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter, Provenance};
+use crate::emit::{self, Dataset, DocKeys, EmitError, Emitter, Provenance, WrittenPart};
 use crate::incremental::{Manifest, PreviousRows, fingerprint, previous_fingerprint};
 use crate::model::{DocumentRow, Status};
 
@@ -50,12 +50,32 @@ nothing was published, {output} is as it was (pass --allow-empty to publish an e
         example: String,
         output: PathBuf,
     },
+    #[error(
+        "output {0} holds the Delta tables of sharded runs (_juesuan/): a plain run would replace them behind their logs; use `juesuan plan`, `run --plan` and `commit` on it, or another output folder"
+    )]
+    ShardedOutput(PathBuf),
     #[error("interrupted: nothing was published, the previous output in {0} is intact")]
     Interrupted(PathBuf),
     #[error(transparent)]
     Emit(#[from] EmitError),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+}
+
+impl RunError {
+    /// The input holds no document matching the patterns.
+    pub fn no_documents(cfg: &Config, found: &Found) -> RunError {
+        RunError::NoDocuments {
+            input: cfg.input.clone(),
+            patterns: cfg.patterns.join(", "),
+            skipped: if found.skipped.count > 0 {
+                format!(" ({})", found.skipped.describe(&cfg.patterns))
+            } else {
+                " (the folder holds no file)".to_string()
+            },
+            output: cfg.output.clone(),
+        }
+    }
 }
 
 /// One input file found under the root (or a problem found in its place).
@@ -629,18 +649,12 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
     if let Some(note) = threads.note() {
         tracing::info!("{note}");
     }
+    if crate::shard::is_sharded_output(&cfg.output) {
+        return Err(RunError::ShardedOutput(cfg.output.clone()));
+    }
     let found = find_documents(&cfg.input, &cfg.patterns)?;
     if found.entries.is_empty() && !cfg.allow_empty {
-        return Err(RunError::NoDocuments {
-            input: cfg.input.clone(),
-            patterns: cfg.patterns.join(", "),
-            skipped: if found.skipped.count > 0 {
-                format!(" ({})", found.skipped.describe(&cfg.patterns))
-            } else {
-                " (the folder holds no file)".to_string()
-            },
-            output: cfg.output.clone(),
-        });
+        return Err(RunError::no_documents(cfg, &found));
     }
     if progress.cancelled() {
         return Err(RunError::Interrupted(cfg.output.clone()));
@@ -658,6 +672,102 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
             settings: &settings,
         },
     )?;
+    let previous = if cfg.incremental {
+        previous_manifest(cfg)
+    } else {
+        None
+    };
+    let previous_paths: Option<Vec<String>> = previous.as_ref().map(|m| {
+        let mut v: Vec<String> = m.rows.keys().cloned().collect();
+        v.sort();
+        v
+    });
+    let (w, emitter) = process_entries(cfg, &entries, emitter, threads, previous, progress)?;
+    let mut summary = w.summary;
+    let mut changes = w.changes;
+    if let Some(old) = previous_paths {
+        let now: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
+        changes.removed = old
+            .into_iter()
+            .filter(|p| !now.contains(p.as_str()))
+            .collect();
+        summary.changes = Some(changes);
+    }
+    let committed = emitter.commit()?;
+    progress.finish();
+    summary.run_id = run_id;
+    summary.elapsed = started.elapsed();
+    summary.output = committed.output;
+    summary.removed_datasets = committed.removed;
+    summary.threads = threads;
+    summary.skipped = found.skipped;
+    summary.patterns = cfg.patterns.clone();
+    summary.fingerprint = settings;
+    for d in &cfg.datasets {
+        summary.rows.entry(*d).or_insert(0);
+    }
+    write_run_record(&cfg.output, &summary);
+    tracing::info!(
+        elapsed_ms = summary.elapsed.as_millis() as u64,
+        "run finished"
+    );
+    Ok(summary)
+}
+
+/// Runs one shard of a sharded run: `entries` (a share of a plan, sorted by
+/// path) into uniquely named parts `part-<tag>.parquet` in the dataset folders
+/// of `cfg.output`, published by nobody: the shard's manifest and the table
+/// commit do that (see `shard`). Every identical copy of a document is in the
+/// same shard, so its rows are emitted once, under the first path, as in a
+/// plain run.
+pub fn run_parts(
+    cfg: &Config,
+    entries: &[Entry],
+    run_id: &str,
+    tag: &str,
+    progress: &dyn Progress,
+) -> Result<(Summary, Vec<WrittenPart>), RunError> {
+    let started = Instant::now();
+    let threads = worker_threads(cfg.threads);
+    let settings = fingerprint(cfg);
+    let emitter = Emitter::create_parts(
+        &cfg.output,
+        &cfg.datasets,
+        cfg.compression,
+        cfg.row_group_rows,
+        Provenance {
+            run_id,
+            settings: &settings,
+        },
+        tag,
+    )?;
+    let (w, emitter) = process_entries(cfg, entries, emitter, threads, None, progress)?;
+    let parts = emitter.finish_parts()?;
+    progress.finish();
+    let mut summary = w.summary;
+    summary.run_id = run_id.to_string();
+    summary.elapsed = started.elapsed();
+    summary.output = cfg.output.clone();
+    summary.threads = threads;
+    summary.patterns = cfg.patterns.clone();
+    summary.fingerprint = settings;
+    for d in &cfg.datasets {
+        summary.rows.entry(*d).or_insert(0);
+    }
+    Ok((summary, parts))
+}
+
+/// Processes `entries` in parallel and streams their rows, in input order, to
+/// `emitter`; what a plain run and a shard of a sharded run share. Returns the
+/// writer's counts and the emitter, for the caller to publish.
+fn process_entries(
+    cfg: &Config,
+    entries: &[Entry],
+    emitter: Emitter,
+    threads: Threads,
+    previous: Option<std::sync::Arc<Manifest>>,
+    progress: &dyn Progress,
+) -> Result<(Writer, Emitter), RunError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.count)
         .thread_name(|i| format!("juesuan-worker-{i}"))
@@ -671,16 +781,6 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
 
     let chunk = (threads.count * CHUNK_PER_THREAD).max(1);
     let max_bytes = cfg.max_document_bytes;
-    let previous = if cfg.incremental {
-        previous_manifest(cfg)
-    } else {
-        None
-    };
-    let previous_paths: Option<Vec<String>> = previous.as_ref().map(|m| {
-        let mut v: Vec<String> = m.rows.keys().cloned().collect();
-        v.sort();
-        v
-    });
     let reuse_from = previous.as_ref().map(|m| (cfg.output.clone(), m.clone()));
     let (tx, rx) = sync_channel::<Vec<Work>>(1);
     let writer = std::thread::Builder::new()
@@ -745,35 +845,7 @@ pub fn run(cfg: &Config, progress: &dyn Progress) -> Result<Summary, RunError> {
             output: cfg.output.clone(),
         });
     }
-    let mut summary = w.summary;
-    let mut changes = w.changes;
-    if let Some(old) = previous_paths {
-        let now: HashSet<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
-        changes.removed = old
-            .into_iter()
-            .filter(|p| !now.contains(p.as_str()))
-            .collect();
-        summary.changes = Some(changes);
-    }
-    let committed = emitter.commit()?;
-    progress.finish();
-    summary.run_id = run_id;
-    summary.elapsed = started.elapsed();
-    summary.output = committed.output;
-    summary.removed_datasets = committed.removed;
-    summary.threads = threads;
-    summary.skipped = found.skipped;
-    summary.patterns = cfg.patterns.clone();
-    summary.fingerprint = settings;
-    for d in &cfg.datasets {
-        summary.rows.entry(*d).or_insert(0);
-    }
-    write_run_record(&cfg.output, &summary);
-    tracing::info!(
-        elapsed_ms = summary.elapsed.as_millis() as u64,
-        "run finished"
-    );
-    Ok(summary)
+    Ok((w, emitter))
 }
 
 /// The previous run's manifest when its rows can be reused, with the reason

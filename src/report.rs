@@ -184,7 +184,18 @@ fn for_each_batch(
     ds: Dataset,
     mut f: impl FnMut(&RecordBatch),
 ) -> Result<usize, ReportError> {
-    let files = parquet_files(&root.join(ds.name()));
+    let dir = root.join(ds.name());
+    // The tables of sharded runs also hold parts no version lists.
+    let files = match crate::delta::live_files(&dir) {
+        Ok(Some(live)) => live,
+        Ok(None) => parquet_files(&dir),
+        Err(e) => {
+            return Err(ReportError::Read {
+                path: dir,
+                message: e.to_string(),
+            });
+        }
+    };
     for p in &files {
         let err = |e: &dyn std::fmt::Display| ReportError::Read {
             path: p.clone(),

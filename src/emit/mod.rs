@@ -13,5 +13,6 @@ pub use schema::{
     indicators_batch, line_items_batch,
 };
 pub use writer::{
-    Committed, EmitError, Emitter, Provenance, created_by, parquet_files, partition_dir,
+    Committed, EmitError, Emitter, Provenance, WrittenPart, created_by, parquet_files,
+    partition_dir,
 };

@@ -86,6 +86,21 @@ struct Part {
     rows: usize,
 }
 
+impl Part {
+    /// Writes the footer and syncs the file to disk.
+    fn close(self) -> Result<File, EmitError> {
+        let f = self
+            .writer
+            .into_inner()
+            .map_err(|source| EmitError::Parquet {
+                path: self.path.clone(),
+                source,
+            })?;
+        f.sync_all().map_err(io_err(&self.path))?;
+        Ok(f)
+    }
+}
+
 /// Writes the datasets of one run into a staging folder.
 /// Bytes all row groups in progress may hold together before the largest is
 /// written out early.
@@ -93,11 +108,27 @@ const BUFFER_BUDGET: usize = 128 << 20;
 
 pub struct Emitter {
     output: PathBuf,
+    /// Where partitions are written: the staging folder of a run swapped into
+    /// place, the output itself for a shard's parts.
     staging: PathBuf,
+    /// The name of every Parquet file written, one per dataset partition.
+    part_name: String,
     datasets: Vec<Dataset>,
     props: BTreeMap<Dataset, WriterProperties>,
     parts: BTreeMap<(Dataset, Option<i32>), Part>,
-    _lock: File,
+    /// The output folder's lock, held by a run that swaps its datasets into
+    /// place; shards of a run write side by side and hold none.
+    lock: Option<File>,
+}
+
+/// One Parquet file a shard wrote, for its manifest and the table commit.
+#[derive(Clone, Debug)]
+pub struct WrittenPart {
+    pub dataset: Dataset,
+    pub fiscal_year: Option<i32>,
+    pub path: PathBuf,
+    pub rows: u64,
+    pub bytes: u64,
 }
 
 /// What identifies the run in every file it writes (Parquet key-value
@@ -162,51 +193,41 @@ impl Emitter {
         }
         let staging = output.join(format!(".staging-{}", provenance.run_id));
         fs::create_dir_all(&staging).map_err(io_err(&staging))?;
-        let codec = match compression {
-            Compression::Zstd(l) => PqCompression::ZSTD(ZstdLevel::try_new(l).unwrap_or_default()),
-            Compression::None => PqCompression::UNCOMPRESSED,
-        };
-        let metadata = vec![
-            KeyValue::new(
-                "juesuan.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-            KeyValue::new("juesuan.run_id".to_string(), provenance.run_id.to_string()),
-            KeyValue::new(
-                "juesuan.settings".to_string(),
-                provenance.settings.to_string(),
-            ),
-        ];
-        let props = Dataset::ALL
-            .into_iter()
-            .map(|d| {
-                let schema = d.schema();
-                let sorted = schema
-                    .index_of(d.sorted_by())
-                    .expect("sort column in schema");
-                let p = WriterProperties::builder()
-                    .set_compression(codec)
-                    .set_dictionary_enabled(true)
-                    .set_statistics_enabled(EnabledStatistics::Page)
-                    .set_max_row_group_row_count(Some(row_group_rows))
-                    .set_created_by(created_by())
-                    .set_key_value_metadata(Some(metadata.clone()))
-                    .set_sorting_columns(Some(vec![SortingColumn {
-                        column_idx: sorted as i32,
-                        descending: false,
-                        nulls_first: false,
-                    }]))
-                    .build();
-                (d, p)
-            })
-            .collect();
         Ok(Emitter {
             output: output.to_path_buf(),
             staging,
+            part_name: "part-00000.parquet".to_string(),
             datasets: datasets.to_vec(),
-            props,
+            props: writer_properties(compression, row_group_rows, provenance),
             parts: BTreeMap::new(),
-            _lock: lock,
+            lock: Some(lock),
+        })
+    }
+
+    /// Prepares a shard of a sharded run: its parts go straight into the
+    /// dataset folders of `output` as `part-<tag>.parquet`, a name no other
+    /// attempt uses, and stay invisible to table readers until a commit adds
+    /// them. Neither locks the output nor touches other files.
+    pub fn create_parts(
+        output: &Path,
+        datasets: &[Dataset],
+        compression: Compression,
+        row_group_rows: usize,
+        provenance: Provenance,
+        tag: &str,
+    ) -> Result<Emitter, EmitError> {
+        if output.exists() && !output.is_dir() {
+            return Err(EmitError::OutputNotDir(output.to_path_buf()));
+        }
+        fs::create_dir_all(output).map_err(io_err(output))?;
+        Ok(Emitter {
+            output: output.to_path_buf(),
+            staging: output.to_path_buf(),
+            part_name: format!("part-{tag}.parquet"),
+            datasets: datasets.to_vec(),
+            props: writer_properties(compression, row_group_rows, provenance),
+            parts: BTreeMap::new(),
+            lock: None,
         })
     }
 
@@ -229,7 +250,7 @@ impl Emitter {
             std::collections::btree_map::Entry::Vacant(v) => {
                 let dir = self.staging.join(dataset.name()).join(partition_dir(year));
                 fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-                let path = dir.join("part-00000.parquet");
+                let path = dir.join(&self.part_name);
                 let file = File::create(&path).map_err(io_err(&path))?;
                 let writer = ArrowWriter::try_new(
                     file,
@@ -293,14 +314,7 @@ impl Emitter {
             if year.is_some() {
                 typed.push(d);
             }
-            let f = part
-                .writer
-                .into_inner()
-                .map_err(|source| EmitError::Parquet {
-                    path: part.path.clone(),
-                    source,
-                })?;
-            f.sync_all().map_err(io_err(&part.path))?;
+            part.close()?;
         }
         // A dataset needs a partition whose name types `fiscal_year`: readers
         // that infer Hive partitions (pyarrow) cannot type a column seen only as
@@ -347,6 +361,26 @@ impl Emitter {
         })
     }
 
+    /// Closes a shard's parts (see [`Emitter::create_parts`]) and says what
+    /// they are. Datasets without rows have no part: the table's schema types
+    /// them.
+    pub fn finish_parts(mut self) -> Result<Vec<WrittenPart>, EmitError> {
+        let mut written = Vec::new();
+        while let Some(((dataset, fiscal_year), part)) = self.parts.pop_first() {
+            let (path, rows) = (part.path.clone(), part.rows as u64);
+            let f = part.close()?;
+            let bytes = f.metadata().map_err(io_err(&path))?.len();
+            written.push(WrittenPart {
+                dataset,
+                fiscal_year,
+                path,
+                rows,
+                bytes,
+            });
+        }
+        Ok(written)
+    }
+
     fn write_empty(&self, d: Dataset, dir: &Path) -> Result<(), EmitError> {
         fs::create_dir_all(dir).map_err(io_err(dir))?;
         let path = dir.join("part-00000.parquet");
@@ -370,11 +404,65 @@ impl Emitter {
     }
 }
 
+/// The writer properties of every dataset: compression, statistics, sort
+/// order and the run's provenance.
+fn writer_properties(
+    compression: Compression,
+    row_group_rows: usize,
+    provenance: Provenance,
+) -> BTreeMap<Dataset, WriterProperties> {
+    let codec = match compression {
+        Compression::Zstd(l) => PqCompression::ZSTD(ZstdLevel::try_new(l).unwrap_or_default()),
+        Compression::None => PqCompression::UNCOMPRESSED,
+    };
+    let metadata = vec![
+        KeyValue::new(
+            "juesuan.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+        KeyValue::new("juesuan.run_id".to_string(), provenance.run_id.to_string()),
+        KeyValue::new(
+            "juesuan.settings".to_string(),
+            provenance.settings.to_string(),
+        ),
+    ];
+    Dataset::ALL
+        .into_iter()
+        .map(|d| {
+            let schema = d.schema();
+            let sorted = schema
+                .index_of(d.sorted_by())
+                .expect("sort column in schema");
+            let p = WriterProperties::builder()
+                .set_compression(codec)
+                .set_dictionary_enabled(true)
+                .set_statistics_enabled(EnabledStatistics::Page)
+                .set_max_row_group_row_count(Some(row_group_rows))
+                .set_created_by(created_by())
+                .set_key_value_metadata(Some(metadata.clone()))
+                .set_sorting_columns(Some(vec![SortingColumn {
+                    column_idx: sorted as i32,
+                    descending: false,
+                    nulls_first: false,
+                }]))
+                .build();
+            (d, p)
+        })
+        .collect()
+}
+
 impl Drop for Emitter {
     fn drop(&mut self) {
         // A run that fails before commit leaves the published output untouched.
-        if self.staging.exists() {
-            let _ = fs::remove_dir_all(&self.staging);
+        if self.lock.is_some() {
+            if self.staging.exists() {
+                let _ = fs::remove_dir_all(&self.staging);
+            }
+        } else {
+            // A shard stopped before it finished: its parts would only be orphans.
+            for part in self.parts.values() {
+                let _ = fs::remove_file(&part.path);
+            }
         }
     }
 }

@@ -1,0 +1,527 @@
+//! Delta Lake tables: the transaction log that publishes a sharded run's
+//! Parquet parts, one dataset a table (`<output>/<dataset>/_delta_log/`).
+//!
+//! Only what juesuan needs is written, by hand, as the protocol describes it
+//! (PROTOCOL.md of delta-io/delta): reader version 1, writer version 2, no
+//! table features. A commit is one JSON file `_delta_log/<version>.json`
+//! created with put-if-absent, so of two committers one wins and the other
+//! reads the log again; it removes every file of the previous version and adds
+//! the run's, so readers see the previous run or the new one, never a mix.
+//! An application transaction (`txn`, app id `juesuan`, version = the run's
+//! planning time in ms) makes a repeated commit of a run a no-op and refuses
+//! to put an older run over a newer one.
+//!
+//! The tables are not partitioned in the Delta sense although the files sit
+//! in Hive folders (`fiscal_year=2024/`): the files hold `fiscal_year` as a
+//! column, and Delta readers take partition values from the log, not from
+//! the file; each file's statistics give its one `fiscal_year`, which skips
+//! files as well as partitions would.
+//!
+//! The log is replayed from its JSON commits; a table whose log another tool
+//! checkpointed is refused rather than misread.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use arrow_schema::{DataType, Field, Schema};
+use serde_json::{Value, json};
+use thiserror::Error;
+
+use crate::store;
+
+/// The application id of juesuan's transactions in every table.
+pub const APP_ID: &str = "juesuan";
+
+#[derive(Debug, Error)]
+pub enum DeltaError {
+    #[error("cannot read or write the Delta log {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("Delta log {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error(
+        "Delta table {table} has a checkpoint (written by another tool); juesuan reads logs of JSON commits only and leaves this table alone"
+    )]
+    Checkpointed { table: PathBuf },
+    #[error(
+        "Delta table {table} needs reader {reader} / writer {writer} features juesuan does not write (it writes 1 / 2); nothing was committed to it"
+    )]
+    Protocol {
+        table: PathBuf,
+        reader: i64,
+        writer: i64,
+    },
+    #[error(
+        "Delta table {table} already holds a later run (transaction {committed} > {ours}); committing this run would roll it back, so it was not committed"
+    )]
+    Stale {
+        table: PathBuf,
+        committed: i64,
+        ours: i64,
+    },
+    #[error("column {column}: type {data_type} has no Delta equivalent")]
+    Type { column: String, data_type: DataType },
+    #[error("Delta table {table}: other writers kept taking version {version}; try again")]
+    Contended { table: PathBuf, version: u64 },
+}
+
+/// A Parquet file to add to a table.
+#[derive(Clone, Debug)]
+pub struct DataFile {
+    /// Relative to the table folder, `/`-separated.
+    pub path: String,
+    pub bytes: u64,
+    pub rows: u64,
+    /// Every row's `fiscal_year` (the file's Hive folder).
+    pub fiscal_year: Option<i32>,
+    pub modified_ms: i64,
+}
+
+/// A table as its log says it is.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// None when the table does not exist yet.
+    pub version: Option<u64>,
+    /// Paths of the live files (as the log spells them) and their sizes.
+    pub files: BTreeMap<String, i64>,
+    /// Latest transaction version by application id.
+    pub transactions: BTreeMap<String, i64>,
+    schema_string: Option<String>,
+    table_id: Option<String>,
+}
+
+/// What a commit did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Commit {
+    /// A new version with the run's files.
+    Written { version: u64 },
+    /// The run was already committed; the table is at this version.
+    AlreadyThere { version: u64 },
+}
+
+impl Commit {
+    pub fn version(self) -> u64 {
+        match self {
+            Commit::Written { version } | Commit::AlreadyThere { version } => version,
+        }
+    }
+}
+
+fn log_dir(table: &Path) -> PathBuf {
+    table.join("_delta_log")
+}
+
+fn commit_path(table: &Path, version: u64) -> PathBuf {
+    log_dir(table).join(format!("{version:020}.json"))
+}
+
+/// Reads a table's log; an absent table is an empty snapshot.
+pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
+    let dir = log_dir(table);
+    let io_err = |source| DeltaError::Io {
+        path: dir.clone(),
+        source,
+    };
+    let rd = match fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Snapshot::default()),
+        Err(e) => return Err(io_err(e)),
+    };
+    let mut versions = Vec::new();
+    for e in rd {
+        let name = e
+            .map_err(io_err)?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name == "_last_checkpoint" || name.contains(".checkpoint.") {
+            return Err(DeltaError::Checkpointed {
+                table: table.to_path_buf(),
+            });
+        }
+        if let Some(v) = name
+            .strip_suffix(".json")
+            .filter(|s| s.len() == 20)
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            versions.push(v);
+        }
+    }
+    versions.sort_unstable();
+    let mut snap = Snapshot::default();
+    for (i, v) in versions.iter().enumerate() {
+        let path = commit_path(table, *v);
+        if *v != i as u64 {
+            return Err(DeltaError::Invalid {
+                path,
+                message: format!("version {i} is missing"),
+            });
+        }
+        let text = fs::read_to_string(&path).map_err(|source| DeltaError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let action: Value = serde_json::from_str(line).map_err(|e| DeltaError::Invalid {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            snap.apply(&action, table)?;
+        }
+        snap.version = Some(*v);
+    }
+    Ok(snap)
+}
+
+/// The live Parquet files of a Delta table, sorted; `None` when `table` is
+/// no Delta table (a plain run's dataset folder).
+pub fn live_files(table: &Path) -> Result<Option<Vec<PathBuf>>, DeltaError> {
+    if !log_dir(table).is_dir() {
+        return Ok(None);
+    }
+    let snap = snapshot(table)?;
+    Ok(Some(
+        snap.files
+            .keys()
+            .map(|p| table.join(store::percent_decode(p)))
+            .collect(),
+    ))
+}
+
+impl Snapshot {
+    fn apply(&mut self, action: &Value, table: &Path) -> Result<(), DeltaError> {
+        if let Some(a) = action.get("add") {
+            let path = a["path"].as_str().unwrap_or_default().to_string();
+            self.files.insert(path, a["size"].as_i64().unwrap_or(0));
+        } else if let Some(r) = action.get("remove") {
+            self.files.remove(r["path"].as_str().unwrap_or_default());
+        } else if let Some(t) = action.get("txn") {
+            if let (Some(app), Some(v)) = (t["appId"].as_str(), t["version"].as_i64()) {
+                self.transactions.insert(app.to_string(), v);
+            }
+        } else if let Some(m) = action.get("metaData") {
+            self.schema_string = m["schemaString"].as_str().map(str::to_string);
+            self.table_id = m["id"].as_str().map(str::to_string);
+        } else if let Some(p) = action.get("protocol") {
+            let reader = p["minReaderVersion"].as_i64().unwrap_or(0);
+            let writer = p["minWriterVersion"].as_i64().unwrap_or(0);
+            if reader > 1 || writer > 2 {
+                return Err(DeltaError::Protocol {
+                    table: table.to_path_buf(),
+                    reader,
+                    writer,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a table is for, in its metadata.
+pub struct TableInfo<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub schema: &'a Schema,
+}
+
+/// The run identified by `txn_version` (its planning time in ms) replaces
+/// every file of the table by `files`, in one new version; a no-op when the
+/// table already holds that run.
+pub fn replace_all(
+    table: &Path,
+    info: &TableInfo,
+    files: &[DataFile],
+    txn_version: i64,
+    run_id: &str,
+) -> Result<Commit, DeltaError> {
+    let schema_string = schema_string(info.schema)?;
+    // A committer that loses the race for a version reads the log again: the
+    // winner may have been this very run (a retried commit) or another one.
+    for _ in 0..16 {
+        let snap = snapshot(table)?;
+        if let Some(&committed) = snap.transactions.get(APP_ID) {
+            if committed == txn_version {
+                return Ok(Commit::AlreadyThere {
+                    version: snap.version.unwrap_or(0),
+                });
+            }
+            if committed > txn_version {
+                return Err(DeltaError::Stale {
+                    table: table.to_path_buf(),
+                    committed,
+                    ours: txn_version,
+                });
+            }
+        }
+        let version = snap.version.map_or(0, |v| v + 1);
+        let now = now_ms();
+        let mut lines: Vec<Value> = vec![json!({"commitInfo": {
+            "timestamp": now,
+            "operation": "WRITE",
+            "operationParameters": {"mode": "Overwrite", "partitionBy": "[]"},
+            "isBlindAppend": false,
+            "engineInfo": format!("juesuan/{}", env!("CARGO_PKG_VERSION")),
+            "juesuanRun": run_id,
+        }})];
+        if snap.version.is_none() {
+            lines.push(json!({"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}}));
+        }
+        if snap.schema_string.as_deref() != Some(schema_string.as_str()) {
+            let id = snap
+                .table_id
+                .clone()
+                .unwrap_or_else(|| table_id(table, run_id));
+            lines.push(json!({"metaData": {
+                "id": id,
+                "name": info.name,
+                "description": info.description,
+                "format": {"provider": "parquet", "options": {}},
+                "schemaString": schema_string,
+                "partitionColumns": [],
+                "configuration": {},
+                "createdTime": now,
+            }}));
+        }
+        lines.push(json!({"txn": {"appId": APP_ID, "version": txn_version, "lastUpdated": now}}));
+        for (path, size) in &snap.files {
+            lines.push(json!({"remove": {
+                "path": path,
+                "deletionTimestamp": now,
+                "dataChange": true,
+                "extendedFileMetadata": true,
+                "partitionValues": {},
+                "size": size,
+            }}));
+        }
+        for f in files {
+            lines.push(json!({"add": {
+                "path": encode_path(&f.path),
+                "partitionValues": {},
+                "size": f.bytes,
+                "modificationTime": f.modified_ms,
+                "dataChange": true,
+                "stats": stats(f).to_string(),
+            }}));
+        }
+        let mut text = String::new();
+        for l in &lines {
+            text.push_str(&l.to_string());
+            text.push('\n');
+        }
+        let path = commit_path(table, version);
+        let created = store::put_if_absent(&path, text.as_bytes())
+            .map_err(|source| DeltaError::Io { path, source })?;
+        if created {
+            return Ok(Commit::Written { version });
+        }
+    }
+    Err(DeltaError::Contended {
+        table: table.to_path_buf(),
+        version: snapshot(table)?.version.unwrap_or(0),
+    })
+}
+
+/// Row count, and the file's one `fiscal_year` as its minimum and maximum,
+/// for readers that skip files by statistics.
+fn stats(f: &DataFile) -> Value {
+    match f.fiscal_year {
+        Some(y) => json!({
+            "numRecords": f.rows,
+            "minValues": {"fiscal_year": y},
+            "maxValues": {"fiscal_year": y},
+            "nullCount": {"fiscal_year": 0},
+        }),
+        None => json!({
+            "numRecords": f.rows,
+            "nullCount": {"fiscal_year": f.rows},
+        }),
+    }
+}
+
+/// Paths in the log are URIs: anything but unreserved characters, `/` and
+/// `=` is percent-encoded.
+fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A table id in UUID form, unique to this table and the run that created it.
+fn table_id(table: &Path, run_id: &str) -> String {
+    let seed = format!("{}|{run_id}|{}", table.display(), store::unique_suffix());
+    let h = xxhash_rust::xxh3::xxh3_128(seed.as_bytes());
+    let hex = format!("{h:032x}");
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
+/// The table's schema as the log's `schemaString`: the Arrow schema of the
+/// dataset, its column descriptions as `comment`s.
+pub fn schema_string(schema: &Schema) -> Result<String, DeltaError> {
+    let fields = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let mut metadata = serde_json::Map::new();
+            if let Some(d) = f.metadata().get("description") {
+                metadata.insert("comment".into(), Value::String(d.clone()));
+            }
+            Ok(json!({
+                "name": f.name(),
+                "type": delta_type(f)?,
+                "nullable": f.is_nullable(),
+                "metadata": metadata,
+            }))
+        })
+        .collect::<Result<Vec<Value>, DeltaError>>()?;
+    Ok(json!({"type": "struct", "fields": fields}).to_string())
+}
+
+fn delta_type(f: &Field) -> Result<Value, DeltaError> {
+    Ok(match f.data_type() {
+        DataType::Utf8 | DataType::LargeUtf8 => json!("string"),
+        DataType::Int8 => json!("byte"),
+        DataType::Int16 => json!("short"),
+        DataType::Int32 => json!("integer"),
+        DataType::Int64 => json!("long"),
+        DataType::Boolean => json!("boolean"),
+        DataType::Date32 => json!("date"),
+        DataType::Decimal128(p, s) => json!(format!("decimal({p},{s})")),
+        DataType::List(item) => json!({
+            "type": "array",
+            "elementType": delta_type(item)?,
+            "containsNull": item.is_nullable(),
+        }),
+        other => {
+            return Err(DeltaError::Type {
+                column: f.name().clone(),
+                data_type: other.clone(),
+            });
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn info(schema: &Schema) -> TableInfo<'_> {
+        TableInfo {
+            name: "t",
+            description: "test",
+            schema,
+        }
+    }
+
+    fn file(name: &str, year: Option<i32>) -> DataFile {
+        DataFile {
+            path: name.into(),
+            bytes: 10,
+            rows: 2,
+            fiscal_year: year,
+            modified_ms: 0,
+        }
+    }
+
+    fn schema() -> Schema {
+        Schema::new(vec![
+            Field::new("fiscal_year", DataType::Int32, true),
+            Field::new(
+                "tags",
+                DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                false,
+            ),
+            Field::new("amount", DataType::Decimal128(22, 6), true),
+        ])
+    }
+
+    #[test]
+    fn a_commit_replaces_every_file_and_a_repeat_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = schema();
+        let first = replace_all(
+            dir.path(),
+            &info(&s),
+            &[file("fiscal_year=2023/a.parquet", Some(2023))],
+            100,
+            "r1",
+        )
+        .unwrap();
+        assert_eq!(first, Commit::Written { version: 0 });
+        let second = replace_all(
+            dir.path(),
+            &info(&s),
+            &[
+                file("fiscal_year=2024/b c.parquet", Some(2024)),
+                file("fiscal_year=__HIVE_DEFAULT_PARTITION__/d.parquet", None),
+            ],
+            200,
+            "r2",
+        )
+        .unwrap();
+        assert_eq!(second, Commit::Written { version: 1 });
+        let again = replace_all(dir.path(), &info(&s), &[], 200, "r2").unwrap();
+        assert_eq!(again, Commit::AlreadyThere { version: 1 });
+        let snap = snapshot(dir.path()).unwrap();
+        assert_eq!(
+            snap.files.keys().collect::<Vec<_>>(),
+            [
+                "fiscal_year=2024/b%20c.parquet",
+                "fiscal_year=__HIVE_DEFAULT_PARTITION__/d.parquet"
+            ]
+        );
+        // The older run cannot roll the table back.
+        let stale = replace_all(dir.path(), &info(&s), &[], 100, "r1").unwrap_err();
+        assert!(matches!(stale, DeltaError::Stale { .. }), "{stale}");
+        assert_eq!(snapshot(dir.path()).unwrap().version, Some(1));
+    }
+
+    #[test]
+    fn the_schema_string_types_lists_decimals_and_comments() {
+        let mut f = Field::new("amount", DataType::Decimal128(22, 6), true);
+        f.set_metadata(std::collections::HashMap::from([(
+            "description".to_string(),
+            "yuan".to_string(),
+        )]));
+        let s = Schema::new(vec![f]);
+        let v: Value = serde_json::from_str(&schema_string(&s).unwrap()).unwrap();
+        assert_eq!(v["fields"][0]["type"], "decimal(22,6)");
+        assert_eq!(v["fields"][0]["metadata"]["comment"], "yuan");
+        let v: Value = serde_json::from_str(&schema_string(&schema()).unwrap()).unwrap();
+        assert_eq!(v["fields"][1]["type"]["elementType"], "string");
+        assert_eq!(v["fields"][1]["nullable"], false);
+    }
+
+    #[test]
+    fn a_checkpointed_log_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(log_dir(dir.path())).unwrap();
+        fs::write(log_dir(dir.path()).join("_last_checkpoint"), "{}").unwrap();
+        assert!(matches!(
+            snapshot(dir.path()),
+            Err(DeltaError::Checkpointed { .. })
+        ));
+    }
+}

@@ -320,6 +320,13 @@ pub fn strip_markup(s: &str) -> Cow<'_, str> {
 }
 
 /// Edit distance on characters, capped: returns `cap + 1` once exceeded.
+///
+/// Kept by hand rather than `strsim::levenshtein` (already in the build via
+/// clap): measured on 320 pairs of printed and canonical labels (OCR variants
+/// against the side vocabularies), cap 2, release build, the same distances,
+/// 50 ns per pair here against 190-210 ns for strsim 0.11.1, which allocates
+/// and cannot stop at the cap. It runs for every candidate of every fuzzy
+/// label match.
 pub fn edit_distance(a: &str, b: &str, cap: usize) -> usize {
     // Labels are short: their characters and the rows of the programme live
     // on the stack (this runs for every candidate of every fuzzy label match);

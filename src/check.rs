@@ -150,11 +150,23 @@ impl Book<'_> {
     }
 }
 
+/// What a document printed beyond the line items read from it: known to the
+/// document's final checks, not to the comparison of two readings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Printed<'a> {
+    /// Tables found with their header and no figure: the prose is checked
+    /// against them as zeros.
+    pub empty_tables: &'a [Table],
+    /// A code's 款 and 类 rows are printed above it (the standard tables'
+    /// hierarchy): a parent the reading lacks is a row lost, and its
+    /// children's sum fails against a blank.
+    pub full_hierarchy: bool,
+}
+
 /// Tests the identities of a document, repairs what they prove, flags what
 /// they cannot explain. Returns one check row per identity evaluated.
-/// `printed_empty`: tables found with their header and no figure; the prose
-/// is checked against them as zeros.
-pub fn run(doc: &mut Extracted, printed_empty: &[Table]) -> Vec<Check> {
+pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
+    let printed_empty = printed.empty_tables;
     let facts: HashMap<&'static str, Amount> =
         doc.facts.iter().map(|f| (f.metric, f.value)).collect();
     let mut values = Values {
@@ -188,6 +200,9 @@ pub fn run(doc: &mut Extracted, printed_empty: &[Table]) -> Vec<Check> {
         .collect();
     for &t in &printed_empty {
         present.printed_empty(t);
+    }
+    if printed.full_hierarchy {
+        present.full_hierarchy();
     }
     let identities = instantiate(&present);
 
@@ -740,6 +755,46 @@ mod tests {
     }
 
     #[test]
+    fn a_code_whose_parent_row_was_lost_is_not_verified() {
+        // 21301 农业农村's row lost: its 项 have nothing to sum to.
+        let items: Vec<LineItem> = clean_expenditure()
+            .into_iter()
+            .filter(|i| i.subject_code.as_deref() != Some("21301"))
+            .collect();
+        let mut doc = Extracted {
+            line_items: items,
+            ..Default::default()
+        };
+        let whole = Printed {
+            full_hierarchy: true,
+            ..Printed::default()
+        };
+        let checks = run(&mut doc, &whole);
+        let failed = failing(&checks);
+        assert!(
+            failed.contains(&"t03.children_sum:21301:基本支出".to_string()),
+            "{failed:?}"
+        );
+        for it in &doc.line_items {
+            let under = it
+                .subject_code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("21301"));
+            if under && !it.amount.is_zero() {
+                assert!(!it.verified, "{} {} {}", it.item, it.column, it.amount);
+            }
+        }
+        // 213 = 21301 + 21399 fails too with 21301 blank, so the class and
+        // 21399 are in doubt; 合计's row, which 213 matches, stays proven.
+        assert!(
+            doc.line_items
+                .iter()
+                .filter(|i| i.subject_code.is_none())
+                .all(|i| i.verified)
+        );
+    }
+
+    #[test]
     fn a_subtree_read_one_column_over_is_doubted_with_its_class() {
         // 基本支出 and 项目支出 swapped in every row under 213, not in 合计:
         // row totals and children sums inside the class still hold; only
@@ -775,7 +830,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert_eq!(
             failing(&checks),
             vec!["t03.total_sum::基本支出", "t03.total_sum::项目支出"]
@@ -801,7 +856,7 @@ mod tests {
             line_items: clean_expenditure(),
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert!(checks.len() >= 10, "{checks:?}");
         assert_eq!(failing(&checks), Vec::<String>::new());
         assert!(doc.line_items.iter().all(|i| i.flags.is_empty()));
@@ -821,7 +876,7 @@ mod tests {
             line_items: items.clone(),
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert_eq!(
             failing(&checks),
             Vec::<String>::new(),
@@ -851,7 +906,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         let fixed = doc
             .line_items
             .iter()
@@ -873,7 +928,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert_eq!(
             failing(&checks),
             vec!["t03.children_sum:21301:本年支出合计"]
@@ -906,7 +961,7 @@ mod tests {
             line_items: items,
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert_eq!(doc.line_items[k].amount.to_string(), "40.25");
         assert!(doc.line_items[k].flags.contains(&Flag::OcrRepaired));
         assert_eq!(failing(&checks), Vec::<String>::new());
@@ -932,7 +987,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let checks = run(&mut doc, &[]);
+        let checks = run(&mut doc, &Printed::default());
         assert_eq!(failing(&checks), Vec::<String>::new());
     }
 }

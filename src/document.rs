@@ -183,7 +183,13 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         .filter(|f| f.figures == 0 && f.emitted == 0)
         .map(|f| f.table)
         .collect();
-    ex.checks = check::run(&mut ex, &printed_empty);
+    ex.checks = check::run(
+        &mut ex,
+        &check::Printed {
+            empty_tables: &printed_empty,
+            full_hierarchy: true,
+        },
+    );
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
     let mut listed = contents_listed(text, &seg, &tables.found);

@@ -53,6 +53,9 @@ pub struct Present {
     facts: FxHashSet<&'static str>,
     /// Tables printed with their header and no figure: they state zeros.
     empty: FxHashSet<Table>,
+    /// Every code's parents are printed: hierarchy identities are
+    /// instantiated for parents the reading lacks.
+    full_hierarchy: bool,
 }
 
 impl Present {
@@ -87,6 +90,12 @@ impl Present {
     /// table states zeros, which the prose may contradict).
     pub fn printed_empty(&mut self, table: Table) {
         self.empty.insert(table);
+    }
+
+    /// Declares that every code's 款 and 类 rows are printed, so that a
+    /// parent missing from the reading fails its children's sum.
+    pub fn full_hierarchy(&mut self) {
+        self.full_hierarchy = true;
     }
 
     pub fn has_table(&self, t: Table) -> bool {
@@ -361,6 +370,20 @@ fn table_identity(
                 Some(c) => vec![*c],
                 None => spec.columns.iter().map(|c| c.name).collect(),
             };
+            // A 项 is printed under its 款 and 类: a parent the reading lacks
+            // is a row lost (or amounts moved onto the wrong code), and its
+            // children cannot sum to a blank. Its identities are instantiated
+            // all the same, so they fail rather than vanish.
+            let mut with_parents: Vec<String> = codes.to_vec();
+            for c in codes.iter().filter(|_| p.full_hierarchy) {
+                for n in (3..c.len()).step_by(2) {
+                    if !with_parents.iter().any(|x| x == &c[..n]) {
+                        with_parents.push(c[..n].to_string());
+                    }
+                }
+            }
+            with_parents.sort();
+            let codes = &with_parents[..];
             for col in columns {
                 for parent in codes {
                     let children: Vec<&String> = codes

@@ -226,7 +226,7 @@ fn standings(blocks: &[(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
         line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
         ..Default::default()
     };
-    crate::check::run(&mut doc, &[]);
+    crate::check::run(&mut doc, &crate::check::Printed::default());
     let mut at = 0;
     blocks
         .iter()

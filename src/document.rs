@@ -190,6 +190,22 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
             full_hierarchy: true,
         },
     );
+    // A zero read in a table that lost printed figures may stand where a
+    // lost figure was printed, and zeros satisfy every sum: not verified.
+    let lossy: Vec<_> = tables
+        .found
+        .iter()
+        .filter(|f| f.lost() > 0)
+        .map(|f| f.table)
+        .collect();
+    for it in ex
+        .line_items
+        .iter_mut()
+        .filter(|i| i.verified && i.amount.is_zero() && lossy.contains(&i.table))
+    {
+        it.verified = false;
+        it.add_flag(crate::model::Flag::Unverified);
+    }
     let metadata = metadata::review(text, &seg);
     ex.checks.extend(metadata.checks);
     let mut listed = contents_listed(text, &seg, &tables.found);

@@ -276,3 +276,43 @@ fn a_table_the_other_tables_imply_but_the_body_lacks_is_a_failed_completeness_ch
     let clean = process("002.txt", CLEAN.as_bytes());
     assert!(missing_tables(&clean).is_empty());
 }
+
+#[test]
+fn zeros_of_a_table_that_lost_printed_figures_are_not_verified() {
+    // A figure printed in table 03's block that no reader places (a note
+    // line among its rows): a lost figure may stand where a zero was read,
+    // and zeros satisfy every sum.
+    let doc = CLEAN.replacen(
+        "合计\t\t97.34\t75.34\t22.00\t0.00\t0.00\t0.00",
+        "合计\t\t97.34\t75.34\t22.00\t0.00\t0.00\t0.00\n其中 另列 12.34 万元",
+        1,
+    );
+    assert_ne!(doc, CLEAN);
+    let p = process("002.txt", doc.as_bytes());
+    let t03: Vec<_> = p
+        .extracted
+        .line_items
+        .iter()
+        .filter(|i| i.table.code() == "03")
+        .collect();
+    assert!(t03.iter().any(|i| i.amount.is_zero()));
+    for i in &t03 {
+        assert_eq!(
+            i.verified,
+            !i.amount.is_zero(),
+            "{} {} {}",
+            i.item,
+            i.column,
+            i.amount
+        );
+    }
+    // Zeros of the other tables keep what their identities proved.
+    assert!(
+        p.extracted
+            .line_items
+            .iter()
+            .any(|i| i.table.code() == "02" && i.amount.is_zero() && i.verified)
+    );
+    let error = p.row.error.unwrap_or_default();
+    assert!(error.contains("table 03"), "{error}");
+}

@@ -737,6 +737,17 @@ mod tests {
         v
     }
 
+    /// The items checked as one document: what the checks made of them,
+    /// and the check rows.
+    fn checked(items: Vec<LineItem>, printed: &Printed) -> (Extracted, Vec<Check>) {
+        let mut doc = Extracted {
+            line_items: items,
+            ..Default::default()
+        };
+        let checks = run(&mut doc, printed);
+        (doc, checks)
+    }
+
     fn failing(checks: &[Check]) -> Vec<String> {
         let mut f: Vec<String> = checks
             .iter()
@@ -761,15 +772,11 @@ mod tests {
             .into_iter()
             .filter(|i| i.subject_code.as_deref() != Some("21301"))
             .collect();
-        let mut doc = Extracted {
-            line_items: items,
-            ..Default::default()
-        };
         let whole = Printed {
             full_hierarchy: true,
             ..Printed::default()
         };
-        let checks = run(&mut doc, &whole);
+        let (doc, checks) = checked(items, &whole);
         let failed = failing(&checks);
         assert!(
             failed.contains(&"t03.children_sum:21301:基本支出".to_string()),
@@ -826,11 +833,7 @@ mod tests {
                 .unwrap()
                 .amount = v;
         }
-        let mut doc = Extracted {
-            line_items: items,
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(items, &Printed::default());
         assert_eq!(
             failing(&checks),
             vec!["t03.total_sum::基本支出", "t03.total_sum::项目支出"]
@@ -852,11 +855,7 @@ mod tests {
 
     #[test]
     fn a_clean_table_passes_everything() {
-        let mut doc = Extracted {
-            line_items: clean_expenditure(),
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(clean_expenditure(), &Printed::default());
         assert!(checks.len() >= 10, "{checks:?}");
         assert_eq!(failing(&checks), Vec::<String>::new());
         assert!(doc.line_items.iter().all(|i| i.flags.is_empty()));
@@ -872,11 +871,7 @@ mod tests {
             .position(|i| i.subject_code.as_deref() == Some("2130101") && i.column == "基本支出")
             .unwrap();
         items[k].amount = Amount::parse_plain("79.00").unwrap();
-        let mut doc = Extracted {
-            line_items: items.clone(),
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(items.clone(), &Printed::default());
         assert_eq!(
             failing(&checks),
             Vec::<String>::new(),
@@ -902,11 +897,7 @@ mod tests {
                 it.amount = Amount::parse_plain("16.25").unwrap();
             }
         }
-        let mut doc = Extracted {
-            line_items: items,
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(items, &Printed::default());
         let fixed = doc
             .line_items
             .iter()
@@ -924,11 +915,7 @@ mod tests {
                 it.amount = Amount::parse_plain("31.00").unwrap();
             }
         }
-        let mut doc = Extracted {
-            line_items: items,
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(items, &Printed::default());
         assert_eq!(
             failing(&checks),
             vec!["t03.children_sum:21301:本年支出合计"]
@@ -957,11 +944,7 @@ mod tests {
             .unwrap();
         items[k].amount = Amount::parse_plain("40.2").unwrap();
         items[k].decimals = 1;
-        let mut doc = Extracted {
-            line_items: items,
-            ..Default::default()
-        };
-        let checks = run(&mut doc, &Printed::default());
+        let (doc, checks) = checked(items, &Printed::default());
         assert_eq!(doc.line_items[k].amount.to_string(), "40.25");
         assert!(doc.line_items[k].flags.contains(&Flag::OcrRepaired));
         assert_eq!(failing(&checks), Vec::<String>::new());

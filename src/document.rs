@@ -210,7 +210,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
     ex.checks.extend(metadata.checks);
     let mut listed = contents_listed(text, &seg, &tables.found);
     let implied = implied_missing(&tables.found, &ex, &listed);
-    listed.extend(implied.iter().map(|i| missing(i.table)));
+    listed.extend(implied.iter().map(|i| completeness(i.table, false)));
     ex.checks.extend(listed.iter().cloned());
     times.check = lap();
 
@@ -270,11 +270,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
                 i.evidence
             ));
         }
-        for c in listed
-            .iter()
-            .filter(|c| c.status == CheckStatus::Fail)
-            .filter(|c| !implied.iter().any(|i| Some(i.table.code()) == c.table_code))
-        {
+        for c in listed.iter().filter(|c| c.status == CheckStatus::Fail) {
             let t = crate::vocab::Table::ALL
                 .into_iter()
                 .find(|t| Some(t.code()) == c.table_code);
@@ -526,11 +522,6 @@ pub fn looks_ocr(text: &Text) -> bool {
         }
     }
     false
-}
-
-/// The failed `completeness.table_missing` row of a table.
-fn missing(t: crate::vocab::Table) -> crate::model::Check {
-    completeness(t, false)
 }
 
 /// A `completeness.table_missing` row: expected and actual count the table,

@@ -377,8 +377,9 @@ impl Report {
                 verified += flags.true_count();
                 let (path, table) = (strs(b, "source_path"), strs(b, "table_code"));
                 for i in 0..b.num_rows() {
-                    let path = path[i].clone().unwrap_or_default();
-                    let e = per_doc.entry(path.clone()).or_default();
+                    let e = per_doc
+                        .entry(path[i].clone().unwrap_or_default())
+                        .or_default();
                     if flags.value(i) {
                         e.0 += 1;
                     } else if let Some(t) = &table[i] {

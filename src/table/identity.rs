@@ -283,6 +283,13 @@ pub fn implied_tables(
                 let terms: Vec<&Term> = std::iter::once(total)
                     .chain(parts.iter().map(|(_, t)| t))
                     .collect();
+                // Nothing to imply when every table it ties is there.
+                if terms
+                    .iter()
+                    .all(|t| !matches!(t, Term::Cell(c) if !found.contains(&c.table)))
+                {
+                    continue;
+                }
                 // A non-zero figure on a side that is present.
                 let stated = terms.iter().find_map(|t| match t {
                     Term::Cell(c) if found.contains(&c.table) => {
@@ -315,7 +322,7 @@ pub fn implied_tables(
                 }
             }
             Identity::PerClass { id, total, part } => {
-                if !found.contains(&total.table) {
+                if !found.contains(&total.table) || found.contains(&part.table) {
                     continue;
                 }
                 for (_, name) in FUNCTION_CLASSES {
@@ -374,16 +381,17 @@ fn table_identity(
             // is a row lost (or amounts moved onto the wrong code), and its
             // children cannot sum to a blank. Its identities are instantiated
             // all the same, so they fail rather than vanish.
-            let mut with_parents: Vec<String> = codes.to_vec();
-            for c in codes.iter().filter(|_| p.full_hierarchy) {
-                for n in (3..c.len()).step_by(2) {
-                    if !with_parents.iter().any(|x| x == &c[..n]) {
-                        with_parents.push(c[..n].to_string());
-                    }
+            let with_parents: Vec<String>;
+            let codes = if p.full_hierarchy {
+                let mut all: std::collections::BTreeSet<String> = codes.iter().cloned().collect();
+                for c in codes {
+                    all.extend((3..c.len()).step_by(2).map(|n| c[..n].to_string()));
                 }
-            }
-            with_parents.sort();
-            let codes = &with_parents[..];
+                with_parents = all.into_iter().collect();
+                &with_parents[..]
+            } else {
+                codes
+            };
             for col in columns {
                 for parent in codes {
                     let children: Vec<&String> = codes

@@ -65,15 +65,13 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool) -> Vec<Tok> {
         }
         // Cells of one row that a converter joined with a single space
         // (`2136.50 2136.50`): each part an amount, the whole not one.
-        let parts: Vec<&str> = t.split_whitespace().collect();
         if cell_stream
-            && parts.len() > 1
+            && t.contains(char::is_whitespace)
             && parse_printed(t).is_none()
-            && parts
-                .iter()
+            && t.split_whitespace()
                 .all(|p| parse_printed(p).is_some_and(|a| a.decimals > 0))
         {
-            for p in parts {
+            for p in t.split_whitespace() {
                 out.push(Tok {
                     text: p.to_string(),
                     raw: p.to_string(),

@@ -183,21 +183,22 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
         .filter(|f| f.figures == 0 && f.emitted == 0)
         .map(|f| f.table)
         .collect();
-    ex.checks = check::run(
-        &mut ex,
-        &check::Printed {
-            empty_tables: &printed_empty,
-            full_hierarchy: true,
-        },
-    );
-    // A zero read in a table that lost printed figures may stand where a
-    // lost figure was printed, and zeros satisfy every sum: not verified.
     let lossy: Vec<_> = tables
         .found
         .iter()
         .filter(|f| f.lost() > 0)
         .map(|f| f.table)
         .collect();
+    ex.checks = check::run(
+        &mut ex,
+        &check::Printed {
+            empty_tables: &printed_empty,
+            full_hierarchy: true,
+            lossy_tables: &lossy,
+        },
+    );
+    // A zero read in a table that lost printed figures may stand where a
+    // lost figure was printed, and zeros satisfy every sum: not verified.
     for it in ex
         .line_items
         .iter_mut()

@@ -129,6 +129,17 @@ impl Ctx<'_> {
         }
     }
 
+    /// How far left of a side boundary a cell may start and still belong to
+    /// the right: a character of drift in text positions, none in column
+    /// indexes (the income side's last column is one index left of the
+    /// boundary).
+    fn slack(&self) -> u32 {
+        match self.grid.layout {
+            Layout::Columns => 0,
+            _ => 1,
+        }
+    }
+
     fn joined(&self, cells: &[usize]) -> String {
         let s: String = cells
             .iter()
@@ -409,7 +420,7 @@ fn side_split(ctx: &Ctx, header: &[usize], body: &[(u32, std::ops::Range<usize>)
         let min_near = xs
             .iter()
             .copied()
-            .filter(|&x| x + 6 >= median)
+            .filter(|&x| x + 6 * ctx.slack() >= median)
             .min()
             .unwrap_or(median);
         return Some(min_near);
@@ -469,7 +480,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
             .is_some_and(|&j| ctx.kind(j) == CellKind::Text);
         // A side boundary crossed by position.
         if let Some(x) = split {
-            let on_right = ctx.span(i).x0 + 1 >= x;
+            let on_right = ctx.span(i).x0 + ctx.slack() >= x;
             let cur_right = cur.side == Some(Side::Expenditure);
             if on_right
                 && !cur_right
@@ -1060,7 +1071,7 @@ fn header_stacks(
                 let split = side_split_of(ctx, rows);
                 let x = ctx.span(i).x0;
                 match split {
-                    Some(sx) => (x + 1 >= sx) == (s == Side::Expenditure),
+                    Some(sx) => (x + ctx.slack() >= sx) == (s == Side::Expenditure),
                     None => true,
                 }
             }
@@ -1192,7 +1203,7 @@ fn numbering_columns(
         .filter(|&&i| {
             let x = ctx.span(i).x0;
             match (side, split) {
-                (Some(s), Some(sx)) => (x + 1 >= sx) == (s == Side::Expenditure),
+                (Some(s), Some(sx)) => (x + ctx.slack() >= sx) == (s == Side::Expenditure),
                 _ => true,
             }
         })

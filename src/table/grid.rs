@@ -151,6 +151,49 @@ impl CellGrid {
         if norm.is_empty() {
             return;
         }
+        if kind.is_none()
+            && let Some((code, name)) = code_and_name(norm)
+        {
+            // A subject code and its name in one cell (columns too close for
+            // the converter or the stream reader to part): two cells, so the
+            // code is a code and never money nor part of the name.
+            let width = |s: &str| s.chars().count() as u32;
+            let dwidth = |s: &str| {
+                s.chars()
+                    .map(|c| if c.is_ascii() { 1 } else { 2 })
+                    .sum::<u32>()
+            };
+            let (xc, xn, xdc, xdn) = match self.layout {
+                Layout::Columns => (x, x, xd, xd),
+                _ => {
+                    let gap = width(norm) - width(code) - width(name);
+                    let dgap = dwidth(norm) - dwidth(code) - dwidth(name);
+                    (
+                        Span {
+                            x0: x.x0,
+                            x1: x.x0 + width(code),
+                        },
+                        Span {
+                            x0: x.x0 + width(code) + gap,
+                            x1: x.x1,
+                        },
+                        Span {
+                            x0: xd.x0,
+                            x1: xd.x0 + dwidth(code),
+                        },
+                        Span {
+                            x0: xd.x0 + dwidth(code) + dgap,
+                            x1: xd.x1,
+                        },
+                    )
+                }
+            };
+            let raw_parts = code_and_name(raw.trim());
+            let (raw_code, raw_name) = raw_parts.unwrap_or((code, name));
+            self.push(code, raw_code, line, xc, xdc, col, Some(CellKind::Digits));
+            self.push(name, raw_name, line, xn, xdn, col, None);
+            return;
+        }
         let kind = kind.unwrap_or_else(|| classify(norm));
         let t0 = self.text.len() as u32;
         self.text.push_str(norm);
@@ -190,6 +233,22 @@ impl CellGrid {
         }
         out
     }
+}
+
+/// `201 一般公共服务支出`: a subject code (3, 5 or 7 digits, 类 1-3), blank
+/// space, then a name that starts with a letter, not a figure.
+fn code_and_name(text: &str) -> Option<(&str, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if !matches!(digits, 3 | 5 | 7) || !matches!(text.as_bytes()[0], b'1' | b'2' | b'3') {
+        return None;
+    }
+    let (code, rest) = text.split_at(digits);
+    let name = rest.trim_start();
+    if name.len() == rest.len() {
+        return None;
+    }
+    let first = name.chars().next()?;
+    (!first.is_ascii() && first.is_alphabetic()).then_some((code, name))
 }
 
 /// Decides a cell's kind from its normalised text.
@@ -237,5 +296,32 @@ mod tests {
         assert_eq!(classify("2080501"), CellKind::Digits);
         assert_eq!(classify("-"), CellKind::Text);
         assert_eq!(g.lines(), vec![(3, 0..2)]);
+    }
+
+    #[test]
+    fn a_code_and_its_name_in_one_cell_are_two_cells() {
+        let mut g = CellGrid::new(Layout::Positioned);
+        let x = Span { x0: 4, x1: 16 };
+        g.push("2010102 一般行政", "2010102 一般行政", 7, x, x, None, None);
+        // Not codes: a year, a row number, a figure, a code glued to its name.
+        for t in [
+            "2021 年度",
+            "12 合计",
+            "301 1.50",
+            "201一般公共服务支出",
+            "401 收入",
+        ] {
+            g.push(t, t, 8, x, x, None, None);
+        }
+        let cells: Vec<(&str, CellKind, u32)> = g
+            .cells
+            .iter()
+            .map(|c| (g.text(c), c.kind, c.x.x0))
+            .collect();
+        assert_eq!(cells[0], ("2010102", CellKind::Digits, 4));
+        assert_eq!(cells[1], ("一般行政", CellKind::Text, 12));
+        assert_eq!(g.cells[0].x.x1, 11);
+        assert_eq!(cells.len(), 7, "{cells:?}");
+        assert!(cells[2..].iter().all(|c| c.2 == 4));
     }
 }

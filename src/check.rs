@@ -789,6 +789,45 @@ mod tests {
     }
 
     #[test]
+    fn a_sum_that_holds_only_by_reading_a_lost_cell_as_zero_verifies_nothing() {
+        // Table 01's expenditure tail read without 本年支出合计, its figure
+        // under 年末结转和结余: 总计 = 本年支出合计 + 结余分配 + 年末 holds
+        // when the blank 本年支出合计 counts as zero.
+        let exp = Some(Side::Expenditure);
+        let items = || {
+            vec![
+                item(Table::Overview, exp, None, "结余分配", "决算数", "0.00"),
+                item(
+                    Table::Overview,
+                    exp,
+                    None,
+                    "年末结转和结余",
+                    "决算数",
+                    "97.34",
+                ),
+                item(Table::Overview, exp, None, "总计", "决算数", "97.34"),
+            ]
+        };
+        let carried = |doc: &Extracted| {
+            doc.line_items
+                .iter()
+                .find(|i| i.item == "年末结转和结余")
+                .unwrap()
+                .verified
+        };
+        // Nothing says a figure was lost: the blank is a printed blank.
+        let (doc, _) = checked(items(), &Printed::default());
+        assert!(carried(&doc));
+        // The table lost printed figures: the blank may be one of them.
+        let lossy = Printed {
+            lossy_tables: &[Table::Overview],
+            ..Printed::default()
+        };
+        let (doc, _) = checked(items(), &lossy);
+        assert!(!carried(&doc));
+    }
+
+    #[test]
     fn a_code_whose_parent_row_was_lost_is_not_verified() {
         // 21301 农业农村's row lost: its 项 have nothing to sum to.
         let items: Vec<LineItem> = clean_expenditure()

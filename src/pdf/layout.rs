@@ -483,9 +483,14 @@ impl Chunked<'_> {
             .map(|r| self.span(r).1)
     }
 
-    /// A row of a rule-less table: cut into cells, one of them an amount.
+    /// A row of a rule-less table: cut into cells, one of them an amount;
+    /// or amounts alone, with decimals (a row's amounts centred between the
+    /// two lines of its wrapped name; a page number is no amount row).
     fn is_amount_row(&self) -> bool {
-        self.chunks.len() >= 2 && self.amount_edges().next().is_some()
+        let amounts = self.amount_edges().count();
+        amounts > 0
+            && (self.chunks.len() >= 2
+                || amounts == self.chunks.len() && line_text(&self.glyphs).contains('.'))
     }
 
     /// The widest gap between chunks, in ems.
@@ -598,6 +603,49 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             }
             j += 1;
         }
+        // Backward: lines above the first row cut into cells that line up
+        // with the rows below (rows printing no amount, or one amount centred
+        // between the two lines of a wrapped name) are rows of the table too.
+        let mut top = i;
+        {
+            // Lines close enough to be rows, and the left edges they share:
+            // a name column is left-aligned, even where no amount row prints
+            // a name of its own in it (two-sided tables' centred totals).
+            let mut k = i;
+            while k > 0
+                && !taken[k - 1]
+                && lines[k].y - lines[k - 1].y <= 3.0 * lines[k].size.max(lines[k - 1].size)
+            {
+                k -= 1;
+            }
+            let amounts: Vec<(f64, f64)> = lines[i..=last]
+                .iter()
+                .filter(|l| l.is_amount_row())
+                .flat_map(|l| {
+                    l.chunks
+                        .iter()
+                        .filter(|r| amount_like(&line_text(&l.glyphs[(*r).clone()])))
+                        .map(|r| l.span(r))
+                })
+                .collect();
+            let lines = &lines;
+            let starts: Vec<(usize, f64)> = (k..i)
+                .flat_map(|m| lines[m].chunks.iter().map(move |r| (m, lines[m].span(r).0)))
+                .collect();
+            let column_like = |m: usize| {
+                lines[m].chunks.iter().all(|r| {
+                    let (a, b) = lines[m].span(r);
+                    edges
+                        .iter()
+                        .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
+                        || amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
+                            && starts.iter().any(|&(o, x)| o != m && (x - a).abs() <= 1.5)
+                })
+            };
+            while top > k && column_like(top - 1) {
+                top -= 1;
+            }
+        }
         // Wrapped lines just under the last row (its label centred on them).
         let mut end = last;
         while end + 1 < n
@@ -608,16 +656,16 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             end += 1;
         }
         // Header lines above: cut into cells, close together.
-        let mut start = i;
+        let mut start = top;
         while start > 0
-            && start + 6 > i
+            && start + 6 > top
             && !taken[start - 1]
             && lines[start - 1].chunks.len() >= 2
             && lines[start].y - lines[start - 1].y <= 2.5 * lines[start].size
         {
             start -= 1;
         }
-        let rows: Vec<&Chunked<'_>> = lines[i..=last]
+        let rows: Vec<&Chunked<'_>> = lines[top..=last]
             .iter()
             .filter(|l| l.is_amount_row())
             .collect();
@@ -678,7 +726,8 @@ fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
 /// its own, printed blank below). Rows: one per amount row; each other line
 /// after the first amount row belongs to the nearer amount row when it is
 /// nearer than rows stand apart (a wrapped label), else is a row of its own;
-/// lines above the first amount row are header rows.
+/// lines above the first amount row are header rows, but for the line just
+/// above it when that is nearer than rows stand apart (its wrapped name).
 fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     let spans = |l: &Chunked<'_>| l.chunks.iter().map(|r| l.span(r)).collect::<Vec<_>>();
     let union = |mut v: Vec<(f64, f64)>| {
@@ -701,7 +750,13 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     let mut all = data.clone();
     for l in run.iter().filter(|l| !l.is_amount_row()) {
         for s in spans(l) {
-            if data.iter().all(|d| s.1 < d.0 || s.0 > d.1) {
+            // Clear of every column by an em or more on both sides: the
+            // header of a column printed blank. Nearer, it heads its
+            // neighbour (a header centred over amounts set flush right).
+            if data
+                .iter()
+                .all(|d| s.1 + l.size <= d.0 || s.0 >= d.1 + l.size)
+            {
                 all.push(s);
             }
         }
@@ -735,6 +790,16 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
         0.6 * median
     };
     let mut owner: Vec<usize> = (0..run.len()).collect();
+    // Above the first row, only the first line of its own name (an amount
+    // centred on a two-line name); the lines above that are the header.
+    let amounts_only = |l: &Chunked<'_>| l.amount_edges().count() == l.chunks.len();
+    if first > 0
+        && amounts_only(&run[first])
+        && run[first].y - run[first - 1].y < join_within
+        && !run[first - 1].is_amount_row()
+    {
+        owner[first - 1] = first;
+    }
     for k in first..run.len() {
         if run[k].is_amount_row() {
             continue;
@@ -1038,6 +1103,72 @@ mod tests {
         assert_eq!(
             t[0].text_rows(),
             rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
+        );
+    }
+
+    /// A rule-less two-sided table whose first rows wrap their names onto
+    /// two lines with the amount centred between them, and whose next row
+    /// prints no amount: those rows belong to the table (not to the text
+    /// around it), each centred amount in the row of its name.
+    #[test]
+    fn centred_amounts_beside_wrapped_names_open_a_rule_less_table() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("财政拨款收入支出决算总表", 50.0, 60.0, 12.0);
+        for (t, x) in [
+            ("项目", 50.0),
+            ("决算数", 170.0),
+            ("项目", 220.0),
+            ("小计", 380.0),
+            ("一般", 460.0),
+        ] {
+            g.extend(word(t, x, 100.0, 10.0));
+        }
+        // Row 1: names on two lines, the amount on the line between.
+        g.extend(word("一、一般公共预算财", 50.0, 130.0, 10.0));
+        g.extend(word("一、一般公共服务支", 220.0, 130.0, 10.0));
+        g.extend(word("608.70", right("608.70", 200.0), 136.0, 10.0));
+        g.extend(word("政拨款", 50.0, 142.0, 10.0));
+        g.extend(word("出", 220.0, 142.0, 10.0));
+        // Row 2: no amount.
+        g.extend(word("二、外交支出", 220.0, 166.0, 10.0));
+        // Rows with amounts on their line.
+        for (k, (name, v)) in [("三、教育支出", "96.44"), ("四、卫生健康支出", "512.26")]
+            .iter()
+            .enumerate()
+        {
+            let y = 196.0 + 30.0 * k as f64;
+            g.extend(word(name, 220.0, y, 10.0));
+            g.extend(word(v, right(v, 400.0), y, 10.0));
+            g.extend(word(v, right(v, 480.0), y, 10.0));
+        }
+        g.extend(word("本年收入合计", 50.0, 256.0, 10.0));
+        g.extend(word("608.70", right("608.70", 200.0), 256.0, 10.0));
+        g.extend(word("本年支出合计", 220.0, 256.0, 10.0));
+        g.extend(word("608.70", right("608.70", 400.0), 256.0, 10.0));
+        g.extend(word("608.70", right("608.70", 480.0), 256.0, 10.0));
+        let l = layout(&page(g, vec![]));
+        assert_eq!(texts(&l), vec!["财政拨款收入支出决算总表"]);
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        let rows = t[0].text_rows();
+        assert_eq!(rows[0], vec!["项目", "决算数", "项目", "小计", "一般"]);
+        assert_eq!(
+            rows[1],
+            vec![
+                "一、一般公共预算财政拨款",
+                "608.70",
+                "一、一般公共服务支出",
+                "",
+                ""
+            ]
+        );
+        assert!(
+            rows.contains(&vec!["", "", "二、外交支出", "", ""]),
+            "{rows:?}"
+        );
+        assert_eq!(
+            rows.last().unwrap(),
+            &vec!["本年收入合计", "608.70", "本年支出合计", "608.70", "608.70"]
         );
     }
 

@@ -70,7 +70,13 @@ pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
     }
     let mut out = String::new();
     let mut page_of_line: Vec<u32> = Vec::new();
-    for page in &pages {
+    for (k, page) in pages.iter().enumerate() {
+        // A form feed before each page's first line, as pdftotext writes:
+        // column indexes of a table continued on the next page are the next
+        // page's own.
+        if k > 0 {
+            out.push('\u{c}');
+        }
         for block in layout::layout(page).blocks {
             match block {
                 Block::Text(l) => {

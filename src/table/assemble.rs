@@ -633,6 +633,19 @@ fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
     None
 }
 
+/// The first line of a wrapped row name (`年初财政拨款结转和` / `结余`): four
+/// characters or more that start a row name of the table.
+fn opens_side_label(table: Table, printed: &str) -> bool {
+    let l = vocab::clean_label(printed);
+    l.chars().count() >= 4
+        && [Side::Income, Side::Expenditure].iter().any(|&s| {
+            TableSpec::of(table)
+                .side_labels(s)
+                .iter()
+                .any(|v| v.starts_with(l.as_str()))
+        })
+}
+
 fn matches_side(table: Table, side: Side, printed: &str) -> bool {
     match_label(printed, &TableSpec::of(table).side_labels(side)).is_some()
 }
@@ -684,7 +697,8 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
                 !p.labels.is_empty()
                     && (split_enumerator(&label).0.is_some()
                         || side_label(table, &label).is_some()
-                        || label.starts_with("年初财政拨款结转和结余"))
+                        || label.starts_with("年初财政拨款结转和结余")
+                        || opens_side_label(table, &label))
             } else {
                 !p.labels.is_empty() && match_label(&label, ctx.spec.labels).is_some()
             };
@@ -1081,6 +1095,10 @@ fn header_stacks(
         .iter()
         .copied()
         .filter(|&i| ctx.kind(i) == CellKind::Text && on_side(i))
+        // A two-sided table's side banners head its sides, not columns.
+        .filter(|&i| {
+            !(ctx.spec.two_sided() && matches!(squeeze(ctx.text(i)).as_str(), "收入" | "支出"))
+        })
         .map(|i| Fragment {
             text: ctx.text(i).to_string(),
             line: ctx.grid.cells[i].row,
@@ -1104,6 +1122,14 @@ fn header_stacks(
     let mut stacks: Vec<Stack> = Vec::new();
     let deepest = by_line.last().copied();
     for c in 0..=max_col {
+        // A parent stands above every header word of its columns: a cell
+        // that a column's own words start above is no parent of it (a
+        // rule-less header's words are each one column wide).
+        let own_from = frags
+            .iter()
+            .filter(|f| f.span.x0 == c)
+            .map(|f| f.line)
+            .min();
         let mut texts: Vec<String> = Vec::new();
         for &l in &by_line {
             let line_frags: Vec<&Fragment> = frags.iter().filter(|f| f.line == l).collect();
@@ -1121,6 +1147,7 @@ fn header_stacks(
                         !line_frags
                             .iter()
                             .any(|g| g.span.x0 > f.span.x0 && g.span.x0 <= c)
+                            && (f.span.x0 == c || own_from.is_none_or(|o| f.line < o))
                     })
             };
             if let Some(f) = own.or(spanning) {

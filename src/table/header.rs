@@ -63,10 +63,27 @@ pub fn level_matches(key: &str, level: &str, aliases: &[&str]) -> bool {
 /// be among the stack's texts; the score counts the levels matched and
 /// penalises texts left over. `None` when a level is missing.
 pub fn column_score(stack: &Stack, col: &ColumnSpec) -> Option<u32> {
-    let own = header_key(&stack.text);
+    let direct = score_levels(
+        stack.parents.iter().map(|p| header_key(p)).collect(),
+        header_key(&stack.text),
+        col,
+    );
+    if direct.is_some() {
+        return direct;
+    }
+    // A name wrapped over header lines of its own (a rule-less table prints
+    // each line of a cell as a line): the lowest texts joined are the leaf.
+    let mut texts: Vec<String> = stack.parents.iter().map(|p| header_key(p)).collect();
+    texts.push(header_key(&stack.text));
+    (0..texts.len().saturating_sub(1)).find_map(|j| {
+        let own: String = texts[j..].concat();
+        score_levels(texts[..j].to_vec(), own, col)
+    })
+}
+
+fn score_levels(mut texts: Vec<String>, own: String, col: &ColumnSpec) -> Option<u32> {
     let levels: Vec<&str> = col.name.split('/').collect();
     let leaf = *levels.last()?;
-    let mut texts: Vec<String> = stack.parents.iter().map(|p| header_key(p)).collect();
     texts.push(own.clone());
     // The leaf is the stack's own text, or its own text ends with it (a
     // parent printed in the same cell: "本年支出小计").

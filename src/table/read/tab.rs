@@ -6,6 +6,10 @@ use crate::table::grid::{CellGrid, Layout, Span};
 pub fn tab_rows(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
     let mut g = CellGrid::new(Layout::Columns);
     for i in lines {
+        // Column indexes count from a page's own first column.
+        if text.raw_line(i).contains('\u{c}') {
+            g.page_break();
+        }
         let norm = text.line(i);
         if norm.trim().is_empty() {
             continue;

@@ -1,0 +1,122 @@
+//! Reading classes that cost rows on unseen documents, each on a hand-written
+//! snippet (not a corpus line): the amounts must land in their printed row
+//! and column.
+
+use juesuan::amount::Amount;
+use juesuan::document::process;
+use juesuan::model::LineItem;
+
+fn item<'a>(items: &'a [LineItem], side: &str, row: &str, column: &str) -> Option<&'a LineItem> {
+    items.iter().find(|i| {
+        i.table.code() == "04"
+            && i.side.map(|s| s.as_str()).unwrap_or("") == side
+            && i.item == row
+            && i.column == column
+    })
+}
+
+fn amount(items: &[LineItem], side: &str, row: &str, column: &str) -> String {
+    item(items, side, row, column)
+        .map(|i| i.amount.to_string())
+        .unwrap_or_else(|| format!("no {side} {row} {column}"))
+}
+
+/// A printed amount as `Amount` shows it (`30.00` is `30`).
+fn money(printed: &str) -> String {
+    Amount::parse_plain(printed).unwrap().to_string()
+}
+
+/// Table 04 as TAB rows with no 行次 column: the income side's 决算数 is the
+/// column just left of the expenditure names, and stays income.
+#[test]
+fn income_amounts_beside_the_expenditure_names_stay_income() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款
+一、一般公共预算财政拨款\t74.27\t一、一般公共服务支出\t0.00\t0.00\t0.00\t0.00
+二、政府性基金预算财政拨款\t0.00\t二、教育支出\t74.27\t74.27\t0.00\t0.00
+三、国有资本经营预算财政拨款\t0.00\t三、卫生健康支出\t0.00\t0.00\t0.00\t0.00
+本年收入合计\t74.27\t本年支出合计\t74.27\t74.27\t0.00\t0.00
+年初财政拨款结转和结余\t0.00\t年末财政拨款结转和结余\t0.00\t0.00\t0.00\t0.00
+总计\t74.27\t总计\t74.27\t74.27\t0.00\t0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for row in ["一般公共预算财政拨款", "本年收入合计", "总计"] {
+        assert_eq!(
+            amount(items, "收入", row, "决算数"),
+            money("74.27"),
+            "{row}"
+        );
+        assert!(
+            item(items, "收入", row, "决算数").unwrap().verified,
+            "{row}"
+        );
+    }
+    assert_eq!(amount(items, "支出", "总计", "小计"), money("74.27"));
+}
+
+/// A header printed the way a rule-less table comes out: side banners
+/// centred over their sides, column names wrapped onto lines of their own,
+/// a column printed blank. Banners head no column; the wrapped lines join.
+#[test]
+fn wrapped_header_lines_and_side_banners_name_the_columns() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+收入\t\t\t支出\t\t\t
+\t\t\t\t一般公共预算\t政府性基金预\t国有资本经营
+项目\t决算数\t项目\t小计\t\t\t
+\t\t\t\t财政拨款\t算财政拨款\t预算财政拨款
+一、一般公共预算财政拨款\t20.00\t一、一般公共服务支出\t\t\t\t
+二、政府性基金预算财政拨款\t10.00\t二、教育支出\t30.00\t20.00\t10.00\t
+三、国有资本经营预算财政拨款\t\t三、卫生健康支出\t\t\t\t
+本年收入合计\t30.00\t本年支出合计\t30.00\t20.00\t10.00\t
+总计\t30.00\t总计\t30.00\t20.00\t10.00\t
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(amount(items, "支出", "教育支出", "小计"), money("30.00"));
+    assert_eq!(
+        amount(items, "支出", "教育支出", "一般公共预算财政拨款"),
+        money("20.00")
+    );
+    assert_eq!(
+        amount(items, "支出", "教育支出", "政府性基金预算财政拨款"),
+        money("10.00")
+    );
+    assert_eq!(
+        amount(items, "支出", "本年支出合计", "政府性基金预算财政拨款"),
+        money("10.00")
+    );
+    assert_eq!(
+        amount(items, "收入", "政府性基金预算财政拨款", "决算数"),
+        money("10.00")
+    );
+}
+
+/// A row name wrapped onto two lines whose first line is no row name by
+/// itself (`年初财政拨款结转和` / `结余`) is still a row: the next row keeps
+/// its own name.
+#[test]
+fn a_name_wrapped_before_its_end_opens_its_row() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款
+一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00
+本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00
+年初财政拨款结转和\t1.00\t年末财政拨款结转和\t1.00\t1.00\t0.00\t0.00
+结余\t\t结余\t\t\t\t
+总计\t6.00\t总计\t6.00\t6.00\t0.00\t0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(
+        amount(items, "收入", "年初财政拨款结转和结余", "决算数"),
+        money("1.00")
+    );
+    assert_eq!(amount(items, "收入", "总计", "决算数"), money("6.00"));
+    assert_eq!(amount(items, "支出", "总计", "小计"), money("6.00"));
+}

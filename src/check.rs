@@ -274,6 +274,14 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
     // Items some evaluated identity covers; every failing identity unverifies
     // every cell it covers, not only its total.
     let mut covered = vec![false; book.items.len()];
+    // A blank read as zero that a failing identity takes part in: the
+    // failure says the blank may not be zero (a 小计 lost while its parts
+    // were read), so sums that hold by reading it as zero prove nothing.
+    let contradicted: HashSet<usize> = (0..identities.len())
+        .filter(|&n| book.evaluate(n).is_some_and(|e| !e.passes()))
+        .flat_map(|n| book.idents[n].slots().collect::<Vec<_>>())
+        .filter(|&s| !book.present(s))
+        .collect();
     for (n, id) in identities.iter().enumerate() {
         let Some(e) = book.evaluate(n) else { continue };
         let leans_on_a_loss = identities[n]
@@ -289,8 +297,9 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
                     .chain([book.idents[n].total]),
             )
             .any(|(op, s)| {
-                matches!(op, Operand::Cell(k) if printed.lossy_tables.contains(&k.table))
-                    && !book.present(s)
+                !book.present(s)
+                    && (contradicted.contains(&s)
+                        || matches!(op, Operand::Cell(k) if printed.lossy_tables.contains(&k.table)))
             });
         if !leans_on_a_loss {
             for s in book.idents[n].slots() {
@@ -825,6 +834,36 @@ mod tests {
         };
         let (doc, _) = checked(items(), &lossy);
         assert!(!carried(&doc));
+    }
+
+    #[test]
+    fn a_blank_its_own_parts_contradict_is_no_zero_for_other_sums() {
+        // 09's vehicle 小计 unread while its parts were: 合计 = 出国 + 车 +
+        // 接待 holds with the 小计's figure read as 出国 and the blank 小计
+        // as zero, but the parts say the 小计 is not zero.
+        let t = Table::ThreePublic;
+        let row = |col: &str, v: &str| item(t, None, None, "三公经费", col, v);
+        let mut items = vec![
+            row("预算数/合计", "28.03"),
+            row("预算数/因公出国(境)费", "26.03"),
+            row("预算数/公务接待费", "2.00"),
+        ];
+        let (doc, _) = checked(items.clone(), &Printed::default());
+        assert!(doc.line_items.iter().all(|i| i.verified));
+        items.push(row(
+            "预算数/公务用车购置及运行维护费/公务用车购置费",
+            "17.46",
+        ));
+        items.push(row(
+            "预算数/公务用车购置及运行维护费/公务用车运行维护费",
+            "8.57",
+        ));
+        let (doc, _) = checked(items, &Printed::default());
+        assert!(
+            doc.line_items.iter().all(|i| !i.verified),
+            "{:?}",
+            doc.line_items
+        );
     }
 
     #[test]

@@ -120,3 +120,47 @@ fn a_name_wrapped_before_its_end_opens_its_row() {
     assert_eq!(amount(items, "收入", "总计", "决算数"), money("6.00"));
     assert_eq!(amount(items, "支出", "总计", "小计"), money("6.00"));
 }
+
+/// Table 09 printed with each item's 预算数 beside its 决算数 (not the two
+/// halves apart): the order under which its sums hold places the amounts,
+/// in TAB rows and in flat text alike.
+#[test]
+fn three_public_budget_and_final_side_by_side_are_placed_by_their_sums() {
+    let amounts = [
+        "36.53", "32.62", "0.00", "0.00", "35.81", "32.26", "32.56", "29.37", "3.25", "2.89",
+        "0.72", "0.36",
+    ];
+    let header = [
+        "合计",
+        "因公出国(境)费",
+        "公务用车购置及运行维护费",
+        "公务接待费",
+    ];
+    let halves = ["预算数", "决算数"].repeat(6);
+    // Flat text wraps a long header: its words come a line each.
+    for (name, sep, header_sep) in [("tab.txt", "\t", "\t"), ("flat.txt", " ", "\n")] {
+        let doc = format!(
+            "财政拨款“三公”经费支出决算表\n单位：万元\n{}\n{}\n{}\n",
+            header.join(header_sep),
+            halves.join(sep),
+            amounts.join(sep)
+        );
+        let p = process(name, doc.as_bytes());
+        let got = |column: &str| {
+            p.extracted
+                .line_items
+                .iter()
+                .find(|i| i.table.code() == "09" && i.column == column)
+                .map(|i| (i.amount.to_string(), i.verified))
+        };
+        for (column, printed) in [
+            ("预算数/合计", "36.53"),
+            ("决算数/合计", "32.62"),
+            ("预算数/公务用车购置及运行维护费/小计", "35.81"),
+            ("决算数/公务用车购置及运行维护费/公务用车运行维护费", "2.89"),
+            ("决算数/公务接待费", "0.36"),
+        ] {
+            assert_eq!(got(column), Some((money(printed), true)), "{name} {column}");
+        }
+    }
+}

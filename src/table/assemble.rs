@@ -9,7 +9,7 @@
 //! without its header), the amount keeps a set of columns, and the solver
 //! decides with the identities.
 
-use crate::amount::{Printed, parse_printed};
+use crate::amount::{Amount, Printed, parse_printed};
 use crate::text::{compact_cjk, split_enumerator, squeeze};
 use crate::vocab::{self, FUNCTION_CLASSES, Side, Table, classify_title, match_label};
 
@@ -892,12 +892,28 @@ fn place_domains(
                     Some(Side::Income) => sets[1],
                     Some(Side::Expenditure) => sets[2],
                 };
+                // A row that prints every column, in an order its
+                // identities prove.
+                let proven: Option<Vec<usize>> = (!spec.printed_orders.is_empty()
+                    && p.amounts.len() == cols.len()
+                    && cols.len() == spec.columns.len())
+                .then(|| {
+                    let values: Vec<Option<Amount>> = p
+                        .amounts
+                        .iter()
+                        .map(|&i| amount_of(ctx, i).map(|a| a.value))
+                        .collect();
+                    proven_order(spec, &[values])
+                })
+                .flatten();
                 for (k, &i) in p.amounts.iter().enumerate() {
                     let Some(printed) = amount_of(ctx, i) else {
                         out.unplaced += 1;
                         continue;
                     };
-                    let domain = if k == 0 && spec.total_first && cols.len() > 1 {
+                    let domain = if let Some(order) = &proven {
+                        1 << order[k]
+                    } else if k == 0 && spec.total_first && cols.len() > 1 {
                         1
                     } else {
                         set
@@ -954,8 +970,27 @@ fn place_domains(
                     let has_header = seg == header_segment
                         || header.iter().any(|&i| ctx.grid.cells[i].segment == seg);
                     let domains: Vec<ColumnSet> = if in_seg.len() == cols.len() {
-                        // Every column printed: order decides.
-                        (0..cols.len()).map(|k| 1 << k).collect()
+                        // Every column printed: the printed order decides
+                        // (the template's, or another the identities prove).
+                        let rows_values: Vec<Vec<Option<Amount>>> = (0..rows.len())
+                            .map(|r| {
+                                in_seg
+                                    .iter()
+                                    .map(|c| {
+                                        c.members
+                                            .iter()
+                                            .find(|m| m.0 == r)
+                                            .and_then(|m| amount_of(ctx, m.1))
+                                            .map(|p| p.value)
+                                    })
+                                    .collect()
+                            })
+                            .filter(|v: &Vec<Option<Amount>>| v.iter().all(Option::is_some))
+                            .collect();
+                        printed_order(spec, cols.len(), &rows_values)
+                            .iter()
+                            .map(|&k| 1 << k)
+                            .collect()
                     } else if has_header || ctx.grid.layout == Layout::Columns {
                         in_seg
                             .iter()
@@ -1003,6 +1038,44 @@ fn place_domains(
                 out.records.push(rec);
             }
         }
+    }
+}
+
+/// The column of each printed position when a row prints every column: the
+/// one order among the template's and the spec's `printed_orders` under
+/// which the rows' identities hold, else the template's.
+fn printed_order(spec: &TableSpec, n: usize, rows: &[Vec<Option<Amount>>]) -> Vec<usize> {
+    (n == spec.columns.len())
+        .then(|| proven_order(spec, rows))
+        .flatten()
+        .unwrap_or_else(|| (0..n).collect())
+}
+
+fn proven_order(spec: &TableSpec, rows: &[Vec<Option<Amount>>]) -> Option<Vec<usize>> {
+    if spec.printed_orders.is_empty() || rows.is_empty() {
+        return None;
+    }
+    let n = spec.columns.len();
+    let candidates = std::iter::once((0..n).collect::<Vec<usize>>()).chain(
+        spec.printed_orders
+            .iter()
+            .map(|o| o.iter().map(|&k| k as usize).collect()),
+    );
+    let holding: Vec<Vec<usize>> = candidates
+        .filter(|order| {
+            order.len() == n
+                && rows.iter().all(|printed| {
+                    let mut values = vec![None; n];
+                    for (pos, &col) in order.iter().enumerate() {
+                        values[col] = printed.get(pos).copied().flatten();
+                    }
+                    spec.row_sums_hold(&values) == Some(true)
+                })
+        })
+        .collect();
+    match holding.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 //! say; the checks evaluate the same identities on what was extracted. A new
 //! identity is one entry of a list below.
 
+use crate::amount::Amount;
 use crate::vocab::{FUNCTION_CLASSES, INCOME_SOURCES, Side, THREE_PUBLIC_PARTS, Table};
 
 /// One canonical column: its contract name (`/` between header levels) and
@@ -169,9 +170,67 @@ pub struct TableSpec {
     pub total_first: bool,
     /// Identities within the table.
     pub identities: &'static [Identity],
+    /// Left-to-right orders of `columns` that producers print besides the
+    /// template's (09: each item's 预算数 beside its 决算数 rather than the
+    /// two halves apart). Where a row prints every column, the order under
+    /// which the row's identities hold, if only one does, places them.
+    pub printed_orders: &'static [&'static [u8]],
 }
 
 impl TableSpec {
+    /// Whether this table's sums within one row hold over `values` (one per
+    /// column of `columns`, `None` where not printed): `None` when no sum
+    /// has all its cells printed.
+    pub fn row_sums_hold(&self, values: &[Option<Amount>]) -> Option<bool> {
+        let at = |name: &str| {
+            self.columns
+                .iter()
+                .position(|c| c.name == name)
+                .and_then(|k| values.get(k).copied().flatten())
+        };
+        let mut evaluated = false;
+        for ident in self.identities {
+            let (total, parts): (Option<Amount>, Vec<(i8, Option<Amount>)>) = match ident {
+                Identity::EachRow { total, parts, .. } => {
+                    (at(total), parts.iter().map(|(s, c)| (*s, at(c))).collect())
+                }
+                Identity::Sum {
+                    total: Term::Cell(t),
+                    parts: Parts::Terms(ts),
+                    ..
+                } if t.table == self.table
+                    && ts
+                        .iter()
+                        .all(|(_, x)| matches!(x, Term::Cell(c) if c.table == self.table && c.row == t.row)) =>
+                {
+                    (
+                        at(t.column),
+                        ts.iter()
+                            .map(|(s, x)| match x {
+                                Term::Cell(c) => (*s, at(c.column)),
+                                Term::Fact(_) => (*s, None),
+                            })
+                            .collect(),
+                    )
+                }
+                _ => continue,
+            };
+            let Some(total) = total else { continue };
+            if parts.iter().any(|(_, v)| v.is_none()) {
+                continue;
+            }
+            evaluated = true;
+            let sum = parts.iter().fold(Amount::ZERO, |acc, (s, v)| {
+                let v = v.unwrap_or(Amount::ZERO);
+                if *s < 0 { acc - v } else { acc + v }
+            });
+            if (sum - total).abs() > Amount::rounding_allowance(2, parts.len()) {
+                return Some(false);
+            }
+        }
+        evaluated.then_some(true)
+    }
+
     pub fn of(table: Table) -> &'static TableSpec {
         SPECS
             .iter()
@@ -376,6 +435,7 @@ pub static SPECS: [TableSpec; 9] = [
                 parts: Parts::Terms(&[(1, cell(exp(Overview, "总计", "决算数")))]),
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: Income,
@@ -412,6 +472,7 @@ pub static SPECS: [TableSpec; 9] = [
                 ],
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: Expenditure,
@@ -446,6 +507,7 @@ pub static SPECS: [TableSpec; 9] = [
                 ],
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: FiscalOverview,
@@ -587,6 +649,7 @@ pub static SPECS: [TableSpec; 9] = [
                 parts: Parts::Terms(&[(1, cell(exp(FiscalOverview, "总计", "小计")))]),
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: GeneralBudgetExpenditure,
@@ -608,6 +671,7 @@ pub static SPECS: [TableSpec; 9] = [
                 parts: &[(1, "基本支出"), (1, "项目支出")],
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: GeneralBudgetBasic,
@@ -632,6 +696,7 @@ pub static SPECS: [TableSpec; 9] = [
                 parts: Parts::EconomicClasses { personnel: false },
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: GovernmentFund,
@@ -671,6 +736,7 @@ pub static SPECS: [TableSpec; 9] = [
                 ],
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: StateCapital,
@@ -692,6 +758,7 @@ pub static SPECS: [TableSpec; 9] = [
                 parts: &[(1, "基本支出"), (1, "项目支出")],
             },
         ],
+        printed_orders: &[],
     },
     TableSpec {
         table: ThreePublic,
@@ -714,6 +781,7 @@ pub static SPECS: [TableSpec; 9] = [
         expenditure_labels: &[],
         total_first: false,
         identities: &[BUDGET_09[0], BUDGET_09[1], FINAL_09[0], FINAL_09[1]],
+        printed_orders: &[&[0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11]],
     },
 ];
 

@@ -21,8 +21,6 @@
 //! checkpointed is refused rather than misread.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,26 +28,26 @@ use arrow_schema::{DataType, Field, Schema};
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::store;
+use crate::store::{self, Store, StoreError};
 
 /// The application id of juesuan's transactions in every table.
 pub const APP_ID: &str = "juesuan";
 
 #[derive(Debug, Error)]
 pub enum DeltaError {
-    #[error("cannot read or write the Delta log {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    #[error("cannot read or write the Delta table: {0}")]
+    Store(#[from] StoreError),
     #[error("Delta log {path} is not valid: {message}")]
-    Invalid { path: PathBuf, message: String },
+    Invalid { path: String, message: String },
     #[error(
         "Delta table {table} has a checkpoint (written by another tool); juesuan reads logs of JSON commits only and leaves this table alone"
     )]
-    Checkpointed { table: PathBuf },
+    Checkpointed { table: String },
     #[error(
         "Delta table {table} needs reader {reader} / writer {writer} features juesuan does not write (it writes 1 / 2); nothing was committed to it"
     )]
     Protocol {
-        table: PathBuf,
+        table: String,
         reader: i64,
         writer: i64,
     },
@@ -57,14 +55,14 @@ pub enum DeltaError {
         "Delta table {table} already holds a later run (transaction {committed} > {ours}); committing this run would roll it back, so it was not committed"
     )]
     Stale {
-        table: PathBuf,
+        table: String,
         committed: i64,
         ours: i64,
     },
     #[error("column {column}: type {data_type} has no Delta equivalent")]
     Type { column: String, data_type: DataType },
     #[error("Delta table {table}: other writers kept taking version {version}; try again")]
-    Contended { table: PathBuf, version: u64 },
+    Contended { table: String, version: u64 },
 }
 
 /// A Parquet file to add to a table.
@@ -109,36 +107,20 @@ impl Commit {
     }
 }
 
-fn log_dir(table: &Path) -> PathBuf {
-    table.join("_delta_log")
-}
+const LOG: &str = "_delta_log";
 
-fn commit_path(table: &Path, version: u64) -> PathBuf {
-    log_dir(table).join(format!("{version:020}.json"))
+fn commit_key(version: u64) -> String {
+    format!("{LOG}/{version:020}.json")
 }
 
 /// Reads a table's log; an absent table is an empty snapshot.
-pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
-    let dir = log_dir(table);
-    let io_err = |source| DeltaError::Io {
-        path: dir.clone(),
-        source,
-    };
-    let rd = match fs::read_dir(&dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Snapshot::default()),
-        Err(e) => return Err(io_err(e)),
-    };
+pub fn snapshot(table: &Store) -> Result<Snapshot, DeltaError> {
     let mut versions = Vec::new();
-    for e in rd {
-        let name = e
-            .map_err(io_err)?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+    for listed in table.list(LOG)? {
+        let name = listed.key.rsplit('/').next().unwrap_or_default();
         if name == "_last_checkpoint" || name.contains(".checkpoint.") {
             return Err(DeltaError::Checkpointed {
-                table: table.to_path_buf(),
+                table: table.name().to_string(),
             });
         }
         if let Some(v) = name
@@ -152,17 +134,19 @@ pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
     versions.sort_unstable();
     let mut snap = Snapshot::default();
     for (i, v) in versions.iter().enumerate() {
-        let path = commit_path(table, *v);
+        let key = commit_key(*v);
+        let path = table.display(&key);
         if *v != i as u64 {
             return Err(DeltaError::Invalid {
                 path,
                 message: format!("version {i} is missing"),
             });
         }
-        let text = fs::read_to_string(&path).map_err(|source| DeltaError::Io {
+        let bytes = table.get(&key)?.ok_or_else(|| DeltaError::Invalid {
             path: path.clone(),
-            source,
+            message: "listed but gone".into(),
         })?;
+        let text = String::from_utf8_lossy(&bytes);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let action: Value = serde_json::from_str(line).map_err(|e| DeltaError::Invalid {
                 path: path.clone(),
@@ -178,10 +162,10 @@ pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
 /// The live Parquet files of a Delta table, sorted; `None` when `table` is
 /// no Delta table (a plain run's dataset folder).
 pub fn live_files(table: &Path) -> Result<Option<Vec<PathBuf>>, DeltaError> {
-    if !log_dir(table).is_dir() {
+    if !table.join(LOG).is_dir() {
         return Ok(None);
     }
-    let snap = snapshot(table)?;
+    let snap = snapshot(&Store::local(table))?;
     Ok(Some(
         snap.files
             .keys()
@@ -191,7 +175,7 @@ pub fn live_files(table: &Path) -> Result<Option<Vec<PathBuf>>, DeltaError> {
 }
 
 impl Snapshot {
-    fn apply(&mut self, action: &Value, table: &Path) -> Result<(), DeltaError> {
+    fn apply(&mut self, action: &Value, table: &Store) -> Result<(), DeltaError> {
         if let Some(a) = action.get("add") {
             let path = a["path"].as_str().unwrap_or_default().to_string();
             self.files.insert(path, a["size"].as_i64().unwrap_or(0));
@@ -209,7 +193,7 @@ impl Snapshot {
             let writer = p["minWriterVersion"].as_i64().unwrap_or(0);
             if reader > 1 || writer > 2 {
                 return Err(DeltaError::Protocol {
-                    table: table.to_path_buf(),
+                    table: table.name().to_string(),
                     reader,
                     writer,
                 });
@@ -226,45 +210,83 @@ pub struct TableInfo<'a> {
     pub schema: &'a Schema,
 }
 
+/// What a committer makes of the table's latest snapshot.
+enum Next<T> {
+    /// The actions of the next version.
+    Write(Vec<Value>),
+    /// Nothing to commit: the outcome.
+    Done(T),
+}
+
+/// Commits the actions `next` makes of the latest snapshot (and the time) as
+/// the table's next version, with put-if-absent. A committer that loses the
+/// race for a version reads the log again and decides anew: the winner may
+/// have been this very run (a retried commit) or another writer.
+fn commit_next<T>(
+    table: &Store,
+    mut next: impl FnMut(&Snapshot, i64) -> Result<Next<T>, DeltaError>,
+    written: impl Fn(u64) -> T,
+) -> Result<T, DeltaError> {
+    for _ in 0..16 {
+        let snap = snapshot(table)?;
+        let lines = match next(&snap, now_ms())? {
+            Next::Write(lines) => lines,
+            Next::Done(outcome) => return Ok(outcome),
+        };
+        let version = snap.version.map_or(0, |v| v + 1);
+        if table.put_if_absent(&commit_key(version), &log_text(&lines))? {
+            return Ok(written(version));
+        }
+    }
+    Err(DeltaError::Contended {
+        table: table.name().to_string(),
+        version: snapshot(table)?.version.unwrap_or(0),
+    })
+}
+
+fn commit_info(now: i64, operation: &str, parameters: Value) -> Value {
+    json!({"commitInfo": {
+        "timestamp": now,
+        "operation": operation,
+        "operationParameters": parameters,
+        "isBlindAppend": false,
+        "engineInfo": format!("juesuan/{}", env!("CARGO_PKG_VERSION")),
+    }})
+}
+
 /// The run identified by `txn_version` (its planning time in ms) replaces
 /// every file of the table by `files`, in one new version; a no-op when the
 /// table already holds that run.
 pub fn replace_all(
-    table: &Path,
+    table: &Store,
     info: &TableInfo,
     files: &[DataFile],
     txn_version: i64,
     run_id: &str,
 ) -> Result<Commit, DeltaError> {
     let schema_string = schema_string(info.schema)?;
-    // A committer that loses the race for a version reads the log again: the
-    // winner may have been this very run (a retried commit) or another one.
-    for _ in 0..16 {
-        let snap = snapshot(table)?;
+    let next = |snap: &Snapshot, now: i64| {
         if let Some(&committed) = snap.transactions.get(APP_ID) {
             if committed == txn_version {
-                return Ok(Commit::AlreadyThere {
+                return Ok(Next::Done(Commit::AlreadyThere {
                     version: snap.version.unwrap_or(0),
-                });
+                }));
             }
             if committed > txn_version {
                 return Err(DeltaError::Stale {
-                    table: table.to_path_buf(),
+                    table: table.name().to_string(),
                     committed,
                     ours: txn_version,
                 });
             }
         }
-        let version = snap.version.map_or(0, |v| v + 1);
-        let now = now_ms();
-        let mut lines: Vec<Value> = vec![json!({"commitInfo": {
-            "timestamp": now,
-            "operation": "WRITE",
-            "operationParameters": {"mode": "Overwrite", "partitionBy": "[]"},
-            "isBlindAppend": false,
-            "engineInfo": format!("juesuan/{}", env!("CARGO_PKG_VERSION")),
-            "juesuanRun": run_id,
-        }})];
+        let mut info_line = commit_info(
+            now,
+            "WRITE",
+            json!({"mode": "Overwrite", "partitionBy": "[]"}),
+        );
+        info_line["commitInfo"]["juesuanRun"] = json!(run_id);
+        let mut lines = vec![info_line];
         if snap.version.is_none() {
             lines.push(json!({"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}}));
         }
@@ -285,42 +307,46 @@ pub fn replace_all(
             }}));
         }
         lines.push(json!({"txn": {"appId": APP_ID, "version": txn_version, "lastUpdated": now}}));
-        for (path, size) in &snap.files {
-            lines.push(json!({"remove": {
-                "path": path,
-                "deletionTimestamp": now,
-                "dataChange": true,
-                "extendedFileMetadata": true,
-                "partitionValues": {},
-                "size": size,
-            }}));
-        }
-        for f in files {
-            lines.push(json!({"add": {
-                "path": encode_path(&f.path),
-                "partitionValues": {},
-                "size": f.bytes,
-                "modificationTime": f.modified_ms,
-                "dataChange": true,
-                "stats": stats(f).to_string(),
-            }}));
-        }
-        let mut text = String::new();
-        for l in &lines {
-            text.push_str(&l.to_string());
-            text.push('\n');
-        }
-        let path = commit_path(table, version);
-        let created = store::put_if_absent(&path, text.as_bytes())
-            .map_err(|source| DeltaError::Io { path, source })?;
-        if created {
-            return Ok(Commit::Written { version });
-        }
+        lines.extend(
+            snap.files
+                .iter()
+                .map(|(p, size)| remove(p, *size, now, true)),
+        );
+        lines.extend(files.iter().map(|f| add(f, true)));
+        Ok(Next::Write(lines))
+    };
+    commit_next(table, next, |version| Commit::Written { version })
+}
+
+fn add(f: &DataFile, data_change: bool) -> Value {
+    json!({"add": {
+        "path": encode_path(&f.path),
+        "partitionValues": {},
+        "size": f.bytes,
+        "modificationTime": f.modified_ms,
+        "dataChange": data_change,
+        "stats": stats(f).to_string(),
+    }})
+}
+
+fn remove(path: &str, size: i64, now: i64, data_change: bool) -> Value {
+    json!({"remove": {
+        "path": path,
+        "deletionTimestamp": now,
+        "dataChange": data_change,
+        "extendedFileMetadata": true,
+        "partitionValues": {},
+        "size": size,
+    }})
+}
+
+fn log_text(lines: &[Value]) -> Vec<u8> {
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(&l.to_string());
+        text.push('\n');
     }
-    Err(DeltaError::Contended {
-        table: table.to_path_buf(),
-        version: snapshot(table)?.version.unwrap_or(0),
-    })
+    text.into_bytes()
 }
 
 /// Row count, and the file's one `fiscal_year` as its minimum and maximum,
@@ -362,8 +388,8 @@ fn now_ms() -> i64 {
 }
 
 /// A table id in UUID form, unique to this table and the run that created it.
-fn table_id(table: &Path, run_id: &str) -> String {
-    let seed = format!("{}|{run_id}|{}", table.display(), store::unique_suffix());
+fn table_id(table: &Store, run_id: &str) -> String {
+    let seed = format!("{}|{run_id}|{}", table.name(), store::unique_suffix());
     let h = xxhash_rust::xxh3::xxh3_128(seed.as_bytes());
     let hex = format!("{h:032x}");
     format!(
@@ -460,9 +486,10 @@ mod tests {
     #[test]
     fn a_commit_replaces_every_file_and_a_repeat_is_a_no_op() {
         let dir = tempfile::tempdir().unwrap();
+        let table = Store::local(dir.path());
         let s = schema();
         let first = replace_all(
-            dir.path(),
+            &table,
             &info(&s),
             &[file("fiscal_year=2023/a.parquet", Some(2023))],
             100,
@@ -471,7 +498,7 @@ mod tests {
         .unwrap();
         assert_eq!(first, Commit::Written { version: 0 });
         let second = replace_all(
-            dir.path(),
+            &table,
             &info(&s),
             &[
                 file("fiscal_year=2024/b c.parquet", Some(2024)),
@@ -482,9 +509,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(second, Commit::Written { version: 1 });
-        let again = replace_all(dir.path(), &info(&s), &[], 200, "r2").unwrap();
+        let again = replace_all(&table, &info(&s), &[], 200, "r2").unwrap();
         assert_eq!(again, Commit::AlreadyThere { version: 1 });
-        let snap = snapshot(dir.path()).unwrap();
+        let snap = snapshot(&table).unwrap();
         assert_eq!(
             snap.files.keys().collect::<Vec<_>>(),
             [
@@ -493,9 +520,9 @@ mod tests {
             ]
         );
         // The older run cannot roll the table back.
-        let stale = replace_all(dir.path(), &info(&s), &[], 100, "r1").unwrap_err();
+        let stale = replace_all(&table, &info(&s), &[], 100, "r1").unwrap_err();
         assert!(matches!(stale, DeltaError::Stale { .. }), "{stale}");
-        assert_eq!(snapshot(dir.path()).unwrap().version, Some(1));
+        assert_eq!(snapshot(&table).unwrap().version, Some(1));
     }
 
     #[test]
@@ -517,10 +544,10 @@ mod tests {
     #[test]
     fn a_checkpointed_log_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(log_dir(dir.path())).unwrap();
-        fs::write(log_dir(dir.path()).join("_last_checkpoint"), "{}").unwrap();
+        let table = Store::local(dir.path());
+        table.put("_delta_log/_last_checkpoint", b"{}").unwrap();
         assert!(matches!(
-            snapshot(dir.path()),
+            snapshot(&table),
             Err(DeltaError::Checkpointed { .. })
         ));
     }

@@ -7,7 +7,8 @@
 //! [`check`] (accounting identities) → [`emit`] (Arrow → Parquet).
 //! [`document`] runs one document through all of them; [`pipeline`] runs an
 //! archive in parallel; [`shard`] splits it over machines and commits the
-//! result as Delta tables ([`delta`]).
+//! result as Delta tables ([`delta`]), in local folders or object storage
+//! ([`store`]).
 
 pub mod amount;
 pub mod check;

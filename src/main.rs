@@ -13,7 +13,7 @@ use juesuan::config::Config;
 use juesuan::emit::Dataset;
 use juesuan::model::DocumentRow;
 use juesuan::pipeline::{self, Progress, RunError};
-use juesuan::{shard, store};
+use juesuan::shard;
 
 #[derive(Parser)]
 #[command(
@@ -71,10 +71,10 @@ Exit status 0 when the run completed (even if some documents were rejected: see 
         #[arg(long, short)]
         quiet: bool,
         /// Run one shard of a sharded run: the run folder `juesuan plan` made
-        /// (or its plan.json); input, output and settings come from the plan
+        /// (or its plan.json; a path or URL); input, output and settings come from the plan
         #[arg(long, value_name = "RUN_DIR", requires = "shard",
               conflicts_with_all = ["config", "input", "output", "incremental", "allow_empty"])]
-        plan: Option<PathBuf>,
+        plan: Option<String>,
         /// Which shard: K/N (0 ≤ K < N), K, or `auto` from JOB_COMPLETION_INDEX
         /// (Kubernetes Indexed Job), AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID
         #[arg(long, value_name = "K/N", requires = "plan")]
@@ -82,21 +82,26 @@ Exit status 0 when the run completed (even if some documents were rejected: see 
     },
     /// List the input of a sharded run and split it into N shards
     #[command(
-        after_help = "Examples:\n  juesuan plan --input /data/archive --output /data/tables --shards 8\n  juesuan plan --input file:///mnt/archive --output file:///mnt/tables --shards 100 --json\n\nA sharded run has three steps: `plan` (once), `run --plan RUN_DIR --shard K/N` (once per shard, on any \
+        after_help = "Examples:\n  juesuan plan --input /data/archive --output /data/tables --shards 8\n  juesuan plan --input file:///mnt/archive --output file:///mnt/tables --shards 100 --json\n  juesuan plan --input s3://archive/2024 --output s3://tables/juesuan --shards 16\n\nA sharded run has three steps: `plan` (once), `run --plan RUN_DIR --shard K/N` (once per shard, on any \
 machine that sees the input and output folders; a repeated attempt of a published shard exits 0), and \
 `commit --run RUN_DIR` (once, after all shards). The output holds one Delta Lake table per dataset: read it \
 with a Delta reader (deltalake, polars.scan_delta, DuckDB delta_scan, Spark), not by globbing its Parquet \
 files, which include parts of uncommitted and earlier runs. Documents are sharded by content \
-(doc_id mod N), so identical copies land in one shard and are emitted once, as in a plain run."
+(doc_id mod N), so identical copies land in one shard and are emitted once, as in a plain run.\n\n\
+Object storage (s3://, gs://, az://) is configured from the environment: AWS_ACCESS_KEY_ID, \
+AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL (an S3-compatible server), AWS_ALLOW_HTTP=true \
+(one without TLS); GOOGLE_SERVICE_ACCOUNT; AZURE_STORAGE_ACCOUNT_NAME and AZURE_STORAGE_ACCOUNT_KEY. \
+A shard with object storage works in a local temporary folder (TMPDIR) as large as its documents \
+and parts."
     )]
     Plan {
         /// Config file (patterns, datasets, compression), as for `run`
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Folder (or file:// URL) read recursively for documents
+        /// Folder or URL (file://, s3://, gs://, az://) read recursively for documents
         #[arg(long, value_name = "DIR|URL")]
         input: Option<String>,
-        /// Folder (or file:// URL) of the Delta tables and the run's plan
+        /// Folder or URL of the Delta tables and the run's plan
         #[arg(long, value_name = "DIR|URL")]
         output: Option<String>,
         /// Number of shards: the machines (or array tasks) that will run it
@@ -116,9 +121,9 @@ with other settings or another juesuan version than the plan. Committing a run t
 committing a run older than the one in the tables is refused. The table versions go to <output>/_runs/<run>.json."
     )]
     Commit {
-        /// The run folder `juesuan plan` made (<output>/_juesuan/runs/<run>)
+        /// The run folder `juesuan plan` made (<output>/_juesuan/runs/<run>; a path or URL)
         #[arg(long, value_name = "RUN_DIR")]
-        run: PathBuf,
+        run: String,
         /// Print the run record (JSON) instead of the summary
         #[arg(long)]
         json: bool,
@@ -307,18 +312,17 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
         } => {
             let mut cfg = load_config(config, input.is_none())?;
-            if let Some(i) = input {
-                cfg.input = store::local_path(&i).map_err(anyhow::Error::msg)?;
-            }
-            if let Some(o) = output {
-                cfg.output = store::local_path(&o).map_err(anyhow::Error::msg)?;
-            }
+            let input = input.unwrap_or_else(|| cfg.input.display().to_string());
+            let output = output.unwrap_or_else(|| cfg.output.display().to_string());
+            // Named in messages (no document found) as given.
+            cfg.input = PathBuf::from(&input);
+            cfg.output = PathBuf::from(&output);
             if let Some(t) = threads {
                 cfg.threads = t;
             }
             anyhow::ensure!(shards >= 1, "--shards must be at least 1");
             let started = std::time::Instant::now();
-            let plan = shard::plan(&cfg, shards)?;
+            let plan = shard::plan(&cfg, &input, &output, shards)?;
             let per_shard = &plan.documents_per_shard;
             let bytes = plan.bytes;
             let dir = plan.dir();
@@ -327,7 +331,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                     "{}",
                     serde_json::to_string_pretty(&serde_json::json!({
                         "run_id": plan.run,
-                        "run_dir": dir.display().to_string(),
+                        "run_dir": dir,
                         "shards": plan.shards,
                         "documents": plan.documents,
                         "hashed": plan.hashed,
@@ -348,11 +352,11 @@ fn dispatch(cli: Cli) -> Result<()> {
                     shown.join(", "),
                     if per_shard.len() > 16 { ", …" } else { "" },
                     started.elapsed().as_secs_f64(),
-                    dir.display(),
-                    dir.display(),
+                    dir,
+                    dir,
                     plan.shards,
                     plan.shards - 1,
-                    dir.display()
+                    dir
                 );
             }
             Ok(())
@@ -464,7 +468,7 @@ fn progress_bar(quiet: bool) -> Bar {
 }
 
 /// `juesuan run --plan RUN_DIR --shard K/N`.
-fn run_shard(plan_path: &Path, spec: &str, threads: usize, json: bool, quiet: bool) -> Result<()> {
+fn run_shard(plan_path: &str, spec: &str, threads: usize, json: bool, quiet: bool) -> Result<()> {
     let plan = shard::Plan::load(plan_path)?;
     let k = shard::parse_shard(spec, &plan, plan_path)?;
     if let Some(note) = pipeline::worker_threads(threads).note() {
@@ -481,17 +485,25 @@ fn run_shard(plan_path: &Path, spec: &str, threads: usize, json: bool, quiet: bo
                     plan.shards,
                     manifest.files.len(),
                     manifest.attempt,
-                    plan.dir().display()
+                    plan.dir()
                 );
             }
         }
-        shard::ShardOutcome::AlreadyPublished { attempt, path } => {
+        shard::ShardOutcome::AlreadyPublished {
+            attempt,
+            path,
+            raced,
+        } => {
             if !quiet {
                 println!(
-                    "juesuan: shard {k} of {} of run {} was already published by attempt {attempt} ({}); this attempt changed nothing",
+                    "juesuan: shard {k} of {} of run {} was already published by attempt {attempt} ({path}){}; this attempt changed nothing",
                     plan.shards,
                     plan.run,
-                    path.display()
+                    if raced {
+                        " while this one ran, whose parts were removed"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

@@ -20,7 +20,7 @@
 //! The log is replayed from its JSON commits; a table whose log another tool
 //! checkpointed is refused rather than misread.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -84,6 +84,9 @@ pub struct Snapshot {
     pub version: Option<u64>,
     /// Paths of the live files (as the log spells them) and their sizes.
     pub files: BTreeMap<String, i64>,
+    /// Files removed and not added again, as the log spells them, with the
+    /// time of their removal (ms).
+    pub removed: BTreeMap<String, i64>,
     /// Latest transaction version by application id.
     pub transactions: BTreeMap<String, i64>,
     schema_string: Option<String>,
@@ -178,9 +181,15 @@ impl Snapshot {
     fn apply(&mut self, action: &Value, table: &Store) -> Result<(), DeltaError> {
         if let Some(a) = action.get("add") {
             let path = a["path"].as_str().unwrap_or_default().to_string();
+            self.removed.remove(&path);
             self.files.insert(path, a["size"].as_i64().unwrap_or(0));
         } else if let Some(r) = action.get("remove") {
-            self.files.remove(r["path"].as_str().unwrap_or_default());
+            let path = r["path"].as_str().unwrap_or_default();
+            self.files.remove(path);
+            self.removed.insert(
+                path.to_string(),
+                r["deletionTimestamp"].as_i64().unwrap_or(0),
+            );
         } else if let Some(t) = action.get("txn") {
             if let (Some(app), Some(v)) = (t["appId"].as_str(), t["version"].as_i64()) {
                 self.transactions.insert(app.to_string(), v);
@@ -200,6 +209,14 @@ impl Snapshot {
             }
         }
         Ok(())
+    }
+
+    /// The live files' paths relative to the table folder, decoded.
+    pub fn live_paths(&self) -> BTreeSet<String> {
+        self.files
+            .keys()
+            .map(|p| store::percent_decode(p))
+            .collect()
     }
 }
 
@@ -316,6 +333,81 @@ pub fn replace_all(
         Ok(Next::Write(lines))
     };
     commit_next(table, next, |version| Commit::Written { version })
+}
+
+/// What a compaction did to a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    Written {
+        version: u64,
+    },
+    /// Another commit removed some of the files to compact first (a new run
+    /// replaced them): nothing was committed.
+    Superseded,
+}
+
+/// Replaces `old` (live paths as the log spells them) by `new` in one version
+/// that changes no row (`dataChange: false`: a compaction, as OPTIMIZE
+/// writes). Refused when any of `old` is no longer live.
+pub fn rewrite(table: &Store, old: &[String], new: &[DataFile]) -> Result<Rewrite, DeltaError> {
+    let next = |snap: &Snapshot, now: i64| {
+        if old.iter().any(|p| !snap.files.contains_key(p)) {
+            return Ok(Next::Done(Rewrite::Superseded));
+        }
+        let mut lines = vec![commit_info(
+            now,
+            "OPTIMIZE",
+            json!({"predicate": "[]", "targetSize": "one file per fiscal_year"}),
+        )];
+        lines.extend(old.iter().map(|p| remove(p, snap.files[p], now, false)));
+        lines.extend(new.iter().map(|f| add(f, false)));
+        Ok(Next::Write(lines))
+    };
+    commit_next(table, next, |version| Rewrite::Written { version })
+}
+
+/// A file of the table folder that vacuum would remove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreferenced {
+    /// Relative to the table folder.
+    pub path: String,
+    pub bytes: u64,
+    /// Since when no version references it (its removal), or its own time
+    /// when no commit ever added it (an uncommitted or losing attempt's part).
+    pub since_ms: i64,
+    pub was_committed: bool,
+}
+
+/// The Parquet files of `table` the current version does not reference and
+/// that left the table (or were written, when never added) before
+/// `cutoff_ms`. Live files are never among them, whatever their age.
+pub fn unreferenced(table: &Store, cutoff_ms: i64) -> Result<Vec<Unreferenced>, DeltaError> {
+    let snap = snapshot(table)?;
+    if snap.version.is_none() {
+        return Ok(Vec::new());
+    }
+    let live = snap.live_paths();
+    let removed: BTreeMap<String, i64> = snap
+        .removed
+        .iter()
+        .map(|(p, t)| (store::percent_decode(p), *t))
+        .collect();
+    Ok(table
+        .list("")?
+        .into_iter()
+        .filter(|f| f.key.ends_with(".parquet") && !f.key.starts_with(LOG))
+        .filter(|f| !live.contains(&f.key))
+        .filter_map(|f| {
+            let removal = removed.get(&f.key).copied();
+            let since_ms = removal.unwrap_or(f.modified_ms);
+            (since_ms < cutoff_ms).then(|| Unreferenced {
+                path: f.key,
+                bytes: f.size,
+                since_ms,
+                was_committed: removal.is_some(),
+            })
+        })
+        .collect())
 }
 
 fn add(f: &DataFile, data_change: bool) -> Value {
@@ -452,6 +544,7 @@ fn delta_type(f: &Field) -> Result<Value, DeltaError> {
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use std::time::Duration;
 
     fn info(schema: &Schema) -> TableInfo<'_> {
         TableInfo {
@@ -550,5 +643,60 @@ mod tests {
             snapshot(&table),
             Err(DeltaError::Checkpointed { .. })
         ));
+    }
+
+    #[test]
+    fn a_compaction_replaces_live_files_and_vacuum_spares_every_live_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = Store::local(dir.path());
+        let s = schema();
+        let put = |name: &str| table.put(name, b"PAR1").unwrap();
+        for name in ["fiscal_year=2023/a.parquet", "fiscal_year=2023/b.parquet"] {
+            put(name);
+        }
+        let files = [
+            file("fiscal_year=2023/a.parquet", Some(2023)),
+            file("fiscal_year=2023/b.parquet", Some(2023)),
+        ];
+        replace_all(&table, &info(&s), &files, 100, "r1").unwrap();
+        put("fiscal_year=2023/orphan.parquet");
+        put("fiscal_year=2023/c.parquet");
+        let old = vec![
+            "fiscal_year=2023/a.parquet".to_string(),
+            "fiscal_year=2023/b.parquet".to_string(),
+        ];
+        let new = [file("fiscal_year=2023/c.parquet", Some(2023))];
+        assert_eq!(
+            rewrite(&table, &old, &new).unwrap(),
+            Rewrite::Written { version: 1 }
+        );
+        let snap = snapshot(&table).unwrap();
+        assert_eq!(
+            snap.files.keys().collect::<Vec<_>>(),
+            ["fiscal_year=2023/c.parquet"]
+        );
+        // The run's transaction is kept: the compaction is no run.
+        assert_eq!(snap.transactions[APP_ID], 100);
+        // A second compaction of the same files finds them gone.
+        assert_eq!(rewrite(&table, &old, &new).unwrap(), Rewrite::Superseded);
+        assert_eq!(snapshot(&table).unwrap().version, Some(1));
+
+        // Nothing is old enough an hour ago; everything unreferenced is now.
+        let hour_ago = now_ms() - 3_600_000;
+        assert!(unreferenced(&table, hour_ago).unwrap().is_empty());
+        std::thread::sleep(Duration::from_millis(5));
+        let gone = unreferenced(&table, now_ms()).unwrap();
+        let names: Vec<(&str, bool)> = gone
+            .iter()
+            .map(|u| (u.path.as_str(), u.was_committed))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("fiscal_year=2023/a.parquet", true),
+                ("fiscal_year=2023/b.parquet", true),
+                ("fiscal_year=2023/orphan.parquet", false),
+            ]
+        );
     }
 }

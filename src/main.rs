@@ -13,7 +13,7 @@ use juesuan::config::Config;
 use juesuan::emit::Dataset;
 use juesuan::model::DocumentRow;
 use juesuan::pipeline::{self, Progress, RunError};
-use juesuan::shard;
+use juesuan::{maintain, shard};
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +24,7 @@ use juesuan::shard;
 tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
 and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
 Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
-    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n  juesuan optimize --output s3://bucket/tables # compact the Delta tables of sharded runs\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -127,6 +127,51 @@ committing a run older than the one in the tables is refused. The table versions
         /// Print the run record (JSON) instead of the summary
         #[arg(long)]
         json: bool,
+    },
+    /// Remove the files the Delta tables of sharded runs no longer reference
+    #[command(
+        after_help = "Examples:\n  juesuan vacuum --output /data/tables --dry-run\n  juesuan vacuum --output s3://tables/juesuan --retain-hours 48\n\n\
+Every commit of a sharded run replaces all files of each table, and shard attempts that crash or \
+never get committed leave parts behind: readers going through Delta never see them, but they take \
+space. vacuum removes, in every table under the output, the Parquet files the current version does \
+not reference and that have been unreferenced (removed by a commit, or written and never committed) \
+for longer than the retention. Live files are never removed. A reader still on an older version \
+than the retention, or a shard running longer than it, would lose its files: keep the retention \
+above the longest run and read."
+    )]
+    Vacuum {
+        /// Folder or URL of the Delta tables (the --output of `juesuan plan`)
+        #[arg(long, value_name = "DIR|URL")]
+        output: String,
+        /// Keep files unreferenced for less than this many hours
+        #[arg(long, value_name = "HOURS", default_value_t = 168.0)]
+        retain_hours: f64,
+        /// List what would be removed; remove nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print what was found as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compact the small files of the Delta tables of sharded runs
+    #[command(
+        after_help = "Examples:\n  juesuan optimize --output /data/tables\n  juesuan optimize --output s3://tables/juesuan --dataset line_items\n\n\
+Each shard writes one file per dataset and fiscal year, so a table holds up to shards × years \
+files. optimize rewrites each fiscal year's live files as one file and commits, per table, one \
+Delta version that removes the old files and adds the new one (marked as no data change): readers \
+see the same rows before and after. A run committed meanwhile wins; the compaction of that table \
+is then dropped. Run it on a schedule after commits; vacuum removes the replaced files later."
+    )]
+    Optimize {
+        /// Folder or URL of the Delta tables (the --output of `juesuan plan`)
+        #[arg(long, value_name = "DIR|URL")]
+        output: String,
+        /// Only this dataset (repeatable); all by default
+        #[arg(long, value_name = "NAME")]
+        dataset: Vec<String>,
+        /// Config file whose output.compression and row_group_rows the new files use
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Show what a run produced and what to look at, read back from the output
     #[command(
@@ -371,6 +416,66 @@ fn dispatch(cli: Cli) -> Result<()> {
                 );
             } else {
                 print!("{}", committed.render());
+            }
+            Ok(())
+        }
+        Command::Vacuum {
+            output,
+            retain_hours,
+            dry_run,
+            json,
+        } => {
+            anyhow::ensure!(
+                retain_hours.is_finite() && retain_hours >= 0.0,
+                "--retain-hours must be a number of hours, 0 or more"
+            );
+            let retain = std::time::Duration::from_secs_f64(retain_hours * 3600.0);
+            let v = maintain::vacuum(&output, retain, dry_run)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v.json())?);
+            } else {
+                print!("{}", v.render());
+            }
+            Ok(())
+        }
+        Command::Optimize {
+            output,
+            dataset,
+            config,
+        } => {
+            let cfg = load_config(config, false)?;
+            let datasets = if dataset.is_empty() {
+                Dataset::ALL.to_vec()
+            } else {
+                dataset
+                    .iter()
+                    .map(|n| {
+                        Dataset::from_name(n).with_context(|| {
+                            format!(
+                                "unknown dataset '{n}' (known: {})",
+                                Dataset::ALL.map(|d| d.name()).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let done = maintain::optimize(&output, &datasets, cfg.compression, cfg.row_group_rows)?;
+            println!("juesuan: optimize {output}");
+            for (d, o) in done {
+                let what = match o {
+                    maintain::Optimized::Compacted {
+                        files,
+                        into,
+                        version,
+                    } => format!("{files} files compacted into {into}, v{version}"),
+                    maintain::Optimized::AlreadyCompact { version } => {
+                        format!("already one file per fiscal year, v{version} unchanged")
+                    }
+                    maintain::Optimized::Superseded => {
+                        "a run was committed meanwhile; nothing changed".to_string()
+                    }
+                };
+                println!("  {}: {what}", d.name());
             }
             Ok(())
         }

@@ -1,5 +1,5 @@
-//! Sharded runs (issue 19): `plan`, `run --plan --shard`, `commit`, in local
-//! folders and in S3 (moto's server on loopback). The
+//! Sharded runs (issue 19): `plan`, `run --plan --shard`, `commit`, `optimize`,
+//! `vacuum`, in local folders and in S3 (moto's server on loopback). The
 //! Delta tables are read back by other implementations (Python `deltalake`
 //! and `polars.scan_delta`, through tests/delta_readback.py) and compared row
 //! for row with a plain `juesuan run` on the same input.
@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use common::{Ran, juesuan, read_dataset, root, run_juesuan};
 use serde_json::Value;
@@ -372,6 +372,112 @@ fn shards_made_with_other_settings_are_not_committed() {
     assert!(plain.stderr.contains("sharded runs"), "{}", plain.stderr);
 }
 
+/// The Parquet files under each dataset folder of a local output.
+fn parquet_count(out: &Path, ds: &str) -> usize {
+    juesuan::emit::parquet_files(&out.join(ds)).len()
+}
+
+fn vacuum_json(out: &str, extra: &[&str], env: &[(&str, &str)]) -> Value {
+    let mut args = vec!["vacuum", "--output", out, "--json"];
+    args.extend_from_slice(extra);
+    let r = juesuan(&args, None, env);
+    assert!(r.ok(), "{}{}", r.stdout, r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// Per dataset of `optimize`'s summary: the version it committed, or None
+/// when the table was already compact.
+fn optimized(stdout: &str) -> Vec<Option<u64>> {
+    DATASETS
+        .iter()
+        .map(|ds| {
+            let line = stdout
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{ds}:")))
+                .unwrap_or_else(|| panic!("{ds} missing from: {stdout}"));
+            line.contains("compacted into")
+                .then(|| line.rsplit_once(", v").unwrap().1.trim().parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn optimize_keeps_the_rows_and_vacuum_removes_only_unreferenced_files() {
+    let (t, input, _) = temp_archive();
+    let plain = t.path().join("plain");
+    run_juesuan(&input, &plain, &["--quiet"]);
+    let out = t.path().join("tables");
+    // Two runs: the first one's files are removed by the second's commit.
+    sharded_run(&input, &out, 4);
+    sharded_run(&input, &out, 4);
+    let o = out.to_str().unwrap();
+    // A part no commit ever added, written nine days ago (a crashed attempt).
+    let live = juesuan::delta::live_files(&out.join("facts"))
+        .unwrap()
+        .unwrap();
+    let orphan = live[0].with_file_name("part-orphan.parquet");
+    fs::copy(&live[0], &orphan).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&orphan)
+        .unwrap()
+        .set_modified(SystemTime::now() - Duration::from_secs(9 * 24 * 3600))
+        .unwrap();
+
+    // The default retention (7 days) removes the old orphan only: the first
+    // run's files were removed from the tables moments ago.
+    let v = vacuum_json(o, &[], &[]);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{v}");
+    assert_eq!(files[0]["dataset"], "facts");
+    assert_eq!(files[0]["was_committed"], false);
+    assert!(!orphan.exists());
+
+    let before = read_back(&out, &plain);
+    assert_eq!(versions(&before), [1; 5]);
+    let r = ok(run(&["optimize", "--output", o]));
+    let compacted = optimized(&r.stdout);
+    assert!(compacted.iter().any(Option::is_some), "{}", r.stdout);
+    let after = read_back(&out, &plain);
+    for (i, ds) in DATASETS.iter().enumerate() {
+        // One version more where files were compacted, none elsewhere.
+        let expected = compacted[i].unwrap_or(1);
+        assert_eq!(after[ds]["version"], expected, "{ds}: {}", r.stdout);
+        if compacted[i].is_some() {
+            assert_eq!(expected, 2);
+            assert!(
+                after[ds]["files"].as_u64() < before[ds]["files"].as_u64(),
+                "{ds}"
+            );
+        }
+    }
+    // Compact tables stay as they are.
+    let again = ok(run(&["optimize", "--output", o]));
+    assert_eq!(optimized(&again.stdout), [None; 5], "{}", again.stdout);
+    assert_eq!(versions(&read_back(&out, &plain)), versions(&after));
+
+    // A dry run lists what a zero retention would remove and removes nothing.
+    let counts = |out: &Path| DATASETS.map(|ds| parquet_count(out, ds));
+    let all = counts(&out);
+    let dry = vacuum_json(o, &["--retain-hours", "0", "--dry-run"], &[]);
+    let listed = dry["files"].as_array().unwrap().len();
+    let live: usize = DATASETS
+        .iter()
+        .map(|ds| after[ds]["files"].as_u64().unwrap() as usize)
+        .sum();
+    assert_eq!(listed, all.iter().sum::<usize>() - live, "{dry}");
+    assert_eq!(counts(&out), all);
+    // Without it they go, and exactly the live files stay.
+    std::thread::sleep(Duration::from_millis(10));
+    let done = vacuum_json(o, &["--retain-hours", "0"], &[]);
+    assert_eq!(done["files"].as_array().unwrap().len(), listed);
+    let kept = read_back(&out, &plain);
+    for ds in DATASETS {
+        assert_eq!(parquet_count(&out, ds) as u64, kept[ds]["files"], "{ds}");
+    }
+    assert_eq!(versions(&kept), versions(&after));
+}
+
 /// An S3-compatible server (moto's server mode, from PyPI) on a free
 /// loopback port, stopped when dropped.
 struct Moto {
@@ -574,5 +680,41 @@ fn sharded_runs_through_s3_equal_plain_runs_and_follow_changes() {
     assert_eq!(versions(&read_back_at(out, &before, &env)), [0; 5]);
     shard_s3(&dir, 3);
     ok(s3run(&["commit", "--run", &dir]));
-    assert_eq!(versions(&read_back_at(out, &after, &env)), [1; 5]);
+    let committed = read_back_at(out, &after, &env);
+    assert_eq!(versions(&committed), [1; 5]);
+
+    // Optimize and vacuum through S3: same rows, only live files left.
+    let r = ok(s3run(&["optimize", "--output", out]));
+    let compacted = optimized(&r.stdout);
+    assert!(compacted.iter().any(Option::is_some), "{}", r.stdout);
+    let optimized_v = read_back_at(out, &after, &env);
+    for (i, ds) in DATASETS.iter().enumerate() {
+        assert_eq!(
+            optimized_v[ds]["version"],
+            compacted[i].unwrap_or(1),
+            "{ds}"
+        );
+    }
+    let keep = vacuum_json(out, &[], &env);
+    assert!(keep["files"].as_array().unwrap().is_empty(), "{keep}");
+    let dry = vacuum_json(out, &["--retain-hours", "0", "--dry-run"], &env);
+    let listed = dry["files"].as_array().unwrap().len();
+    assert!(listed > 0);
+    let parquet = |ds: &str| {
+        moto.keys("juesuan", &format!("tables/{ds}/"))
+            .into_iter()
+            .filter(|k| k.ends_with(".parquet"))
+            .count()
+    };
+    let all: usize = DATASETS.iter().map(|ds| parquet(ds)).sum();
+    std::thread::sleep(Duration::from_millis(10));
+    vacuum_json(out, &["--retain-hours", "0"], &env);
+    let kept = read_back_at(out, &after, &env);
+    for ds in DATASETS {
+        assert_eq!(parquet(ds) as u64, kept[ds]["files"], "{ds}");
+    }
+    assert_eq!(
+        DATASETS.iter().map(|ds| parquet(ds)).sum::<usize>(),
+        all - listed
+    );
 }

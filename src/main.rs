@@ -135,9 +135,10 @@ Every commit of a sharded run replaces all files of each table, and shard attemp
 never get committed leave parts behind: readers going through Delta never see them, but they take \
 space. vacuum removes, in every table under the output, the Parquet files the current version does \
 not reference and that have been unreferenced (removed by a commit, or written and never committed) \
-for longer than the retention. Live files are never removed. A reader still on an older version \
-than the retention, or a shard running longer than it, would lose its files: keep the retention \
-above the longest run and read."
+for longer than the retention. Live files are never removed, nor the parts of published shards of \
+a run that may still be committed. A reader of a version older than the retention, or a shard \
+writing into a local output for longer than it, would lose its files: keep the retention above \
+the longest shard and the longest read."
     )]
     Vacuum {
         /// Folder or URL of the Delta tables (the --output of `juesuan plan`)

@@ -1,10 +1,11 @@
 //! Upkeep of the Delta tables of sharded runs. `vacuum` removes the Parquet
 //! files no current table version references (earlier runs' files, parts of
-//! losing or unfinished attempts) once they are older than a retention;
+//! crashed or abandoned attempts) once they are older than a retention, but
+//! not the parts of published shards of a run still to be committed;
 //! `optimize` compacts each fiscal year's live files into one, in one Delta
 //! version per table that changes no row.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,7 +16,7 @@ use thiserror::Error;
 use crate::config::Compression;
 use crate::delta::{self, DataFile, DeltaError, Rewrite, Unreferenced};
 use crate::emit::{Dataset, EmitError, Emitter, Provenance};
-use crate::shard::{ShardError, WorkFolder};
+use crate::shard::{self, Plan, ShardError, ShardManifest, WorkFolder};
 use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, Error)]
@@ -125,33 +126,87 @@ impl Vacuumed {
 
 /// Removes (or with `dry_run` lists) the files of every table under
 /// `output` that no current version references and that have been
-/// unreferenced for longer than `retain`.
+/// unreferenced for longer than `retain`, except the parts of published
+/// shards of a run that may still be committed.
 pub fn vacuum(output: &str, retain: Duration, dry_run: bool) -> Result<Vacuumed, MaintainError> {
     let out = Store::open(output)?;
     let cutoff = now_ms() - retain.as_millis() as i64;
     let mut tables = Vec::new();
+    let mut oldest_run = i64::MAX;
     for d in Dataset::ALL {
         let table = out.child(d.name());
-        if delta::snapshot(&table)?.version.is_none() {
-            continue;
+        let snap = delta::snapshot(&table)?;
+        if snap.version.is_some() {
+            let run = snap.transactions.get(delta::APP_ID).copied().unwrap_or(0);
+            oldest_run = oldest_run.min(run);
+            tables.push((d, table));
         }
-        let list = delta::unreferenced(&table, cutoff)?;
+    }
+    if tables.is_empty() {
+        return Err(MaintainError::NoTables(out.name().to_string()));
+    }
+    let pending = pending_parts(&out, oldest_run)?;
+    let mut found = Vec::new();
+    for (d, table) in tables {
+        let list: Vec<Unreferenced> = delta::unreferenced(&table, cutoff)?
+            .into_iter()
+            .filter(|u| !pending.contains(&(d.name().to_string(), u.path.clone())))
+            .collect();
         if !dry_run {
             for u in &list {
                 table.delete(&u.path)?;
             }
         }
-        tables.push((d, list));
-    }
-    if tables.is_empty() {
-        return Err(MaintainError::NoTables(out.name().to_string()));
+        found.push((d, list));
     }
     Ok(Vacuumed {
         output: out.name().to_string(),
         dry_run,
         retain,
-        tables,
+        tables: found,
     })
+}
+
+/// (dataset, path in its table) of every part named by a published shard of
+/// a run planned after `committed` (the oldest run the tables hold): such a
+/// run may still be committed, however long its shards take, and its parts
+/// must outlive any retention. An older run would be refused as stale, so its
+/// parts are left to the retention.
+fn pending_parts(out: &Store, committed: i64) -> Result<BTreeSet<(String, String)>, MaintainError> {
+    let mut manifests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in out.list(shard::RUNS)? {
+        let rel = l.key.strip_prefix(shard::RUNS).unwrap_or(&l.key);
+        if let Some((run, file)) = rel.trim_start_matches('/').split_once("/shards/")
+            && file.ends_with(".json")
+        {
+            manifests
+                .entry(run.to_string())
+                .or_default()
+                .push(l.key.clone());
+        }
+    }
+    let mut pending = BTreeSet::new();
+    for (run, keys) in manifests {
+        let plan_key = format!("{}/{run}/plan.json", shard::RUNS);
+        let plan: Option<Plan> = out
+            .get(&plan_key)?
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        // A run folder whose plan cannot be read is kept whole: better a file
+        // too many than a run that cannot be committed.
+        if plan.is_some_and(|p| p.txn_version <= committed) {
+            continue;
+        }
+        for key in keys {
+            let Some(m) = out
+                .get(&key)?
+                .and_then(|b| serde_json::from_slice::<ShardManifest>(&b).ok())
+            else {
+                continue;
+            };
+            pending.extend(m.files.into_iter().map(|f| (f.dataset, f.path)));
+        }
+    }
+    Ok(pending)
 }
 
 /// What optimize did to one table.

@@ -96,7 +96,7 @@ pub enum ShardError {
 }
 
 /// Where a sharded run keeps its plan and shard manifests, under the output.
-const RUNS: &str = "_juesuan/runs";
+pub const RUNS: &str = "_juesuan/runs";
 
 /// True when `output` holds the tables of sharded runs: a plain run must not
 /// swap them away.

@@ -476,6 +476,23 @@ fn optimize_keeps_the_rows_and_vacuum_removes_only_unreferenced_files() {
         assert_eq!(parquet_count(&out, ds) as u64, kept[ds]["files"], "{ds}");
     }
     assert_eq!(versions(&kept), versions(&after));
+
+    // A run whose shards are all published but not committed yet: a zero
+    // retention keeps its parts, so the commit still finds them.
+    let dir = plan(&input, &out, 4);
+    for k in 0..4 {
+        ok(shard(&dir, &format!("{k}/4")));
+    }
+    let v = vacuum_json(o, &["--retain-hours", "0"], &[]);
+    assert!(v["files"].as_array().unwrap().is_empty(), "{v}");
+    ok(commit(&dir));
+    let next = read_back(&out, &plain);
+    for ds in DATASETS {
+        assert_eq!(
+            next[ds]["version"],
+            kept[ds]["version"].as_u64().unwrap() + 1
+        );
+    }
 }
 
 /// An S3-compatible server (moto's server mode, from PyPI) on a free

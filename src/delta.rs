@@ -20,9 +20,7 @@
 //! The log is replayed from its JSON commits; a table whose log another tool
 //! checkpointed is refused rather than misread.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::io;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,26 +28,26 @@ use arrow_schema::{DataType, Field, Schema};
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::store;
+use crate::store::{self, Store, StoreError};
 
 /// The application id of juesuan's transactions in every table.
 pub const APP_ID: &str = "juesuan";
 
 #[derive(Debug, Error)]
 pub enum DeltaError {
-    #[error("cannot read or write the Delta log {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    #[error("cannot read or write the Delta table: {0}")]
+    Store(#[from] StoreError),
     #[error("Delta log {path} is not valid: {message}")]
-    Invalid { path: PathBuf, message: String },
+    Invalid { path: String, message: String },
     #[error(
         "Delta table {table} has a checkpoint (written by another tool); juesuan reads logs of JSON commits only and leaves this table alone"
     )]
-    Checkpointed { table: PathBuf },
+    Checkpointed { table: String },
     #[error(
         "Delta table {table} needs reader {reader} / writer {writer} features juesuan does not write (it writes 1 / 2); nothing was committed to it"
     )]
     Protocol {
-        table: PathBuf,
+        table: String,
         reader: i64,
         writer: i64,
     },
@@ -57,14 +55,14 @@ pub enum DeltaError {
         "Delta table {table} already holds a later run (transaction {committed} > {ours}); committing this run would roll it back, so it was not committed"
     )]
     Stale {
-        table: PathBuf,
+        table: String,
         committed: i64,
         ours: i64,
     },
     #[error("column {column}: type {data_type} has no Delta equivalent")]
     Type { column: String, data_type: DataType },
     #[error("Delta table {table}: other writers kept taking version {version}; try again")]
-    Contended { table: PathBuf, version: u64 },
+    Contended { table: String, version: u64 },
 }
 
 /// A Parquet file to add to a table.
@@ -86,6 +84,9 @@ pub struct Snapshot {
     pub version: Option<u64>,
     /// Paths of the live files (as the log spells them) and their sizes.
     pub files: BTreeMap<String, i64>,
+    /// Files removed and not added again, as the log spells them, with the
+    /// time of their removal (ms).
+    pub removed: BTreeMap<String, i64>,
     /// Latest transaction version by application id.
     pub transactions: BTreeMap<String, i64>,
     schema_string: Option<String>,
@@ -109,36 +110,20 @@ impl Commit {
     }
 }
 
-fn log_dir(table: &Path) -> PathBuf {
-    table.join("_delta_log")
-}
+const LOG: &str = "_delta_log";
 
-fn commit_path(table: &Path, version: u64) -> PathBuf {
-    log_dir(table).join(format!("{version:020}.json"))
+fn commit_key(version: u64) -> String {
+    format!("{LOG}/{version:020}.json")
 }
 
 /// Reads a table's log; an absent table is an empty snapshot.
-pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
-    let dir = log_dir(table);
-    let io_err = |source| DeltaError::Io {
-        path: dir.clone(),
-        source,
-    };
-    let rd = match fs::read_dir(&dir) {
-        Ok(rd) => rd,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Snapshot::default()),
-        Err(e) => return Err(io_err(e)),
-    };
+pub fn snapshot(table: &Store) -> Result<Snapshot, DeltaError> {
     let mut versions = Vec::new();
-    for e in rd {
-        let name = e
-            .map_err(io_err)?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+    for listed in table.list(LOG)? {
+        let name = listed.key.rsplit('/').next().unwrap_or_default();
         if name == "_last_checkpoint" || name.contains(".checkpoint.") {
             return Err(DeltaError::Checkpointed {
-                table: table.to_path_buf(),
+                table: table.name().to_string(),
             });
         }
         if let Some(v) = name
@@ -152,17 +137,19 @@ pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
     versions.sort_unstable();
     let mut snap = Snapshot::default();
     for (i, v) in versions.iter().enumerate() {
-        let path = commit_path(table, *v);
+        let key = commit_key(*v);
+        let path = table.display(&key);
         if *v != i as u64 {
             return Err(DeltaError::Invalid {
                 path,
                 message: format!("version {i} is missing"),
             });
         }
-        let text = fs::read_to_string(&path).map_err(|source| DeltaError::Io {
+        let bytes = table.get(&key)?.ok_or_else(|| DeltaError::Invalid {
             path: path.clone(),
-            source,
+            message: "listed but gone".into(),
         })?;
+        let text = String::from_utf8_lossy(&bytes);
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let action: Value = serde_json::from_str(line).map_err(|e| DeltaError::Invalid {
                 path: path.clone(),
@@ -178,10 +165,10 @@ pub fn snapshot(table: &Path) -> Result<Snapshot, DeltaError> {
 /// The live Parquet files of a Delta table, sorted; `None` when `table` is
 /// no Delta table (a plain run's dataset folder).
 pub fn live_files(table: &Path) -> Result<Option<Vec<PathBuf>>, DeltaError> {
-    if !log_dir(table).is_dir() {
+    if !table.join(LOG).is_dir() {
         return Ok(None);
     }
-    let snap = snapshot(table)?;
+    let snap = snapshot(&Store::local(table))?;
     Ok(Some(
         snap.files
             .keys()
@@ -191,12 +178,18 @@ pub fn live_files(table: &Path) -> Result<Option<Vec<PathBuf>>, DeltaError> {
 }
 
 impl Snapshot {
-    fn apply(&mut self, action: &Value, table: &Path) -> Result<(), DeltaError> {
+    fn apply(&mut self, action: &Value, table: &Store) -> Result<(), DeltaError> {
         if let Some(a) = action.get("add") {
             let path = a["path"].as_str().unwrap_or_default().to_string();
+            self.removed.remove(&path);
             self.files.insert(path, a["size"].as_i64().unwrap_or(0));
         } else if let Some(r) = action.get("remove") {
-            self.files.remove(r["path"].as_str().unwrap_or_default());
+            let path = r["path"].as_str().unwrap_or_default();
+            self.files.remove(path);
+            self.removed.insert(
+                path.to_string(),
+                r["deletionTimestamp"].as_i64().unwrap_or(0),
+            );
         } else if let Some(t) = action.get("txn") {
             if let (Some(app), Some(v)) = (t["appId"].as_str(), t["version"].as_i64()) {
                 self.transactions.insert(app.to_string(), v);
@@ -209,13 +202,21 @@ impl Snapshot {
             let writer = p["minWriterVersion"].as_i64().unwrap_or(0);
             if reader > 1 || writer > 2 {
                 return Err(DeltaError::Protocol {
-                    table: table.to_path_buf(),
+                    table: table.name().to_string(),
                     reader,
                     writer,
                 });
             }
         }
         Ok(())
+    }
+
+    /// The live files' paths relative to the table folder, decoded.
+    pub fn live_paths(&self) -> BTreeSet<String> {
+        self.files
+            .keys()
+            .map(|p| store::percent_decode(p))
+            .collect()
     }
 }
 
@@ -226,45 +227,83 @@ pub struct TableInfo<'a> {
     pub schema: &'a Schema,
 }
 
+/// What a committer makes of the table's latest snapshot.
+enum Next<T> {
+    /// The actions of the next version.
+    Write(Vec<Value>),
+    /// Nothing to commit: the outcome.
+    Done(T),
+}
+
+/// Commits the actions `next` makes of the latest snapshot (and the time) as
+/// the table's next version, with put-if-absent. A committer that loses the
+/// race for a version reads the log again and decides anew: the winner may
+/// have been this very run (a retried commit) or another writer.
+fn commit_next<T>(
+    table: &Store,
+    mut next: impl FnMut(&Snapshot, i64) -> Result<Next<T>, DeltaError>,
+    written: impl Fn(u64) -> T,
+) -> Result<T, DeltaError> {
+    for _ in 0..16 {
+        let snap = snapshot(table)?;
+        let lines = match next(&snap, now_ms())? {
+            Next::Write(lines) => lines,
+            Next::Done(outcome) => return Ok(outcome),
+        };
+        let version = snap.version.map_or(0, |v| v + 1);
+        if table.put_if_absent(&commit_key(version), &log_text(&lines))? {
+            return Ok(written(version));
+        }
+    }
+    Err(DeltaError::Contended {
+        table: table.name().to_string(),
+        version: snapshot(table)?.version.unwrap_or(0),
+    })
+}
+
+fn commit_info(now: i64, operation: &str, parameters: Value) -> Value {
+    json!({"commitInfo": {
+        "timestamp": now,
+        "operation": operation,
+        "operationParameters": parameters,
+        "isBlindAppend": false,
+        "engineInfo": format!("juesuan/{}", env!("CARGO_PKG_VERSION")),
+    }})
+}
+
 /// The run identified by `txn_version` (its planning time in ms) replaces
 /// every file of the table by `files`, in one new version; a no-op when the
 /// table already holds that run.
 pub fn replace_all(
-    table: &Path,
+    table: &Store,
     info: &TableInfo,
     files: &[DataFile],
     txn_version: i64,
     run_id: &str,
 ) -> Result<Commit, DeltaError> {
     let schema_string = schema_string(info.schema)?;
-    // A committer that loses the race for a version reads the log again: the
-    // winner may have been this very run (a retried commit) or another one.
-    for _ in 0..16 {
-        let snap = snapshot(table)?;
+    let next = |snap: &Snapshot, now: i64| {
         if let Some(&committed) = snap.transactions.get(APP_ID) {
             if committed == txn_version {
-                return Ok(Commit::AlreadyThere {
+                return Ok(Next::Done(Commit::AlreadyThere {
                     version: snap.version.unwrap_or(0),
-                });
+                }));
             }
             if committed > txn_version {
                 return Err(DeltaError::Stale {
-                    table: table.to_path_buf(),
+                    table: table.name().to_string(),
                     committed,
                     ours: txn_version,
                 });
             }
         }
-        let version = snap.version.map_or(0, |v| v + 1);
-        let now = now_ms();
-        let mut lines: Vec<Value> = vec![json!({"commitInfo": {
-            "timestamp": now,
-            "operation": "WRITE",
-            "operationParameters": {"mode": "Overwrite", "partitionBy": "[]"},
-            "isBlindAppend": false,
-            "engineInfo": format!("juesuan/{}", env!("CARGO_PKG_VERSION")),
-            "juesuanRun": run_id,
-        }})];
+        let mut info_line = commit_info(
+            now,
+            "WRITE",
+            json!({"mode": "Overwrite", "partitionBy": "[]"}),
+        );
+        info_line["commitInfo"]["juesuanRun"] = json!(run_id);
+        let mut lines = vec![info_line];
         if snap.version.is_none() {
             lines.push(json!({"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}}));
         }
@@ -285,42 +324,121 @@ pub fn replace_all(
             }}));
         }
         lines.push(json!({"txn": {"appId": APP_ID, "version": txn_version, "lastUpdated": now}}));
-        for (path, size) in &snap.files {
-            lines.push(json!({"remove": {
-                "path": path,
-                "deletionTimestamp": now,
-                "dataChange": true,
-                "extendedFileMetadata": true,
-                "partitionValues": {},
-                "size": size,
-            }}));
+        lines.extend(
+            snap.files
+                .iter()
+                .map(|(p, size)| remove(p, *size, now, true)),
+        );
+        lines.extend(files.iter().map(|f| add(f, true)));
+        Ok(Next::Write(lines))
+    };
+    commit_next(table, next, |version| Commit::Written { version })
+}
+
+/// What a compaction did to a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    Written {
+        version: u64,
+    },
+    /// Another commit removed some of the files to compact first (a new run
+    /// replaced them): nothing was committed.
+    Superseded,
+}
+
+/// Replaces `old` (live paths as the log spells them) by `new` in one version
+/// that changes no row (`dataChange: false`: a compaction, as OPTIMIZE
+/// writes). Refused when any of `old` is no longer live.
+pub fn rewrite(table: &Store, old: &[String], new: &[DataFile]) -> Result<Rewrite, DeltaError> {
+    let next = |snap: &Snapshot, now: i64| {
+        if old.iter().any(|p| !snap.files.contains_key(p)) {
+            return Ok(Next::Done(Rewrite::Superseded));
         }
-        for f in files {
-            lines.push(json!({"add": {
-                "path": encode_path(&f.path),
-                "partitionValues": {},
-                "size": f.bytes,
-                "modificationTime": f.modified_ms,
-                "dataChange": true,
-                "stats": stats(f).to_string(),
-            }}));
-        }
-        let mut text = String::new();
-        for l in &lines {
-            text.push_str(&l.to_string());
-            text.push('\n');
-        }
-        let path = commit_path(table, version);
-        let created = store::put_if_absent(&path, text.as_bytes())
-            .map_err(|source| DeltaError::Io { path, source })?;
-        if created {
-            return Ok(Commit::Written { version });
-        }
+        let mut lines = vec![commit_info(
+            now,
+            "OPTIMIZE",
+            json!({"predicate": "[]", "targetSize": "one file per fiscal_year"}),
+        )];
+        lines.extend(old.iter().map(|p| remove(p, snap.files[p], now, false)));
+        lines.extend(new.iter().map(|f| add(f, false)));
+        Ok(Next::Write(lines))
+    };
+    commit_next(table, next, |version| Rewrite::Written { version })
+}
+
+/// A file of the table folder that vacuum would remove.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreferenced {
+    /// Relative to the table folder.
+    pub path: String,
+    pub bytes: u64,
+    /// Since when no version references it (its removal), or its own time
+    /// when no commit ever added it (an uncommitted or losing attempt's part).
+    pub since_ms: i64,
+    pub was_committed: bool,
+}
+
+/// The Parquet files of `table` the current version does not reference and
+/// that left the table (or were written, when never added) before
+/// `cutoff_ms`. Live files are never among them, whatever their age.
+pub fn unreferenced(table: &Store, cutoff_ms: i64) -> Result<Vec<Unreferenced>, DeltaError> {
+    let snap = snapshot(table)?;
+    if snap.version.is_none() {
+        return Ok(Vec::new());
     }
-    Err(DeltaError::Contended {
-        table: table.to_path_buf(),
-        version: snapshot(table)?.version.unwrap_or(0),
-    })
+    let live = snap.live_paths();
+    let removed: BTreeMap<String, i64> = snap
+        .removed
+        .iter()
+        .map(|(p, t)| (store::percent_decode(p), *t))
+        .collect();
+    Ok(table
+        .list("")?
+        .into_iter()
+        .filter(|f| f.key.ends_with(".parquet") && !f.key.starts_with(LOG))
+        .filter(|f| !live.contains(&f.key))
+        .filter_map(|f| {
+            let removal = removed.get(&f.key).copied();
+            let since_ms = removal.unwrap_or(f.modified_ms);
+            (since_ms < cutoff_ms).then(|| Unreferenced {
+                path: f.key,
+                bytes: f.size,
+                since_ms,
+                was_committed: removal.is_some(),
+            })
+        })
+        .collect())
+}
+
+fn add(f: &DataFile, data_change: bool) -> Value {
+    json!({"add": {
+        "path": encode_path(&f.path),
+        "partitionValues": {},
+        "size": f.bytes,
+        "modificationTime": f.modified_ms,
+        "dataChange": data_change,
+        "stats": stats(f).to_string(),
+    }})
+}
+
+fn remove(path: &str, size: i64, now: i64, data_change: bool) -> Value {
+    json!({"remove": {
+        "path": path,
+        "deletionTimestamp": now,
+        "dataChange": data_change,
+        "extendedFileMetadata": true,
+        "partitionValues": {},
+        "size": size,
+    }})
+}
+
+fn log_text(lines: &[Value]) -> Vec<u8> {
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(&l.to_string());
+        text.push('\n');
+    }
+    text.into_bytes()
 }
 
 /// Row count, and the file's one `fiscal_year` as its minimum and maximum,
@@ -362,8 +480,8 @@ fn now_ms() -> i64 {
 }
 
 /// A table id in UUID form, unique to this table and the run that created it.
-fn table_id(table: &Path, run_id: &str) -> String {
-    let seed = format!("{}|{run_id}|{}", table.display(), store::unique_suffix());
+fn table_id(table: &Store, run_id: &str) -> String {
+    let seed = format!("{}|{run_id}|{}", table.name(), store::unique_suffix());
     let h = xxhash_rust::xxh3::xxh3_128(seed.as_bytes());
     let hex = format!("{h:032x}");
     format!(
@@ -426,6 +544,7 @@ fn delta_type(f: &Field) -> Result<Value, DeltaError> {
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use std::time::Duration;
 
     fn info(schema: &Schema) -> TableInfo<'_> {
         TableInfo {
@@ -460,9 +579,10 @@ mod tests {
     #[test]
     fn a_commit_replaces_every_file_and_a_repeat_is_a_no_op() {
         let dir = tempfile::tempdir().unwrap();
+        let table = Store::local(dir.path());
         let s = schema();
         let first = replace_all(
-            dir.path(),
+            &table,
             &info(&s),
             &[file("fiscal_year=2023/a.parquet", Some(2023))],
             100,
@@ -471,7 +591,7 @@ mod tests {
         .unwrap();
         assert_eq!(first, Commit::Written { version: 0 });
         let second = replace_all(
-            dir.path(),
+            &table,
             &info(&s),
             &[
                 file("fiscal_year=2024/b c.parquet", Some(2024)),
@@ -482,9 +602,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(second, Commit::Written { version: 1 });
-        let again = replace_all(dir.path(), &info(&s), &[], 200, "r2").unwrap();
+        let again = replace_all(&table, &info(&s), &[], 200, "r2").unwrap();
         assert_eq!(again, Commit::AlreadyThere { version: 1 });
-        let snap = snapshot(dir.path()).unwrap();
+        let snap = snapshot(&table).unwrap();
         assert_eq!(
             snap.files.keys().collect::<Vec<_>>(),
             [
@@ -493,9 +613,9 @@ mod tests {
             ]
         );
         // The older run cannot roll the table back.
-        let stale = replace_all(dir.path(), &info(&s), &[], 100, "r1").unwrap_err();
+        let stale = replace_all(&table, &info(&s), &[], 100, "r1").unwrap_err();
         assert!(matches!(stale, DeltaError::Stale { .. }), "{stale}");
-        assert_eq!(snapshot(dir.path()).unwrap().version, Some(1));
+        assert_eq!(snapshot(&table).unwrap().version, Some(1));
     }
 
     #[test]
@@ -517,11 +637,66 @@ mod tests {
     #[test]
     fn a_checkpointed_log_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir_all(log_dir(dir.path())).unwrap();
-        fs::write(log_dir(dir.path()).join("_last_checkpoint"), "{}").unwrap();
+        let table = Store::local(dir.path());
+        table.put("_delta_log/_last_checkpoint", b"{}").unwrap();
         assert!(matches!(
-            snapshot(dir.path()),
+            snapshot(&table),
             Err(DeltaError::Checkpointed { .. })
         ));
+    }
+
+    #[test]
+    fn a_compaction_replaces_live_files_and_vacuum_spares_every_live_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = Store::local(dir.path());
+        let s = schema();
+        let put = |name: &str| table.put(name, b"PAR1").unwrap();
+        for name in ["fiscal_year=2023/a.parquet", "fiscal_year=2023/b.parquet"] {
+            put(name);
+        }
+        let files = [
+            file("fiscal_year=2023/a.parquet", Some(2023)),
+            file("fiscal_year=2023/b.parquet", Some(2023)),
+        ];
+        replace_all(&table, &info(&s), &files, 100, "r1").unwrap();
+        put("fiscal_year=2023/orphan.parquet");
+        put("fiscal_year=2023/c.parquet");
+        let old = vec![
+            "fiscal_year=2023/a.parquet".to_string(),
+            "fiscal_year=2023/b.parquet".to_string(),
+        ];
+        let new = [file("fiscal_year=2023/c.parquet", Some(2023))];
+        assert_eq!(
+            rewrite(&table, &old, &new).unwrap(),
+            Rewrite::Written { version: 1 }
+        );
+        let snap = snapshot(&table).unwrap();
+        assert_eq!(
+            snap.files.keys().collect::<Vec<_>>(),
+            ["fiscal_year=2023/c.parquet"]
+        );
+        // The run's transaction is kept: the compaction is no run.
+        assert_eq!(snap.transactions[APP_ID], 100);
+        // A second compaction of the same files finds them gone.
+        assert_eq!(rewrite(&table, &old, &new).unwrap(), Rewrite::Superseded);
+        assert_eq!(snapshot(&table).unwrap().version, Some(1));
+
+        // Nothing is old enough an hour ago; everything unreferenced is now.
+        let hour_ago = now_ms() - 3_600_000;
+        assert!(unreferenced(&table, hour_ago).unwrap().is_empty());
+        std::thread::sleep(Duration::from_millis(5));
+        let gone = unreferenced(&table, now_ms()).unwrap();
+        let names: Vec<(&str, bool)> = gone
+            .iter()
+            .map(|u| (u.path.as_str(), u.was_committed))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("fiscal_year=2023/a.parquet", true),
+                ("fiscal_year=2023/b.parquet", true),
+                ("fiscal_year=2023/orphan.parquet", false),
+            ]
+        );
     }
 }

@@ -7,7 +7,8 @@
 //! [`check`] (accounting identities) → [`emit`] (Arrow → Parquet).
 //! [`document`] runs one document through all of them; [`pipeline`] runs an
 //! archive in parallel; [`shard`] splits it over machines and commits the
-//! result as Delta tables ([`delta`]).
+//! result as Delta tables ([`delta`]), kept by [`maintain`], in local folders
+//! or object storage ([`store`]).
 
 pub mod amount;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod document;
 pub mod emit;
 pub mod extract;
 pub mod incremental;
+pub mod maintain;
 pub mod metadata;
 pub mod model;
 pub mod pdf;

@@ -13,7 +13,7 @@ use juesuan::config::Config;
 use juesuan::emit::Dataset;
 use juesuan::model::DocumentRow;
 use juesuan::pipeline::{self, Progress, RunError};
-use juesuan::{shard, store};
+use juesuan::{maintain, shard};
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +24,7 @@ use juesuan::{shard, store};
 tables, the 情况说明 narrative and the 绩效自评 self-evaluations), in any common encoding and from many converters, \
 and writes Hive-partitioned Parquet datasets: documents, line_items, indicators, facts and checks.\n\n\
 Start with `juesuan run` in a checkout: it reads input/ into output/ as pipeline.toml says.",
-    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
+    after_help = "Examples:\n  juesuan run                                  # input/ → output/ per ./pipeline.toml\n  juesuan run --input /data/2023 --output /data/out --threads 8\n  juesuan report                               # what the last run produced, what to look at\n  juesuan schema line_items                    # columns and types of a dataset\n  juesuan plan --input A --output T --shards 8 # over many machines (then run --plan, commit)\n  juesuan optimize --output s3://bucket/tables # compact the Delta tables of sharded runs\n\nLogs: set RUST_LOG (e.g. RUST_LOG=juesuan=debug)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -71,10 +71,10 @@ Exit status 0 when the run completed (even if some documents were rejected: see 
         #[arg(long, short)]
         quiet: bool,
         /// Run one shard of a sharded run: the run folder `juesuan plan` made
-        /// (or its plan.json); input, output and settings come from the plan
+        /// (or its plan.json; a path or URL); input, output and settings come from the plan
         #[arg(long, value_name = "RUN_DIR", requires = "shard",
               conflicts_with_all = ["config", "input", "output", "incremental", "allow_empty"])]
-        plan: Option<PathBuf>,
+        plan: Option<String>,
         /// Which shard: K/N (0 ≤ K < N), K, or `auto` from JOB_COMPLETION_INDEX
         /// (Kubernetes Indexed Job), AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID
         #[arg(long, value_name = "K/N", requires = "plan")]
@@ -82,21 +82,26 @@ Exit status 0 when the run completed (even if some documents were rejected: see 
     },
     /// List the input of a sharded run and split it into N shards
     #[command(
-        after_help = "Examples:\n  juesuan plan --input /data/archive --output /data/tables --shards 8\n  juesuan plan --input file:///mnt/archive --output file:///mnt/tables --shards 100 --json\n\nA sharded run has three steps: `plan` (once), `run --plan RUN_DIR --shard K/N` (once per shard, on any \
+        after_help = "Examples:\n  juesuan plan --input /data/archive --output /data/tables --shards 8\n  juesuan plan --input file:///mnt/archive --output file:///mnt/tables --shards 100 --json\n  juesuan plan --input s3://archive/2024 --output s3://tables/juesuan --shards 16\n\nA sharded run has three steps: `plan` (once), `run --plan RUN_DIR --shard K/N` (once per shard, on any \
 machine that sees the input and output folders; a repeated attempt of a published shard exits 0), and \
 `commit --run RUN_DIR` (once, after all shards). The output holds one Delta Lake table per dataset: read it \
 with a Delta reader (deltalake, polars.scan_delta, DuckDB delta_scan, Spark), not by globbing its Parquet \
 files, which include parts of uncommitted and earlier runs. Documents are sharded by content \
-(doc_id mod N), so identical copies land in one shard and are emitted once, as in a plain run."
+(doc_id mod N), so identical copies land in one shard and are emitted once, as in a plain run.\n\n\
+Object storage (s3://, gs://, az://) is configured from the environment: AWS_ACCESS_KEY_ID, \
+AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL (an S3-compatible server), AWS_ALLOW_HTTP=true \
+(one without TLS); GOOGLE_SERVICE_ACCOUNT; AZURE_STORAGE_ACCOUNT_NAME and AZURE_STORAGE_ACCOUNT_KEY. \
+A shard with object storage works in a local temporary folder (TMPDIR) as large as its documents \
+and parts."
     )]
     Plan {
         /// Config file (patterns, datasets, compression), as for `run`
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Folder (or file:// URL) read recursively for documents
+        /// Folder or URL (file://, s3://, gs://, az://) read recursively for documents
         #[arg(long, value_name = "DIR|URL")]
         input: Option<String>,
-        /// Folder (or file:// URL) of the Delta tables and the run's plan
+        /// Folder or URL of the Delta tables and the run's plan
         #[arg(long, value_name = "DIR|URL")]
         output: Option<String>,
         /// Number of shards: the machines (or array tasks) that will run it
@@ -116,12 +121,58 @@ with other settings or another juesuan version than the plan. Committing a run t
 committing a run older than the one in the tables is refused. The table versions go to <output>/_runs/<run>.json."
     )]
     Commit {
-        /// The run folder `juesuan plan` made (<output>/_juesuan/runs/<run>)
+        /// The run folder `juesuan plan` made (<output>/_juesuan/runs/<run>; a path or URL)
         #[arg(long, value_name = "RUN_DIR")]
-        run: PathBuf,
+        run: String,
         /// Print the run record (JSON) instead of the summary
         #[arg(long)]
         json: bool,
+    },
+    /// Remove the files the Delta tables of sharded runs no longer reference
+    #[command(
+        after_help = "Examples:\n  juesuan vacuum --output /data/tables --dry-run\n  juesuan vacuum --output s3://tables/juesuan --retain-hours 48\n\n\
+Every commit of a sharded run replaces all files of each table, and shard attempts that crash or \
+never get committed leave parts behind: readers going through Delta never see them, but they take \
+space. vacuum removes, in every table under the output, the Parquet files the current version does \
+not reference and that have been unreferenced (removed by a commit, or written and never committed) \
+for longer than the retention. Live files are never removed, nor the parts of published shards of \
+a run that may still be committed. A reader of a version older than the retention, or a shard \
+writing into a local output for longer than it, would lose its files: keep the retention above \
+the longest shard and the longest read."
+    )]
+    Vacuum {
+        /// Folder or URL of the Delta tables (the --output of `juesuan plan`)
+        #[arg(long, value_name = "DIR|URL")]
+        output: String,
+        /// Keep files unreferenced for less than this many hours
+        #[arg(long, value_name = "HOURS", default_value_t = 168.0)]
+        retain_hours: f64,
+        /// List what would be removed; remove nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print what was found as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compact the small files of the Delta tables of sharded runs
+    #[command(
+        after_help = "Examples:\n  juesuan optimize --output /data/tables\n  juesuan optimize --output s3://tables/juesuan --dataset line_items\n\n\
+Each shard writes one file per dataset and fiscal year, so a table holds up to shards × years \
+files. optimize rewrites each fiscal year's live files as one file and commits, per table, one \
+Delta version that removes the old files and adds the new one (marked as no data change): readers \
+see the same rows before and after. A run committed meanwhile wins; the compaction of that table \
+is then dropped. Run it on a schedule after commits; vacuum removes the replaced files later."
+    )]
+    Optimize {
+        /// Folder or URL of the Delta tables (the --output of `juesuan plan`)
+        #[arg(long, value_name = "DIR|URL")]
+        output: String,
+        /// Only this dataset (repeatable); all by default
+        #[arg(long, value_name = "NAME")]
+        dataset: Vec<String>,
+        /// Config file whose output.compression and row_group_rows the new files use
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Show what a run produced and what to look at, read back from the output
     #[command(
@@ -307,18 +358,17 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
         } => {
             let mut cfg = load_config(config, input.is_none())?;
-            if let Some(i) = input {
-                cfg.input = store::local_path(&i).map_err(anyhow::Error::msg)?;
-            }
-            if let Some(o) = output {
-                cfg.output = store::local_path(&o).map_err(anyhow::Error::msg)?;
-            }
+            let input = input.unwrap_or_else(|| cfg.input.display().to_string());
+            let output = output.unwrap_or_else(|| cfg.output.display().to_string());
+            // Named in messages (no document found) as given.
+            cfg.input = PathBuf::from(&input);
+            cfg.output = PathBuf::from(&output);
             if let Some(t) = threads {
                 cfg.threads = t;
             }
             anyhow::ensure!(shards >= 1, "--shards must be at least 1");
             let started = std::time::Instant::now();
-            let plan = shard::plan(&cfg, shards)?;
+            let plan = shard::plan(&cfg, &input, &output, shards)?;
             let per_shard = &plan.documents_per_shard;
             let bytes = plan.bytes;
             let dir = plan.dir();
@@ -327,7 +377,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                     "{}",
                     serde_json::to_string_pretty(&serde_json::json!({
                         "run_id": plan.run,
-                        "run_dir": dir.display().to_string(),
+                        "run_dir": dir,
                         "shards": plan.shards,
                         "documents": plan.documents,
                         "hashed": plan.hashed,
@@ -348,11 +398,11 @@ fn dispatch(cli: Cli) -> Result<()> {
                     shown.join(", "),
                     if per_shard.len() > 16 { ", …" } else { "" },
                     started.elapsed().as_secs_f64(),
-                    dir.display(),
-                    dir.display(),
+                    dir,
+                    dir,
                     plan.shards,
                     plan.shards - 1,
-                    dir.display()
+                    dir
                 );
             }
             Ok(())
@@ -367,6 +417,66 @@ fn dispatch(cli: Cli) -> Result<()> {
                 );
             } else {
                 print!("{}", committed.render());
+            }
+            Ok(())
+        }
+        Command::Vacuum {
+            output,
+            retain_hours,
+            dry_run,
+            json,
+        } => {
+            anyhow::ensure!(
+                retain_hours.is_finite() && retain_hours >= 0.0,
+                "--retain-hours must be a number of hours, 0 or more"
+            );
+            let retain = std::time::Duration::from_secs_f64(retain_hours * 3600.0);
+            let v = maintain::vacuum(&output, retain, dry_run)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v.json())?);
+            } else {
+                print!("{}", v.render());
+            }
+            Ok(())
+        }
+        Command::Optimize {
+            output,
+            dataset,
+            config,
+        } => {
+            let cfg = load_config(config, false)?;
+            let datasets = if dataset.is_empty() {
+                Dataset::ALL.to_vec()
+            } else {
+                dataset
+                    .iter()
+                    .map(|n| {
+                        Dataset::from_name(n).with_context(|| {
+                            format!(
+                                "unknown dataset '{n}' (known: {})",
+                                Dataset::ALL.map(|d| d.name()).join(", ")
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?
+            };
+            let done = maintain::optimize(&output, &datasets, cfg.compression, cfg.row_group_rows)?;
+            println!("juesuan: optimize {output}");
+            for (d, o) in done {
+                let what = match o {
+                    maintain::Optimized::Compacted {
+                        files,
+                        into,
+                        version,
+                    } => format!("{files} files compacted into {into}, v{version}"),
+                    maintain::Optimized::AlreadyCompact { version } => {
+                        format!("already one file per fiscal year, v{version} unchanged")
+                    }
+                    maintain::Optimized::Superseded => {
+                        "a run was committed meanwhile; nothing changed".to_string()
+                    }
+                };
+                println!("  {}: {what}", d.name());
             }
             Ok(())
         }
@@ -464,7 +574,7 @@ fn progress_bar(quiet: bool) -> Bar {
 }
 
 /// `juesuan run --plan RUN_DIR --shard K/N`.
-fn run_shard(plan_path: &Path, spec: &str, threads: usize, json: bool, quiet: bool) -> Result<()> {
+fn run_shard(plan_path: &str, spec: &str, threads: usize, json: bool, quiet: bool) -> Result<()> {
     let plan = shard::Plan::load(plan_path)?;
     let k = shard::parse_shard(spec, &plan, plan_path)?;
     if let Some(note) = pipeline::worker_threads(threads).note() {
@@ -481,17 +591,25 @@ fn run_shard(plan_path: &Path, spec: &str, threads: usize, json: bool, quiet: bo
                     plan.shards,
                     manifest.files.len(),
                     manifest.attempt,
-                    plan.dir().display()
+                    plan.dir()
                 );
             }
         }
-        shard::ShardOutcome::AlreadyPublished { attempt, path } => {
+        shard::ShardOutcome::AlreadyPublished {
+            attempt,
+            path,
+            raced,
+        } => {
             if !quiet {
                 println!(
-                    "juesuan: shard {k} of {} of run {} was already published by attempt {attempt} ({}); this attempt changed nothing",
+                    "juesuan: shard {k} of {} of run {} was already published by attempt {attempt} ({path}){}; this attempt changed nothing",
                     plan.shards,
                     plan.run,
-                    path.display()
+                    if raced {
+                        " while this one ran, whose parts were removed"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

@@ -97,7 +97,7 @@ pub struct Skipped {
 }
 
 impl Skipped {
-    fn add(&mut self, name: &str) {
+    pub(crate) fn add(&mut self, name: &str) {
         self.count += 1;
         let ext = match name.rsplit_once('.') {
             Some((stem, ext)) if !stem.is_empty() => format!(".{}", ext.to_lowercase()),

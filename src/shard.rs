@@ -14,6 +14,11 @@
 //! 3. `commit` requires all N manifests, made with the plan's settings, and
 //!    makes one Delta transaction per dataset (see `delta`); a repeated
 //!    commit changes nothing. Until then the tables show the previous run.
+//!
+//! Input and output are local folders or object storage (see `store`). A
+//! shard whose input or output is in object storage works in a local
+//! temporary folder: it downloads its documents there (the pipeline reads
+//! files), writes its parts there and uploads them before publishing.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -25,13 +30,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::config::{Compression, Config};
+use crate::config::{Compression, Config, Patterns};
 use crate::delta::{self, Commit, DataFile, DeltaError, TableInfo};
 use crate::document;
 use crate::emit::{Dataset, WrittenPart};
 use crate::incremental::fingerprint;
-use crate::pipeline::{self, Entry, Progress, RunError, Summary};
-use crate::store;
+use crate::pipeline::{self, Entry, Found, Progress, RunError, Skipped, Summary};
+use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, Error)]
 pub enum ShardError {
@@ -39,12 +44,18 @@ pub enum ShardError {
     Run(#[from] RunError),
     #[error(transparent)]
     Delta(#[from] DeltaError),
-    #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: io::Error },
-    #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the local working folder {path}: {source}")]
+    Local { path: PathBuf, source: io::Error },
+    #[error(
+        "no plan at {0}: give the run folder `juesuan plan` printed (<output>/_juesuan/runs/<run>) or its plan.json"
+    )]
+    NoPlan(String),
+    #[error("{0}: a plan of this run exists already")]
+    PlanExists(String),
     #[error("{path} is not a plan or shard manifest of this juesuan: {message}")]
-    Invalid { path: PathBuf, message: String },
+    Invalid { path: String, message: String },
     #[error("--shard {0}: expected K/N (e.g. 3/8), K (N from the plan) or auto")]
     ShardSpec(String),
     #[error(
@@ -56,7 +67,7 @@ pub enum ShardError {
         shard: u32,
         asked: u32,
         shards: u32,
-        plan: PathBuf,
+        plan: String,
     },
     #[error(
         "run {run}: {missing} of {shards} shards not published yet (shard {list}; their manifests are missing in {dir}); nothing was committed, the tables are as they were"
@@ -66,7 +77,7 @@ pub enum ShardError {
         missing: usize,
         shards: u32,
         list: String,
-        dir: PathBuf,
+        dir: String,
     },
     #[error(
         "run {run}: shard {shard} was made with other settings or another juesuan ({theirs}) than the plan ({ours}); run that shard again with this plan's juesuan (after removing {manifest}); nothing was committed"
@@ -76,7 +87,7 @@ pub enum ShardError {
         shard: u32,
         theirs: String,
         ours: String,
-        manifest: PathBuf,
+        manifest: String,
     },
     #[error(
         "output {0} holds the datasets of a plain `juesuan run` (no Delta log): sharded runs write Delta tables; use another output folder"
@@ -84,10 +95,8 @@ pub enum ShardError {
     PlainOutput(PathBuf),
 }
 
-/// Where a sharded run keeps its plan and shard manifests.
-pub fn runs_dir(output: &Path) -> PathBuf {
-    output.join("_juesuan").join("runs")
-}
+/// Where a sharded run keeps its plan and shard manifests, under the output.
+pub const RUNS: &str = "_juesuan/runs";
 
 /// True when `output` holds the tables of sharded runs: a plain run must not
 /// swap them away.
@@ -114,6 +123,9 @@ pub struct PlannedDocument {
     pub bytes: u64,
     /// Modification time, nanoseconds since 1970 (0 when unknown).
     pub modified_ns: i128,
+    /// The object's ETag, for input in object storage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     /// The content key: the `doc_id` the document's rows will carry.
     pub key: String,
     pub shard: u32,
@@ -130,15 +142,17 @@ pub struct Plan {
     /// later runs having larger ones.
     pub txn_version: i64,
     pub shards: u32,
-    pub input: PathBuf,
-    pub output: PathBuf,
+    /// The input location: an absolute folder or an object-storage URL.
+    pub input: String,
+    /// The output location, likewise.
+    pub output: String,
     pub fingerprint: String,
     settings: Settings,
     /// Files under the input the patterns left out.
     pub skipped: usize,
     pub documents: usize,
     /// Documents read to key them; the others kept the key of the previous
-    /// committed run (same path, size and modification time).
+    /// committed run (same path, size and modification time or ETag).
     pub hashed: usize,
     pub bytes: u64,
     /// Documents of each shard, listed in `inputs/<K>.json`: a shard reads
@@ -147,46 +161,57 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn dir(&self) -> PathBuf {
-        runs_dir(&self.output).join(&self.run)
+    /// The run folder, relative to the output.
+    fn key(&self) -> String {
+        format!("{RUNS}/{}", self.run)
     }
 
-    fn inputs_path(&self, shard: u32) -> PathBuf {
-        self.dir().join("inputs").join(format!("{shard}.json"))
+    /// The run folder: a path or a URL.
+    pub fn dir(&self) -> String {
+        match Store::open(&self.output) {
+            Ok(out) => out.display(&self.key()),
+            Err(_) => format!("{}/{}", self.output, self.key()),
+        }
     }
 
-    fn manifest_path(&self, shard: u32) -> PathBuf {
-        self.dir().join("shards").join(format!("{shard}.json"))
+    fn inputs_key(&self, shard: u32) -> String {
+        format!("{}/inputs/{shard}.json", self.key())
     }
 
-    /// Reads a plan from its run folder or its `plan.json`.
-    pub fn load(location: &Path) -> Result<Plan, ShardError> {
-        let path = if location.is_dir() {
-            location.join("plan.json")
-        } else {
-            location.to_path_buf()
+    fn manifest_key(&self, shard: u32) -> String {
+        format!("{}/shards/{shard}.json", self.key())
+    }
+
+    /// Reads a plan from its run folder or its `plan.json` (paths or URLs).
+    pub fn load(location: &str) -> Result<Plan, ShardError> {
+        let location = location.trim_end_matches('/');
+        let (dir, file) = match location.rsplit_once('/') {
+            Some((dir, file)) if file.ends_with(".json") => (dir, file),
+            None if location.ends_with(".json") => (".", location),
+            _ => (location, "plan.json"),
         };
-        let text = fs::read_to_string(&path).map_err(|source| ShardError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        serde_json::from_str(&text).map_err(|e| ShardError::Invalid {
-            path,
+        let store = Store::open(dir)?;
+        let text = store
+            .get(file)?
+            .ok_or_else(|| ShardError::NoPlan(store.display(file)))?;
+        serde_json::from_slice(&text).map_err(|e| ShardError::Invalid {
+            path: store.display(file),
             message: e.to_string(),
         })
     }
 
-    /// The configuration every shard runs with (`threads` its own).
+    /// The configuration every shard runs with (`threads` its own). Its
+    /// input and output are the plan's when local.
     pub fn config(&self, threads: usize) -> Config {
         let compression = match self.settings.compression.strip_prefix("zstd:") {
             Some(l) => Compression::Zstd(l.parse().unwrap_or(3)),
             None => Compression::None,
         };
         Config {
-            input: self.input.clone(),
+            input: PathBuf::from(&self.input),
             patterns: self.settings.patterns.clone(),
             max_document_bytes: self.settings.max_document_bytes,
-            output: self.output.clone(),
+            output: PathBuf::from(&self.output),
             datasets: self
                 .settings
                 .datasets
@@ -204,25 +229,15 @@ impl Plan {
     }
 
     /// The documents of one shard, sorted by path.
-    fn entries(&self, shard: u32) -> Result<Vec<Entry>, ShardError> {
-        let path = self.inputs_path(shard);
-        let text = fs::read(&path).map_err(|source| ShardError::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let docs: Vec<PlannedDocument> =
-            serde_json::from_slice(&text).map_err(|e| ShardError::Invalid {
-                path,
-                message: e.to_string(),
-            })?;
-        Ok(docs
-            .into_iter()
-            .map(|d| Entry {
-                path: self.input.join(&d.path),
-                rel: d.path,
-                problem: d.problem,
-            })
-            .collect())
+    fn documents_of(&self, out: &Store, shard: u32) -> Result<Vec<PlannedDocument>, ShardError> {
+        let key = self.inputs_key(shard);
+        let text = out
+            .get(&key)?
+            .ok_or_else(|| ShardError::NoPlan(out.display(&key)))?;
+        serde_json::from_slice(&text).map_err(|e| ShardError::Invalid {
+            path: out.display(&key),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -241,49 +256,72 @@ fn new_run_id(now: SystemTime) -> String {
 struct KnownKey {
     bytes: u64,
     modified_ns: i128,
+    etag: Option<String>,
     key: String,
 }
 
+impl KnownKey {
+    /// The same file as before: same size, and same ETag (object storage,
+    /// where a copy keeps no modification time) or modification time.
+    fn still(&self, bytes: u64, modified_ns: i128, etag: Option<&str>) -> Option<&str> {
+        let same = self.bytes == bytes
+            && match (self.etag.as_deref(), etag) {
+                (Some(a), Some(b)) => a == b,
+                (None, None) => self.modified_ns == modified_ns && modified_ns != 0,
+                _ => false,
+            };
+        same.then_some(self.key.as_str())
+    }
+}
+
 /// The keys of the latest committed sharded run into `output`, by path: a
-/// file with the same size and modification time is not read again.
-fn previous_keys(output: &Path) -> HashMap<String, KnownKey> {
-    let mut records: Vec<PathBuf> = fs::read_dir(output.join("_runs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    records.sort();
-    let Some(run) = records.iter().rev().find_map(|p| {
-        let v: serde_json::Value = serde_json::from_slice(&fs::read(p).ok()?).ok()?;
-        (v["mode"] == "sharded").then(|| v["run_id"].as_str().map(str::to_string))?
-    }) else {
-        return HashMap::new();
-    };
-    let mut keys = HashMap::new();
-    let inputs = runs_dir(output).join(run).join("inputs");
-    for list in fs::read_dir(inputs).into_iter().flatten().flatten() {
-        let Some(docs) = fs::read(list.path())
-            .ok()
-            .and_then(|t| serde_json::from_slice::<Vec<PlannedDocument>>(&t).ok())
-        else {
+/// file with the same size and modification time (or ETag) is not read again.
+fn previous_keys(output: &Store) -> Result<HashMap<String, KnownKey>, ShardError> {
+    let records = output.list("_runs")?;
+    let mut run = None;
+    for r in records.iter().rev().filter(|r| r.key.ends_with(".json")) {
+        let Some(bytes) = output.get(&r.key)? else {
             continue;
         };
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            continue;
+        };
+        if v["mode"] == "sharded"
+            && let Some(id) = v["run_id"].as_str()
+        {
+            run = Some(id.to_string());
+            break;
+        }
+    }
+    let mut keys = HashMap::new();
+    let Some(run) = run else { return Ok(keys) };
+    let lists: Vec<String> = output
+        .list(&format!("{RUNS}/{run}/inputs"))?
+        .into_iter()
+        .map(|l| l.key)
+        .collect();
+    output.get_each(&lists, |_, bytes| {
+        let Some(docs) =
+            bytes.and_then(|t| serde_json::from_slice::<Vec<PlannedDocument>>(&t).ok())
+        else {
+            return Ok::<(), ShardError>(());
+        };
         for d in docs {
-            if d.problem.is_none() && d.modified_ns != 0 {
+            if d.problem.is_none() && (d.modified_ns != 0 || d.etag.is_some()) {
                 keys.insert(
                     d.path,
                     KnownKey {
                         bytes: d.bytes,
                         modified_ns: d.modified_ns,
+                        etag: d.etag,
                         key: d.key,
                     },
                 );
             }
         }
-    }
-    keys
+        Ok(())
+    })?;
+    Ok(keys)
 }
 
 /// The content key and size of one listed file: the `doc_id` its documents
@@ -306,10 +344,8 @@ fn content_key(e: &Entry, max_bytes: u64, known: Option<&KnownKey>) -> (String, 
     if meta.len() > max_bytes {
         return (by_path(), meta.len(), modified, false);
     }
-    if let Some(k) =
-        known.filter(|k| k.bytes == meta.len() && k.modified_ns == modified && modified != 0)
-    {
-        return (k.key.clone(), meta.len(), modified, false);
+    if let Some(k) = known.and_then(|k| k.still(meta.len(), modified, None)) {
+        return (k.to_string(), meta.len(), modified, false);
     }
     match fs::read(&e.path) {
         Ok(bytes) if bytes.len() as u64 <= max_bytes => {
@@ -319,11 +355,18 @@ fn content_key(e: &Entry, max_bytes: u64, known: Option<&KnownKey>) -> (String, 
     }
 }
 
-/// Lists `cfg.input` into a plan of `shards` shards under `cfg.output`.
-pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
-    let shards = shards.max(1);
-    refuse_plain_output(&cfg.output)?;
-    let found = pipeline::find_documents(&cfg.input, &cfg.patterns)?;
+fn shard_of(key: &str, shards: u32) -> u32 {
+    (u64::from_str_radix(key, 16).unwrap_or(0) % shards as u64) as u32
+}
+
+/// Keys the files of a local input folder, reading them on `cfg.threads`.
+fn plan_local(
+    cfg: &Config,
+    root: &Path,
+    shards: u32,
+    known: &HashMap<String, KnownKey>,
+) -> Result<(Vec<PlannedDocument>, usize, Skipped), ShardError> {
+    let found = pipeline::find_documents(root, &cfg.patterns)?;
     if found.entries.is_empty() {
         return Err(RunError::no_documents(cfg, &found).into());
     }
@@ -336,20 +379,19 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
             message: e.to_string(),
         })?;
     let max = cfg.max_document_bytes;
-    let known = previous_keys(&cfg.output);
     let planned: Vec<(PlannedDocument, bool)> = pool.install(|| {
         found
             .entries
             .par_iter()
             .map(|e| {
                 let (key, bytes, modified_ns, read) = content_key(e, max, known.get(&e.rel));
-                let shard = (u64::from_str_radix(&key, 16).unwrap_or(0) % shards as u64) as u32;
                 let d = PlannedDocument {
                     path: e.rel.clone(),
                     bytes,
                     modified_ns,
+                    etag: None,
+                    shard: shard_of(&key, shards),
                     key,
-                    shard,
                     problem: e.problem.clone(),
                 };
                 (d, read)
@@ -357,9 +399,102 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
             .collect()
     });
     let hashed = planned.iter().filter(|(_, read)| *read).count();
-    let documents: Vec<PlannedDocument> = planned.into_iter().map(|(d, _)| d).collect();
+    Ok((
+        planned.into_iter().map(|(d, _)| d).collect(),
+        hashed,
+        found.skipped,
+    ))
+}
+
+/// Keys the objects under an object-storage input: listed with their size
+/// and ETag; only those new or changed since the previous run are fetched.
+fn plan_remote(
+    cfg: &Config,
+    input: &Store,
+    shards: u32,
+    known: &HashMap<String, KnownKey>,
+) -> Result<(Vec<PlannedDocument>, usize, Skipped), ShardError> {
+    let patterns = Patterns::new(&cfg.patterns).map_err(|e| RunError::Patterns(e.to_string()))?;
+    let mut skipped = Skipped::default();
+    let mut docs = Vec::new();
+    for o in input.list("")? {
+        let name = o.key.rsplit('/').next().unwrap_or_default();
+        // Keys ending in `/` are folder markers some tools create.
+        if name.is_empty() {
+            continue;
+        }
+        if !patterns.matches(name) {
+            skipped.add(name);
+            continue;
+        }
+        let modified_ns = o.modified_ms as i128 * 1_000_000;
+        let known_key = known
+            .get(&o.key)
+            .and_then(|k| k.still(o.size, modified_ns, o.etag.as_deref()));
+        let key = match known_key {
+            Some(k) => k.to_string(),
+            // Refused unread by its shard, as a local file would be.
+            None if o.size > cfg.max_document_bytes => document::doc_id(o.key.as_bytes()),
+            None => String::new(),
+        };
+        docs.push(PlannedDocument {
+            path: o.key,
+            bytes: o.size,
+            modified_ns,
+            etag: o.etag,
+            shard: 0,
+            key,
+            problem: None,
+        });
+    }
+    if docs.is_empty() {
+        let found = Found {
+            entries: Vec::new(),
+            skipped,
+        };
+        return Err(RunError::no_documents(cfg, &found).into());
+    }
+    let unkeyed: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].key.is_empty())
+        .collect();
+    let rels: Vec<String> = unkeyed.iter().map(|&i| docs[i].path.clone()).collect();
+    input.get_each(&rels, |j, bytes| {
+        let d = &mut docs[unkeyed[j]];
+        d.key = match bytes {
+            Some(b) => document::doc_id(&b),
+            // Deleted since listed: its shard will say it cannot be read.
+            None => document::doc_id(d.path.as_bytes()),
+        };
+        Ok::<(), ShardError>(())
+    })?;
+    for d in &mut docs {
+        d.shard = shard_of(&d.key, shards);
+    }
+    Ok((docs, unkeyed.len(), skipped))
+}
+
+/// Lists `input` into a plan of `shards` shards under `output` (folders or
+/// URLs); `cfg` gives the patterns, datasets and settings.
+pub fn plan(cfg: &Config, input: &str, output: &str, shards: u32) -> Result<Plan, ShardError> {
+    let shards = shards.max(1);
+    let inp = Store::open(input)?;
+    let out = Store::open(output)?;
+    if let Some(root) = out.local_root() {
+        refuse_plain_output(root)?;
+    }
+    let known = previous_keys(&out)?;
+    let (documents, hashed, skipped) = match inp.local_root() {
+        Some(root) => plan_local(cfg, root, shards, &known)?,
+        None => plan_remote(cfg, &inp, shards, &known)?,
+    };
     let now = SystemTime::now();
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let location = |s: &Store| match s.local_root() {
+        Some(p) => std::path::absolute(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string(),
+        None => s.name().to_string(),
+    };
     let plan = Plan {
         run: new_run_id(now),
         txn_version: now
@@ -367,8 +502,8 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
             .map(|d| d.as_millis() as i64)
             .unwrap_or_default(),
         shards,
-        input: absolute(&cfg.input),
-        output: absolute(&cfg.output),
+        input: location(&inp),
+        output: location(&out),
         fingerprint: fingerprint(cfg),
         settings: Settings {
             patterns: cfg.patterns.clone(),
@@ -380,7 +515,7 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
             },
             row_group_rows: cfg.row_group_rows,
         },
-        skipped: found.skipped.count,
+        skipped: skipped.count,
         documents: documents.len(),
         hashed,
         bytes: documents.iter().map(|d| d.bytes).sum(),
@@ -394,19 +529,15 @@ pub fn plan(cfg: &Config, shards: u32) -> Result<Plan, ShardError> {
         lists[d.shard as usize].push(d);
     }
     for (k, list) in lists.iter().enumerate() {
-        let path = plan.inputs_path(k as u32);
         let text = serde_json::to_vec(list).expect("inputs serialise");
-        store::put_if_absent(&path, &text).map_err(|source| ShardError::Write { path, source })?;
+        out.put_if_absent(&plan.inputs_key(k as u32), &text)?;
     }
-    let path = plan.dir().join("plan.json");
+    let key = format!("{}/plan.json", plan.key());
     let text = serde_json::to_vec(&plan).expect("plan serialises");
-    match store::put_if_absent(&path, &text) {
-        Ok(true) => Ok(plan),
-        Ok(false) => Err(ShardError::Write {
-            path,
-            source: io::Error::new(io::ErrorKind::AlreadyExists, "a plan of this run exists"),
-        }),
-        Err(source) => Err(ShardError::Write { path, source }),
+    if out.put_if_absent(&key, &text)? {
+        Ok(plan)
+    } else {
+        Err(ShardError::PlanExists(out.display(&key)))
     }
 }
 
@@ -429,7 +560,7 @@ fn refuse_plain_output(output: &Path) -> Result<(), ShardError> {
 
 /// Which shard a process runs: `K/N`, `K`, or `auto` from the batch
 /// runner's array index.
-pub fn parse_shard(spec: &str, plan: &Plan, plan_path: &Path) -> Result<u32, ShardError> {
+pub fn parse_shard(spec: &str, plan: &Plan, plan_path: &str) -> Result<u32, ShardError> {
     let (k, n) = if spec == "auto" {
         let index = [
             "JOB_COMPLETION_INDEX",
@@ -459,7 +590,7 @@ pub fn parse_shard(spec: &str, plan: &Plan, plan_path: &Path) -> Result<u32, Sha
             shard: k,
             asked: n,
             shards: plan.shards,
-            plan: plan_path.to_path_buf(),
+            plan: plan_path.to_string(),
         });
     }
     Ok(k)
@@ -504,25 +635,85 @@ pub enum ShardOutcome {
         manifest: ShardManifest,
         summary: Box<Summary>,
     },
-    /// Another attempt had published it (before this one started, or while
-    /// it ran: then this attempt's parts were removed).
-    AlreadyPublished { attempt: String, path: PathBuf },
+    /// Another attempt had published it: before this one started, or while
+    /// it ran (`raced`: then this attempt lost at put-if-absent and its parts
+    /// were removed).
+    AlreadyPublished {
+        attempt: String,
+        path: String,
+        raced: bool,
+    },
 }
 
-fn read_manifest(path: &Path) -> Result<Option<ShardManifest>, ShardError> {
-    match fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text)
+fn read_manifest(out: &Store, key: &str) -> Result<Option<ShardManifest>, ShardError> {
+    match out.get(key)? {
+        Some(text) => serde_json::from_slice(&text)
             .map(Some)
             .map_err(|e| ShardError::Invalid {
-                path: path.to_path_buf(),
+                path: out.display(key),
                 message: e.to_string(),
             }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ShardError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+        None => Ok(None),
     }
+}
+
+/// The local folder of a shard whose input or output is in object storage:
+/// its documents and parts, removed when the attempt ends however it ends.
+pub(crate) struct WorkFolder(pub(crate) PathBuf);
+
+impl WorkFolder {
+    pub(crate) fn new(name: &str) -> Result<WorkFolder, ShardError> {
+        let path = std::env::temp_dir().join(name);
+        fs::create_dir_all(&path).map_err(|source| ShardError::Local {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(WorkFolder(path))
+    }
+}
+
+impl Drop for WorkFolder {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Fetches a shard's documents from object storage into `dir`, under their
+/// relative paths. A document deleted since planning is left absent (its
+/// row then says it cannot be read); one over the size limit becomes an
+/// empty sparse file of its size, refused unread with the same message as a
+/// local file.
+fn download(
+    input: &Store,
+    docs: &[PlannedDocument],
+    dir: &Path,
+    max_bytes: u64,
+) -> Result<(), ShardError> {
+    let local_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ShardError::Local { path, source }
+    };
+    let mut wanted = Vec::new();
+    for d in docs.iter().filter(|d| d.problem.is_none()) {
+        let path = dir.join(&d.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(local_err(parent))?;
+        }
+        if d.bytes > max_bytes {
+            fs::File::create(&path)
+                .and_then(|f| f.set_len(d.bytes))
+                .map_err(local_err(&path))?;
+        } else {
+            wanted.push(d.path.clone());
+        }
+    }
+    input.get_each(&wanted, |i, bytes| {
+        if let Some(b) = bytes {
+            let path = dir.join(&wanted[i]);
+            fs::write(&path, b).map_err(local_err(&path))?;
+        }
+        Ok::<(), ShardError>(())
+    })
 }
 
 /// Runs shard `shard` of `plan` with `threads` workers.
@@ -532,19 +723,75 @@ pub fn run_shard(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<ShardOutcome, ShardError> {
-    let manifest_path = plan.manifest_path(shard);
-    if let Some(m) = read_manifest(&manifest_path)? {
+    let out = Store::open(&plan.output)?;
+    let input = Store::open(&plan.input)?;
+    let manifest_key = plan.manifest_key(shard);
+    if let Some(m) = read_manifest(&out, &manifest_key)? {
         return Ok(ShardOutcome::AlreadyPublished {
             attempt: m.attempt,
-            path: manifest_path,
+            path: out.display(&manifest_key),
+            raced: false,
         });
     }
-    let cfg = plan.config(threads);
+    let mut cfg = plan.config(threads);
     let attempt = store::unique_suffix();
     let tag = format!("{}-{shard:05}-{attempt}", plan.run);
-    let entries = plan.entries(shard)?;
-    let (summary, parts) = pipeline::run_parts(&cfg, &entries, &plan.run, &tag, progress)?;
-    let files = parts.iter().map(|p| shard_file(&cfg.output, p)).collect();
+    let docs = plan.documents_of(&out, shard)?;
+    let work = if input.local_root().is_none() || out.local_root().is_none() {
+        Some(WorkFolder::new(&format!("juesuan-shard-{tag}"))?)
+    } else {
+        None
+    };
+    if let (None, Some(w)) = (input.local_root(), &work) {
+        cfg.input = w.0.join("input");
+        download(&input, &docs, &cfg.input, cfg.max_document_bytes)?;
+    }
+    if let (None, Some(w)) = (out.local_root(), &work) {
+        cfg.output = w.0.join("output");
+    }
+    let entries: Vec<Entry> = docs
+        .into_iter()
+        .map(|d| Entry {
+            path: cfg.input.join(&d.path),
+            rel: d.path,
+            problem: d.problem,
+        })
+        .collect();
+    let (mut summary, parts) = pipeline::run_parts(&cfg, &entries, &plan.run, &tag, progress)?;
+    summary.output = PathBuf::from(&plan.output);
+    let mut files: Vec<ShardFile> = parts.iter().map(|p| shard_file(&cfg.output, p)).collect();
+    // Parts written locally for object storage are uploaded before the
+    // manifest that names them is published.
+    let uploaded = out.local_root().is_none();
+    let remove_parts = |files: &[ShardFile]| -> Result<(), ShardError> {
+        for (p, f) in parts.iter().zip(files) {
+            if uploaded {
+                out.delete(&format!("{}/{}", f.dataset, f.path))?;
+            } else {
+                let _ = fs::remove_file(&p.path);
+            }
+        }
+        Ok(())
+    };
+    if uploaded {
+        let mut done: Vec<String> = Vec::new();
+        for (p, f) in parts.iter().zip(files.iter_mut()) {
+            let bytes = fs::read(&p.path).map_err(|source| ShardError::Local {
+                path: p.path.clone(),
+                source,
+            })?;
+            let key = format!("{}/{}", f.dataset, f.path);
+            if let Err(e) = out.put(&key, &bytes) {
+                // The parts already up would only be orphans.
+                for k in &done {
+                    let _ = out.delete(k);
+                }
+                return Err(e.into());
+            }
+            f.modified_ms = now_ms();
+            done.push(key);
+        }
+    }
     let st = |s| summary.by_status.get(&s).copied().unwrap_or(0);
     let manifest = ShardManifest {
         run: plan.run.clone(),
@@ -566,33 +813,41 @@ pub fn run_shard(
             .iter()
             .map(|(d, n)| (d.name().to_string(), *n))
             .collect(),
-        files,
+        files: files.clone(),
     };
     let mut text = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     text.push(b'\n');
-    let published =
-        store::put_if_absent(&manifest_path, &text).map_err(|source| ShardError::Write {
-            path: manifest_path.clone(),
-            source,
-        })?;
+    let published = match out.put_if_absent(&manifest_key, &text) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = remove_parts(&files);
+            return Err(e.into());
+        }
+    };
     if !published {
         // Another attempt won while this one ran: its parts are the shard's,
         // these would only be orphans.
-        for p in &parts {
-            let _ = fs::remove_file(&p.path);
-        }
-        let winner = read_manifest(&manifest_path)?
+        remove_parts(&files)?;
+        let winner = read_manifest(&out, &manifest_key)?
             .map(|m| m.attempt)
             .unwrap_or_default();
         return Ok(ShardOutcome::AlreadyPublished {
             attempt: winner,
-            path: manifest_path,
+            path: out.display(&manifest_key),
+            raced: true,
         });
     }
     Ok(ShardOutcome::Published {
         manifest,
         summary: Box::new(summary),
     })
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
 }
 
 fn shard_file(output: &Path, p: &WrittenPart) -> ShardFile {
@@ -624,7 +879,7 @@ fn shard_file(output: &Path, p: &WrittenPart) -> ShardFile {
 /// What a commit did, table by table.
 pub struct Committed {
     pub run: String,
-    pub output: PathBuf,
+    pub output: String,
     pub tables: Vec<(Dataset, Commit)>,
     pub manifests: Vec<ShardManifest>,
 }
@@ -658,7 +913,7 @@ impl Committed {
             sum(|m| m.partial),
             sum(|m| m.rejected),
             versions.join(", "),
-            self.output.display()
+            self.output
         )
     }
 
@@ -694,7 +949,7 @@ impl Committed {
             "skipped_by_patterns": {"patterns": plan.settings.patterns, "count": plan.skipped},
             "rows": rows,
             "table_versions": tables,
-            "output": self.output.display().to_string(),
+            "output": self.output,
         })
     }
 }
@@ -702,10 +957,11 @@ impl Committed {
 /// Commits the run of `plan`: all shards published with the plan's settings,
 /// then one Delta transaction per dataset, then `_runs/<run>.json`.
 pub fn commit(plan: &Plan) -> Result<Committed, ShardError> {
+    let out = Store::open(&plan.output)?;
     let mut manifests = Vec::new();
     let mut missing = Vec::new();
     for k in 0..plan.shards {
-        match read_manifest(&plan.manifest_path(k))? {
+        match read_manifest(&out, &plan.manifest_key(k))? {
             Some(m) => manifests.push(m),
             None => missing.push(k),
         }
@@ -720,7 +976,7 @@ pub fn commit(plan: &Plan) -> Result<Committed, ShardError> {
             missing: missing.len(),
             shards: plan.shards,
             list: list.join(", "),
-            dir: plan.dir().join("shards"),
+            dir: out.display(&format!("{}/shards", plan.key())),
         });
     }
     if let Some(m) = manifests.iter().find(|m| m.fingerprint != plan.fingerprint) {
@@ -729,7 +985,7 @@ pub fn commit(plan: &Plan) -> Result<Committed, ShardError> {
             shard: m.shard,
             theirs: m.fingerprint.clone(),
             ours: plan.fingerprint.clone(),
-            manifest: plan.manifest_path(m.shard),
+            manifest: out.display(&plan.manifest_key(m.shard)),
         });
     }
     let mut tables = Vec::new();
@@ -753,7 +1009,7 @@ pub fn commit(plan: &Plan) -> Result<Committed, ShardError> {
             schema: &schema,
         };
         let c = delta::replace_all(
-            &plan.output.join(d.name()),
+            &out.child(d.name()),
             &info,
             &files,
             plan.txn_version,
@@ -767,14 +1023,10 @@ pub fn commit(plan: &Plan) -> Result<Committed, ShardError> {
         tables,
         manifests,
     };
-    let record = plan.output.join("_runs").join(format!("{}.json", plan.run));
     let mut text =
         serde_json::to_vec_pretty(&committed.record(plan)).expect("run record serialises");
     text.push(b'\n');
     // A repeated commit keeps the first record: it holds the versions made.
-    store::put_if_absent(&record, &text).map_err(|source| ShardError::Write {
-        path: record,
-        source,
-    })?;
+    out.put_if_absent(&format!("_runs/{}.json", plan.run), &text)?;
     Ok(committed)
 }

@@ -5,8 +5,12 @@ files) on the same input.
 
     delta_readback.py TABLES PLAIN [--readers deltalake,polars,duckdb]
 
-Prints one JSON object: per dataset, the table version and the row count each
-reader saw. Exits 1, saying which dataset and reader, when a reader's rows
+TABLES is a folder or an s3:// URL; for S3 the readers get storage options
+from the standard environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+AWS_REGION, AWS_ENDPOINT_URL, AWS_ALLOW_HTTP), as juesuan does.
+
+Prints one JSON object: per dataset, the table version, its number of live
+files and the row count each reader saw. Exits 1, saying which dataset and reader, when a reader's rows
 differ from the plain run's (as multisets: row order is not part of a table),
 2 when a reader cannot be used. Used by tests/shards.rs (deltalake, polars)
 and by .ci/run (duckdb's delta extension, from the duckdb-ext-delta wheel).
@@ -38,6 +42,15 @@ def canonical(df: pl.DataFrame, columns) -> pl.DataFrame:
 def plain_rows(plain: str, dataset: str) -> pl.DataFrame:
     files = sorted(glob.glob(os.path.join(plain, dataset, "**", "*.parquet"), recursive=True))
     return pl.read_parquet(files, hive_partitioning=False)
+
+
+def storage_options(tables: str):
+    """deltalake's and polars' options for an S3 location, from the environment."""
+    if not tables.startswith("s3://"):
+        return None
+    names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_ENDPOINT_URL",
+             "AWS_ALLOW_HTTP"]
+    return {n.lower(): os.environ[n] for n in names if n in os.environ}
 
 
 def duckdb_connection():
@@ -72,18 +85,19 @@ def main() -> int:
         return 2
     out = {}
     failed = False
+    options = storage_options(args.tables)
     for ds in DATASETS:
         expected = plain_rows(args.plain, ds)
         columns = expected.columns
         want = canonical(expected, columns)
-        table = os.path.join(args.tables, ds)
-        dt = deltalake.DeltaTable(table)
-        seen = {"version": dt.version()}
+        table = f"{args.tables.rstrip('/')}/{ds}" if options else os.path.join(args.tables, ds)
+        dt = deltalake.DeltaTable(table, storage_options=options)
+        seen = {"version": dt.version(), "files": len(dt.file_uris())}
         got = {}
         if "deltalake" in readers:
             got["deltalake"] = pl.from_arrow(dt.to_pyarrow_table())
         if "polars" in readers:
-            got["polars"] = pl.scan_delta(table).collect()
+            got["polars"] = pl.scan_delta(table, storage_options=options).collect()
         if con is not None:
             got["duckdb"] = con.sql(f"SELECT * FROM delta_scan('{table}')").pl()
         for reader, df in got.items():

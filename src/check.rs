@@ -277,13 +277,16 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
     // A blank read as zero that a failing identity takes part in: the
     // failure says the blank may not be zero (a 小计 lost while its parts
     // were read), so sums that hold by reading it as zero prove nothing.
-    let contradicted: HashSet<usize> = (0..identities.len())
-        .filter(|&n| book.evaluate(n).is_some_and(|e| !e.passes()))
-        .flat_map(|n| book.idents[n].slots().collect::<Vec<_>>())
+    let evals: Vec<Option<Eval>> = (0..identities.len()).map(|n| book.evaluate(n)).collect();
+    let contradicted: HashSet<usize> = evals
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.as_ref().is_some_and(|e| !e.passes()))
+        .flat_map(|(n, _)| book.idents[n].slots())
         .filter(|&s| !book.present(s))
         .collect();
-    for (n, id) in identities.iter().enumerate() {
-        let Some(e) = book.evaluate(n) else { continue };
+    for (n, (id, e)) in identities.iter().zip(evals).enumerate() {
+        let Some(e) = e else { continue };
         let leans_on_a_loss = identities[n]
             .parts
             .iter()

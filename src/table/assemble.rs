@@ -972,22 +972,7 @@ fn place_domains(
                     let domains: Vec<ColumnSet> = if in_seg.len() == cols.len() {
                         // Every column printed: the printed order decides
                         // (the template's, or another the identities prove).
-                        let rows_values: Vec<Vec<Option<Amount>>> = (0..rows.len())
-                            .map(|r| {
-                                in_seg
-                                    .iter()
-                                    .map(|c| {
-                                        c.members
-                                            .iter()
-                                            .find(|m| m.0 == r)
-                                            .and_then(|m| amount_of(ctx, m.1))
-                                            .map(|p| p.value)
-                                    })
-                                    .collect()
-                            })
-                            .filter(|v: &Vec<Option<Amount>>| v.iter().all(Option::is_some))
-                            .collect();
-                        printed_order(spec, cols.len(), &rows_values)
+                        printed_order(spec, cols.len(), &complete_rows(ctx, &in_seg))
                             .iter()
                             .map(|&k| 1 << k)
                             .collect()
@@ -1039,6 +1024,27 @@ fn place_domains(
             }
         }
     }
+}
+
+/// The values of the rows that print an amount in every cluster, in cluster
+/// order; none when the spec declares no other printed order to weigh.
+fn complete_rows(ctx: &Ctx, clusters: &[&Cluster]) -> Vec<Vec<Option<Amount>>> {
+    if ctx.spec.printed_orders.is_empty() {
+        return Vec::new();
+    }
+    let mut by_row: std::collections::BTreeMap<usize, Vec<Option<Amount>>> = Default::default();
+    for (k, c) in clusters.iter().enumerate() {
+        for &(r, i) in &c.members {
+            by_row
+                .entry(r)
+                .or_insert_with(|| vec![None; clusters.len()])[k] =
+                amount_of(ctx, i).map(|p| p.value);
+        }
+    }
+    by_row
+        .into_values()
+        .filter(|v| v.iter().all(Option::is_some))
+        .collect()
 }
 
 /// The column of each printed position when a row prints every column: the

@@ -790,16 +790,6 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
         0.6 * median
     };
     let mut owner: Vec<usize> = (0..run.len()).collect();
-    // Above the first row, only the first line of its own name (an amount
-    // centred on a two-line name); the lines above that are the header.
-    let amounts_only = |l: &Chunked<'_>| l.amount_edges().count() == l.chunks.len();
-    if first > 0
-        && amounts_only(&run[first])
-        && run[first].y - run[first - 1].y < join_within
-        && !run[first - 1].is_amount_row()
-    {
-        owner[first - 1] = first;
-    }
     for k in first..run.len() {
         if run[k].is_amount_row() {
             continue;
@@ -815,6 +805,30 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
             && d(&a) < join_within
         {
             owner[k] = a;
+        }
+    }
+    // Above the first row, only the first line of its own name: an amount
+    // centred on a two-line name (the row prints nothing else, or the
+    // name's second line, below it, joined it in the same column); the
+    // lines above that are the header.
+    if first > 0 && run[first].y - run[first - 1].y < join_within && !run[first - 1].is_amount_row()
+    {
+        let columns_of = |l: &Chunked<'_>| -> Vec<usize> {
+            l.chunks
+                .iter()
+                .map(|r| {
+                    let (a, b) = l.span(r);
+                    column((a + b) / 2.0)
+                })
+                .collect()
+        };
+        let above = columns_of(&run[first - 1]);
+        let amounts_only = run[first].amount_edges().count() == run[first].chunks.len();
+        let second_line_below = (first + 1..run.len())
+            .filter(|&b| owner[b] == first && !run[b].is_amount_row())
+            .any(|b| columns_of(&run[b]).iter().any(|c| above.contains(c)));
+        if amounts_only || second_line_below {
+            owner[first - 1] = first;
         }
     }
     let mut heads: Vec<usize> = owner.clone();
@@ -1169,6 +1183,53 @@ mod tests {
         assert_eq!(
             rows.last().unwrap(),
             &vec!["本年收入合计", "608.70", "本年支出合计", "608.70", "608.70"]
+        );
+    }
+
+    /// The first row's name wrapped around a line holding its amount and
+    /// the other side's name: both lines of the name are the row's.
+    #[test]
+    fn a_first_row_name_wrapped_around_its_amount_line_is_one_name() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("收入支出决算总表", 50.0, 60.0, 12.0);
+        for (t, x) in [
+            ("项目", 50.0),
+            ("决算数", 170.0),
+            ("项目", 220.0),
+            ("决算数", 370.0),
+        ] {
+            g.extend(word(t, x, 112.0, 10.0));
+        }
+        g.extend(word("一、一般公共预算财政拨款", 50.0, 130.0, 10.0));
+        g.extend(word("8899.27", right("8899.27", 200.0), 136.0, 10.0));
+        g.extend(word("一、一般公共服务支出", 220.0, 136.0, 10.0));
+        g.extend(word("收入", 50.0, 142.0, 10.0));
+        for (k, (inc, exp, v)) in [
+            ("二、事业收入", "二、教育支出", "12.50"),
+            ("本年收入合计", "本年支出合计", "8911.77"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 166.0 + 30.0 * k as f64;
+            g.extend(word(inc, 50.0, y, 10.0));
+            g.extend(word(v, right(v, 200.0), y, 10.0));
+            g.extend(word(exp, 220.0, y, 10.0));
+            g.extend(word(v, right(v, 400.0), y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        let rows = t[0].text_rows();
+        assert_eq!(rows[0], vec!["项目", "决算数", "项目", "决算数"]);
+        assert_eq!(
+            rows[1],
+            vec![
+                "一、一般公共预算财政拨款收入",
+                "8899.27",
+                "一、一般公共服务支出",
+                ""
+            ]
         );
     }
 

@@ -164,3 +164,24 @@ fn three_public_budget_and_final_side_by_side_are_placed_by_their_sums() {
         }
     }
 }
+
+/// The line after a page's last row is the next page's running head (after
+/// a form feed), not the rest of that row's name.
+#[test]
+fn a_running_head_after_a_page_break_is_no_part_of_the_last_row() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款
+一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00
+本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00
+总计\t5.00\t总计\t5.00\t5.00\t0.00\t0.00
+注：本表反映部门本年度财政拨款总收支和结转结余情况。
+10
+\u{c}光山县教育局2021年度部门决算
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(amount(items, "收入", "总计", "决算数"), money("5.00"));
+    assert!(item(items, "收入", "总计", "决算数").unwrap().verified);
+}

@@ -721,9 +721,19 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             fragments.push(p);
         }
     }
-    // Fragments in line order, each to the nearest row of its side/panel.
+    // Fragments in line order, each to the nearest row of its side/panel on
+    // its page (the line after a page's last row is the next page's running
+    // head, not the rest of a name).
+    let segment = |p: &Piece| {
+        p.codes
+            .iter()
+            .chain(&p.labels)
+            .chain(&p.amounts)
+            .next()
+            .map(|&i| ctx.grid.cells[i].segment)
+    };
     for f in fragments {
-        let same = |r: &Piece| r.side == f.side && r.panel == f.panel;
+        let same = |r: &Piece| r.side == f.side && r.panel == f.panel && segment(r) == segment(f);
         let has_amounts = !f.amounts.is_empty();
         let mut best: Option<(u32, bool, usize)> = None;
         for (k, (_, r)) in rows.iter().enumerate() {

@@ -21,6 +21,12 @@ fn amount(items: &[LineItem], side: &str, row: &str, column: &str) -> String {
         .unwrap_or_else(|| format!("no {side} {row} {column}"))
 }
 
+/// Table 04's title and a one-line header, as TAB rows.
+const FISCAL_HEAD: &str = "财政拨款收入支出决算总表\n单位：万元\n项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款\n";
+
+/// Table 04's first rows: 5.00 received and spent on 教育.
+const FIVE_SPENT: &str = "一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00\n本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00\n";
+
 /// A printed amount as `Amount` shows it (`30.00` is `30`).
 fn money(printed: &str) -> String {
     Amount::parse_plain(printed).unwrap().to_string()
@@ -101,16 +107,14 @@ fn wrapped_header_lines_and_side_banners_name_the_columns() {
 /// its own name.
 #[test]
 fn a_name_wrapped_before_its_end_opens_its_row() {
-    let doc = "\
-财政拨款收入支出决算总表
-单位：万元
-项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款
-一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00
-本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00
+    let doc = format!(
+        "{FISCAL_HEAD}{FIVE_SPENT}{}",
+        "\
 年初财政拨款结转和\t1.00\t年末财政拨款结转和\t1.00\t1.00\t0.00\t0.00
 结余\t\t结余\t\t\t\t
 总计\t6.00\t总计\t6.00\t6.00\t0.00\t0.00
-";
+"
+    );
     let p = process("fiscal.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
     assert_eq!(
@@ -169,17 +173,15 @@ fn three_public_budget_and_final_side_by_side_are_placed_by_their_sums() {
 /// a form feed), not the rest of that row's name.
 #[test]
 fn a_running_head_after_a_page_break_is_no_part_of_the_last_row() {
-    let doc = "\
-财政拨款收入支出决算总表
-单位：万元
-项目\t决算数\t项目\t小计\t一般公共预算财政拨款\t政府性基金预算财政拨款\t国有资本经营预算财政拨款
-一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00
-本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00
+    let doc = format!(
+        "{FISCAL_HEAD}{FIVE_SPENT}{}",
+        "\
 总计\t5.00\t总计\t5.00\t5.00\t0.00\t0.00
 注：本表反映部门本年度财政拨款总收支和结转结余情况。
 10
 \u{c}光山县教育局2021年度部门决算
-";
+"
+    );
     let p = process("fiscal.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
     assert_eq!(amount(items, "收入", "总计", "决算数"), money("5.00"));

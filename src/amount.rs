@@ -97,6 +97,12 @@ impl Amount {
     pub fn rounding_allowance(decimals: u32, terms: usize) -> Self {
         Amount(Amount::half_unit(decimals).0 * (terms as i128 + 1))
     }
+
+    /// Whether `sum` of `terms` non-zero figures printed to `decimals`
+    /// places matches the printed `total` within the rounding allowance.
+    pub fn sums_to(sum: Amount, total: Amount, decimals: u32, terms: usize) -> bool {
+        (sum - total).abs() <= Amount::rounding_allowance(decimals.min(SCALE), terms.max(1))
+    }
 }
 
 impl Add for Amount {

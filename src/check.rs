@@ -61,6 +61,9 @@ struct Slot {
     usable: bool,
     /// The usual number of decimals of the slot's table.
     decimals: u32,
+    /// A cell of a table that lost printed figures: blank here, it may be
+    /// one of them rather than a zero.
+    lossy: bool,
 }
 
 /// total = Σ sign × part, over slots.
@@ -222,12 +225,14 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
                 fact: Some(Amount::ZERO),
                 usable: true,
                 decimals: 2,
+                lossy: false,
             },
             Operand::Cell(k) => Slot {
                 item: values.index.get(k).copied(),
                 fact: None,
                 usable: values.tables_with_rows.contains(&k.table),
                 decimals: values.decimals.get(&k.table).copied().unwrap_or(2),
+                lossy: printed.lossy_tables.contains(&k.table),
             },
             Operand::Fact(m) => {
                 let fact = values.facts.get(m).copied();
@@ -236,6 +241,7 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
                     fact,
                     usable: fact.is_some(),
                     decimals: 2,
+                    lossy: false,
                 }
             }
         }
@@ -287,23 +293,9 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
         .collect();
     for (n, (id, e)) in identities.iter().zip(evals).enumerate() {
         let Some(e) = e else { continue };
-        let leans_on_a_loss = identities[n]
-            .parts
-            .iter()
-            .map(|p| &p.1)
-            .chain(std::iter::once(&identities[n].total))
-            .zip(
-                book.idents[n]
-                    .parts
-                    .iter()
-                    .map(|p| p.1)
-                    .chain([book.idents[n].total]),
-            )
-            .any(|(op, s)| {
-                !book.present(s)
-                    && (contradicted.contains(&s)
-                        || matches!(op, Operand::Cell(k) if printed.lossy_tables.contains(&k.table)))
-            });
+        let leans_on_a_loss = book.idents[n]
+            .slots()
+            .any(|s| !book.present(s) && (book.slots[s].lossy || contradicted.contains(&s)));
         if !leans_on_a_loss {
             for s in book.idents[n].slots() {
                 if let Some(i) = book.slots[s].item {

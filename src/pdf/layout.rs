@@ -467,30 +467,57 @@ struct Chunked<'a> {
     /// Vertical centre and the largest font size.
     y: f64,
     size: f64,
+    /// Which chunks print an amount (read once: lines are asked often).
+    amount: Vec<bool>,
+    /// A row of a rule-less table (see [`Chunked::is_amount_row`]).
+    row: bool,
 }
 
-impl Chunked<'_> {
+impl<'a> Chunked<'a> {
+    fn new(glyphs: Vec<&'a Glyph>, chunks: Vec<std::ops::Range<usize>>, y: f64, size: f64) -> Self {
+        let amount: Vec<bool> = chunks
+            .iter()
+            .map(|r| amount_like(&line_text(&glyphs[r.clone()])))
+            .collect();
+        let amounts = amount.iter().filter(|&&a| a).count();
+        // Cut into cells, one of them an amount; or amounts alone, with
+        // decimals (a row's amounts centred between the two lines of its
+        // wrapped name; a page number is no amount row).
+        let row = amounts > 0
+            && (chunks.len() >= 2
+                || amounts == chunks.len() && glyphs.iter().any(|g| g.text.contains('.')));
+        Chunked {
+            glyphs,
+            chunks,
+            y,
+            size,
+            amount,
+            row,
+        }
+    }
+
     fn span(&self, r: &std::ops::Range<usize>) -> (f64, f64) {
         let g = &self.glyphs[r.clone()];
         (g[0].x0, g.iter().map(|g| g.x1).fold(f64::MIN, f64::max))
     }
 
-    /// The right edges of the chunks that print an amount.
-    fn amount_edges(&self) -> impl Iterator<Item = f64> + '_ {
+    /// The extents of the chunks that print an amount.
+    fn amount_spans(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
         self.chunks
             .iter()
-            .filter(|r| amount_like(&line_text(&self.glyphs[(*r).clone()])))
-            .map(|r| self.span(r).1)
+            .zip(&self.amount)
+            .filter(|(_, a)| **a)
+            .map(|(r, _)| self.span(r))
     }
 
-    /// A row of a rule-less table: cut into cells, one of them an amount;
-    /// or amounts alone, with decimals (a row's amounts centred between the
-    /// two lines of its wrapped name; a page number is no amount row).
+    /// The right edges of the chunks that print an amount.
+    fn amount_edges(&self) -> impl Iterator<Item = f64> + '_ {
+        self.amount_spans().map(|s| s.1)
+    }
+
+    /// A row of a rule-less table.
     fn is_amount_row(&self) -> bool {
-        let amounts = self.amount_edges().count();
-        amounts > 0
-            && (self.chunks.len() >= 2
-                || amounts == self.chunks.len() && line_text(&self.glyphs).contains('.'))
+        self.row
     }
 
     /// The widest gap between chunks, in ems.
@@ -524,12 +551,7 @@ fn text_lines(free: Vec<&Glyph>) -> Vec<Chunked<'_>> {
             chunks.push(start..glyphs.len());
             let y = glyphs.iter().map(|g| g.centre_y()).sum::<f64>() / glyphs.len() as f64;
             let size = glyphs.iter().map(|g| g.size).fold(0.0, f64::max);
-            Chunked {
-                glyphs,
-                chunks,
-                y,
-                size,
-            }
+            Chunked::new(glyphs, chunks, y, size)
         })
         .collect()
 }
@@ -558,12 +580,16 @@ const MAX_STRAY: usize = 2;
 /// Every cell of the line starts or ends (within 1.5 pt) where a cell of
 /// the table's amount rows does: left-aligned labels, right-aligned amounts.
 fn aligned(line: &Chunked<'_>, edges: &[(f64, f64)]) -> bool {
-    line.chunks.iter().all(|r| {
-        let (a, b) = line.span(r);
-        edges
-            .iter()
-            .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
-    })
+    line.chunks
+        .iter()
+        .all(|r| edge_aligned(line.span(r), edges))
+}
+
+/// A cell that starts or ends (within 1.5 pt) where one of `edges` does.
+fn edge_aligned((a, b): (f64, f64), edges: &[(f64, f64)]) -> bool {
+    edges
+        .iter()
+        .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
 }
 
 /// Lines into blocks: runs of amount rows, with the header lines above them
@@ -621,12 +647,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             let amounts: Vec<(f64, f64)> = lines[i..=last]
                 .iter()
                 .filter(|l| l.is_amount_row())
-                .flat_map(|l| {
-                    l.chunks
-                        .iter()
-                        .filter(|r| amount_like(&line_text(&l.glyphs[(*r).clone()])))
-                        .map(|r| l.span(r))
-                })
+                .flat_map(Chunked::amount_spans)
                 .collect();
             let lines = &lines;
             let starts: Vec<(usize, f64)> = (k..i)
@@ -635,9 +656,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             let column_like = |m: usize| {
                 lines[m].chunks.iter().all(|r| {
                     let (a, b) = lines[m].span(r);
-                    edges
-                        .iter()
-                        .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
+                    edge_aligned((a, b), &edges)
                         || amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
                             && starts.iter().any(|&(o, x)| o != m && (x - a).abs() <= 1.5)
                 })

@@ -157,36 +157,24 @@ impl CellGrid {
             // A subject code and its name in one cell (columns too close for
             // the converter or the stream reader to part): two cells, so the
             // code is a code and never money nor part of the name.
-            let width = |s: &str| s.chars().count() as u32;
-            let dwidth = |s: &str| {
-                s.chars()
-                    .map(|c| if c.is_ascii() { 1 } else { 2 })
-                    .sum::<u32>()
+            // The code and the blank after it are ASCII: one column each in
+            // characters and in display width alike.
+            let (code_w, prefix) = (code.len() as u32, (norm.len() - name.len()) as u32);
+            let part = |sp: Span| {
+                (
+                    Span {
+                        x0: sp.x0,
+                        x1: sp.x0 + code_w,
+                    },
+                    Span {
+                        x0: sp.x0 + prefix,
+                        x1: sp.x1,
+                    },
+                )
             };
-            let (xc, xn, xdc, xdn) = match self.layout {
-                Layout::Columns => (x, x, xd, xd),
-                _ => {
-                    let gap = width(norm) - width(code) - width(name);
-                    let dgap = dwidth(norm) - dwidth(code) - dwidth(name);
-                    (
-                        Span {
-                            x0: x.x0,
-                            x1: x.x0 + width(code),
-                        },
-                        Span {
-                            x0: x.x0 + width(code) + gap,
-                            x1: x.x1,
-                        },
-                        Span {
-                            x0: xd.x0,
-                            x1: xd.x0 + dwidth(code),
-                        },
-                        Span {
-                            x0: xd.x0 + dwidth(code) + dgap,
-                            x1: xd.x1,
-                        },
-                    )
-                }
+            let ((xc, xn), (xdc, xdn)) = match self.layout {
+                Layout::Columns => ((x, x), (xd, xd)),
+                _ => (part(x), part(xd)),
             };
             let raw_parts = code_and_name(raw.trim());
             let (raw_code, raw_name) = raw_parts.unwrap_or((code, name));

@@ -534,6 +534,6 @@ impl Search<'_, '_> {
         if !any_part {
             return true;
         }
-        (sum - total).abs() <= Amount::rounding_allowance(decimals.min(6), terms.max(1))
+        Amount::sums_to(sum, total, decimals, terms)
     }
 }

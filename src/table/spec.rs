@@ -224,7 +224,11 @@ impl TableSpec {
                 let v = v.unwrap_or(Amount::ZERO);
                 if *s < 0 { acc - v } else { acc + v }
             });
-            if (sum - total).abs() > Amount::rounding_allowance(2, parts.len()) {
+            let terms = parts
+                .iter()
+                .filter(|(_, v)| v.is_some_and(|v| !v.is_zero()))
+                .count();
+            if !Amount::sums_to(sum, total, 2, terms) {
                 return Some(false);
             }
         }

@@ -592,6 +592,11 @@ fn edge_aligned((a, b): (f64, f64), edges: &[(f64, f64)]) -> bool {
         .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
 }
 
+/// Most lines of a rule-less table's header: narrow columns stack their
+/// headers a character or two per line (09's twelve columns on a portrait
+/// page: `因/公/出/国/(境)/费` over eight lines, under two banner lines).
+const MAX_HEADER_LINES: usize = 16;
+
 /// Lines into blocks: runs of amount rows, with the header lines above them
 /// and the wrapped lines among them, become rule-less tables; the rest are
 /// text lines.
@@ -677,7 +682,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
         // Header lines above: cut into cells, close together.
         let mut start = top;
         while start > 0
-            && start + 6 > top
+            && start + MAX_HEADER_LINES > top
             && !taken[start - 1]
             && lines[start - 1].chunks.len() >= 2
             && lines[start].y - lines[start - 1].y <= 2.5 * lines[start].size
@@ -766,18 +771,73 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
             .flat_map(spans)
             .collect(),
     );
-    let mut all = data.clone();
-    for l in run.iter().filter(|l| !l.is_amount_row()) {
-        for s in spans(l) {
-            // Clear of every column by an em or more on both sides: the
-            // header of a column printed blank. Nearer, it heads its
-            // neighbour (a header centred over amounts set flush right).
-            if data
+    // Header chunks over no column of amounts, stacked into the columns
+    // they form (narrow columns set their headers a character or two per
+    // line), head a column printed blank, unless a column of amounts within
+    // an em of the stack has no header at all (a header centred over amounts
+    // set flush right) or has its headers wholly below the stack (a banner
+    // over it) or wholly above it (the stack is its own header under a
+    // banner, beside a total centred across two columns). A stack that runs
+    // beside its neighbours' own headers is a column of its own.
+    let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
+    struct Chunk {
+        y: f64,
+        span: (f64, f64),
+        size: f64,
+    }
+    let headers: Vec<Chunk> = run
+        .iter()
+        .filter(|l| !l.is_amount_row())
+        .flat_map(|l| {
+            spans(l).into_iter().map(move |span| Chunk {
+                y: l.y,
+                span,
+                size: l.size,
+            })
+        })
+        .collect();
+    // The vertical band of each amount column's own headers (banners and
+    // captions across several columns are no column's own).
+    let over = |s: (f64, f64)| data.iter().filter(|&&d| overlaps(s, d)).count();
+    let bands: Vec<Option<(f64, f64)>> = data
+        .iter()
+        .map(|&d| {
+            headers
                 .iter()
-                .all(|d| s.1 + l.size <= d.0 || s.0 >= d.1 + l.size)
-            {
-                all.push(s);
+                .filter(|h| overlaps(h.span, d) && over(h.span) == 1)
+                .fold(None, |b: Option<(f64, f64)>, h| {
+                    Some(b.map_or((h.y, h.y), |(t, l)| (t.min(h.y), l.max(h.y))))
+                })
+        })
+        .collect();
+    let loose: Vec<&Chunk> = headers.iter().filter(|h| over(h.span) == 0).collect();
+    let mut stack: Vec<usize> = (0..loose.len()).collect();
+    for a in 0..loose.len() {
+        for b in 0..a {
+            if overlaps(loose[a].span, loose[b].span) {
+                let (ra, rb) = (stack[a], stack[b]);
+                stack.iter_mut().filter(|x| **x == ra).for_each(|x| *x = rb);
             }
+        }
+    }
+    let mut all = data.clone();
+    for root in stack.iter().copied().collect::<FxHashSet<usize>>() {
+        let members: Vec<&Chunk> = (0..loose.len())
+            .filter(|&k| stack[k] == root)
+            .map(|k| loose[k])
+            .collect();
+        let (mut top, mut low, mut x0, mut x1, mut em) =
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN, 0.0);
+        for m in &members {
+            (top, low) = (top.min(m.y), low.max(m.y));
+            (x0, x1) = (x0.min(m.span.0), x1.max(m.span.1));
+            em = f64::max(em, m.size);
+        }
+        let adopted = data.iter().zip(&bands).any(|(&d, band)| {
+            x1 + em > d.0 && x0 < d.1 + em && band.is_none_or(|(t, l)| l < top || t > low)
+        });
+        if !adopted {
+            all.extend(members.iter().map(|m| m.span));
         }
     }
     let occupied = union(all);
@@ -808,6 +868,21 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     } else {
         0.6 * median
     };
+    // Where most names wrap, the median pair is half a leading too (an
+    // amount centred between two lines, row after row): a line next to an
+    // amount row, within a leading of it and clearly nearer it than its
+    // neighbour on the other side, is a wrapped line of that row.
+    let beside = |k: usize, a: usize| {
+        if !run[a].is_amount_row() || run[k].is_amount_row() {
+            return false;
+        }
+        let d = (run[k].y - run[a].y).abs();
+        let other = if a > k { k.checked_sub(1) } else { Some(k + 1) }
+            .filter(|&o| o < run.len())
+            .map_or(f64::MAX, |o| (run[k].y - run[o].y).abs());
+        let size = run[k].size.max(run[a].size);
+        d <= 1.5 * size && d + 0.15 * size < other
+    };
     let mut owner: Vec<usize> = (0..run.len()).collect();
     for k in first..run.len() {
         if run[k].is_amount_row() {
@@ -821,7 +896,7 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
             (p, n) => p.or(n),
         };
         if let Some(&a) = nearest
-            && d(&a) < join_within
+            && (d(&a) < join_within || a.abs_diff(k) == 1 && beside(k, a))
         {
             owner[k] = a;
         }
@@ -830,7 +905,9 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     // centred on a two-line name (the row prints nothing else, or the
     // name's second line, below it, joined it in the same column); the
     // lines above that are the header.
-    if first > 0 && run[first].y - run[first - 1].y < join_within && !run[first - 1].is_amount_row()
+    if first > 0
+        && !run[first - 1].is_amount_row()
+        && (run[first].y - run[first - 1].y < join_within || beside(first - 1, first))
     {
         let columns_of = |l: &Chunked<'_>| -> Vec<usize> {
             l.chunks
@@ -1203,6 +1280,113 @@ mod tests {
             rows.last().unwrap(),
             &vec!["本年收入合计", "608.70", "本年支出合计", "608.70", "608.70"]
         );
+    }
+
+    /// Most names wrap, each row's amount centred between its name's two
+    /// lines: half a leading is then the commonest gap between lines, and a
+    /// name line still belongs to the amount beside it, not to a row of its
+    /// own.
+    #[test]
+    fn names_wrapped_row_after_row_around_centred_amounts_stay_whole() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("收入决算表", 50.0, 60.0, 12.0);
+        g.extend(word("科目名称", 50.0, 100.0, 10.0));
+        g.extend(word("本年收入合计", 150.0, 100.0, 10.0));
+        g.extend(word("财政拨款收入", 250.0, 100.0, 10.0));
+        let rows = [
+            ("社会保障", "和就业支出", "3351.18"),
+            ("行政事业", "单位养老支出", "1668.01"),
+            ("机关事业", "单位基本养老", "558.18"),
+            ("卫生健康支出", "", "1255.93"),
+            ("行政事业", "单位医疗", "1255.93"),
+        ];
+        let mut y = 120.0;
+        for (first, second, v) in rows {
+            if second.is_empty() {
+                g.extend(word(first, 50.0, y + 7.0, 10.0));
+            } else {
+                g.extend(word(first, 50.0, y, 10.0));
+                g.extend(word(second, 50.0, y + 14.0, 10.0));
+            }
+            g.extend(word(v, right(v, 220.0), y + 7.0, 10.0));
+            g.extend(word(v, right(v, 320.0), y + 7.0, 10.0));
+            y += 31.0;
+        }
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        let names: Vec<String> = t[0].text_rows()[1..]
+            .iter()
+            .map(|r| r[0].to_string())
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                "社会保障和就业支出",
+                "行政事业单位养老支出",
+                "机关事业单位基本养老",
+                "卫生健康支出",
+                "行政事业单位医疗"
+            ]
+        );
+    }
+
+    /// 09 on a narrow page: the header of each column stacked a character
+    /// per line, the columns printed blank (因公出国(境)费, 购置费) headed
+    /// only by their stacks between their neighbours' headers, a banner over
+    /// each half, a note below.
+    #[test]
+    fn stacked_headers_of_narrow_columns_keep_their_blank_columns() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("财政拨款“三公”经费支出决算表", 60.0, 60.0, 12.0);
+        // Two halves of five columns, 20 pt wide, 6 pt apart: 合计 |
+        // 因公出国(境)费 | 小计 | 公务用车购置费 | 公务接待费.
+        let stacks = [
+            "合计",
+            "因公出国（境）费",
+            "小计",
+            "公务用车购置费",
+            "接待费",
+        ];
+        let values = [
+            ["8.85", "", "6.27", "", "2.58"],
+            ["7.60", "", "5.41", "", "2.19"],
+        ];
+        for (half, (banner, values)) in ["预算数", "决算数"].iter().zip(values).enumerate() {
+            let x0 = 56.0 + 130.0 * half as f64;
+            g.extend(word(banner, x0 + 50.0, 90.0, 10.0));
+            for (k, stack) in stacks.iter().enumerate() {
+                let x = x0 + 26.0 * k as f64;
+                let n = stack.chars().count();
+                for (m, c) in stack.chars().enumerate() {
+                    // Each stack centred on the band from y 110 to y 210.
+                    let y = 160.0 + (m as f64 - (n as f64 - 1.0) / 2.0) * 12.5;
+                    g.extend(word(&c.to_string(), x, y, 10.0));
+                }
+                g.extend(word(values[k], right(values[k], x + 14.0), 220.0, 10.0));
+            }
+        }
+        g.extend(word(
+            "注：本表反映“三公”经费支出预决算情况。",
+            50.0,
+            240.0,
+            10.0,
+        ));
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{l:?}");
+        let rows = t[0].text_rows();
+        assert_eq!(t[0].cols, 10, "{rows:?}");
+        assert_eq!(
+            rows.last().unwrap(),
+            &vec![
+                "8.85", "", "6.27", "", "2.58", "7.60", "", "5.41", "", "2.19"
+            ]
+        );
+        let header = |c: usize| -> String { rows[..rows.len() - 1].iter().map(|r| r[c]).collect() };
+        assert_eq!(header(1), "因公出国（境）费");
+        assert_eq!(header(8), "公务用车购置费");
+        assert_eq!(header(5), "合计");
     }
 
     /// The first row's name wrapped around a line holding its amount and

@@ -28,6 +28,14 @@ const FISCAL_HEAD: &str = "财政拨款收入支出决算总表\n单位：万元
 const FIVE_SPENT: &str = "一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00\n本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00\n";
 
 /// A printed amount as `Amount` shows it (`30.00` is `30`).
+/// Table 09's amount in `column` and whether it is verified.
+fn three_public(items: &[LineItem], column: &str) -> Option<(String, bool)> {
+    items
+        .iter()
+        .find(|i| i.table.code() == "09" && i.column == column)
+        .map(|i| (i.amount.to_string(), i.verified))
+}
+
 fn money(printed: &str) -> String {
     Amount::parse_plain(printed).unwrap().to_string()
 }
@@ -150,13 +158,7 @@ fn three_public_budget_and_final_side_by_side_are_placed_by_their_sums() {
             amounts.join(sep)
         );
         let p = process(name, doc.as_bytes());
-        let got = |column: &str| {
-            p.extracted
-                .line_items
-                .iter()
-                .find(|i| i.table.code() == "09" && i.column == column)
-                .map(|i| (i.amount.to_string(), i.verified))
-        };
+        let got = |column: &str| three_public(&p.extracted.line_items, column);
         for (column, printed) in [
             ("预算数/合计", "36.53"),
             ("决算数/合计", "32.62"),
@@ -186,4 +188,54 @@ fn a_running_head_after_a_page_break_is_no_part_of_the_last_row() {
     let items = &p.extracted.line_items;
     assert_eq!(amount(items, "收入", "总计", "决算数"), money("5.00"));
     assert!(item(items, "收入", "总计", "决算数").unwrap().verified);
+}
+
+/// 09 as a PDF with narrow columns gives it: each column's header stacked a
+/// character or two per line, the 预算数/决算数 banners in the middle one of
+/// their six columns, two columns printed blank, a bare page number after
+/// the note. The blanks are nil and the sums decide the columns; the page
+/// number is no amount.
+#[test]
+fn stacked_headers_and_centred_banners_leave_three_public_to_its_sums() {
+    let lines = [
+        "||预算数||||||决算数|||",
+        "|||公务用车购置及运行||||||公务用车购置及运行||",
+        "|因||维护费||||因||维护费||",
+        "|公||||||公||||",
+        "|出||公||||出||公||",
+        "|||务|公务|公务||||务|公务|公务",
+        "|国||||||国||||",
+        "合计|||用|用车|接待|合计|||用|用车|接待",
+        "|(||||||(||||",
+        "||小计|车|运行|费|||小计|车|运行|费",
+        "|境||||||境||||",
+        "|)||购|维护|||)||购|维护|",
+        "|费||置|费|||费||置|费|",
+        "|||费||||||费||",
+        "5.10||4.30||4.30|0.80|4.66||4.02||4.02|0.64",
+    ];
+    let doc = format!(
+        "财政拨款“三公”经费支出决算表\n单位：万元\n{}\n注：本表反映部门本年度“三公”经费支出预决算情况。\n17\n",
+        lines.join("\n").replace('|', "\t")
+    );
+    let p = process("three_public.txt", doc.as_bytes());
+    let got = |column: &str| three_public(&p.extracted.line_items, column);
+    for (column, printed) in [
+        ("预算数/合计", "5.10"),
+        ("预算数/公务用车购置及运行维护费/小计", "4.30"),
+        ("预算数/公务用车购置及运行维护费/公务用车运行维护费", "4.30"),
+        ("预算数/公务接待费", "0.80"),
+        ("决算数/合计", "4.66"),
+        ("决算数/公务用车购置及运行维护费/小计", "4.02"),
+        ("决算数/公务接待费", "0.64"),
+    ] {
+        assert_eq!(got(column), Some((money(printed), true)), "{column}");
+    }
+    assert!(
+        !p.extracted
+            .line_items
+            .iter()
+            .any(|i| i.table.code() == "09" && i.amount.to_string() == money("17")),
+        "the page number is no amount"
+    );
 }

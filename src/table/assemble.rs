@@ -179,10 +179,28 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     let mut header_cells: Vec<usize> = Vec::new();
     let mut numbering: Vec<usize> = Vec::new();
     let mut body: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    // A table ends at its note: what follows within the block is page
+    // furniture (a bare page number) or text the block caught; its amounts
+    // are counted, never read as rows.
+    let mut ended = false;
     for (k, (line, range)) in lines.iter().enumerate() {
+        if ended && kinds[k] != LineKind::Caption {
+            let bare_page_number = range.len() == 1 && {
+                let t = ctx.text(range.start).trim();
+                (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+            };
+            if !bare_page_number {
+                out.unplaced += range
+                    .clone()
+                    .filter(|&i| ctx.kind(i) == CellKind::Amount)
+                    .count();
+            }
+            continue;
+        }
         match kinds[k] {
             LineKind::Caption => {}
             LineKind::Note => {
+                ended = k >= first_data;
                 out.unplaced += range
                     .clone()
                     .filter(|&i| ctx.kind(i) == CellKind::Amount)
@@ -986,6 +1004,8 @@ fn place_domains(
                             .iter()
                             .map(|&k| 1 << k)
                             .collect()
+                    } else if let Some(order) = indexed_order(ctx, &in_seg, cols.len()) {
+                        order.iter().map(|&k| 1 << k).collect()
                     } else if has_header || ctx.grid.layout == Layout::Columns {
                         in_seg
                             .iter()
@@ -1055,6 +1075,44 @@ fn complete_rows(ctx: &Ctx, clusters: &[&Cluster]) -> Vec<Vec<Option<Amount>>> {
         .into_values()
         .filter(|v| v.iter().all(Option::is_some))
         .collect()
+}
+
+/// Where the reader knows each cell's column and the table's amounts span
+/// exactly as many columns as the spec has, a blank among them is a printed
+/// blank (nil): the one printed order under which the rows' sums then hold
+/// places every column, whatever a lost or stacked header says (09's
+/// `预算数`/`决算数` banners centred over six columns each). The column of
+/// each cluster, or none.
+fn indexed_order(ctx: &Ctx, clusters: &[&Cluster], n: usize) -> Option<Vec<usize>> {
+    if ctx.spec.printed_orders.is_empty()
+        || ctx.grid.layout != Layout::Columns
+        || n != ctx.spec.columns.len()
+    {
+        return None;
+    }
+    let first = clusters.iter().map(|c| c.span.x0).min()?;
+    let last = clusters.iter().map(|c| c.span.x0).max()?;
+    if (last - first) as usize + 1 != n || clusters.iter().any(|c| c.span.x1 != c.span.x0 + 1) {
+        return None;
+    }
+    let mut by_row: std::collections::BTreeMap<usize, Vec<Option<Amount>>> = Default::default();
+    for c in clusters {
+        let pos = (c.span.x0 - first) as usize;
+        for &(r, i) in &c.members {
+            by_row
+                .entry(r)
+                .or_insert_with(|| vec![Some(Amount::ZERO); n])[pos] =
+                amount_of(ctx, i).map(|p| p.value);
+        }
+    }
+    let rows: Vec<Vec<Option<Amount>>> = by_row.into_values().collect();
+    let order = proven_order(ctx.spec, &rows)?;
+    Some(
+        clusters
+            .iter()
+            .map(|c| order[(c.span.x0 - first) as usize])
+            .collect(),
+    )
 }
 
 /// The column of each printed position when a row prints every column: the

@@ -765,10 +765,29 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
         }
         out
     };
+    // Columns: where the rows' cells stand, but for a cell aligned with no
+    // other that bridges two cells of other rows standing apart (a total
+    // centred across the code and name columns): it goes to the column that
+    // holds its centre.
+    let rows: Vec<&Chunked<'_>> = run.iter().filter(|l| l.is_amount_row()).collect();
+    let cells: Vec<(f64, f64)> = rows.iter().flat_map(|l| spans(l)).collect();
+    let bridges = |(a, b): (f64, f64), size: f64| {
+        let others: Vec<(f64, f64)> = cells.iter().filter(|&&c| c != (a, b)).copied().collect();
+        if edge_aligned((a, b), &others) {
+            return false;
+        }
+        let (mut first_end, mut last_start) = (f64::MAX, f64::MIN);
+        for &(x0, x1) in &others {
+            if x0 < b && x1 > a {
+                first_end = first_end.min(x1);
+                last_start = last_start.max(x0);
+            }
+        }
+        last_start - first_end >= CELL_GAP * size
+    };
     let data = union(
-        run.iter()
-            .filter(|l| l.is_amount_row())
-            .flat_map(spans)
+        rows.iter()
+            .flat_map(|l| spans(l).into_iter().filter(|&s| !bridges(s, l.size)))
             .collect(),
     );
     // Header chunks over no column of amounts, stacked into the columns
@@ -1387,6 +1406,44 @@ mod tests {
         assert_eq!(header(1), "因公出国（境）费");
         assert_eq!(header(8), "公务用车购置费");
         assert_eq!(header(5), "合计");
+    }
+
+    /// The total row's 合计 centred across the code and name columns (a
+    /// merged cell in the original) keeps the two columns apart and goes to
+    /// the one that holds its centre; names aligned left are no such bridge
+    /// however long.
+    #[test]
+    fn a_total_centred_across_code_and_name_keeps_them_two_columns() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("支出决算表", 50.0, 60.0, 12.0);
+        g.extend(word("科目编码", 50.0, 100.0, 10.0));
+        g.extend(word("科目名称", 110.0, 100.0, 10.0));
+        g.extend(word("本年支出合计", 250.0, 100.0, 10.0));
+        let rows = [
+            ("", "合计", "74900.87"),
+            ("208", "社会保障和就业支出", "54187.61"),
+            ("20801", "人力资源和社会保障管理事务", "16943.65"),
+            ("2080101", "行政运行", "3870.84"),
+        ];
+        for (k, (code, name, v)) in rows.iter().enumerate() {
+            let y = 120.0 + 20.0 * k as f64;
+            if code.is_empty() {
+                // Across the gap between the code column (x 50..85) and
+                // the name column (from x 100).
+                g.extend(word(name, 84.0, y, 10.0));
+            } else {
+                g.extend(word(code, 50.0, y, 10.0));
+                g.extend(word(name, 100.0, y, 10.0));
+            }
+            g.extend(word(v, right(v, 320.0), y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1);
+        let rows = t[0].text_rows();
+        assert_eq!(t[0].cols, 3, "{rows:?}");
+        assert_eq!(rows[1], vec!["", "合计", "74900.87"]);
+        assert_eq!(rows[4], vec!["2080101", "行政运行", "3870.84"]);
     }
 
     /// The first row's name wrapped around a line holding its amount and

@@ -22,14 +22,14 @@ const SEED: u64 = 20_261_206;
 /// (rendering, recall floor, precision floor, floor of the precision of the
 /// rows vouched for).
 const FLOORS: &[(&str, f64, f64, f64)] = &[
-    ("native", 0.97, 0.98, 0.998),
-    ("pdftotext-layout", 0.93, 0.94, 0.99),
-    ("pdftotext", 0.45, 0.65, 0.99),
-    ("pdftotext-raw", 0.60, 0.76, 0.985),
-    ("pdfplumber-layout", 0.85, 0.86, 0.99),
-    ("pdfplumber", 0.84, 0.95, 0.995),
-    ("pymupdf", 0.44, 0.63, 0.99),
-    ("pymupdf-sort", 0.81, 0.84, 0.995),
+    ("native", 0.99, 0.99, 0.998),
+    ("pdftotext-layout", 0.94, 0.95, 0.99),
+    ("pdftotext", 0.48, 0.68, 0.99),
+    ("pdftotext-raw", 0.62, 0.78, 0.99),
+    ("pdfplumber-layout", 0.86, 0.87, 0.99),
+    ("pdfplumber", 0.85, 0.96, 0.995),
+    ("pymupdf", 0.45, 0.65, 0.99),
+    ("pymupdf-sort", 0.82, 0.85, 0.995),
 ];
 
 fn sum(scores: &std::collections::BTreeMap<String, Score>) -> Score {

@@ -239,3 +239,49 @@ fn stacked_headers_and_centred_banners_leave_three_public_to_its_sums() {
         "the page number is no amount"
     );
 }
+
+/// 09 printing blanks where nothing was spent: flat text drops them, layout
+/// text sets its stacked headers where no amount stands. Nil for the blanks,
+/// the sums place every figure they pin down; a figure they cannot place
+/// (运行维护费 or 购置费 makes the same 小计 when the other is blank) is never
+/// vouched for in the wrong column.
+#[test]
+fn three_public_with_blank_columns_is_placed_by_its_sums() {
+    // 预算数: 合计 17.44 = 因公 6.73 + 小计 6.95 + 接待 3.76; 小计 = 运行
+    // 6.95, 购置 blank. 决算数 the same with 14.92, 5.74, 6.21, 2.97.
+    let flat = "财政拨款“三公”经费支出决算表\n单位：万元\n预算数 决算数\n合计\n因\n公\n出\n国\n（\n境\n）\n费\n\
+                公务用车购置及运行维护费\n公务接\n待费\n小计\n公务用车购置费\n公务用车运行维护费\n\
+                17.44 6.73 6.95 6.95 3.76 14.92 5.74 6.21 6.21 2.97\n";
+    let layout = "财政拨款“三公”经费支出决算表\n单位：万元\n\
+\x20                  预算数                                            决算数\n\
+\x20           因   公务用车购置及运行维护费                             因    公务用车购置及运行维护费\n\
+\x20           公                                            公\n\
+\x20           出    小计   公务用   公务用 公务接          出    小计    公务用   公务用 公务接\n\
+\x20合计        国          车购置   车运行 待费   合计     国           车购置   车运行 待费\n\
+\x20           费           费      维护费                费            费      维护费\n\
+\x20  17.44    6.73   6.95           6.95  3.76  14.92    5.74   6.21            6.21  2.97\n";
+    for (name, doc) in [("flat.txt", flat), ("layout.txt", layout)] {
+        let p = process(name, doc.as_bytes());
+        let items = &p.extracted.line_items;
+        for (column, printed) in [
+            ("预算数/合计", "17.44"),
+            ("预算数/因公出国(境)费", "6.73"),
+            ("预算数/公务用车购置及运行维护费/小计", "6.95"),
+            ("预算数/公务接待费", "3.76"),
+            ("决算数/合计", "14.92"),
+            ("决算数/因公出国(境)费", "5.74"),
+            ("决算数/公务用车购置及运行维护费/小计", "6.21"),
+            ("决算数/公务接待费", "2.97"),
+        ] {
+            assert_eq!(
+                three_public(items, column).map(|(a, _)| a),
+                Some(money(printed)),
+                "{name} {column}"
+            );
+        }
+        let wrong = items.iter().filter(|i| {
+            i.table.code() == "09" && i.verified && i.column.ends_with("公务用车购置费")
+        });
+        assert_eq!(wrong.count(), 0, "{name}: 购置费 vouched for");
+    }
+}

@@ -920,18 +920,18 @@ fn place_domains(
                     Some(Side::Income) => sets[1],
                     Some(Side::Expenditure) => sets[2],
                 };
-                // A row that prints every column, in an order its
-                // identities prove.
-                let proven: Option<Vec<usize>> = (!spec.printed_orders.is_empty()
-                    && p.amounts.len() == cols.len()
+                // A row that prints every column, or all but a few, in
+                // the one placement its sums prove.
+                let proven: Option<Vec<ColumnSet>> = (!spec.printed_orders.is_empty()
                     && cols.len() == spec.columns.len())
                 .then(|| {
-                    let values: Vec<Option<Amount>> = p
+                    let values: Option<Vec<Option<Amount>>> = p
                         .amounts
                         .iter()
-                        .map(|&i| amount_of(ctx, i).map(|a| a.value))
+                        .map(|&i| amount_of(ctx, i).map(|a| Some(a.value)))
                         .collect();
-                    proven_order(spec, &[values])
+                    let all = (p.amounts.len() == cols.len()).then(|| (0..cols.len()).collect());
+                    place_by_sums(spec, &[values?], all)
                 })
                 .flatten();
                 for (k, &i) in p.amounts.iter().enumerate() {
@@ -939,8 +939,12 @@ fn place_domains(
                         out.unplaced += 1;
                         continue;
                     };
-                    let domain = if let Some(order) = &proven {
-                        1 << order[k]
+                    let domain = if let Some(sets) = &proven {
+                        if sets[k] & set != 0 {
+                            sets[k] & set
+                        } else {
+                            sets[k]
+                        }
                     } else if k == 0 && spec.total_first && cols.len() > 1 {
                         1
                     } else {
@@ -1004,8 +1008,22 @@ fn place_domains(
                             .iter()
                             .map(|&k| 1 << k)
                             .collect()
-                    } else if let Some(order) = indexed_order(ctx, &in_seg, cols.len()) {
-                        order.iter().map(|&k| 1 << k).collect()
+                    } else if let Some(sums) = proven_columns(ctx, &in_seg, cols.len()) {
+                        // The sums decide; the headers, where they agree,
+                        // choose among what the sums leave open.
+                        in_seg
+                            .iter()
+                            .zip(sums)
+                            .map(|(c, sums)| {
+                                let heads =
+                                    domain_under(c.span, &stacks, &named, &numbers, cols.len());
+                                if sums & heads != 0 {
+                                    sums & heads
+                                } else {
+                                    sums
+                                }
+                            })
+                            .collect()
                     } else if has_header || ctx.grid.layout == Layout::Columns {
                         in_seg
                             .iter()
@@ -1077,80 +1095,119 @@ fn complete_rows(ctx: &Ctx, clusters: &[&Cluster]) -> Vec<Vec<Option<Amount>>> {
         .collect()
 }
 
-/// Where the reader knows each cell's column and the table's amounts span
-/// exactly as many columns as the spec has, a blank among them is a printed
-/// blank (nil): the one printed order under which the rows' sums then hold
-/// places every column, whatever a lost or stacked header says (09's
-/// `预算数`/`决算数` banners centred over six columns each). The column of
-/// each cluster, or none.
-fn indexed_order(ctx: &Ctx, clusters: &[&Cluster], n: usize) -> Option<Vec<usize>> {
-    if ctx.spec.printed_orders.is_empty()
-        || ctx.grid.layout != Layout::Columns
-        || n != ctx.spec.columns.len()
-    {
+/// Most columns a row may leave blank for its sums to place the rest:
+/// C(12, 4) position sets × the spec's printed orders, about a thousand
+/// trials of a dozen sums, at most once per table that declares other
+/// printed orders (09).
+const MAX_BLANK_COLUMNS: usize = 4;
+
+/// The columns of a table whose spec declares other printed orders (09),
+/// proven by its row sums where headers are lost, stacked or centred over
+/// groups (09's `预算数`/`决算数` banners over six columns each): a blank is
+/// nil, and the one placement of the clusters, left to right, under which
+/// every row's sums hold decides. Where the reader knows each cell's column
+/// and the amounts span exactly the spec's columns, the positions are those
+/// columns; otherwise up to [`MAX_BLANK_COLUMNS`] columns may be blank
+/// anywhere. The columns each cluster may be (see [`place_by_sums`]), or
+/// none.
+fn proven_columns(ctx: &Ctx, clusters: &[&Cluster], n: usize) -> Option<Vec<ColumnSet>> {
+    let m = clusters.len();
+    if ctx.spec.printed_orders.is_empty() || n != ctx.spec.columns.len() || m == 0 || m > n {
         return None;
     }
-    let first = clusters.iter().map(|c| c.span.x0).min()?;
-    let last = clusters.iter().map(|c| c.span.x0).max()?;
-    if (last - first) as usize + 1 != n || clusters.iter().any(|c| c.span.x1 != c.span.x0 + 1) {
-        return None;
-    }
+    let mut by_x: Vec<usize> = (0..m).collect();
+    by_x.sort_by_key(|&k| clusters[k].span.x0);
     let mut by_row: std::collections::BTreeMap<usize, Vec<Option<Amount>>> = Default::default();
-    for c in clusters {
-        let pos = (c.span.x0 - first) as usize;
-        for &(r, i) in &c.members {
-            by_row
-                .entry(r)
-                .or_insert_with(|| vec![Some(Amount::ZERO); n])[pos] =
-                amount_of(ctx, i).map(|p| p.value);
+    for (pos, &k) in by_x.iter().enumerate() {
+        for &(r, i) in &clusters[k].members {
+            by_row.entry(r).or_insert_with(|| vec![None; m])[pos] = Some(amount_of(ctx, i)?.value);
         }
     }
     let rows: Vec<Vec<Option<Amount>>> = by_row.into_values().collect();
-    let order = proven_order(ctx.spec, &rows)?;
-    Some(
-        clusters
-            .iter()
-            .map(|c| order[(c.span.x0 - first) as usize])
+    let first = clusters[by_x[0]].span.x0;
+    let indexed = ctx.grid.layout == Layout::Columns
+        && clusters.iter().all(|c| c.span.x1 == c.span.x0 + 1)
+        && (clusters[by_x[m - 1]].span.x0 - first) as usize + 1 == n;
+    let positions: Option<Vec<usize>> = indexed.then(|| {
+        by_x.iter()
+            .map(|&k| (clusters[k].span.x0 - first) as usize)
+            .collect()
+    });
+    let cols = place_by_sums(ctx.spec, &rows, positions)?;
+    let mut out: Vec<ColumnSet> = vec![0; m];
+    for (pos, &k) in by_x.iter().enumerate() {
+        out[k] = cols[pos];
+    }
+    Some(out)
+}
+
+/// The columns each printed position of `rows` (values left to right,
+/// `None` where a row prints nothing there, read as nil) may take: the
+/// union over the placements under which every row's sums hold, among the
+/// template's order and the spec's `printed_orders`, at the given
+/// `positions` or, without them, leaving any [`MAX_BLANK_COLUMNS`] columns
+/// at most blank. A position the sums pin down gets one column; one they
+/// cannot tell apart (a blank 公务用车购置费 beside its 运行维护费: either
+/// makes the 小计) keeps the columns it may be. None where no placement
+/// holds.
+fn place_by_sums(
+    spec: &TableSpec,
+    rows: &[Vec<Option<Amount>>],
+    positions: Option<Vec<usize>>,
+) -> Option<Vec<ColumnSet>> {
+    let n = spec.columns.len();
+    let m = rows.first()?.len();
+    if spec.printed_orders.is_empty() || m > n || n - m > MAX_BLANK_COLUMNS || n > 16 {
+        return None;
+    }
+    let position_sets: Vec<Vec<usize>> = match positions {
+        Some(p) => vec![p],
+        None => (0u32..1 << n)
+            .filter(|mask| mask.count_ones() as usize == m)
+            .map(|mask| (0..n).filter(|&c| mask & (1 << c) != 0).collect())
             .collect(),
-    )
+    };
+    let orders: Vec<Vec<usize>> = std::iter::once((0..n).collect())
+        .chain(
+            spec.printed_orders
+                .iter()
+                .filter(|o| o.len() == n)
+                .map(|o| o.iter().map(|&k| k as usize).collect()),
+        )
+        .collect();
+    let mut found: Option<Vec<ColumnSet>> = None;
+    let mut values = vec![None; n];
+    for positions in &position_sets {
+        for order in &orders {
+            let cols: Vec<usize> = positions.iter().map(|&p| order[p]).collect();
+            let holds = rows.iter().all(|row| {
+                values.iter_mut().for_each(|v| *v = Some(Amount::ZERO));
+                for (k, &c) in cols.iter().enumerate() {
+                    values[c] = Some(row[k].unwrap_or(Amount::ZERO));
+                }
+                spec.row_sums_hold(&values) == Some(true)
+            });
+            if holds {
+                let sets = found.get_or_insert_with(|| vec![0; m]);
+                for (set, &c) in sets.iter_mut().zip(&cols) {
+                    *set |= 1 << c;
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The column of each printed position when a row prints every column: the
 /// one order among the template's and the spec's `printed_orders` under
 /// which the rows' identities hold, else the template's.
 fn printed_order(spec: &TableSpec, n: usize, rows: &[Vec<Option<Amount>>]) -> Vec<usize> {
-    (n == spec.columns.len())
-        .then(|| proven_order(spec, rows))
+    (n == spec.columns.len() && !rows.is_empty())
+        .then(|| place_by_sums(spec, rows, Some((0..n).collect())))
         .flatten()
+        .filter(|sets| sets.iter().all(|s| s.count_ones() == 1))
+        .map(|sets| sets.iter().map(|s| s.trailing_zeros() as usize).collect())
         .unwrap_or_else(|| (0..n).collect())
-}
-
-fn proven_order(spec: &TableSpec, rows: &[Vec<Option<Amount>>]) -> Option<Vec<usize>> {
-    if spec.printed_orders.is_empty() || rows.is_empty() {
-        return None;
-    }
-    let n = spec.columns.len();
-    let candidates = std::iter::once((0..n).collect::<Vec<usize>>()).chain(
-        spec.printed_orders
-            .iter()
-            .map(|o| o.iter().map(|&k| k as usize).collect()),
-    );
-    let holding: Vec<Vec<usize>> = candidates
-        .filter(|order| {
-            order.len() == n
-                && rows.iter().all(|printed| {
-                    let mut values = vec![None; n];
-                    for (pos, &col) in order.iter().enumerate() {
-                        values[col] = printed.get(pos).copied().flatten();
-                    }
-                    spec.row_sums_hold(&values) == Some(true)
-                })
-        })
-        .collect();
-    match holding.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
-    }
 }
 
 fn amount_of(ctx: &Ctx, i: usize) -> Option<Printed> {

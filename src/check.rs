@@ -329,6 +329,41 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
     // column keeps every identity within its table (children sum, row total)
     // holding, and the contradicted column may be the one it left.
     let mut doubted_columns: HashSet<(Table, Option<Side>)> = HashSet::new();
+    // Nor does prose, as a rule (prose errs); but a stated figure that its
+    // cell does not print (another figure, or a blank) while a sibling
+    // column of the same row prints it exactly tells of the columns, not of
+    // the prose: 基本支出 read under 项目支出 keeps every sum of the table
+    // holding.
+    for (n, id) in identities.iter().enumerate() {
+        if !id.id.starts_with("fact_vs_table.") {
+            continue;
+        }
+        let ident = &book.idents[n];
+        let Some(stated) = book.value(ident.total).filter(|a| !a.is_zero()) else {
+            continue;
+        };
+        // Its cell prints another figure, or none.
+        if ident
+            .parts
+            .iter()
+            .any(|&(_, p)| book.value(p) == Some(stated))
+        {
+            continue;
+        }
+        for op in id.parts.iter().map(|p| &p.1) {
+            if let Operand::Cell(k) = op
+                && book.items.iter().any(|it| {
+                    it.table == k.table
+                        && it.side == k.side
+                        && it.column != k.column
+                        && it.amount == stated
+                        && row_key(it) == k.row
+                })
+            {
+                doubted_columns.insert((k.table, k.side));
+            }
+        }
+    }
     for (n, id) in identities.iter().enumerate() {
         // Tables against each other (`t01_t02.…`), not prose against a table:
         // a report whose prose and tables disagree says nothing of columns.
@@ -829,6 +864,59 @@ mod tests {
         };
         let (doc, _) = checked(items(), &lossy);
         assert!(!carried(&doc));
+    }
+
+    #[test]
+    fn prose_stating_a_figure_its_sibling_column_prints_puts_the_columns_in_doubt() {
+        // 03 read with 基本支出 under 项目支出 and 项目支出 under 上缴上级支出:
+        // row totals and column sums all hold.
+        let swapped = || -> Vec<LineItem> {
+            clean_expenditure()
+                .into_iter()
+                .map(|mut i| {
+                    i.column = match i.column.as_str() {
+                        "基本支出" => "项目支出".to_string(),
+                        "项目支出" => "上缴上级支出".to_string(),
+                        c => c.to_string(),
+                    };
+                    i
+                })
+                .collect()
+        };
+        let stating = |items: Vec<LineItem>, metric: &'static str, value: &str| {
+            let mut doc = Extracted {
+                line_items: items,
+                ..Default::default()
+            };
+            doc.facts.push(crate::model::Fact {
+                section: String::new(),
+                metric,
+                value: Amount::parse_plain(value).unwrap(),
+                prior_year_change: None,
+                change_pct: None,
+                sentence: String::new(),
+                source_line: 1,
+            });
+            run(&mut doc, &Printed::default());
+            doc.line_items.iter().filter(|i| i.verified).count()
+        };
+        let all = clean_expenditure().len();
+        // Without prose, nothing tells the columns apart.
+        assert_eq!(
+            checked(swapped(), &Printed::default())
+                .0
+                .line_items
+                .iter()
+                .filter(|i| i.verified)
+                .count(),
+            all
+        );
+        // The prose's 基本支出 is printed by the total row's 项目支出 cell.
+        assert_eq!(stating(swapped(), "基本支出", "80.25"), 0);
+        // A slip in the prose, a figure no cell of the row prints, says
+        // nothing of the columns; nor does prose that agrees.
+        assert_eq!(stating(swapped(), "基本支出", "81.25"), all);
+        assert_eq!(stating(clean_expenditure(), "基本支出", "80.25"), all);
     }
 
     #[test]

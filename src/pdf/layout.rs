@@ -727,9 +727,17 @@ fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
     // A table of one row (09's totals): three amounts or more, nothing but
     // them after a label, cells far apart. Prose sets its figures among
     // words, never three side by side.
+    // Or a row of labels and amounts, two of each or more, every cell an
+    // em or more from the next (a two-sided table's last row carried over
+    // to a page of its own: `总计 1086.96 总计 1086.96`).
     if let [row] = rows {
         let amounts = row.amount_edges().count();
-        return amounts >= 3 && amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5;
+        let apart = row
+            .chunks
+            .windows(2)
+            .all(|w| (row.span(&w[1]).0 - row.span(&w[0]).1) / row.size >= 1.0);
+        return amounts >= 3 && amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5
+            || amounts >= 2 && row.chunks.len() >= amounts + 2 && apart;
     }
     if rows.len() < 2 || rows.iter().all(|l| l.widest_gap() < 1.5) {
         return false;
@@ -1527,6 +1535,38 @@ mod tests {
             texts[1].starts_with("支出决算为") && texts[1].ends_with("万元。"),
             "{texts:?}"
         );
+    }
+
+    /// A two-sided table's last row carried over to a page of its own:
+    /// labels and amounts far apart are a row of a table; prose with two
+    /// figures set among its words is not.
+    #[test]
+    fn a_last_row_alone_on_its_page_is_a_table_row() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("总计", 50.0, 100.0, 10.0);
+        g.extend(word("1086.96", right("1086.96", 200.0), 100.0, 10.0));
+        g.extend(word("总计", 230.0, 100.0, 10.0));
+        g.extend(word("1086.96", right("1086.96", 400.0), 100.0, 10.0));
+        g.extend(word(
+            "注：本表反映部门本年度的总收支和年末结转结余情况。",
+            50.0,
+            120.0,
+            10.0,
+        ));
+        let mut prose = word("支出决算为", 50.0, 200.0, 10.0);
+        prose.extend(word("33.15", 104.0, 200.0, 10.0));
+        prose.extend(word("万元，比上年减少", 134.0, 200.0, 10.0));
+        prose.extend(word("2.10", 218.0, 200.0, 10.0));
+        prose.extend(word("万元。", 242.0, 200.0, 10.0));
+        g.extend(prose);
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        assert_eq!(
+            t[0].text_rows(),
+            vec![vec!["总计", "1086.96", "总计", "1086.96"]]
+        );
+        assert_eq!(texts(&l).len(), 2, "{:?}", texts(&l));
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

@@ -804,8 +804,10 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     // an em of the stack has no header at all (a header centred over amounts
     // set flush right) or has its headers wholly below the stack (a banner
     // over it) or wholly above it (the stack is its own header under a
-    // banner, beside a total centred across two columns). A stack that runs
-    // beside its neighbours' own headers is a column of its own.
+    // banner, beside a total centred across two columns), or the stack
+    // stands above the lowest headers of the columns beside it however far
+    // (a banner over a gap). A stack that runs beside its neighbours' own
+    // headers is a column of its own.
     let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
     struct Chunk {
         y: f64,
@@ -823,8 +825,9 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
             })
         })
         .collect();
-    // The vertical band of each amount column's own headers (banners and
-    // captions across several columns are no column's own).
+    // The vertical band of each amount column's own headers, and its
+    // lowest, the leaf (banners and captions across several columns are no
+    // column's own).
     let over = |s: (f64, f64)| data.iter().filter(|&&d| overlaps(s, d)).count();
     let bands: Vec<Option<(f64, f64)>> = data
         .iter()
@@ -862,7 +865,14 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
         }
         let adopted = data.iter().zip(&bands).any(|(&d, band)| {
             x1 + em > d.0 && x0 < d.1 + em && band.is_none_or(|(t, l)| l < top || t > low)
-        });
+        }) || {
+            // A banner over a gap: above the leaves of the columns beside
+            // it, however far (收入 centred over 项目 and 决算数).
+            let left = data.iter().rposition(|d| d.1 <= x0);
+            let right = data.iter().position(|d| d.0 >= x1);
+            let above = |k: Option<usize>| k.is_none_or(|k| bands[k].is_some_and(|(_, l)| low < l));
+            (left.is_some() || right.is_some()) && above(left) && above(right)
+        };
         if !adopted {
             all.extend(members.iter().map(|m| m.span));
         }
@@ -1452,6 +1462,51 @@ mod tests {
         assert_eq!(t[0].cols, 3, "{rows:?}");
         assert_eq!(rows[1], vec!["", "合计", "74900.87"]);
         assert_eq!(rows[4], vec!["2080101", "行政运行", "3870.84"]);
+    }
+
+    /// 收入 and 支出 centred over their sides fall in the gaps between a
+    /// side's name column and its amounts, far from both: banners, not
+    /// columns printed blank.
+    #[test]
+    fn a_banner_over_the_gap_between_two_columns_is_no_column() {
+        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
+        let mut g = word("收入支出决算总表", 300.0, 60.0, 14.0);
+        g.extend(word("收入", 225.0, 100.0, 10.0));
+        g.extend(word("支出", 590.0, 100.0, 10.0));
+        for (t, x) in [
+            ("项目", 110.0),
+            ("决算数", 340.0),
+            ("项目", 480.0),
+            ("决算数", 700.0),
+        ] {
+            g.extend(word(t, x, 118.0, 10.0));
+        }
+        let rows = [
+            (
+                "一、一般公共预算财政拨款收入",
+                "568.03",
+                "一、一般公共服务支出",
+                "20.00",
+            ),
+            ("二、上级补助收入", "", "二、教育支出", "548.03"),
+            ("本年收入合计", "568.03", "本年支出合计", "568.03"),
+        ];
+        for (k, (a, v, b, w)) in rows.iter().enumerate() {
+            let y = 140.0 + 18.0 * k as f64;
+            g.extend(word(a, 50.0, y, 10.0));
+            g.extend(word(v, right(v, 380.0), y, 10.0));
+            g.extend(word(b, 420.0, y, 10.0));
+            g.extend(word(w, right(w, 740.0), y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        let rows = t[0].text_rows();
+        assert_eq!(t[0].cols, 4, "{rows:?}");
+        assert_eq!(
+            rows.last().unwrap(),
+            &vec!["本年收入合计", "568.03", "本年支出合计", "568.03"]
+        );
     }
 
     /// The first row's name wrapped around a line holding its amount and

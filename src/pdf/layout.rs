@@ -592,6 +592,15 @@ fn edge_aligned((a, b): (f64, f64), edges: &[(f64, f64)]) -> bool {
         .any(|&(x0, x1)| (a - x0).abs() <= 1.5 || (b - x1).abs() <= 1.5)
 }
 
+/// Whether line `j` stands near enough to line `j - 1` to be in one
+/// rule-less table with it: three ems, with half a point of slack (tall rows
+/// of small type, 8 pt rows 24 pt apart, measure three ems give or take
+/// the rounding of their glyph positions).
+fn near(lines: &[Chunked<'_>], j: usize) -> bool {
+    let em = lines[j].size.max(lines[j - 1].size);
+    lines[j].y - lines[j - 1].y <= 3.0 * em + 0.5
+}
+
 /// Most lines of a rule-less table's header: narrow columns stack their
 /// headers a character or two per line (09's twelve columns on a portrait
 /// page: `因/公/出/国/(境)/费` over eight lines, under two banner lines).
@@ -619,9 +628,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
         let mut last = i;
         let mut stray = 0;
         let mut j = i;
-        while j < n
-            && (j == i || lines[j].y - lines[j - 1].y <= 3.0 * lines[j].size.max(lines[j - 1].size))
-        {
+        while j < n && (j == i || near(&lines, j)) {
             if row[j] {
                 last = j;
                 stray = 0;
@@ -643,10 +650,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             // a name column is left-aligned, even where no amount row prints
             // a name of its own in it (two-sided tables' centred totals).
             let mut k = i;
-            while k > 0
-                && !taken[k - 1]
-                && lines[k].y - lines[k - 1].y <= 3.0 * lines[k].size.max(lines[k - 1].size)
-            {
+            while k > 0 && !taken[k - 1] && near(&lines, k) {
                 k -= 1;
             }
             let amounts: Vec<(f64, f64)> = lines[i..=last]
@@ -1506,6 +1510,49 @@ mod tests {
         assert_eq!(
             rows.last().unwrap(),
             &vec!["本年收入合计", "568.03", "本年支出合计", "568.03"]
+        );
+    }
+
+    /// Tall rows of small type (8 pt, 24.3 pt apart) are one table: rows whose
+    /// income side is blank keep its columns.
+    #[test]
+    fn tall_rows_of_small_type_stay_one_table() {
+        let right = |t: &str, x1: f64| x1 - 2.5 * t.len() as f64 * 1.6;
+        let mut g = word("财政拨款收入支出决算总表", 150.0, 60.0, 14.0);
+        for (t, x) in [
+            ("项目", 100.0),
+            ("决算数", 190.0),
+            ("项目", 260.0),
+            ("合计", 360.0),
+        ] {
+            g.extend(word(t, x, 100.0, 8.0));
+        }
+        let rows = [
+            (
+                "一、一般公共预算财政拨款",
+                "353.22",
+                "一、一般公共服务支出",
+                "0.00",
+            ),
+            ("二、政府性基金预算财政拨款", "0.00", "二、外交支出", "0.00"),
+            ("", "", "三、公共安全支出", "0.00"),
+            ("", "", "四、卫生健康支出", "353.22"),
+        ];
+        for (k, (a, v, b, w)) in rows.iter().enumerate() {
+            let y = 124.0 + 24.3 * k as f64;
+            g.extend(word(a, 60.0, y, 8.0));
+            g.extend(word(v, right(v, 220.0), y, 8.0));
+            g.extend(word(b, 230.0, y, 8.0));
+            g.extend(word(w, right(w, 390.0), y, 8.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = tables(&l);
+        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        let rows = t[0].text_rows();
+        assert_eq!(
+            rows.last().unwrap(),
+            &vec!["", "", "四、卫生健康支出", "353.22"],
+            "{rows:?}"
         );
     }
 

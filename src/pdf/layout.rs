@@ -784,12 +784,12 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     let rows: Vec<&Chunked<'_>> = run.iter().filter(|l| l.is_amount_row()).collect();
     let cells: Vec<(f64, f64)> = rows.iter().flat_map(|l| spans(l)).collect();
     let bridges = |(a, b): (f64, f64), size: f64| {
-        let others: Vec<(f64, f64)> = cells.iter().filter(|&&c| c != (a, b)).copied().collect();
-        if edge_aligned((a, b), &others) {
-            return false;
-        }
         let (mut first_end, mut last_start) = (f64::MAX, f64::MIN);
-        for &(x0, x1) in &others {
+        for &other in cells.iter().filter(|&&c| c != (a, b)) {
+            if edge_aligned((a, b), &[other]) {
+                return false;
+            }
+            let (x0, x1) = other;
             if x0 < b && x1 > a {
                 first_end = first_end.min(x1);
                 last_start = last_start.max(x0);

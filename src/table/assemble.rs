@@ -940,11 +940,7 @@ fn place_domains(
                         continue;
                     };
                     let domain = if let Some(sets) = &proven {
-                        if sets[k] & set != 0 {
-                            sets[k] & set
-                        } else {
-                            sets[k]
-                        }
+                        narrowed(sets[k], set)
                     } else if k == 0 && spec.total_first && cols.len() > 1 {
                         1
                     } else {
@@ -1015,13 +1011,10 @@ fn place_domains(
                             .iter()
                             .zip(sums)
                             .map(|(c, sums)| {
-                                let heads =
-                                    domain_under(c.span, &stacks, &named, &numbers, cols.len());
-                                if sums & heads != 0 {
-                                    sums & heads
-                                } else {
-                                    sums
-                                }
+                                narrowed(
+                                    sums,
+                                    domain_under(c.span, &stacks, &named, &numbers, cols.len()),
+                                )
                             })
                             .collect()
                     } else if has_header || ctx.grid.layout == Layout::Columns {
@@ -1093,6 +1086,17 @@ fn complete_rows(ctx: &Ctx, clusters: &[&Cluster]) -> Vec<Vec<Option<Amount>>> {
         .into_values()
         .filter(|v| v.iter().all(Option::is_some))
         .collect()
+}
+
+/// The columns the sums allow, narrowed to those the headers name where the
+/// two agree on any; the sums alone where they do not (a header read in the
+/// wrong unit or lost).
+fn narrowed(sums: ColumnSet, heads: ColumnSet) -> ColumnSet {
+    if sums & heads != 0 {
+        sums & heads
+    } else {
+        sums
+    }
 }
 
 /// Most columns a row may leave blank for its sums to place the rest:

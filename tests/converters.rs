@@ -23,10 +23,10 @@ const SEED: u64 = 20_261_206;
 /// rows vouched for).
 const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.99, 0.99, 0.998),
-    ("pdftotext-layout", 0.94, 0.95, 0.99),
+    ("pdftotext-layout", 0.95, 0.96, 0.995),
     ("pdftotext", 0.48, 0.68, 0.99),
     ("pdftotext-raw", 0.62, 0.78, 0.99),
-    ("pdfplumber-layout", 0.86, 0.87, 0.99),
+    ("pdfplumber-layout", 0.88, 0.89, 0.995),
     ("pdfplumber", 0.85, 0.96, 0.995),
     ("pymupdf", 0.45, 0.65, 0.99),
     ("pymupdf-sort", 0.82, 0.85, 0.995),

@@ -285,3 +285,77 @@ fn three_public_with_blank_columns_is_placed_by_its_sums() {
         assert_eq!(wrong.count(), 0, "{name}: 购置费 vouched for");
     }
 }
+
+/// `pdftotext -layout` of a two-sided table whose names wrap, each row's
+/// amount on the line between its name's two lines: the first row's first
+/// line is a row, not the header's last line; the line under an amount ends
+/// the row above, never opens the row below (that row opens with its own
+/// `二、`).
+#[test]
+fn names_wrapped_around_their_amount_lines_in_layout_text_stay_with_their_rows() {
+    let doc = "\
+                        财政拨款收入支出决算总表
+                                                                单位：万元
+       收入                               支出
+  项目             决算数            项目             小计       一般公共预算财政拨款
+ 一、一般公共预                    一、一般公共服
+              95884.78                      20000.00      20000.00
+ 算财政拨款                      务支出
+ 二、政府性基金
+                            二、外交支出
+ 预算财政拨款
+                            三、教育支
+                                            75884.78      75884.78
+                            出
+ 本年收入合计       95884.78      本年支出合计          95884.78      95884.78
+ 总计           95884.78      总计              95884.78      95884.78
+";
+    let p = process("fiscal.layout.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (side, row, column, printed) in [
+        ("收入", "一般公共预算财政拨款", "决算数", "95884.78"),
+        ("支出", "一般公共服务支出", "小计", "20000.00"),
+        ("支出", "教育支出", "小计", "75884.78"),
+        ("支出", "总计", "小计", "95884.78"),
+    ] {
+        assert_eq!(
+            amount(items, side, row, column),
+            money(printed),
+            "{side} {row}: {:?}",
+            items
+                .iter()
+                .map(|i| (i.table.code(), &i.item, &i.column, i.amount.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+    assert!(
+        items.iter().all(|i| !i.item.contains('、')),
+        "{:?}",
+        items.iter().map(|i| &i.item).collect::<Vec<_>>()
+    );
+}
+
+/// A header repeated over a page's rows, its stacked words' last lines under
+/// the line that names the columns: header, not the start of the first row's
+/// name below it.
+#[test]
+fn a_repeated_header_keeps_its_stacked_last_lines() {
+    let doc = format!(
+        "{FISCAL_HEAD}{}",
+        "\
+一、一般公共预算财政拨款\t5.00\t一、教育支出\t5.00\t5.00\t0.00\t0.00
+\u{c}项目\t决算数\t项目\t小计\t一般公共预算财\t政府性基金预算\t国有资本经营预
+\t\t\t\t政拨款\t财政拨款\t算财政拨款
+本年收入合计\t5.00\t本年支出合计\t5.00\t5.00\t0.00\t0.00
+总计\t5.00\t总计\t5.00\t5.00\t0.00\t0.00
+"
+    );
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(amount(items, "支出", "本年支出合计", "小计"), money("5.00"));
+    assert!(
+        items.iter().all(|i| !i.item.contains("拨款本年")),
+        "{:?}",
+        items.iter().map(|i| &i.item).collect::<Vec<_>>()
+    );
+}

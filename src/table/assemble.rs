@@ -183,6 +183,7 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     // furniture (a bare page number) or text the block caught; its amounts
     // are counted, never read as rows.
     let mut ended = false;
+    let mut repeated_header = false;
     for (k, (line, range)) in lines.iter().enumerate() {
         if ended && kinds[k] != LineKind::Caption {
             let bare_page_number = range.len() == 1 && {
@@ -207,9 +208,20 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
                     .count();
             }
             LineKind::Numbering => numbering.extend(range.clone()),
-            LineKind::Header => header_cells.extend(range.clone()),
+            LineKind::Header => {
+                header_cells.extend(range.clone());
+                repeated_header = k > first_data;
+            }
             LineKind::Content if k < first_data => header_cells.extend(range.clone()),
-            LineKind::Content => body.push((*line, range.clone())),
+            // The last lines of a header repeated over a page's rows (words
+            // stacked under the header's named line) up to its first row.
+            LineKind::Content if repeated_header && !is_data(&ctx, range.clone()) => {
+                header_cells.extend(range.clone())
+            }
+            LineKind::Content => {
+                repeated_header = false;
+                body.push((*line, range.clone()));
+            }
         }
     }
     if spec.table == Table::ThreePublic {
@@ -404,7 +416,12 @@ fn is_data(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
     if ctx.spec.coded && ctx.kind(first) == CellKind::Digits && code_like(ctx.text(first)) {
         return true;
     }
-    false
+    // A two-sided table's row name opens with its enumerator (`一、`), which
+    // no header prints: the first line of a name wrapped around its amount
+    // line is the first row, not the header's last line.
+    ctx.spec.two_sided()
+        && ctx.kind(first) == CellKind::Text
+        && split_enumerator(ctx.text(first)).0.is_some()
 }
 
 /// Two-sided tables: where the expenditure side starts. Column index for
@@ -750,6 +767,13 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             .next()
             .map(|&i| ctx.grid.cells[i].segment)
     };
+    // A row whose name opens with its enumerator (`九、`) has nothing before
+    // it: a name fragment just above it is the end of the row above (an
+    // amount centred between a name's two lines, row after row).
+    let opens: Vec<bool> = rows
+        .iter()
+        .map(|(_, r)| split_enumerator(&ctx.joined(&r.labels)).0.is_some())
+        .collect();
     for f in fragments {
         let same = |r: &Piece| r.side == f.side && r.panel == f.panel && segment(r) == segment(f);
         let has_amounts = !f.amounts.is_empty();
@@ -763,6 +787,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             }
             let d = r.line.abs_diff(f.line);
             let below = r.line > f.line;
+            if below && opens[k] && !f.labels.is_empty() {
+                continue;
+            }
             let better = match best {
                 None => true,
                 Some((bd, bbelow, bk)) => {

@@ -920,6 +920,40 @@ mod tests {
     }
 
     #[test]
+    fn an_income_figure_on_another_funds_row_breaks_the_fund_balance() {
+        // Table 04: all income from the general budget, spent on one class.
+        let t = Table::FiscalOverview;
+        let (inc, exp) = (Some(Side::Income), Some(Side::Expenditure));
+        let table = |fund: &str| {
+            vec![
+                item(t, inc, None, fund, "决算数", "54.44"),
+                item(t, inc, None, "本年收入合计", "决算数", "54.44"),
+                item(t, inc, None, "总计", "决算数", "54.44"),
+                item(t, exp, None, "教育支出", "小计", "54.44"),
+                item(t, exp, None, "教育支出", "一般公共预算财政拨款", "54.44"),
+                item(t, exp, None, "本年支出合计", "小计", "54.44"),
+                item(
+                    t,
+                    exp,
+                    None,
+                    "本年支出合计",
+                    "一般公共预算财政拨款",
+                    "54.44",
+                ),
+                item(t, exp, None, "总计", "小计", "54.44"),
+                item(t, exp, None, "总计", "一般公共预算财政拨款", "54.44"),
+            ]
+        };
+        let income_verified = |fund: &str| {
+            let (doc, _) = checked(table(fund), &Printed::default());
+            doc.line_items[0].verified
+        };
+        assert!(income_verified("一般公共预算财政拨款"));
+        // Read on the government fund's row, every total still holds.
+        assert!(!income_verified("政府性基金预算财政拨款"));
+    }
+
+    #[test]
     fn a_blank_its_own_parts_contradict_is_no_zero_for_other_sums() {
         // 09's vehicle 小计 unread while its parts were: 合计 = 出国 + 车 +
         // 接待 holds with the 小计's figure read as 出国 and the blank 小计

@@ -331,6 +331,25 @@ const fn cell(c: CellRef) -> Term {
 
 /// Table 09's two identities for one half (`预算数` or `决算数`): 合计 =
 /// 出国 + 车 + 接待, 车 小计 = 购置 + 运行.
+/// Table 04, fund `$k` of [`FUNDS`]: 本年支出合计 = 本年收入 + 年初结转和结余
+/// − 年末结转和结余, all of that fund.
+macro_rules! fund_balance {
+    ($k:literal) => {
+        Identity::Sum {
+            id: "fund_balance",
+            total: cell(exp(FiscalOverview, "本年支出合计", FUNDS[$k])),
+            parts: Parts::Terms(&[
+                (1, cell(inc(FiscalOverview, FUNDS[$k]))),
+                (1, cell(inc(FiscalOverview, CARRY_OVER[$k]))),
+                (
+                    -1,
+                    cell(exp(FiscalOverview, "年末财政拨款结转和结余", FUNDS[$k])),
+                ),
+            ]),
+        }
+    };
+}
+
 macro_rules! three_public {
     ($half:literal) => {
         [
@@ -564,6 +583,12 @@ pub static SPECS: [TableSpec; 9] = [
                     (1, cell(inc(FiscalOverview, "年初财政拨款结转和结余"))),
                 ]),
             },
+            // Each fund balances: what it brought in and carried over from
+            // last year is what it spent and carries into the next (an
+            // income figure read on the wrong fund's row keeps every total).
+            fund_balance!(0),
+            fund_balance!(1),
+            fund_balance!(2),
             Identity::Sum {
                 id: "expenditure_total",
                 total: cell(exp(FiscalOverview, "本年支出合计", "小计")),

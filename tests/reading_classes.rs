@@ -36,6 +36,22 @@ fn three_public(items: &[LineItem], column: &str) -> Option<(String, bool)> {
         .map(|i| (i.amount.to_string(), i.verified))
 }
 
+/// Asserts table 04's amounts (side, row, column, printed), listing what was
+/// read when one is not.
+fn assert_fiscal(items: &[LineItem], expected: &[(&str, &str, &str, &str)]) {
+    for &(side, row, column, printed) in expected {
+        assert_eq!(
+            amount(items, side, row, column),
+            money(printed),
+            "{side} {row} {column}: {:?}",
+            items
+                .iter()
+                .map(|i| (i.table.code(), &i.item, &i.column, i.amount.to_string()))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
 fn money(printed: &str) -> String {
     Amount::parse_plain(printed).unwrap().to_string()
 }
@@ -91,22 +107,15 @@ fn wrapped_header_lines_and_side_banners_name_the_columns() {
 ";
     let p = process("fiscal.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
-    assert_eq!(amount(items, "支出", "教育支出", "小计"), money("30.00"));
-    assert_eq!(
-        amount(items, "支出", "教育支出", "一般公共预算财政拨款"),
-        money("20.00")
-    );
-    assert_eq!(
-        amount(items, "支出", "教育支出", "政府性基金预算财政拨款"),
-        money("10.00")
-    );
-    assert_eq!(
-        amount(items, "支出", "本年支出合计", "政府性基金预算财政拨款"),
-        money("10.00")
-    );
-    assert_eq!(
-        amount(items, "收入", "政府性基金预算财政拨款", "决算数"),
-        money("10.00")
+    assert_fiscal(
+        items,
+        &[
+            ("支出", "教育支出", "小计", "30.00"),
+            ("支出", "教育支出", "一般公共预算财政拨款", "20.00"),
+            ("支出", "教育支出", "政府性基金预算财政拨款", "10.00"),
+            ("支出", "本年支出合计", "政府性基金预算财政拨款", "10.00"),
+            ("收入", "政府性基金预算财政拨款", "决算数", "10.00"),
+        ],
     );
 }
 
@@ -312,22 +321,15 @@ fn names_wrapped_around_their_amount_lines_in_layout_text_stay_with_their_rows()
 ";
     let p = process("fiscal.layout.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
-    for (side, row, column, printed) in [
-        ("收入", "一般公共预算财政拨款", "决算数", "95884.78"),
-        ("支出", "一般公共服务支出", "小计", "20000.00"),
-        ("支出", "教育支出", "小计", "75884.78"),
-        ("支出", "总计", "小计", "95884.78"),
-    ] {
-        assert_eq!(
-            amount(items, side, row, column),
-            money(printed),
-            "{side} {row}: {:?}",
-            items
-                .iter()
-                .map(|i| (i.table.code(), &i.item, &i.column, i.amount.to_string()))
-                .collect::<Vec<_>>()
-        );
-    }
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "95884.78"),
+            ("支出", "一般公共服务支出", "小计", "20000.00"),
+            ("支出", "教育支出", "小计", "75884.78"),
+            ("支出", "总计", "小计", "95884.78"),
+        ],
+    );
     assert!(
         items.iter().all(|i| !i.item.contains('、')),
         "{:?}",

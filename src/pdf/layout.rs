@@ -781,6 +781,7 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     // other that bridges two cells of other rows standing apart (a total
     // centred across the code and name columns): it goes to the column that
     // holds its centre.
+    let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
     let rows: Vec<&Chunked<'_>> = run.iter().filter(|l| l.is_amount_row()).collect();
     let cells: Vec<(f64, f64)> = rows.iter().flat_map(|l| spans(l)).collect();
     let bridges = |(a, b): (f64, f64), size: f64| {
@@ -789,10 +790,9 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
             if edge_aligned((a, b), &[other]) {
                 return false;
             }
-            let (x0, x1) = other;
-            if x0 < b && x1 > a {
-                first_end = first_end.min(x1);
-                last_start = last_start.max(x0);
+            if overlaps(other, (a, b)) {
+                first_end = first_end.min(other.1);
+                last_start = last_start.max(other.0);
             }
         }
         last_start - first_end >= CELL_GAP * size
@@ -812,7 +812,6 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     // stands above the lowest headers of the columns beside it however far
     // (a banner over a gap). A stack that runs beside its neighbours' own
     // headers is a column of its own.
-    let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
     struct Chunk {
         y: f64,
         span: (f64, f64),
@@ -1048,6 +1047,33 @@ mod tests {
             .collect()
     }
 
+    /// An amount (ASCII, half an em a glyph) set flush right against `x1`.
+    fn ending(text: &str, x1: f64, y: f64, size: f64) -> Vec<Glyph> {
+        word(text, x1 - size / 2.0 * text.len() as f64, y, size)
+    }
+
+    /// Rows of a two-sided table without rules, `pitch` apart from `y0`:
+    /// each (income name, its amount, expenditure name, its amount), names
+    /// set from `at[0]` and `at[2]`, amounts flush right against `at[1]` and
+    /// `at[3]`.
+    fn two_sided_rows(
+        rows: &[(&str, &str, &str, &str)],
+        at: [f64; 4],
+        y0: f64,
+        pitch: f64,
+        size: f64,
+    ) -> Vec<Glyph> {
+        let mut g = Vec::new();
+        for (k, (a, v, b, w)) in rows.iter().enumerate() {
+            let y = y0 + pitch * k as f64;
+            g.extend(word(a, at[0], y, size));
+            g.extend(ending(v, at[1], y, size));
+            g.extend(word(b, at[2], y, size));
+            g.extend(ending(w, at[3], y, size));
+        }
+        g
+    }
+
     fn page(glyphs: Vec<Glyph>, rules: Vec<Rule>) -> Page {
         Page {
             number: 1,
@@ -1263,7 +1289,6 @@ mod tests {
     /// around it), each centred amount in the row of its name.
     #[test]
     fn centred_amounts_beside_wrapped_names_open_a_rule_less_table() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("财政拨款收入支出决算总表", 50.0, 60.0, 12.0);
         for (t, x) in [
             ("项目", 50.0),
@@ -1277,7 +1302,7 @@ mod tests {
         // Row 1: names on two lines, the amount on the line between.
         g.extend(word("一、一般公共预算财", 50.0, 130.0, 10.0));
         g.extend(word("一、一般公共服务支", 220.0, 130.0, 10.0));
-        g.extend(word("608.70", right("608.70", 200.0), 136.0, 10.0));
+        g.extend(ending("608.70", 200.0, 136.0, 10.0));
         g.extend(word("政拨款", 50.0, 142.0, 10.0));
         g.extend(word("出", 220.0, 142.0, 10.0));
         // Row 2: no amount.
@@ -1289,14 +1314,14 @@ mod tests {
         {
             let y = 196.0 + 30.0 * k as f64;
             g.extend(word(name, 220.0, y, 10.0));
-            g.extend(word(v, right(v, 400.0), y, 10.0));
-            g.extend(word(v, right(v, 480.0), y, 10.0));
+            g.extend(ending(v, 400.0, y, 10.0));
+            g.extend(ending(v, 480.0, y, 10.0));
         }
         g.extend(word("本年收入合计", 50.0, 256.0, 10.0));
-        g.extend(word("608.70", right("608.70", 200.0), 256.0, 10.0));
+        g.extend(ending("608.70", 200.0, 256.0, 10.0));
         g.extend(word("本年支出合计", 220.0, 256.0, 10.0));
-        g.extend(word("608.70", right("608.70", 400.0), 256.0, 10.0));
-        g.extend(word("608.70", right("608.70", 480.0), 256.0, 10.0));
+        g.extend(ending("608.70", 400.0, 256.0, 10.0));
+        g.extend(ending("608.70", 480.0, 256.0, 10.0));
         let l = layout(&page(g, vec![]));
         assert_eq!(texts(&l), vec!["财政拨款收入支出决算总表"]);
         let t = tables(&l);
@@ -1329,7 +1354,6 @@ mod tests {
     /// own.
     #[test]
     fn names_wrapped_row_after_row_around_centred_amounts_stay_whole() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("收入决算表", 50.0, 60.0, 12.0);
         g.extend(word("科目名称", 50.0, 100.0, 10.0));
         g.extend(word("本年收入合计", 150.0, 100.0, 10.0));
@@ -1349,8 +1373,8 @@ mod tests {
                 g.extend(word(first, 50.0, y, 10.0));
                 g.extend(word(second, 50.0, y + 14.0, 10.0));
             }
-            g.extend(word(v, right(v, 220.0), y + 7.0, 10.0));
-            g.extend(word(v, right(v, 320.0), y + 7.0, 10.0));
+            g.extend(ending(v, 220.0, y + 7.0, 10.0));
+            g.extend(ending(v, 320.0, y + 7.0, 10.0));
             y += 31.0;
         }
         let l = layout(&page(g, vec![]));
@@ -1378,7 +1402,6 @@ mod tests {
     /// each half, a note below.
     #[test]
     fn stacked_headers_of_narrow_columns_keep_their_blank_columns() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("财政拨款“三公”经费支出决算表", 60.0, 60.0, 12.0);
         // Two halves of five columns, 20 pt wide, 6 pt apart: 合计 |
         // 因公出国(境)费 | 小计 | 公务用车购置费 | 公务接待费.
@@ -1404,7 +1427,7 @@ mod tests {
                     let y = 160.0 + (m as f64 - (n as f64 - 1.0) / 2.0) * 12.5;
                     g.extend(word(&c.to_string(), x, y, 10.0));
                 }
-                g.extend(word(values[k], right(values[k], x + 14.0), 220.0, 10.0));
+                g.extend(ending(values[k], x + 14.0, 220.0, 10.0));
             }
         }
         g.extend(word(
@@ -1436,7 +1459,6 @@ mod tests {
     /// however long.
     #[test]
     fn a_total_centred_across_code_and_name_keeps_them_two_columns() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("支出决算表", 50.0, 60.0, 12.0);
         g.extend(word("科目编码", 50.0, 100.0, 10.0));
         g.extend(word("科目名称", 110.0, 100.0, 10.0));
@@ -1457,7 +1479,7 @@ mod tests {
                 g.extend(word(code, 50.0, y, 10.0));
                 g.extend(word(name, 100.0, y, 10.0));
             }
-            g.extend(word(v, right(v, 320.0), y, 10.0));
+            g.extend(ending(v, 320.0, y, 10.0));
         }
         let l = layout(&page(g, vec![]));
         let t = tables(&l);
@@ -1473,7 +1495,6 @@ mod tests {
     /// columns printed blank.
     #[test]
     fn a_banner_over_the_gap_between_two_columns_is_no_column() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("收入支出决算总表", 300.0, 60.0, 14.0);
         g.extend(word("收入", 225.0, 100.0, 10.0));
         g.extend(word("支出", 590.0, 100.0, 10.0));
@@ -1495,13 +1516,13 @@ mod tests {
             ("二、上级补助收入", "", "二、教育支出", "548.03"),
             ("本年收入合计", "568.03", "本年支出合计", "568.03"),
         ];
-        for (k, (a, v, b, w)) in rows.iter().enumerate() {
-            let y = 140.0 + 18.0 * k as f64;
-            g.extend(word(a, 50.0, y, 10.0));
-            g.extend(word(v, right(v, 380.0), y, 10.0));
-            g.extend(word(b, 420.0, y, 10.0));
-            g.extend(word(w, right(w, 740.0), y, 10.0));
-        }
+        g.extend(two_sided_rows(
+            &rows,
+            [50.0, 380.0, 420.0, 740.0],
+            140.0,
+            18.0,
+            10.0,
+        ));
         let l = layout(&page(g, vec![]));
         let t = tables(&l);
         assert_eq!(t.len(), 1, "{:?}", texts(&l));
@@ -1517,7 +1538,6 @@ mod tests {
     /// income side is blank keep its columns.
     #[test]
     fn tall_rows_of_small_type_stay_one_table() {
-        let right = |t: &str, x1: f64| x1 - 2.5 * t.len() as f64 * 1.6;
         let mut g = word("财政拨款收入支出决算总表", 150.0, 60.0, 14.0);
         for (t, x) in [
             ("项目", 100.0),
@@ -1538,13 +1558,13 @@ mod tests {
             ("", "", "三、公共安全支出", "0.00"),
             ("", "", "四、卫生健康支出", "353.22"),
         ];
-        for (k, (a, v, b, w)) in rows.iter().enumerate() {
-            let y = 124.0 + 24.3 * k as f64;
-            g.extend(word(a, 60.0, y, 8.0));
-            g.extend(word(v, right(v, 220.0), y, 8.0));
-            g.extend(word(b, 230.0, y, 8.0));
-            g.extend(word(w, right(w, 390.0), y, 8.0));
-        }
+        g.extend(two_sided_rows(
+            &rows,
+            [60.0, 220.0, 230.0, 390.0],
+            124.0,
+            24.3,
+            8.0,
+        ));
         let l = layout(&page(g, vec![]));
         let t = tables(&l);
         assert_eq!(t.len(), 1, "{:?}", texts(&l));
@@ -1560,7 +1580,6 @@ mod tests {
     /// the other side's name: both lines of the name are the row's.
     #[test]
     fn a_first_row_name_wrapped_around_its_amount_line_is_one_name() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("收入支出决算总表", 50.0, 60.0, 12.0);
         for (t, x) in [
             ("项目", 50.0),
@@ -1571,7 +1590,7 @@ mod tests {
             g.extend(word(t, x, 112.0, 10.0));
         }
         g.extend(word("一、一般公共预算财政拨款", 50.0, 130.0, 10.0));
-        g.extend(word("8899.27", right("8899.27", 200.0), 136.0, 10.0));
+        g.extend(ending("8899.27", 200.0, 136.0, 10.0));
         g.extend(word("一、一般公共服务支出", 220.0, 136.0, 10.0));
         g.extend(word("收入", 50.0, 142.0, 10.0));
         for (k, (inc, exp, v)) in [
@@ -1583,9 +1602,9 @@ mod tests {
         {
             let y = 166.0 + 30.0 * k as f64;
             g.extend(word(inc, 50.0, y, 10.0));
-            g.extend(word(v, right(v, 200.0), y, 10.0));
+            g.extend(ending(v, 200.0, y, 10.0));
             g.extend(word(exp, 220.0, y, 10.0));
-            g.extend(word(v, right(v, 400.0), y, 10.0));
+            g.extend(ending(v, 400.0, y, 10.0));
         }
         let l = layout(&page(g, vec![]));
         let t = tables(&l);
@@ -1644,11 +1663,10 @@ mod tests {
     /// figures set among its words is not.
     #[test]
     fn a_last_row_alone_on_its_page_is_a_table_row() {
-        let right = |t: &str, x1: f64| x1 - 5.0 * t.len() as f64;
         let mut g = word("总计", 50.0, 100.0, 10.0);
-        g.extend(word("1086.96", right("1086.96", 200.0), 100.0, 10.0));
+        g.extend(ending("1086.96", 200.0, 100.0, 10.0));
         g.extend(word("总计", 230.0, 100.0, 10.0));
-        g.extend(word("1086.96", right("1086.96", 400.0), 100.0, 10.0));
+        g.extend(ending("1086.96", 400.0, 100.0, 10.0));
         g.extend(word(
             "注：本表反映部门本年度的总收支和年末结转结余情况。",
             50.0,

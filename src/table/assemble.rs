@@ -185,27 +185,22 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     let mut ended = false;
     let mut repeated_header = false;
     for (k, (line, range)) in lines.iter().enumerate() {
+        let amounts = || {
+            range
+                .clone()
+                .filter(|&i| ctx.kind(i) == CellKind::Amount)
+                .count()
+        };
         if ended && kinds[k] != LineKind::Caption {
-            let bare_page_number = range.len() == 1 && {
-                let t = ctx.text(range.start).trim();
-                (1..=3).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
-            };
-            if !bare_page_number {
-                out.unplaced += range
-                    .clone()
-                    .filter(|&i| ctx.kind(i) == CellKind::Amount)
-                    .count();
-            }
+            // A bare page number prints digits, no amount: nothing counted.
+            out.unplaced += amounts();
             continue;
         }
         match kinds[k] {
             LineKind::Caption => {}
             LineKind::Note => {
                 ended = k >= first_data;
-                out.unplaced += range
-                    .clone()
-                    .filter(|&i| ctx.kind(i) == CellKind::Amount)
-                    .count();
+                out.unplaced += amounts();
             }
             LineKind::Numbering => numbering.extend(range.clone()),
             LineKind::Header => {
@@ -1191,12 +1186,15 @@ fn place_by_sums(
     if spec.printed_orders.is_empty() || m > n || n - m > MAX_BLANK_COLUMNS || n > 16 {
         return None;
     }
-    let position_sets: Vec<Vec<usize>> = match positions {
-        Some(p) => vec![p],
-        None => (0u32..1 << n)
-            .filter(|mask| mask.count_ones() as usize == m)
-            .map(|mask| (0..n).filter(|&c| mask & (1 << c) != 0).collect())
-            .collect(),
+    // The position sets to try: the given one, or every set of `m` of the
+    // `n` columns, left to right.
+    let position_sets: Box<dyn Iterator<Item = Vec<usize>>> = match positions {
+        Some(p) => Box::new(std::iter::once(p)),
+        None => Box::new(
+            (0u32..1 << n)
+                .filter(move |mask| mask.count_ones() as usize == m)
+                .map(move |mask| (0..n).filter(|&c| mask & (1 << c) != 0).collect()),
+        ),
     };
     let orders: Vec<Vec<usize>> = std::iter::once((0..n).collect())
         .chain(
@@ -1208,7 +1206,7 @@ fn place_by_sums(
         .collect();
     let mut found: Option<Vec<ColumnSet>> = None;
     let mut values = vec![None; n];
-    for positions in &position_sets {
+    for positions in position_sets {
         for order in &orders {
             let cols: Vec<usize> = positions.iter().map(|&p| order[p]).collect();
             let holds = rows.iter().all(|row| {

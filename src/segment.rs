@@ -522,9 +522,17 @@ fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
 }
 
 /// A line of a table grid: cells split by tabs, by runs of spaces, or a short
-/// header cell on its own line (column-major and cell-per-line renderings).
+/// header cell on its own line (column-major and cell-per-line renderings),
+/// or a row of short cells split by single spaces (flat text, where a header
+/// row is as long as the page is wide), none of them a clause of prose.
 fn looks_gridded(raw: &str) -> bool {
-    raw.contains('\t') || raw.contains("  ") || raw.trim().chars().count() <= 20
+    raw.contains('\t') || raw.contains("  ") || raw.trim().chars().count() <= 20 || {
+        let cells: Vec<&str> = raw.split_whitespace().collect();
+        cells.len() >= 4
+            && cells
+                .iter()
+                .all(|c| c.chars().count() <= 12 && !c.contains(['，', '。', '；', '：', ',', ';']))
+    }
 }
 
 fn find_meta(text: &Text, toc: Option<&Range<usize>>) -> DocMeta {

@@ -361,3 +361,113 @@ fn a_repeated_header_keeps_its_stacked_last_lines() {
         items.iter().map(|i| &i.item).collect::<Vec<_>>()
     );
 }
+
+/// Table `table`'s amount in row `row` (its code, or its name where it has
+/// none) and `column`, and whether it is verified.
+fn cell(items: &[LineItem], table: &str, row: &str, column: &str) -> Option<(String, bool)> {
+    items
+        .iter()
+        .find(|i| {
+            i.table.code() == table
+                && (i.subject_code.as_deref() == Some(row) || i.item == row)
+                && i.column == column
+        })
+        .map(|i| (i.amount.to_string(), i.verified))
+}
+
+/// Flat text (one row per line, single spaces) of a header stacked three
+/// lines deep: its words interleave (`上级补助` on one line, its `收入` two
+/// lines down), so the header cannot name every column; a row that prints an
+/// amount for every column is placed by the printed order.
+#[test]
+fn flat_rows_that_print_every_column_are_placed_by_their_order() {
+    let doc = "\
+收入决算表
+单位：万元
+项目
+本年收入 财政拨款 上级补助 附属单位
+事业收入 经营收入 其他收入
+功能分类科目编
+科目名称
+合计 收入 收入 上缴收入
+码
+栏次 1 2 3 4 5 6 7
+合计 30.00 20.00 4.00 0.00 0.00 5.00 1.00
+201 一般公共服务支出 30.00 20.00 4.00 0.00 0.00 5.00 1.00
+20101 人大事务 30.00 20.00 4.00 0.00 0.00 5.00 1.00
+2010101 行政运行 30.00 20.00 4.00 0.00 0.00 5.00 1.00
+注：本表反映部门本年度取得的各项收入情况。
+";
+    let p = process("income.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (column, printed) in [
+        ("本年收入合计", "30.00"),
+        ("财政拨款收入", "20.00"),
+        ("上级补助收入", "4.00"),
+        ("附属单位上缴收入", "5.00"),
+        ("其他收入", "1.00"),
+    ] {
+        for row in ["合计", "201", "20101", "2010101"] {
+            assert_eq!(
+                cell(items, "02", row, column),
+                Some((money(printed), true)),
+                "{row} {column}"
+            );
+        }
+    }
+}
+
+/// Flat text of a two-sided table whose income side has run out of rows: the
+/// line opens with the income side's 行次 (its name and amount blank), then
+/// the expenditure row, whose 行次 is no amount.
+#[test]
+fn a_flat_two_sided_line_with_a_blank_left_side_reads_its_right_side() {
+    let doc = "\
+收入支出决算总表
+单位：万元
+收入 支出
+项目 行次 决算数 项目 行次 决算数
+一、一般公共预算财政拨款收入 1 50.00 一、一般公共服务支出 9 20.00
+二、其他收入 2 0.00 二、教育支出 10 0.00
+3 三、卫生健康支出 11 30.00
+4 四、住房保障支出 12 0.00
+本年收入合计 5 50.00 本年支出合计 13 50.00
+总计 6 50.00 总计 14 50.00
+";
+    let p = process("summary.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(
+        cell(items, "01", "卫生健康支出", "决算数"),
+        Some((money("30.00"), true)),
+        "{items:?}"
+    );
+    assert!(
+        !items
+            .iter()
+            .any(|i| i.amount.to_string() == money("11") || i.amount.to_string() == money("12")),
+        "a 行次 read as an amount: {items:?}"
+    );
+}
+
+/// Flat text prints a header row as wide as the page on one line of short
+/// words split by single spaces; the table is found by it.
+#[test]
+fn a_flat_table_is_found_by_its_page_wide_header_row() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+收入 支出
+项目 行次 决算数 项目 行次 合计 一般公共预算财政拨款 政府性基金预算财政拨款 国有资本经营预算财政拨款
+一、一般公共预算财政拨款 1 5.00 一、教育支出 5 5.00 5.00 0.00 0.00
+本年收入合计 2 5.00 本年支出合计 6 5.00 5.00 0.00 0.00
+总计 3 5.00 总计 7 5.00 5.00 0.00 0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    assert_fiscal(
+        &p.extracted.line_items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "5.00"),
+            ("支出", "教育支出", "一般公共预算财政拨款", "5.00"),
+        ],
+    );
+}

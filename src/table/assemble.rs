@@ -570,6 +570,18 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 if is_debris(t) {
                     continue;
                 }
+                if two_sided
+                    && split.is_none()
+                    && cur.line_no.is_some()
+                    && cur.codes.is_empty()
+                    && cur.labels.is_empty()
+                    && cur.amounts.is_empty()
+                {
+                    // A two-sided row prints its name before its 行次: a
+                    // number before the name is the 行次 of the other side,
+                    // whose name and amount are blank.
+                    cur.line_no = None;
+                }
                 let starts_label = !cur.amounts.is_empty()
                     || two_sided
                         && !cur.labels.is_empty()
@@ -956,6 +968,18 @@ fn place_domains(
                     place_by_sums(spec, &[values?], all)
                 })
                 .flatten();
+                // A row that prints an amount for every column: the printed
+                // order decides, as for aligned text whose every column is
+                // printed (headers stacked in flat text interleave their
+                // words, so they cannot name every column).
+                let complete = (proven.is_none() && p.amounts.len() == cols.len()).then(|| {
+                    let values: Vec<Option<Amount>> = p
+                        .amounts
+                        .iter()
+                        .map(|&i| amount_of(ctx, i).map(|a| a.value))
+                        .collect();
+                    printed_order(spec, cols.len(), &[values])
+                });
                 for (k, &i) in p.amounts.iter().enumerate() {
                     let Some(printed) = amount_of(ctx, i) else {
                         out.unplaced += 1;
@@ -963,6 +987,8 @@ fn place_domains(
                     };
                     let domain = if let Some(sets) = &proven {
                         narrowed(sets[k], set)
+                    } else if let Some(order) = &complete {
+                        1 << order[k]
                     } else if k == 0 && spec.total_first && cols.len() > 1 {
                         1
                     } else {

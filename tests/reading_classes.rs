@@ -471,3 +471,87 @@ fn a_flat_table_is_found_by_its_page_wide_header_row() {
         ],
     );
 }
+
+/// Table 04's title and a one-line header, as flat text.
+const FLAT_FISCAL_HEAD: &str = "\
+财政拨款收入支出决算总表
+单位：万元
+收入 支出
+项目 决算数 项目 合计 一般公共预算财政拨款 政府性基金预算财政拨款 国有资本经营预算财政拨款
+";
+
+/// Flat text of table 04 in narrow cells: both sides' names wrap, a line of
+/// two fragments holds one of each side, a lone fragment continues the side
+/// whose name it extends, and a line of amounts alone holds the expenditure
+/// side's columns, with the income side's amount first when it has one more.
+#[test]
+fn flat_two_sided_names_wrapped_in_narrow_cells_keep_their_sides() {
+    let doc = FLAT_FISCAL_HEAD.to_string()
+        + "\
+一、一般 一、一般
+公共预算 7.00 公共服务 0.00 0.00 0.00 0.00
+财政拨款 支出
+二、政府
+性基金预 二、教育
+0.00 5.00 5.00 0.00 0.00
+算财政拨 支出
+款
+三、卫生
+2.00 2.00 0.00 0.00
+健康支出
+本年收入合计 7.00 本年支出合计 7.00 7.00 0.00 0.00
+总计 7.00 总计 7.00 7.00 0.00 0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "7.00"),
+            ("收入", "政府性基金预算财政拨款", "决算数", "0.00"),
+            ("支出", "一般公共服务支出", "小计", "0.00"),
+            ("支出", "教育支出", "小计", "5.00"),
+            ("支出", "教育支出", "一般公共预算财政拨款", "5.00"),
+            ("支出", "卫生健康支出", "小计", "2.00"),
+            ("支出", "卫生健康支出", "一般公共预算财政拨款", "2.00"),
+        ],
+    );
+    for (side, row, column) in [
+        ("收入", "一般公共预算财政拨款", "决算数"),
+        ("支出", "教育支出", "小计"),
+        ("支出", "卫生健康支出", "一般公共预算财政拨款"),
+    ] {
+        assert!(
+            item(items, side, row, column).unwrap().verified,
+            "{row} {column}"
+        );
+    }
+}
+
+/// Flat text that prints a row's amounts after its wrapped name: a line of
+/// amounts just above a row that opens with its enumerator belongs to the
+/// row above, whose name it ends.
+#[test]
+fn flat_amounts_after_a_wrapped_name_stay_with_that_name() {
+    let doc = FLAT_FISCAL_HEAD.to_string()
+        + "\
+一、一般公共预算财政拨款 9.00 一、教育支出 0.00 0.00 0.00 0.00
+二、文化旅游体育
+与传媒支出
+4.00 4.00 0.00 0.00
+三、社会保障和就
+业支出
+5.00 5.00 0.00 0.00
+本年收入合计 9.00 本年支出合计 9.00 9.00 0.00 0.00
+总计 9.00 总计 9.00 9.00 0.00 0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    assert_fiscal(
+        &p.extracted.line_items,
+        &[
+            ("支出", "文化旅游体育与传媒支出", "小计", "4.00"),
+            ("支出", "社会保障和就业支出", "小计", "5.00"),
+            ("支出", "社会保障和就业支出", "一般公共预算财政拨款", "5.00"),
+        ],
+    );
+}

@@ -604,10 +604,52 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
     }
     // Flat two-sided lines: sides by the labels' vocabulary and order.
     if two_sided && split.is_none() {
+        // A line of two name fragments and nothing else: both sides' names
+        // wrapped in narrow cells, one fragment each.
+        if out.len() == first + 1
+            && out[first].labels.len() == 2
+            && out[first].codes.is_empty()
+            && out[first].amounts.is_empty()
+            && out[first].line_no.is_none()
+        {
+            let right = out[first].labels.pop().expect("two labels");
+            let p = Piece {
+                labels: vec![right],
+                x0: ctx.span(right).x0,
+                ..out[first].clone()
+            };
+            out.push(p);
+        }
         let exp_only = expenditure_only(ctx.spec.table);
         let inc_only = income_only(ctx.spec.table);
+        // A line of amounts and nothing else (cells centred beside names
+        // wrapped above and below): as many as the expenditure side has
+        // columns are that side's, one more opens with the income side's.
+        let ne = ctx.spec.side_columns(Some(Side::Expenditure)).len();
+        if out.len() == first + 1
+            && ne > 1
+            && out[first].labels.is_empty()
+            && out[first].codes.is_empty()
+            && out[first].line_no.is_none()
+            && (out[first].amounts.len() == ne || out[first].amounts.len() == ne + 1)
+        {
+            if out[first].amounts.len() == ne + 1 {
+                let rest = out[first].amounts.split_off(1);
+                out[first].side = Some(Side::Income);
+                out.push(Piece {
+                    x0: ctx.span(rest[0]).x0,
+                    amounts: rest,
+                    ..out[first].clone()
+                });
+            }
+            let last = out.len() - 1;
+            out[last].side = Some(Side::Expenditure);
+        }
         let n = out.len() - first;
         for k in first..out.len() {
+            if out[k].labels.is_empty() && out[k].side.is_some() {
+                continue;
+            }
             let label = vocab::clean_label(&ctx.joined(&out[k].labels));
             let side = if exp_only.iter().any(|v| *v == label) {
                 Side::Expenditure
@@ -622,7 +664,11 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 } else {
                     Side::Income
                 }
-            } else if k > first || n == 1 && matches_side(ctx.spec.table, Side::Expenditure, &label)
+            } else if k > first
+                || n == 1
+                    && (matches_side(ctx.spec.table, Side::Expenditure, &label)
+                        || extends_side_label(ctx.spec.table, Side::Expenditure, &label)
+                            && !extends_side_label(ctx.spec.table, Side::Income, &label))
             {
                 Side::Expenditure
             } else {
@@ -686,6 +732,18 @@ fn opens_side_label(table: Table, printed: &str) -> bool {
                 .iter()
                 .any(|v| v.starts_with(l.as_str()))
         })
+}
+
+/// Whether a name fragment, joined to the name before it, is the start of
+/// one of the side's row names (or one of them whole); not a fuzzy match,
+/// which takes a known name followed by anything.
+fn extends_side_label(table: Table, side: Side, printed: &str) -> bool {
+    let l = vocab::clean_label(printed);
+    !l.is_empty()
+        && TableSpec::of(table)
+            .side_labels(side)
+            .iter()
+            .any(|v| v.starts_with(l.as_str()))
 }
 
 fn matches_side(table: Table, side: Side, printed: &str) -> bool {
@@ -781,45 +839,41 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         .iter()
         .map(|(_, r)| split_enumerator(&ctx.joined(&r.labels)).0.is_some())
         .collect();
+    let flat_two_sided = ctx.spec.two_sided() && ctx.grid.layout == Layout::Ordered;
     for f in fragments {
-        let same = |r: &Piece| r.side == f.side && r.panel == f.panel && segment(r) == segment(f);
-        let has_amounts = !f.amounts.is_empty();
-        let mut best: Option<(u32, bool, usize)> = None;
-        for (k, (_, r)) in rows.iter().enumerate() {
-            if !same(r) {
-                continue;
-            }
-            if has_amounts && !r.amounts.is_empty() {
-                continue;
-            }
-            let d = r.line.abs_diff(f.line);
-            let below = r.line > f.line;
-            if below && opens[k] && !f.labels.is_empty() {
-                continue;
-            }
-            let better = match best {
-                None => true,
-                Some((bd, bbelow, bk)) => {
-                    d < bd
-                        || d == bd && {
-                            // A tie: amounts go to the row above; a name
-                            // fragment to the row below when that row has no
-                            // name of its own.
-                            if has_amounts {
-                                !below && bbelow
-                            } else {
-                                below
-                                    && rows[k].1.labels.is_empty()
-                                    && (bbelow || !rows[bk].1.labels.is_empty())
-                            }
-                        }
+        let nearest = |rows: &[(Record, Piece)], side: Option<Side>| {
+            nearest_row(rows, &opens, f, side, &segment)
+        };
+        let mut target = nearest(&rows, f.side);
+        if flat_two_sided && f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty() {
+            // Flat text does not say which side a lone name fragment
+            // continues: the nearest row, of either side, whose name it
+            // extends toward one of that side's row names, where one is
+            // nearest.
+            let mut extended: Vec<(u32, bool, usize)> = Vec::new();
+            for (k, (_, r)) in rows.iter().enumerate() {
+                let d = r.line.abs_diff(f.line);
+                let below = r.line > f.line;
+                if r.panel != f.panel || segment(r) != segment(f) || d > 3 || below && opens[k] {
+                    continue;
                 }
-            };
-            if better {
-                best = Some((d, below, k));
+                let joined = if below {
+                    ctx.joined(&f.labels) + &ctx.joined(&r.labels)
+                } else {
+                    ctx.joined(&r.labels) + &ctx.joined(&f.labels)
+                };
+                if extends_side_label(table, r.side.unwrap_or(Side::Income), &joined) {
+                    extended.push((d, below, k));
+                }
+            }
+            extended.sort();
+            if let Some(&first) = extended.first()
+                && extended.get(1).is_none_or(|second| second.0 > first.0)
+            {
+                target = Some(first);
             }
         }
-        match best {
+        match target {
             Some((d, below, k)) if d <= 3 => {
                 let r = &mut rows[k].1;
                 if below {
@@ -879,6 +933,55 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         }
     }
     rows
+}
+
+/// The row a name fragment or a line of amounts joins on `side`: the nearest
+/// of its side and panel on its page, as (line distance, below, index).
+fn nearest_row(
+    rows: &[(Record, Piece)],
+    opens: &[bool],
+    f: &Piece,
+    side: Option<Side>,
+    segment: &dyn Fn(&Piece) -> Option<u16>,
+) -> Option<(u32, bool, usize)> {
+    let same = |r: &Piece| r.side == side && r.panel == f.panel && segment(r) == segment(f);
+    let has_amounts = !f.amounts.is_empty();
+    let mut best: Option<(u32, bool, usize)> = None;
+    for (k, (_, r)) in rows.iter().enumerate() {
+        if !same(r) {
+            continue;
+        }
+        if has_amounts && !r.amounts.is_empty() {
+            continue;
+        }
+        let d = r.line.abs_diff(f.line);
+        let below = r.line > f.line;
+        if below && opens[k] {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((bd, bbelow, bk)) => {
+                d < bd
+                    || d == bd && {
+                        // A tie: amounts go to the row above; a name
+                        // fragment to the row below when that row has no
+                        // name of its own.
+                        if has_amounts {
+                            !below && bbelow
+                        } else {
+                            below
+                                && rows[k].1.labels.is_empty()
+                                && (bbelow || !rows[bk].1.labels.is_empty())
+                        }
+                    }
+            }
+        };
+        if better {
+            best = Some((d, below, k));
+        }
+    }
+    best
 }
 
 /// A printed name de-noised: enumerator, header debris and spaces removed.

@@ -276,6 +276,10 @@ fn strip_page_number(s: &str) -> &str {
     }
 }
 
+/// Most lines a table of contents spans: nine tables, four parts and their
+/// sections, each with a page number on a line of its own.
+const MAX_TOC_LINES: usize = 120;
+
 fn find_toc(text: &Text) -> Option<Range<usize>> {
     let limit = text.len().min(400);
     // "目录", also spread over lines by column-major converters ("目\n\n录").
@@ -299,7 +303,12 @@ fn find_toc(text: &Text) -> Option<Range<usize>> {
     // The first entry after 目录 tells where the body begins: the next line that
     // repeats it (a part heading "第一部分…" repeats by its number, as the body
     // may split it over two lines).
-    let first = (heading_end + 1..text.len()).find(|&i| !text.line(i).trim().is_empty())?;
+    // A heading drawn twice (bold faked by an offset copy) comes out of some
+    // converters as two lines: the copy is no entry.
+    let first = (heading_end + 1..text.len()).find(|&i| {
+        let l = squeeze(text.line(i));
+        !l.is_empty() && l != "目录"
+    })?;
     let first_line = text.line(first);
     let first_part = part_heading(first_line).map(|(n, _)| n);
     let first_key = squeeze(strip_page_number(first_line.trim_start_matches(['-', ' '])));
@@ -313,9 +322,11 @@ fn find_toc(text: &Text) -> Option<Range<usize>> {
         }
     });
     let end = end.unwrap_or_else(|| {
-        // No repeat found: the run of short heading-like lines after 目录.
+        // No repeat found: the run of short heading-like lines after 目录,
+        // as long as a contents page is (text whose every line is short,
+        // such as a converter's one-cell-per-line tables, is no contents).
         let mut j = first;
-        while j < text.len()
+        while j < text.len().min(first + MAX_TOC_LINES)
             && (text.line(j).trim().is_empty() || text.line(j).chars().count() < 50)
         {
             j += 1;
@@ -1185,5 +1196,32 @@ mod tests {
             .map(|h| h.number)
             .collect();
         assert_eq!(parts, vec![1, 2, 3]);
+    }
+
+    /// Bold drawn twice prints every heading twice (`pdftotext -raw`); with
+    /// every line short (a cell per line), the contents must still end where
+    /// the body repeats its first entry, not swallow the tables.
+    #[test]
+    fn a_contents_heading_printed_twice_ends_at_the_body() {
+        let mut doc = String::from(
+            "某县农业农村局\n目录\n目录\n第一部分 部门概况\n第二部分 部门决算表\n\
+             一、收入支出决算总表\n第三部分 情况说明\n第一部分 部门概况\n第一部分 部门概况\n\
+             第二部分 部门决算表\n第二部分 部门决算表\n收入支出决算总表\n收入支出决算总表\n\
+             单位：万元\n项目 行次 决算数\n",
+        );
+        for k in 1..=200 {
+            doc.push_str(&format!("{k}\n"));
+        }
+        let s = segment(&Text::from_string(&doc));
+        assert_eq!(s.toc, Some(1..7));
+        assert_eq!(s.tables.len(), 1, "{:?}", s.tables);
+        assert_eq!(s.tables[0].table, Table::Overview);
+        // Contents whose first entry the body never repeats end within a
+        // contents page's length, not at the first long line.
+        let mut doc = String::from("目录\n第一部分 概况\n收入支出决算总表\n");
+        doc.extend((1..=150).map(|k| format!("第{k}行\n")));
+        doc.push_str("收入支出决算总表\n单位：万元\n项目 行次 决算数\n一、事业收入 1 5.00\n");
+        let s = segment(&Text::from_string(&doc));
+        assert_eq!(s.tables.len(), 1, "{:?} {:?}", s.toc, s.tables);
     }
 }

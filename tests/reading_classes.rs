@@ -555,3 +555,146 @@ fn flat_amounts_after_a_wrapped_name_stay_with_that_name() {
         ],
     );
 }
+
+/// Table 05's title and header as flat text (stacked header words).
+const FLAT_BUDGET_HEAD: &str = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+项目
+合计 基本支出 项目支出
+功能分类
+科目编码
+科目名称
+";
+
+/// Flat text of a coded table in narrow cells: a code on its own line, its
+/// name wrapped over up to four lines, then its amounts; a line of amounts
+/// never belongs to the code below it. A name printed before its code (a
+/// code centred beside a top-aligned name) still opens that row.
+#[test]
+fn flat_amounts_after_a_name_wrapped_under_its_code_stay_with_that_code() {
+    let doc = FLAT_BUDGET_HEAD.to_string()
+        + "\
+合计 60.00 50.00 10.00
+213
+农林水支出
+60.00 50.00 10.00
+21301
+农业农村
+60.00 50.00 10.00
+2130101
+行政运行
+40.00 40.00 0.00
+2130104
+事业单位
+专项业务
+经费及其
+他支出
+20.00 10.00 10.00
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+";
+    let p = process("budget.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (row, column, printed) in [
+        ("213", "基本支出", "50.00"),
+        ("21301", "项目支出", "10.00"),
+        ("2130101", "小计", "40.00"),
+        ("2130104", "小计", "20.00"),
+        ("2130104", "项目支出", "10.00"),
+    ] {
+        assert_eq!(
+            cell(items, "05", row, column),
+            Some((money(printed), true)),
+            "{row} {column}: {items:?}"
+        );
+    }
+    let name = |code: &str| {
+        items
+            .iter()
+            .find(|i| i.subject_code.as_deref() == Some(code))
+            .map(|i| i.item.clone())
+    };
+    assert_eq!(
+        name("2130104").as_deref(),
+        Some("事业单位专项业务经费及其他支出")
+    );
+
+    // The name above its code.
+    let doc = FLAT_BUDGET_HEAD.to_string()
+        + "\
+合计 6.00 5.00 1.00
+农林水
+213 6.00 5.00 1.00
+支出
+21301 农业农村 6.00 5.00 1.00
+2130101 行政运行 6.00 5.00 1.00
+";
+    let p = process("budget.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(
+        cell(items, "05", "213", "项目支出"),
+        Some((money("1.00"), true))
+    );
+    assert_eq!(
+        items
+            .iter()
+            .find(|i| i.subject_code.as_deref() == Some("213"))
+            .map(|i| i.item.as_str()),
+        Some("农林水支出")
+    );
+}
+
+/// Flat text of table 04 where most rows print no amount: their lines hold a
+/// name alone, like a stream of cells, but the lines that hold a name and
+/// amounts say the table is flat.
+#[test]
+fn a_flat_table_of_mostly_blank_rows_is_read_as_flat() {
+    let mut doc = FLAT_FISCAL_HEAD.to_string();
+    doc.push_str("一、一般公共预算财政拨款 8.00 一、一般公共服务支出\n");
+    doc.push_str("二、政府性基金预算财政拨款 二、外交支出\n");
+    for name in [
+        "三、国防支出",
+        "四、公共安全支出",
+        "五、教育支出",
+        "六、科学技术支出",
+        "七、文化旅游体育与传媒支出",
+    ] {
+        doc.push_str(name);
+        doc.push('\n');
+    }
+    doc.push_str("八、社会保障和就业支出 3.00 3.00\n");
+    for name in [
+        "九、卫生健康支出",
+        "十、节能环保支出",
+        "十一、城乡社区支出",
+        "十二、农林水支出",
+    ] {
+        doc.push_str(name);
+        doc.push('\n');
+    }
+    doc.push_str("十三、交通运输支出 5.00 5.00\n");
+    for name in [
+        "十四、资源勘探工业信息等支出",
+        "十五、商业服务业等支出",
+        "十六、金融支出",
+        "十七、援助其他地区支出",
+        "十八、自然资源海洋气象等支出",
+        "十九、住房保障支出",
+        "二十、粮油物资储备支出",
+    ] {
+        doc.push_str(name);
+        doc.push('\n');
+    }
+    doc.push_str("本年收入合计 8.00 本年支出合计 8.00 8.00\n");
+    doc.push_str("总计 8.00 总计 8.00 8.00\n");
+    let p = process("fiscal.txt", doc.as_bytes());
+    assert_fiscal(
+        &p.extracted.line_items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "8.00"),
+            ("支出", "社会保障和就业支出", "小计", "3.00"),
+            ("支出", "交通运输支出", "小计", "5.00"),
+            ("支出", "本年支出合计", "小计", "8.00"),
+        ],
+    );
+}

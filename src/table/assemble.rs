@@ -833,11 +833,23 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             .map(|&i| ctx.grid.cells[i].segment)
     };
     // A row whose name opens with its enumerator (`九、`) has nothing before
-    // it: a name fragment just above it is the end of the row above (an
-    // amount centred between a name's two lines, row after row).
-    let opens: Vec<bool> = rows
+    // it: a name fragment or a line of amounts just above it is the end of
+    // the row above (an amount centred between a name's two lines, row after
+    // row). In flat text a line of amounts is never before its row's code
+    // either (it follows a name wrapped under the code), while a name may
+    // be (a code centred beside it).
+    let flat = ctx.grid.layout == Layout::Ordered;
+    let opens: Vec<Opens> = rows
         .iter()
-        .map(|(_, r)| split_enumerator(&ctx.joined(&r.labels)).0.is_some())
+        .map(|(_, r)| {
+            if split_enumerator(&ctx.joined(&r.labels)).0.is_some() {
+                Opens::Everything
+            } else if flat && !r.codes.is_empty() {
+                Opens::Amounts
+            } else {
+                Opens::Nothing
+            }
+        })
         .collect();
     let flat_two_sided = ctx.spec.two_sided() && ctx.grid.layout == Layout::Ordered;
     for f in fragments {
@@ -845,6 +857,29 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             nearest_row(rows, &opens, f, side, &segment)
         };
         let mut target = nearest(&rows, f.side);
+        if flat
+            && !ctx.spec.two_sided()
+            && f.amounts.is_empty()
+            && f.codes.is_empty()
+            && !f.labels.is_empty()
+        {
+            // Flat text reads row after row: a name fragment after a row
+            // that has printed no amount yet continues that row's name,
+            // however near the next row starts.
+            let above = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, r))| {
+                    r.panel == f.panel && segment(r) == segment(f) && r.line < f.line
+                })
+                .max_by_key(|(_, (_, r))| r.line);
+            if let Some((k, (_, r))) = above
+                && r.amounts.is_empty()
+                && f.line - r.line <= MAX_WRAPPED_LINES
+            {
+                target = Some((f.line - r.line, false, k));
+            }
+        }
         if flat_two_sided && f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty() {
             // Flat text does not say which side a lone name fragment
             // continues: the nearest row, of either side, whose name it
@@ -854,7 +889,11 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             for (k, (_, r)) in rows.iter().enumerate() {
                 let d = r.line.abs_diff(f.line);
                 let below = r.line > f.line;
-                if r.panel != f.panel || segment(r) != segment(f) || d > 3 || below && opens[k] {
+                if r.panel != f.panel
+                    || segment(r) != segment(f)
+                    || d > 3
+                    || below && opens[k] == Opens::Everything
+                {
                     continue;
                 }
                 let joined = if below {
@@ -873,8 +912,19 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
                 target = Some(first);
             }
         }
+        // A name wraps onto three lines at most beside its amounts; amounts
+        // printed after a longer name join it when no row starts between.
+        let near = |(d, below, k): (u32, bool, usize)| {
+            d <= 3
+                || flat
+                    && !below
+                    && d <= MAX_WRAPPED_LINES
+                    && !rows.iter().any(|(_, r)| {
+                        r.panel == f.panel && r.line > rows[k].1.line && r.line < f.line
+                    })
+        };
         match target {
-            Some((d, below, k)) if d <= 3 => {
+            Some(t @ (_, below, k)) if near(t) => {
                 let r = &mut rows[k].1;
                 if below {
                     let mut l = f.labels.clone();
@@ -935,11 +985,22 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
     rows
 }
 
+/// Most lines a row's name wraps onto in flat text before its amounts.
+const MAX_WRAPPED_LINES: u32 = 6;
+
+/// What a row lets no fragment printed above it join it as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Opens {
+    Everything,
+    Amounts,
+    Nothing,
+}
+
 /// The row a name fragment or a line of amounts joins on `side`: the nearest
 /// of its side and panel on its page, as (line distance, below, index).
 fn nearest_row(
     rows: &[(Record, Piece)],
-    opens: &[bool],
+    opens: &[Opens],
     f: &Piece,
     side: Option<Side>,
     segment: &dyn Fn(&Piece) -> Option<u16>,
@@ -956,7 +1017,13 @@ fn nearest_row(
         }
         let d = r.line.abs_diff(f.line);
         let below = r.line > f.line;
-        if below && opens[k] {
+        if below
+            && match opens[k] {
+                Opens::Everything => true,
+                Opens::Amounts => f.labels.is_empty(),
+                Opens::Nothing => false,
+            }
+        {
             continue;
         }
         let better = match best {

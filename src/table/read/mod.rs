@@ -34,6 +34,9 @@ pub enum BlockLayout {
 /// Decides the layout of lines `body` from their shapes.
 pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
     let (mut tabs, mut aligned, mut flat, mut single, mut nonempty) = (0, 0, 0, 0, 0);
+    // Lines that hold a name and an amount, or several amounts: a row, which
+    // a stream of cells never prints on one line.
+    let mut rows = 0;
     for i in body {
         let raw = text.raw_line(i);
         let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
@@ -49,6 +52,13 @@ pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
             aligned += 1;
         } else if t.contains(' ') {
             flat += 1;
+            let amounts = t
+                .split(' ')
+                .filter(|w| w.contains('.') && crate::amount::parse_printed(w).is_some())
+                .count();
+            if amounts >= 2 || amounts == 1 && t.chars().any(crate::text::is_han) {
+                rows += 1;
+            }
         } else {
             single += 1;
         }
@@ -57,7 +67,7 @@ pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
         BlockLayout::Tabs
     } else if aligned >= flat && aligned * 2 >= single {
         BlockLayout::Aligned
-    } else if flat * 2 >= single {
+    } else if flat * 2 >= single || rows >= 3 && rows * 4 >= single {
         BlockLayout::Flat
     } else {
         BlockLayout::Stream

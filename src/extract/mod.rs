@@ -133,8 +133,7 @@ pub fn legacy_block(
             block.table,
             &column_major::Context {
                 classes: classes.to_vec(),
-                cell_stream: crate::table::read::detect(text, block.body.clone())
-                    == crate::table::read::BlockLayout::Stream,
+                cell_stream: crate::table::read::mostly_single_words(text, block.body.clone()),
             },
         ),
     };

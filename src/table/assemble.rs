@@ -905,9 +905,13 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
                     extended.push((d, below, k));
                 }
             }
-            extended.sort();
+            // Nearest first; at one distance, the fragment's own side (its
+            // place on a line of two fragments) first.
+            extended.sort_by_key(|&(d, below, k)| (d, rows[k].1.side != f.side, below, k));
             if let Some(&first) = extended.first()
-                && extended.get(1).is_none_or(|second| second.0 > first.0)
+                && extended.get(1).is_none_or(|second| {
+                    second.0 > first.0 || rows[second.2].1.side != rows[first.2].1.side
+                })
             {
                 target = Some(first);
             }

@@ -31,47 +31,95 @@ pub enum BlockLayout {
     Stream,
 }
 
+/// How many lines of a block have each shape.
+#[derive(Default)]
+struct LineShapes {
+    nonempty: usize,
+    tabs: usize,
+    aligned: usize,
+    /// Words split by single spaces.
+    flat: usize,
+    /// One word.
+    single: usize,
+    /// One character (a header cell too narrow for two, printed down).
+    single_char: usize,
+    /// A name and an amount, or several amounts, split by single spaces:
+    /// a row, which a stream of cells never prints on one line.
+    rows: usize,
+}
+
+impl LineShapes {
+    fn of(text: &Text, body: std::ops::Range<usize>) -> LineShapes {
+        let mut n = LineShapes::default();
+        for i in body {
+            let raw = text.raw_line(i);
+            let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+            if t.is_empty() {
+                continue;
+            }
+            n.nonempty += 1;
+            if raw.contains('\t') {
+                n.tabs += 1;
+            } else if t.contains("  ") || raw.trim_start_matches('\u{c}').starts_with("  ") {
+                // Column alignment shows as runs of spaces between cells, or
+                // as indentation of cells that start right of the first column.
+                n.aligned += 1;
+            } else if t.contains(' ') {
+                n.flat += 1;
+                let amounts = t
+                    .split(' ')
+                    .filter(|w| w.contains('.') && crate::amount::parse_printed(w).is_some())
+                    .count();
+                if amounts >= 2 || amounts == 1 && t.chars().any(crate::text::is_han) {
+                    n.rows += 1;
+                }
+            } else {
+                n.single += 1;
+                if t.chars().count() == 1 {
+                    n.single_char += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// TAB rows or column-aligned text, decided before flat or stream.
+    fn gridded(&self) -> Option<BlockLayout> {
+        if self.nonempty == 0 || self.tabs * 3 >= self.nonempty {
+            Some(BlockLayout::Tabs)
+        } else if self.aligned >= self.flat && self.aligned * 2 >= self.single {
+            Some(BlockLayout::Aligned)
+        } else {
+            None
+        }
+    }
+
+    /// Most lines hold one word: a cell per line, or flat text whose rows
+    /// are mostly blank or wrapped.
+    fn mostly_single(&self) -> bool {
+        self.flat * 2 < self.single
+    }
+}
+
 /// Decides the layout of lines `body` from their shapes.
 pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
-    let (mut tabs, mut aligned, mut flat, mut single, mut nonempty) = (0, 0, 0, 0, 0);
-    // Lines that hold a name and an amount, or several amounts: a row, which
-    // a stream of cells never prints on one line.
-    let mut rows = 0;
-    for i in body {
-        let raw = text.raw_line(i);
-        let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
-        if t.is_empty() {
-            continue;
-        }
-        nonempty += 1;
-        if raw.contains('\t') {
-            tabs += 1;
-        } else if t.contains("  ") || raw.trim_start_matches('\u{c}').starts_with("  ") {
-            // Column alignment shows as runs of spaces between cells, or as
-            // indentation of cells that start right of the first column.
-            aligned += 1;
-        } else if t.contains(' ') {
-            flat += 1;
-            let amounts = t
-                .split(' ')
-                .filter(|w| w.contains('.') && crate::amount::parse_printed(w).is_some())
-                .count();
-            if amounts >= 2 || amounts == 1 && t.chars().any(crate::text::is_han) {
-                rows += 1;
-            }
+    let n = LineShapes::of(text, body);
+    n.gridded().unwrap_or(
+        if !n.mostly_single() || n.rows >= 3 && n.rows * 4 >= n.single - n.single_char {
+            BlockLayout::Flat
         } else {
-            single += 1;
-        }
-    }
-    if nonempty == 0 || tabs * 3 >= nonempty {
-        BlockLayout::Tabs
-    } else if aligned >= flat && aligned * 2 >= single {
-        BlockLayout::Aligned
-    } else if flat * 2 >= single || rows >= 3 && rows * 4 >= single {
-        BlockLayout::Flat
-    } else {
-        BlockLayout::Stream
-    }
+            BlockLayout::Stream
+        },
+    )
+}
+
+/// Whether `body` is neither TAB rows nor aligned and most of its lines hold
+/// one word, for the first column-major reader, which reads such blocks as
+/// a cell per line whatever [`detect`] makes of them (the two readings then
+/// compete on the identities).
+pub fn mostly_single_words(text: &Text, body: std::ops::Range<usize>) -> bool {
+    let n = LineShapes::of(text, body);
+    n.gridded().is_none() && n.mostly_single()
 }
 
 /// Reads a block with the reader its layout calls for; `None` for streams,
@@ -82,5 +130,46 @@ pub fn read(text: &Text, lines: std::ops::Range<usize>, layout: BlockLayout) -> 
         BlockLayout::Aligned => Some(positioned(text, lines)),
         BlockLayout::Flat => Some(ordered(text, lines)),
         BlockLayout::Stream => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(doc: &str) -> (BlockLayout, bool) {
+        let t = Text::from_string(doc);
+        (detect(&t, 0..t.len()), mostly_single_words(&t, 0..t.len()))
+    }
+
+    /// Flat text of a table whose header is printed a character per line
+    /// (cells too narrow for two) and whose names wrap: most lines hold one
+    /// word, but the rows that print a name with amounts say it is flat.
+    #[test]
+    fn flat_rows_outweigh_a_header_printed_down() {
+        let mut doc = String::from("项目 决算数 项目 合计\n");
+        for c in "政府性基金预算财政拨款国有资本经营预算".chars() {
+            doc.push(c);
+            doc.push('\n');
+        }
+        for (k, name) in ["教育", "科学", "卫生", "节能", "农林"].iter().enumerate() {
+            doc.push_str(&format!(
+                "{}、{name}\n{k}.00 {k}.00 0.00 0.00\n支出\n",
+                k + 1
+            ));
+        }
+        assert_eq!(layout(&doc), (BlockLayout::Flat, true));
+    }
+
+    /// A cell per line with the odd line of two cells (a converter that
+    /// merged two neighbours) is a stream.
+    #[test]
+    fn a_cell_per_line_is_a_stream() {
+        let mut doc = String::from("科目编码\n科目名称\n合计\n");
+        for k in 0..12 {
+            doc.push_str(&format!("2080{k}\n行政运行\n{k}.50\n"));
+        }
+        doc.push_str("合计 6.00\n");
+        assert_eq!(layout(&doc), (BlockLayout::Stream, true));
     }
 }

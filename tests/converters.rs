@@ -25,10 +25,10 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.99, 0.99, 0.998),
     ("pdftotext-layout", 0.95, 0.96, 0.995),
     ("pdftotext", 0.48, 0.68, 0.99),
-    ("pdftotext-raw", 0.62, 0.78, 0.99),
+    ("pdftotext-raw", 0.87, 0.94, 0.995),
     ("pdfplumber-layout", 0.88, 0.89, 0.995),
-    ("pdfplumber", 0.85, 0.96, 0.995),
-    ("pymupdf", 0.45, 0.65, 0.99),
+    ("pdfplumber", 0.94, 0.98, 0.995),
+    ("pymupdf", 0.58, 0.67, 0.99),
     ("pymupdf-sort", 0.82, 0.85, 0.995),
 ];
 

@@ -524,7 +524,7 @@ fn title_cells(line: &str) -> impl Iterator<Item = Cow<'_, str>> {
 /// office PDF producers) comes out of some converters with every character
 /// doubled: `收收入入决决算算表表`. Returns the text once, when every character is
 /// doubled; a word that merely repeats a character (`决算算法`) is left alone.
-fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
+pub(crate) fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
     let chars: Vec<char> = cell.chars().filter(|c| !c.is_whitespace()).collect();
     if chars.len() < 4 || !chars.len().is_multiple_of(2) || !chars.chunks(2).all(|p| p[0] == p[1]) {
         return None;

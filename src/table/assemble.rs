@@ -316,7 +316,8 @@ fn line_kind(ctx: &Ctx, range: std::ops::Range<usize>) -> LineKind {
             || j.contains("编制单位")
             || j.contains("部门:")
             || j.contains("公开") && j.contains('表')
-            || classify_title(&j) == Some(ctx.spec.table)
+            || classify_title(&crate::segment::undoubled(&j).unwrap_or(j.as_str().into()))
+                == Some(ctx.spec.table)
             || is_page_number(&j))
     {
         return LineKind::Caption;
@@ -1739,4 +1740,53 @@ fn domain_under(
         return 1 << col;
     }
     all_columns(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Text;
+    use crate::table::read::positioned;
+
+    /// A title drawn twice (bold faked by an offset copy) prints every
+    /// character doubled in pdfplumber's layout mode (`支支出出决决算算表表`):
+    /// it is the title, not a header stacked over the column below it, which
+    /// left that column (基本支出) unnamed and its amounts to the next header,
+    /// vouched for one column to the right (a generated report's table 03 as
+    /// pdfplumber prints it).
+    #[test]
+    fn a_title_printed_doubled_is_no_header() {
+        let t = Text::from_string(DOUBLED_TITLE);
+        let a = assemble(
+            TableSpec::of(Table::Expenditure),
+            &positioned(&t, 0..t.len()),
+        );
+        let total = a.records.iter().find(|r| r.item == "合计").unwrap();
+        let basic = a.groups[total.amounts[1].group].domain;
+        assert_ne!(basic & (1 << 1), 0, "基本支出 not among {basic:b}");
+    }
+
+    const DOUBLED_TITLE: &str = r#"                                                     支支出出决决算算表表
+                                                                                                   单位：万元
+                         项目
+                                                                                                对附属单位补
+              科目代码                         本年支出合计      基本支出       项目支出     上缴上级支出      经营支出
+                              科目名称                                                                 助支出
+           类    款    项
+                         合计                     6102.34    5754.82    347.52
+          208            社会保障和就业支出              3968.80    3621.28    347.52
+          208  02        民政管理事务                 2590.57    2548.00     42.57
+          208  02   01   行政运行                    785.14    742.57      42.57
+          208  02   08   基层政权建设和社区治理            1805.43    1805.43
+          208  05        行政事业单位养老支出             1378.23    1073.28    304.95
+          208  05   05   机关事业单位基本养老保险           1378.23    1073.28    304.95
+                         缴费支出
+          210            卫生健康支出                 1309.12    1309.12
+          210  11        行政事业单位医疗               1309.12    1309.12
+          210  11   01   行政单位医疗                 1309.12    1309.12
+          221            住房保障支出                  824.42    824.42
+          221  02        住房改革支出                  824.42    824.42
+          221  02   01   住房公积金                   412.95    412.95
+          221  02   03   购房补贴                    411.47    411.47
+"#;
 }

@@ -698,3 +698,36 @@ fn a_flat_table_of_mostly_blank_rows_is_read_as_flat() {
         ],
     );
 }
+
+/// Column-aligned text whose spacing drifts along a line (PyMuPDF's sorted
+/// text): a long income name pushes the expenditure side's first name left,
+/// one space after the income amount. A name only the expenditure side prints,
+/// after the income side's amount, starts the expenditure side.
+#[test]
+fn an_expenditure_name_pushed_left_after_an_income_amount_is_expenditure() {
+    let doc = "\
+收入支出决算总表
+\x20                                                              单位：万元
+\x20         项目         行次 决算数                  项目               行次 决算数
+一、一般公共预算财政拨款收入        1    50.00 一、一般公共服务支出             21     20.00
+二、政府性基金预算财政拨款收入      2     0.00 二、外交支出                     22      0.00
+三、其他收入                        3     0.00                 三、教育支出           23     30.00
+本年收入合计                        4    50.00                 本年支出合计           24     50.00
+总计                                5    50.00                 总计                   25     50.00
+";
+    let p = process("summary.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_eq!(
+        cell(items, "01", "一般公共服务支出", "决算数"),
+        Some((money("20.00"), true)),
+        "{items:?}"
+    );
+    assert_eq!(
+        items
+            .iter()
+            .find(|i| i.item == "一般公共服务支出")
+            .and_then(|i| i.side)
+            .map(|s| s.as_str()),
+        Some("支出")
+    );
+}

@@ -504,14 +504,25 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         ..Piece::default()
     };
     let cells: Vec<usize> = range.collect();
+    let exp_only = if two_sided && split.is_some() {
+        expenditure_only(ctx.spec.table)
+    } else {
+        Vec::new()
+    };
     for (k, &i) in cells.iter().enumerate() {
         let t = ctx.text(i);
         let next_is_text = cells
             .get(k + 1)
             .is_some_and(|&j| ctx.kind(j) == CellKind::Text);
-        // A side boundary crossed by position.
+        // A side boundary crossed by position, or by a row name only the
+        // expenditure side prints after the income side's amounts (a
+        // converter whose spacing drifts along a line, PyMuPDF's sorted
+        // text, starts it left of the other rows' names).
         if let Some(x) = split {
-            let on_right = ctx.span(i).x0 + ctx.slack() >= x;
+            let on_right = ctx.span(i).x0 + ctx.slack() >= x
+                || !cur.amounts.is_empty()
+                    && ctx.kind(i) == CellKind::Text
+                    && exp_only.contains(&vocab::clean_label(t).as_str());
             let cur_right = cur.side == Some(Side::Expenditure);
             if on_right
                 && !cur_right

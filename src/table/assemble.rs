@@ -504,7 +504,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         ..Piece::default()
     };
     let cells: Vec<usize> = range.collect();
-    let exp_only = if two_sided && split.is_some() {
+    let exp_only = if two_sided {
         expenditure_only(ctx.spec.table)
     } else {
         Vec::new()
@@ -632,7 +632,6 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
             };
             out.push(p);
         }
-        let exp_only = expenditure_only(ctx.spec.table);
         let inc_only = income_only(ctx.spec.table);
         // A line of amounts and nothing else (cells centred beside names
         // wrapped above and below): as many as the expenditure side has
@@ -863,75 +862,22 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             }
         })
         .collect();
-    let flat_two_sided = ctx.spec.two_sided() && ctx.grid.layout == Layout::Ordered;
     for f in fragments {
         let nearest = |rows: &[(Record, Piece)], side: Option<Side>| {
             nearest_row(rows, &opens, f, side, &segment)
         };
-        let mut target = nearest(&rows, f.side);
-        if flat
-            && !ctx.spec.two_sided()
-            && f.amounts.is_empty()
-            && f.codes.is_empty()
-            && !f.labels.is_empty()
-        {
-            // Flat text reads row after row: a name fragment after a row
-            // that has printed no amount yet continues that row's name,
-            // however near the next row starts.
-            let above = rows
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, r))| {
-                    r.panel == f.panel && segment(r) == segment(f) && r.line < f.line
-                })
-                .max_by_key(|(_, (_, r))| r.line);
-            if let Some((k, (_, r))) = above
-                && r.amounts.is_empty()
-                && f.line - r.line <= MAX_WRAPPED_LINES
-            {
-                target = Some((f.line - r.line, false, k));
-            }
-        }
-        if flat_two_sided && f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty() {
-            // Flat text does not say which side a lone name fragment
-            // continues: the nearest row, of either side, whose name it
-            // extends toward one of that side's row names, where one is
-            // nearest.
-            let mut extended: Vec<(u32, bool, usize)> = Vec::new();
-            for (k, (_, r)) in rows.iter().enumerate() {
-                let d = r.line.abs_diff(f.line);
-                let below = r.line > f.line;
-                if r.panel != f.panel
-                    || segment(r) != segment(f)
-                    || d > 3
-                    || below && opens[k] == Opens::Everything
-                {
-                    continue;
-                }
-                let joined = if below {
-                    ctx.joined(&f.labels) + &ctx.joined(&r.labels)
-                } else {
-                    ctx.joined(&r.labels) + &ctx.joined(&f.labels)
-                };
-                if extends_side_label(table, r.side.unwrap_or(Side::Income), &joined) {
-                    extended.push((d, below, k));
-                }
-            }
-            // Nearest first; at one distance, the fragment's own side (its
-            // place on a line of two fragments) first.
-            extended.sort_by_key(|&(d, below, k)| (d, rows[k].1.side != f.side, below, k));
-            if let Some(&first) = extended.first()
-                && extended.get(1).is_none_or(|second| {
-                    second.0 > first.0 || rows[second.2].1.side != rows[first.2].1.side
-                })
-            {
-                target = Some(first);
-            }
-        }
+        let name_only = f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty();
+        let target = if flat && name_only && ctx.spec.two_sided() {
+            extended_row(ctx, &rows, &opens, f, &segment).or_else(|| nearest(&rows, f.side))
+        } else if flat && name_only {
+            open_row_above(&rows, f, &segment).or_else(|| nearest(&rows, f.side))
+        } else {
+            nearest(&rows, f.side)
+        };
         // A name wraps onto three lines at most beside its amounts; amounts
         // printed after a longer name join it when no row starts between.
         let near = |(d, below, k): (u32, bool, usize)| {
-            d <= 3
+            d <= NEAR_LINES
                 || flat
                     && !below
                     && d <= MAX_WRAPPED_LINES
@@ -999,6 +945,68 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         }
     }
     rows
+}
+
+/// Lines a name fragment or a line of amounts may stand from its row.
+const NEAR_LINES: u32 = 3;
+
+/// Flat text reads row after row: a name fragment after a row that has
+/// printed no amount yet continues that row's name, however near the next
+/// row starts. That row, as (line distance, below, index).
+fn open_row_above(
+    rows: &[(Record, Piece)],
+    f: &Piece,
+    segment: &dyn Fn(&Piece) -> Option<u16>,
+) -> Option<(u32, bool, usize)> {
+    let (k, (_, r)) = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| r.panel == f.panel && segment(r) == segment(f) && r.line < f.line)
+        .max_by_key(|(_, (_, r))| r.line)?;
+    (r.amounts.is_empty() && f.line - r.line <= MAX_WRAPPED_LINES).then_some((
+        f.line - r.line,
+        false,
+        k,
+    ))
+}
+
+/// Flat two-sided text does not say which side a lone name fragment
+/// continues: the nearest row, of either side, whose name it extends toward
+/// one of that side's row names, where one is nearest (at one distance, the
+/// fragment's own side, its place on a line of two fragments, first).
+fn extended_row(
+    ctx: &Ctx,
+    rows: &[(Record, Piece)],
+    opens: &[Opens],
+    f: &Piece,
+    segment: &dyn Fn(&Piece) -> Option<u16>,
+) -> Option<(u32, bool, usize)> {
+    let mut extended: Vec<(u32, bool, usize)> = Vec::new();
+    for (k, (_, r)) in rows.iter().enumerate() {
+        let d = r.line.abs_diff(f.line);
+        let below = r.line > f.line;
+        if r.panel != f.panel
+            || segment(r) != segment(f)
+            || d > NEAR_LINES
+            || below && opens[k] == Opens::Everything
+        {
+            continue;
+        }
+        let joined = if below {
+            ctx.joined(&f.labels) + &ctx.joined(&r.labels)
+        } else {
+            ctx.joined(&r.labels) + &ctx.joined(&f.labels)
+        };
+        if extends_side_label(ctx.spec.table, r.side.unwrap_or(Side::Income), &joined) {
+            extended.push((d, below, k));
+        }
+    }
+    extended.sort_by_key(|&(d, below, k)| (d, rows[k].1.side != f.side, below, k));
+    let first = *extended.first()?;
+    extended
+        .get(1)
+        .is_none_or(|second| second.0 > first.0 || rows[second.2].1.side != rows[first.2].1.side)
+        .then_some(first)
 }
 
 /// Most lines a row's name wraps onto in flat text before its amounts.

@@ -43,8 +43,9 @@ struct LineShapes {
     single: usize,
     /// One character (a header cell too narrow for two, printed down).
     single_char: usize,
-    /// A name and an amount, or several amounts, split by single spaces:
-    /// a row, which a stream of cells never prints on one line.
+    /// A name and an amount, several amounts, or the two sides' enumerated
+    /// names (`四、上级补助收入 四、公共安全支出`), split by single spaces: a
+    /// row, which a stream of cells never prints on one line.
     rows: usize,
 }
 
@@ -70,7 +71,14 @@ impl LineShapes {
                     .split(' ')
                     .filter(|w| w.contains('.') && crate::amount::parse_printed(w).is_some())
                     .count();
-                if amounts >= 2 || amounts == 1 && t.chars().any(crate::text::is_han) {
+                let enumerated = t
+                    .split(' ')
+                    .filter(|w| crate::text::split_enumerator(w).0.is_some())
+                    .count();
+                if amounts >= 2
+                    || amounts == 1 && t.chars().any(crate::text::is_han)
+                    || enumerated >= 2
+                {
                     n.rows += 1;
                 }
             } else {
@@ -159,6 +167,40 @@ mod tests {
             ));
         }
         assert_eq!(layout(&doc), (BlockLayout::Flat, true));
+    }
+
+    /// Flat text of a two-sided table whose rows are mostly blank and whose
+    /// names wrap: the lines holding both sides' enumerated names say it is
+    /// flat.
+    #[test]
+    fn both_sides_enumerated_names_on_a_line_are_a_flat_row() {
+        let mut doc = String::from(
+            "项目 决算数 项目 决算数\n一、一般公共预算财政拨款\n8.00 一、一般公共服务支出\n收入\n",
+        );
+        for line in [
+            "二、上级补助收入 二、公共安全支出",
+            "三、事业收入 三、教育支出",
+            "四、经营收入 四、科学技术支出",
+        ] {
+            doc.push_str(line);
+            doc.push('\n');
+        }
+        for name in [
+            "五、卫生健康支出",
+            "六、节能环保支出",
+            "七、城乡社区支出",
+            "八、农林水支出",
+            "九、交通运输支出",
+            "十、金融支出",
+            "十一、住房保障支出",
+            "十二、其他支出",
+            "十三、国防支出",
+            "十四、外交支出",
+        ] {
+            doc.push_str(name);
+            doc.push('\n');
+        }
+        assert_eq!(layout(&doc).0, BlockLayout::Flat);
     }
 
     /// A cell per line with the odd line of two cells (a converter that

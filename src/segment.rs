@@ -979,7 +979,7 @@ fn find_department(text: &Text) -> Option<String> {
 
 /// "X 2023 年度部门决算", "…年度部门决算公开", "…年度部门决算表": the report's
 /// own title, not a sentence that mentions it.
-fn is_report_title(line: &str) -> bool {
+pub(crate) fn is_report_title(line: &str) -> bool {
     let t = line.trim_end();
     if t.len() > 240 || !(t.ends_with('算') || t.ends_with('开') || t.ends_with('表')) {
         return false;

@@ -731,3 +731,26 @@ fn an_expenditure_name_pushed_left_after_an_income_amount_is_expenditure() {
         Some("支出")
     );
 }
+
+/// Flat text joins pages without a form feed: the report's title, run at the
+/// head of every page, lands between two rows of a table; it is no part of
+/// the next row's name.
+#[test]
+fn the_reports_running_title_between_flat_rows_is_no_name() {
+    let doc = FLAT_FISCAL_HEAD.to_string()
+        + "\
+一、一般公共预算财政拨款 9.00 一、教育支出 9.00 9.00 0.00 0.00
+- 12 -
+某县人力资源和社会保障局2021年度部门决算
+本年收入合计 9.00 本年支出合计 9.00 9.00 0.00 0.00
+总计 9.00 总计 9.00 9.00 0.00 0.00
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_fiscal(items, &[("收入", "本年收入合计", "决算数", "9.00")]);
+    assert!(
+        item(items, "收入", "本年收入合计", "决算数")
+            .unwrap()
+            .verified
+    );
+}

@@ -318,7 +318,9 @@ fn line_kind(ctx: &Ctx, range: std::ops::Range<usize>) -> LineKind {
             || j.contains("公开") && j.contains('表')
             || classify_title(&crate::segment::undoubled(&j).unwrap_or(j.as_str().into()))
                 == Some(ctx.spec.table)
-            || is_page_number(&j))
+            || is_page_number(&j)
+            // The report's title run at the head of every page.
+            || crate::segment::is_report_title(&j))
     {
         return LineKind::Caption;
     }

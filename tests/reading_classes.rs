@@ -754,3 +754,33 @@ fn the_reports_running_title_between_flat_rows_is_no_name() {
             .verified
     );
 }
+
+/// Flat text of a coded table whose codes are centred beside names wrapped
+/// over three lines: the first line of a name comes before its code line,
+/// right after the 合计 row, and begins that row's name, not the total's.
+#[test]
+fn a_name_begun_above_its_centred_code_is_not_the_totals() {
+    let doc = FLAT_BUDGET_HEAD.to_string()
+        + "\
+合计 60.00 50.00 10.00
+文化旅游体
+207 育与传媒支 60.00 50.00 10.00
+出
+20702 文物 60.00 50.00 10.00
+2070204 文物保护 60.00 50.00 10.00
+";
+    let p = process("budget.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let name = |code: Option<&str>| {
+        items
+            .iter()
+            .find(|i| i.table.code() == "05" && i.subject_code.as_deref() == code)
+            .map(|i| i.item.as_str())
+    };
+    assert_eq!(name(None), Some("合计"), "{items:?}");
+    assert_eq!(name(Some("207")), Some("文化旅游体育与传媒支出"));
+    assert_eq!(
+        cell(items, "05", "合计", "基本支出"),
+        Some((money("50.00"), true))
+    );
+}

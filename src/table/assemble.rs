@@ -872,7 +872,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         let target = if flat && name_only && ctx.spec.two_sided() {
             extended_row(ctx, &rows, &opens, f, &segment).or_else(|| nearest(&rows, f.side))
         } else if flat && name_only {
-            open_row_above(&rows, f, &segment).or_else(|| nearest(&rows, f.side))
+            open_row_above(&rows, f, &segment)
+                .or_else(|| first_row_below_a_total(ctx, &rows, f, &segment))
+                .or_else(|| nearest(&rows, f.side))
         } else {
             nearest(&rows, f.side)
         };
@@ -1009,6 +1011,38 @@ fn extended_row(
         .get(1)
         .is_none_or(|second| second.0 > first.0 || rows[second.2].1.side != rows[first.2].1.side)
         .then_some(first)
+}
+
+/// Flat text of a coded table: a name fragment right after a row whose name
+/// is a whole total (合计) and right before a coded row begins that row's
+/// name (a code centred beside its wrapped name), as (distance, below,
+/// index).
+fn first_row_below_a_total(
+    ctx: &Ctx,
+    rows: &[(Record, Piece)],
+    f: &Piece,
+    segment: &dyn Fn(&Piece) -> Option<u16>,
+) -> Option<(u32, bool, usize)> {
+    let same = |r: &Piece| r.panel == f.panel && segment(r) == segment(f);
+    let (_, (_, above)) = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| same(r) && r.line < f.line)
+        .max_by_key(|(_, (_, r))| r.line)?;
+    let total = vocab::clean_label(&ctx.joined(&above.labels));
+    if !above.codes.is_empty() || !ctx.spec.labels.contains(&total.as_str()) {
+        return None;
+    }
+    let (k, (_, below)) = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| same(r) && r.line > f.line)
+        .min_by_key(|(_, (_, r))| r.line)?;
+    (!below.codes.is_empty() && below.line - f.line <= NEAR_LINES).then_some((
+        below.line - f.line,
+        true,
+        k,
+    ))
 }
 
 /// Most lines a row's name wraps onto in flat text before its amounts.

@@ -27,7 +27,7 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("pdftotext", 0.48, 0.68, 0.99),
     ("pdftotext-raw", 0.87, 0.94, 0.995),
     ("pdfplumber-layout", 0.88, 0.89, 0.995),
-    ("pdfplumber", 0.94, 0.98, 0.995),
+    ("pdfplumber", 0.96, 0.99, 0.995),
     ("pymupdf", 0.58, 0.67, 0.99),
     ("pymupdf-sort", 0.82, 0.85, 0.995),
 ];

@@ -114,12 +114,14 @@ pub fn legacy_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
 
 /// One table block read by the first readers (one per layout, each with its
 /// own notion of columns). `classes`: function classes the document's other
-/// tables printed, for the column-major reader.
+/// tables printed, for the column-major reader; `cell_stream`: whether the
+/// block prints a cell per line ([`crate::table::read::LineShapes`]).
 pub fn legacy_block(
     text: &Text,
     block: &crate::segment::TableBlock,
     ocr: bool,
     classes: &[String],
+    cell_stream: bool,
 ) -> (Vec<LineItem>, FoundTable) {
     let shape = legacy_shape(text, &block.body);
     let lines = block.title_line..block.body.end;
@@ -133,7 +135,7 @@ pub fn legacy_block(
             block.table,
             &column_major::Context {
                 classes: classes.to_vec(),
-                cell_stream: crate::table::read::mostly_single_words(text, block.body.clone()),
+                cell_stream,
             },
         ),
     };

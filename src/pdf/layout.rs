@@ -1047,6 +1047,22 @@ mod tests {
             .collect()
     }
 
+    /// Words on one baseline, each from its own `x0` (a header line).
+    fn words(items: &[(&str, f64)], y: f64, size: f64) -> Vec<Glyph> {
+        items
+            .iter()
+            .flat_map(|&(t, x)| word(t, x, y, size))
+            .collect()
+    }
+
+    /// The page's one table, failing with the page's text when it has none
+    /// or several.
+    fn only_table(l: &PageLayout) -> &LatticeTable {
+        let t = tables(l);
+        assert_eq!(t.len(), 1, "{:?}", texts(l));
+        t[0]
+    }
+
     /// An amount (ASCII, half an em a glyph) set flush right against `x1`.
     fn ending(text: &str, x1: f64, y: f64, size: f64) -> Vec<Glyph> {
         word(text, x1 - size / 2.0 * text.len() as f64, y, size)
@@ -1211,9 +1227,7 @@ mod tests {
             g.extend(word(t, xs[c] + 3.0, 155.0, 10.0));
         }
         let l = layout(&page(g, rules));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1);
-        let t = t[0];
+        let t = only_table(&l);
         assert_eq!((t.rows, t.cols), (3, 4));
         let head = t.cells.iter().find(|c| c.text == "本年支出").unwrap();
         assert_eq!(
@@ -1274,11 +1288,10 @@ mod tests {
         }
         let l = layout(&page(g, vec![]));
         assert_eq!(texts(&l), vec!["一般公共预算财政拨款基本支出决算表"]);
-        let t = tables(&l);
-        assert_eq!(t.len(), 1);
-        assert!(!t[0].ruled);
+        let t = only_table(&l);
+        assert!(!t.ruled);
         assert_eq!(
-            t[0].text_rows(),
+            t.text_rows(),
             rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
         );
     }
@@ -1290,15 +1303,17 @@ mod tests {
     #[test]
     fn centred_amounts_beside_wrapped_names_open_a_rule_less_table() {
         let mut g = word("财政拨款收入支出决算总表", 50.0, 60.0, 12.0);
-        for (t, x) in [
-            ("项目", 50.0),
-            ("决算数", 170.0),
-            ("项目", 220.0),
-            ("小计", 380.0),
-            ("一般", 460.0),
-        ] {
-            g.extend(word(t, x, 100.0, 10.0));
-        }
+        g.extend(words(
+            &[
+                ("项目", 50.0),
+                ("决算数", 170.0),
+                ("项目", 220.0),
+                ("小计", 380.0),
+                ("一般", 460.0),
+            ],
+            100.0,
+            10.0,
+        ));
         // Row 1: names on two lines, the amount on the line between.
         g.extend(word("一、一般公共预算财", 50.0, 130.0, 10.0));
         g.extend(word("一、一般公共服务支", 220.0, 130.0, 10.0));
@@ -1324,9 +1339,8 @@ mod tests {
         g.extend(ending("608.70", 480.0, 256.0, 10.0));
         let l = layout(&page(g, vec![]));
         assert_eq!(texts(&l), vec!["财政拨款收入支出决算总表"]);
-        let t = tables(&l);
-        assert_eq!(t.len(), 1);
-        let rows = t[0].text_rows();
+        let t = only_table(&l);
+        let rows = t.text_rows();
         assert_eq!(rows[0], vec!["项目", "决算数", "项目", "小计", "一般"]);
         assert_eq!(
             rows[1],
@@ -1378,9 +1392,8 @@ mod tests {
             y += 31.0;
         }
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1);
-        let names: Vec<String> = t[0].text_rows()[1..]
+        let t = only_table(&l);
+        let names: Vec<String> = t.text_rows()[1..]
             .iter()
             .map(|r| r[0].to_string())
             .collect();
@@ -1437,10 +1450,9 @@ mod tests {
             10.0,
         ));
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{l:?}");
-        let rows = t[0].text_rows();
-        assert_eq!(t[0].cols, 10, "{rows:?}");
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 10, "{rows:?}");
         assert_eq!(
             rows.last().unwrap(),
             &vec![
@@ -1482,10 +1494,9 @@ mod tests {
             g.extend(ending(v, 320.0, y, 10.0));
         }
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1);
-        let rows = t[0].text_rows();
-        assert_eq!(t[0].cols, 3, "{rows:?}");
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 3, "{rows:?}");
         assert_eq!(rows[1], vec!["", "合计", "74900.87"]);
         assert_eq!(rows[4], vec!["2080101", "行政运行", "3870.84"]);
     }
@@ -1498,14 +1509,16 @@ mod tests {
         let mut g = word("收入支出决算总表", 300.0, 60.0, 14.0);
         g.extend(word("收入", 225.0, 100.0, 10.0));
         g.extend(word("支出", 590.0, 100.0, 10.0));
-        for (t, x) in [
-            ("项目", 110.0),
-            ("决算数", 340.0),
-            ("项目", 480.0),
-            ("决算数", 700.0),
-        ] {
-            g.extend(word(t, x, 118.0, 10.0));
-        }
+        g.extend(words(
+            &[
+                ("项目", 110.0),
+                ("决算数", 340.0),
+                ("项目", 480.0),
+                ("决算数", 700.0),
+            ],
+            118.0,
+            10.0,
+        ));
         let rows = [
             (
                 "一、一般公共预算财政拨款收入",
@@ -1524,10 +1537,9 @@ mod tests {
             10.0,
         ));
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{:?}", texts(&l));
-        let rows = t[0].text_rows();
-        assert_eq!(t[0].cols, 4, "{rows:?}");
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 4, "{rows:?}");
         assert_eq!(
             rows.last().unwrap(),
             &vec!["本年收入合计", "568.03", "本年支出合计", "568.03"]
@@ -1539,14 +1551,16 @@ mod tests {
     #[test]
     fn tall_rows_of_small_type_stay_one_table() {
         let mut g = word("财政拨款收入支出决算总表", 150.0, 60.0, 14.0);
-        for (t, x) in [
-            ("项目", 100.0),
-            ("决算数", 190.0),
-            ("项目", 260.0),
-            ("合计", 360.0),
-        ] {
-            g.extend(word(t, x, 100.0, 8.0));
-        }
+        g.extend(words(
+            &[
+                ("项目", 100.0),
+                ("决算数", 190.0),
+                ("项目", 260.0),
+                ("合计", 360.0),
+            ],
+            100.0,
+            8.0,
+        ));
         let rows = [
             (
                 "一、一般公共预算财政拨款",
@@ -1566,9 +1580,8 @@ mod tests {
             8.0,
         ));
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{:?}", texts(&l));
-        let rows = t[0].text_rows();
+        let t = only_table(&l);
+        let rows = t.text_rows();
         assert_eq!(
             rows.last().unwrap(),
             &vec!["", "", "四、卫生健康支出", "353.22"],
@@ -1581,14 +1594,16 @@ mod tests {
     #[test]
     fn a_first_row_name_wrapped_around_its_amount_line_is_one_name() {
         let mut g = word("收入支出决算总表", 50.0, 60.0, 12.0);
-        for (t, x) in [
-            ("项目", 50.0),
-            ("决算数", 170.0),
-            ("项目", 220.0),
-            ("决算数", 370.0),
-        ] {
-            g.extend(word(t, x, 112.0, 10.0));
-        }
+        g.extend(words(
+            &[
+                ("项目", 50.0),
+                ("决算数", 170.0),
+                ("项目", 220.0),
+                ("决算数", 370.0),
+            ],
+            112.0,
+            10.0,
+        ));
         g.extend(word("一、一般公共预算财政拨款", 50.0, 130.0, 10.0));
         g.extend(ending("8899.27", 200.0, 136.0, 10.0));
         g.extend(word("一、一般公共服务支出", 220.0, 136.0, 10.0));
@@ -1607,9 +1622,8 @@ mod tests {
             g.extend(ending(v, 400.0, y, 10.0));
         }
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{:?}", texts(&l));
-        let rows = t[0].text_rows();
+        let t = only_table(&l);
+        let rows = t.text_rows();
         assert_eq!(rows[0], vec!["项目", "决算数", "项目", "决算数"]);
         assert_eq!(
             rows[1],
@@ -1644,10 +1658,9 @@ mod tests {
         prose.extend(word("万元。", 232.0, 200.0, 10.0));
         g.extend(prose);
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        let t = only_table(&l);
         assert_eq!(
-            t[0].text_rows(),
+            t.text_rows(),
             rows.iter().map(|r| r.to_vec()).collect::<Vec<_>>()
         );
         let texts = texts(&l);
@@ -1680,10 +1693,9 @@ mod tests {
         prose.extend(word("万元。", 242.0, 200.0, 10.0));
         g.extend(prose);
         let l = layout(&page(g, vec![]));
-        let t = tables(&l);
-        assert_eq!(t.len(), 1, "{:?}", texts(&l));
+        let t = only_table(&l);
         assert_eq!(
-            t[0].text_rows(),
+            t.text_rows(),
             vec![vec!["总计", "1086.96", "总计", "1086.96"]]
         );
         assert_eq!(texts(&l).len(), 2, "{:?}", texts(&l));

@@ -110,6 +110,38 @@ struct Ctx<'g> {
     spec: &'static TableSpec,
     grid: &'g CellGrid,
     unit: Unit,
+    sides: SideNames,
+}
+
+/// A two-sided table's row names per side, gathered once per table rather
+/// than at every line and name fragment that asks (empty for other tables).
+#[derive(Default)]
+struct SideNames {
+    income: Vec<&'static str>,
+    expenditure: Vec<&'static str>,
+    income_only: Vec<&'static str>,
+    expenditure_only: Vec<&'static str>,
+}
+
+impl SideNames {
+    fn of(spec: &TableSpec) -> SideNames {
+        if !spec.two_sided() {
+            return SideNames::default();
+        }
+        SideNames {
+            income: spec.side_labels(Side::Income),
+            expenditure: spec.side_labels(Side::Expenditure),
+            income_only: income_only(spec.table),
+            expenditure_only: expenditure_only(spec.table),
+        }
+    }
+
+    fn side(&self, side: Side) -> &[&'static str] {
+        match side {
+            Side::Income => &self.income,
+            Side::Expenditure => &self.expenditure,
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -156,6 +188,7 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         spec,
         grid,
         unit: Unit::Chars,
+        sides: SideNames::of(spec),
     };
     if grid.layout == Layout::Positioned {
         ctx.unit = choose_unit(grid);
@@ -430,7 +463,7 @@ fn side_split(ctx: &Ctx, header: &[usize], body: &[(u32, std::ops::Range<usize>)
         return None;
     }
     // Labels only the expenditure side prints, where they start.
-    let exp_only = expenditure_only(ctx.spec.table);
+    let exp_only = &ctx.sides.expenditure_only;
     let mut xs: Vec<u32> = Vec::new();
     for (_, r) in body {
         for i in r.clone() {
@@ -506,11 +539,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         ..Piece::default()
     };
     let cells: Vec<usize> = range.collect();
-    let exp_only = if two_sided {
-        expenditure_only(ctx.spec.table)
-    } else {
-        Vec::new()
-    };
+    let exp_only = &ctx.sides.expenditure_only;
     for (k, &i) in cells.iter().enumerate() {
         let t = ctx.text(i);
         let next_is_text = cells
@@ -600,8 +629,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                     || two_sided
                         && !cur.labels.is_empty()
                         && label_complete(ctx, &cur.labels)
-                        && (split_enumerator(t).0.is_some()
-                            || side_label(ctx.spec.table, t).is_some());
+                        && (split_enumerator(t).0.is_some() || side_label(ctx, t).is_some());
                 if starts_label {
                     push_piece(out, &mut cur, ctx, i);
                 }
@@ -634,7 +662,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
             };
             out.push(p);
         }
-        let inc_only = income_only(ctx.spec.table);
+        let inc_only = &ctx.sides.income_only;
         // A line of amounts and nothing else (cells centred beside names
         // wrapped above and below): as many as the expenditure side has
         // columns are that side's, one more opens with the income side's.
@@ -679,9 +707,9 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 }
             } else if k > first
                 || n == 1
-                    && (matches_side(ctx.spec.table, Side::Expenditure, &label)
-                        || extends_side_label(ctx.spec.table, Side::Expenditure, &label)
-                            && !extends_side_label(ctx.spec.table, Side::Income, &label))
+                    && (matches_side(ctx, Side::Expenditure, &label)
+                        || extends_side_label(ctx, Side::Expenditure, &label)
+                            && !extends_side_label(ctx, Side::Income, &label))
             {
                 Side::Expenditure
             } else {
@@ -722,12 +750,12 @@ fn is_debris(t: &str) -> bool {
 
 fn label_complete(ctx: &Ctx, labels: &[usize]) -> bool {
     let l = ctx.joined(labels);
-    side_label(ctx.spec.table, &l).is_some()
+    side_label(ctx, &l).is_some()
 }
 
-fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
+fn side_label(ctx: &Ctx, printed: &str) -> Option<(Side, &'static str)> {
     for side in [Side::Income, Side::Expenditure] {
-        if let Some(v) = match_label(printed, &TableSpec::of(table).side_labels(side)) {
+        if let Some(v) = match_label(printed, ctx.sides.side(side)) {
             return Some((side, v));
         }
     }
@@ -736,31 +764,29 @@ fn side_label(table: Table, printed: &str) -> Option<(Side, &'static str)> {
 
 /// The first line of a wrapped row name (`年初财政拨款结转和` / `结余`): four
 /// characters or more that start a row name of the table.
-fn opens_side_label(table: Table, printed: &str) -> bool {
+fn opens_side_label(ctx: &Ctx, printed: &str) -> bool {
     let l = vocab::clean_label(printed);
     l.chars().count() >= 4
-        && [Side::Income, Side::Expenditure].iter().any(|&s| {
-            TableSpec::of(table)
-                .side_labels(s)
-                .iter()
-                .any(|v| v.starts_with(l.as_str()))
-        })
+        && [Side::Income, Side::Expenditure]
+            .iter()
+            .any(|&s| ctx.sides.side(s).iter().any(|v| v.starts_with(l.as_str())))
 }
 
 /// Whether a name fragment, joined to the name before it, is the start of
 /// one of the side's row names (or one of them whole); not a fuzzy match,
 /// which takes a known name followed by anything.
-fn extends_side_label(table: Table, side: Side, printed: &str) -> bool {
+fn extends_side_label(ctx: &Ctx, side: Side, printed: &str) -> bool {
     let l = vocab::clean_label(printed);
     !l.is_empty()
-        && TableSpec::of(table)
-            .side_labels(side)
+        && ctx
+            .sides
+            .side(side)
             .iter()
             .any(|v| v.starts_with(l.as_str()))
 }
 
-fn matches_side(table: Table, side: Side, printed: &str) -> bool {
-    match_label(printed, &TableSpec::of(table).side_labels(side)).is_some()
+fn matches_side(ctx: &Ctx, side: Side, printed: &str) -> bool {
+    match_label(printed, ctx.sides.side(side)).is_some()
 }
 
 /// Table 06: the group (panel) of each piece, by where its code starts
@@ -809,9 +835,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             || if ctx.spec.two_sided() {
                 !p.labels.is_empty()
                     && (split_enumerator(&label).0.is_some()
-                        || side_label(table, &label).is_some()
+                        || side_label(ctx, &label).is_some()
                         || label.starts_with("年初财政拨款结转和结余")
-                        || opens_side_label(table, &label))
+                        || opens_side_label(ctx, &label))
             } else {
                 !p.labels.is_empty() && match_label(&label, ctx.spec.labels).is_some()
             };
@@ -917,8 +943,7 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             rec.item = clean_name(&label);
         } else if ctx.spec.two_sided() {
             let side = rec.side.unwrap_or(Side::Income);
-            let vocab_list = TableSpec::of(table).side_labels(side);
-            let (item, repaired) = match match_label(&label, &vocab_list) {
+            let (item, repaired) = match match_label(&label, ctx.sides.side(side)) {
                 Some(v) => (v.to_string(), vocab::clean_label(&label) != v),
                 None => (clean_name(&label), false),
             };
@@ -1001,7 +1026,7 @@ fn extended_row(
         } else {
             ctx.joined(&r.labels) + &ctx.joined(&f.labels)
         };
-        if extends_side_label(ctx.spec.table, r.side.unwrap_or(Side::Income), &joined) {
+        if extends_side_label(ctx, r.side.unwrap_or(Side::Income), &joined) {
             extended.push((d, below, k));
         }
     }

@@ -47,8 +47,11 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         usize,
         Vec<usize>,
     )> = Vec::new();
+    let mut cell_streams: Vec<bool> = Vec::with_capacity(seg.tables.len());
     for block in &seg.tables {
-        let layout = read::detect(text, block.body.clone());
+        let shapes = read::LineShapes::of(text, block.body.clone());
+        let layout = shapes.layout();
+        cell_streams.push(shapes.cell_per_line());
         let lines = block.title_line..block.body.end;
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
         let mut by_order = Vec::new();
@@ -158,7 +161,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // The first readers' reading of every block (the column-major one leans
     // on the classes the blocks before printed).
     let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
-    for block in &seg.tables {
+    for (block, &cell_stream) in seg.tables.iter().zip(&cell_streams) {
         let mut classes: Vec<String> = first
             .iter()
             .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
@@ -166,7 +169,13 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             .collect();
         classes.sort();
         classes.dedup();
-        first.push(crate::extract::legacy_block(text, block, ocr, &classes));
+        first.push(crate::extract::legacy_block(
+            text,
+            block,
+            ocr,
+            &classes,
+            cell_stream,
+        ));
     }
     // Each reading of the whole document is checked once, so that identities
     // across tables (a column total against table 01) take part; a block keeps

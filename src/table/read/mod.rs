@@ -31,9 +31,11 @@ pub enum BlockLayout {
     Stream,
 }
 
-/// How many lines of a block have each shape.
+/// How many lines of a block have each shape: counted once per block, read
+/// by both the grid model ([`LineShapes::layout`]) and the first column-major
+/// reader ([`LineShapes::cell_per_line`]).
 #[derive(Default)]
-struct LineShapes {
+pub struct LineShapes {
     nonempty: usize,
     tabs: usize,
     aligned: usize,
@@ -50,7 +52,7 @@ struct LineShapes {
 }
 
 impl LineShapes {
-    fn of(text: &Text, body: std::ops::Range<usize>) -> LineShapes {
+    pub fn of(text: &Text, body: std::ops::Range<usize>) -> LineShapes {
         let mut n = LineShapes::default();
         for i in body {
             let raw = text.raw_line(i);
@@ -107,27 +109,31 @@ impl LineShapes {
     fn mostly_single(&self) -> bool {
         self.flat * 2 < self.single
     }
+
+    /// The layout the lines call for.
+    pub fn layout(&self) -> BlockLayout {
+        self.gridded().unwrap_or(
+            if !self.mostly_single()
+                || self.rows >= 3 && self.rows * 4 >= self.single - self.single_char
+            {
+                BlockLayout::Flat
+            } else {
+                BlockLayout::Stream
+            },
+        )
+    }
+
+    /// Neither TAB rows nor aligned, and most lines one word: how the first
+    /// column-major reader tells a cell per line, whatever [`Self::layout`]
+    /// makes of the block (the two readings then compete on the identities).
+    pub fn cell_per_line(&self) -> bool {
+        self.gridded().is_none() && self.mostly_single()
+    }
 }
 
 /// Decides the layout of lines `body` from their shapes.
 pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
-    let n = LineShapes::of(text, body);
-    n.gridded().unwrap_or(
-        if !n.mostly_single() || n.rows >= 3 && n.rows * 4 >= n.single - n.single_char {
-            BlockLayout::Flat
-        } else {
-            BlockLayout::Stream
-        },
-    )
-}
-
-/// Whether `body` is neither TAB rows nor aligned and most of its lines hold
-/// one word, for the first column-major reader, which reads such blocks as
-/// a cell per line whatever [`detect`] makes of them (the two readings then
-/// compete on the identities).
-pub fn mostly_single_words(text: &Text, body: std::ops::Range<usize>) -> bool {
-    let n = LineShapes::of(text, body);
-    n.gridded().is_none() && n.mostly_single()
+    LineShapes::of(text, body).layout()
 }
 
 /// Reads a block with the reader its layout calls for; `None` for streams,
@@ -147,7 +153,8 @@ mod tests {
 
     fn layout(doc: &str) -> (BlockLayout, bool) {
         let t = Text::from_string(doc);
-        (detect(&t, 0..t.len()), mostly_single_words(&t, 0..t.len()))
+        let n = LineShapes::of(&t, 0..t.len());
+        (n.layout(), n.cell_per_line())
     }
 
     /// Flat text of a table whose header is printed a character per line

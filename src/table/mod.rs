@@ -94,7 +94,8 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     let fact_values: Vec<(&'static str, Amount)> =
         facts.iter().map(|f| (f.metric, f.value)).collect();
     let assembled: Vec<Assembled> = blocks.iter().map(|b| b.0.clone()).collect();
-    let placements = solve::solve(&assembled, &fact_values);
+    let mut nodes = solve::DOCUMENT_NODES;
+    let placements = solve::solve(&assembled, &fact_values, &mut nodes);
     let mut fresh: Vec<(Vec<LineItem>, FoundTable)> = Vec::new();
     for (bi, (a, grid, layout, unit, figures, by_order)) in blocks.iter().enumerate() {
         let mut items = Vec::new();

@@ -14,7 +14,9 @@
 //! afterwards, in the order of their row.
 //!
 //! Budget: at most [`NODES`] search nodes and [`SOLUTIONS`] solutions per
-//! table and round, and [`DOCUMENT_NODES`] per document. When the budget runs out, every variable of the table
+//! table and round, and [`DOCUMENT_NODES`] per document, shared by every
+//! reading of it (the caller passes what is left). When the budget runs
+//! out, every variable of the table
 //! keeps the first solution found (or, with none, the first column its row
 //! order allows) with `Order` provenance.
 
@@ -22,7 +24,7 @@ use rustc_hash::FxHashMap;
 
 use super::assemble::{Assembled, ColumnSet};
 use super::grid::Provenance;
-use super::identity::{CellKey, Instance, Operand, Present, instantiate};
+use super::identity::{Operand, Present, instantiate};
 use super::spec::TableSpec;
 use crate::amount::Amount;
 use crate::vocab::{Side, Table};
@@ -51,15 +53,43 @@ type RowIndex = FxHashMap<(Table, Option<Side>, String), (usize, usize)>;
 
 struct Doc<'a> {
     tables: &'a [Assembled],
-    rows: RowIndex,
-    facts: FxHashMap<&'static str, Amount>,
-    instances: Vec<Instance>,
+    /// Each instance's total and parts, looked up once: the search asks
+    /// them at every node.
+    slots: Vec<(Slot, Vec<(i8, Slot)>)>,
     /// Column of each group, per table (`None`: not placed yet).
     col: Vec<Vec<Option<u8>>>,
     /// Groups whose column is settled for other tables to rely on.
     settled: Vec<Vec<bool>>,
     /// Search nodes left for the document.
     budget: usize,
+}
+
+/// An operand of an instance, as the document's tables hold it.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A row the document does not print: blank.
+    Blank,
+    /// A column the row's table does not have: never known.
+    Unknown,
+    /// Column `col` of record `r` of table `t`.
+    Cell { t: usize, r: usize, col: u8 },
+    /// A figure the prose states, if it does.
+    Fact(Option<Amount>),
+}
+
+impl Slot {
+    fn of(op: &Operand, rows: &RowIndex, facts: &FxHashMap<&'static str, Amount>) -> Slot {
+        match op {
+            Operand::Fact(m) => Slot::Fact(facts.get(m).copied()),
+            Operand::Cell(k) => match rows.get(&(k.table, k.side, k.row.clone())) {
+                None => Slot::Blank,
+                Some(&(t, r)) => match column_index(k.table, k.side, k.column) {
+                    None => Slot::Unknown,
+                    Some(col) => Slot::Cell { t, r, col },
+                },
+            },
+        }
+    }
 }
 
 fn row_key(code: &Option<String>, item: &str) -> String {
@@ -74,8 +104,13 @@ fn column_index(t: Table, side: Option<Side>, column: &str) -> Option<u8> {
         .map(|p| p as u8)
 }
 
-/// Places every amount of the document's tables.
-pub fn solve(tables: &[Assembled], facts: &[(&'static str, Amount)]) -> Placements {
+/// Places every amount of the document's tables, within `budget` search
+/// nodes, which it lowers by those it spent.
+pub fn solve(
+    tables: &[Assembled],
+    facts: &[(&'static str, Amount)],
+    budget: &mut usize,
+) -> Placements {
     let mut present = Present::default();
     let mut rows: RowIndex = FxHashMap::default();
     for (ti, a) in tables.iter().enumerate() {
@@ -88,14 +123,26 @@ pub fn solve(tables: &[Assembled], facts: &[(&'static str, Amount)]) -> Placemen
     for (m, _) in facts {
         present.fact(m);
     }
+    let facts: FxHashMap<&'static str, Amount> = facts.iter().copied().collect();
+    let instances = instantiate(&present);
+    let slots = instances
+        .iter()
+        .map(|inst| {
+            (
+                Slot::of(&inst.total, &rows, &facts),
+                inst.parts
+                    .iter()
+                    .map(|(sign, op)| (*sign, Slot::of(op, &rows, &facts)))
+                    .collect(),
+            )
+        })
+        .collect();
     let mut doc = Doc {
         tables,
-        rows,
-        facts: facts.iter().copied().collect(),
-        instances: instantiate(&present),
+        slots,
         col: tables.iter().map(|a| vec![None; a.groups.len()]).collect(),
         settled: tables.iter().map(|a| vec![false; a.groups.len()]).collect(),
-        budget: DOCUMENT_NODES,
+        budget: *budget,
     };
     let mut provenance: Vec<Vec<Provenance>> = tables
         .iter()
@@ -144,6 +191,7 @@ pub fn solve(tables: &[Assembled], facts: &[(&'static str, Amount)]) -> Placemen
             break;
         }
     }
+    *budget = doc.budget;
     // Whatever is still open keeps its first feasible column, unproven.
     for (ti, a) in tables.iter().enumerate() {
         for (g, p) in provenance[ti].iter_mut().enumerate().take(a.groups.len()) {
@@ -235,6 +283,11 @@ struct Search<'d, 'a> {
     vars: Vec<usize>,
     /// For each variable depth, instances that become checkable there.
     checks_at: Vec<Vec<usize>>,
+    /// For each group, the records that hold one of its amounts.
+    records_of: Vec<Vec<usize>>,
+    /// For each group, the ranked groups of its page and side (whose order
+    /// it must keep).
+    ranked_with: Vec<Vec<usize>>,
     assign: Vec<Option<u8>>,
     nodes: usize,
     /// Nodes this search may visit.
@@ -277,16 +330,12 @@ fn solve_table(
     // Instances touching this table, with the depth at which the last
     // variable they depend on is assigned.
     let mut checks_at: Vec<Vec<usize>> = vec![Vec::new(); vars.len()];
-    for (n, inst) in doc.instances.iter().enumerate() {
+    for (n, (total, parts)) in doc.slots.iter().enumerate() {
         let mut deepest: Option<usize> = None;
         let mut touches = false;
         let mut unknown_elsewhere = false;
-        for op in std::iter::once(&inst.total).chain(inst.parts.iter().map(|p| &p.1)) {
-            let Operand::Cell(k) = op else { continue };
-            let Some(&(t2, r2)) = doc.rows.get(&(k.table, k.side, k.row.clone())) else {
-                continue;
-            };
-            let Some(col) = column_index(k.table, k.side, k.column) else {
+        for slot in std::iter::once(total).chain(parts.iter().map(|p| &p.1)) {
+            let &Slot::Cell { t: t2, r: r2, col } = slot else {
                 continue;
             };
             for am in &doc.tables[t2].records[r2].amounts {
@@ -314,11 +363,38 @@ fn solve_table(
             checks_at[d].push(n);
         }
     }
+    let mut records_of: Vec<Vec<usize>> = vec![Vec::new(); a.groups.len()];
+    for (ri, r) in a.records.iter().enumerate() {
+        for am in &r.amounts {
+            if records_of[am.group].last() != Some(&ri) {
+                records_of[am.group].push(ri);
+            }
+        }
+    }
+    let ranked_with: Vec<Vec<usize>> = a
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(g, grp)| match grp.rank {
+            None => Vec::new(),
+            Some((seg, _)) => a
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(h, other)| {
+                    *h != g && other.side == grp.side && other.rank.is_some_and(|(s2, _)| s2 == seg)
+                })
+                .map(|(h, _)| h)
+                .collect(),
+        })
+        .collect();
     let mut s = Search {
         doc,
         ti,
         vars: vars.clone(),
         checks_at,
+        records_of,
+        ranked_with,
         assign: vec![None; a.groups.len()],
         nodes: 0,
         limit: NODES.min(doc.budget),
@@ -432,23 +508,18 @@ impl Search<'_, '_> {
         let a = self.table();
         let grp = &a.groups[g];
         let c = self.assign[g].expect("assigned");
-        if let Some((seg, rank)) = grp.rank {
-            for (h, other) in a.groups.iter().enumerate() {
-                if h == g || other.side != grp.side {
-                    continue;
-                }
-                let (Some((s2, r2)), Some(c2)) = (other.rank, self.assign[h]) else {
+        if let Some((_, rank)) = grp.rank {
+            for &h in &self.ranked_with[g] {
+                let (Some((_, r2)), Some(c2)) = (a.groups[h].rank, self.assign[h]) else {
                     continue;
                 };
-                if s2 == seg && (r2 < rank && c2 >= c || r2 > rank && c2 <= c) {
+                if r2 < rank && c2 >= c || r2 > rank && c2 <= c {
                     return false;
                 }
             }
         }
-        for r in &a.records {
-            if !r.amounts.iter().any(|am| am.group == g) {
-                continue;
-            }
+        for &ri in &self.records_of[g] {
+            let r = &a.records[ri];
             // Left to right, each amount at the first column its domain and
             // its assignment allow after the previous one.
             let n = TableSpec::of(a.table).side_columns(r.side).len() as u8;
@@ -477,11 +548,13 @@ impl Search<'_, '_> {
     /// The value of a cell under the current assignment: `None` when an
     /// unassigned group could still put an amount there, `Some(None)` when
     /// the cell is blank.
-    fn value(&self, k: &CellKey) -> Option<Option<(Amount, u32)>> {
-        let Some(&(t2, r2)) = self.doc.rows.get(&(k.table, k.side, k.row.clone())) else {
-            return Some(None);
+    fn value(&self, slot: Slot) -> Option<Option<(Amount, u32)>> {
+        let (t2, r2, col) = match slot {
+            Slot::Blank => return Some(None),
+            Slot::Unknown => return None,
+            Slot::Fact(a) => return Some(a.map(|a| (a, 2))),
+            Slot::Cell { t, r, col } => (t, r, col),
         };
-        let col = column_index(k.table, k.side, k.column)?;
         let rec = &self.doc.tables[t2].records[r2];
         for am in &rec.amounts {
             let assigned = if t2 == self.ti {
@@ -507,29 +580,25 @@ impl Search<'_, '_> {
     /// or whose parts are all blank (a total printed without its breakdown)
     /// holds.
     fn holds(&self, n: usize) -> bool {
-        let inst = &self.doc.instances[n];
-        let val = |op: &Operand| -> Option<Option<(Amount, u32)>> {
-            match op {
-                Operand::Cell(k) => self.value(k),
-                Operand::Fact(m) => Some(self.doc.facts.get(m).map(|a| (*a, 2))),
-            }
-        };
-        let Some(total) = val(&inst.total) else {
+        let (total, parts) = &self.doc.slots[n];
+        let Some(total) = self.value(*total) else {
             return true;
         };
         let (total, mut decimals) = total.unwrap_or((Amount::ZERO, 6));
         let mut sum = Amount::ZERO;
         let mut terms = 0usize;
         let mut any_part = false;
-        for (sign, op) in &inst.parts {
-            let Some(v) = val(op) else { return true };
+        for &(sign, slot) in parts {
+            let Some(v) = self.value(slot) else {
+                return true;
+            };
             let Some((v, d)) = v else { continue };
             any_part = true;
             if !v.is_zero() {
                 terms += 1;
                 decimals = decimals.min(d);
             }
-            sum += if *sign < 0 { -v } else { v };
+            sum += if sign < 0 { -v } else { v };
         }
         if !any_part {
             return true;

@@ -784,3 +784,141 @@ fn a_name_begun_above_its_centred_code_is_not_the_totals() {
         Some((money("50.00"), true))
     );
 }
+
+/// A cell stream (`pdftotext`'s default order, PyMuPDF's blocks) of a coded
+/// table printed row by row: a cell per line, blank cells gone. Each row's
+/// amounts follow its code and name; a blank 项目支出 and a blank 基本支出
+/// leave their rows one amount short, and the sums say which.
+#[test]
+fn a_cell_stream_printed_row_by_row_is_read_as_rows() {
+    let doc = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码
+科目名称
+合计
+基本支出
+项目支出
+合计
+30.00
+20.00
+10.00
+201
+一般公共服务支出
+30.00
+20.00
+10.00
+20101
+人大事务
+30.00
+20.00
+10.00
+2010101
+行政运行
+20.00
+20.00
+2010102
+一般行政管理事务
+10.00
+10.00
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+";
+    let p = process("expenditure.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (row, column, printed) in [
+        ("合计", "小计", "30.00"),
+        ("201", "基本支出", "20.00"),
+        ("20101", "项目支出", "10.00"),
+        ("2010101", "小计", "20.00"),
+        ("2010101", "基本支出", "20.00"),
+        ("2010102", "小计", "10.00"),
+        ("2010102", "项目支出", "10.00"),
+    ] {
+        assert_eq!(
+            cell(items, "05", row, column),
+            Some((money(printed), true)),
+            "{row} {column}"
+        );
+    }
+    assert_eq!(cell(items, "05", "2010102", "基本支出"), None);
+}
+
+/// Table 06 as a cell stream row by row, across a page break (page number,
+/// the report's running title, the header again): a blank 奖金, a name
+/// wrapped onto two lines, totals without codes.
+#[test]
+fn basic_expenditure_detail_from_a_cell_stream_keeps_each_code_s_amount() {
+    let doc = "\
+一般公共预算财政拨款基本支出决算明细表
+单位：万元
+经济分类科
+目编码
+科目名称
+决算数
+301
+工资福利支出
+60.00
+30101
+基本工资
+40.00
+30102
+津贴补贴
+15.00
+30103
+奖金
+30108
+机关事业单位基本养老
+保险缴费
+5.00
+
+- 11 -
+
+\u{c}某县民政局2021年度部门决算
+经济分类科
+目编码
+科目名称
+决算数
+303
+对个人和家庭的补助
+8.00
+30302
+退休费
+8.00
+人员经费合计
+68.00
+302
+商品和服务支出
+12.00
+30201
+办公费
+2.00
+30211
+差旅费
+10.00
+公用经费合计
+12.00
+注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。
+";
+    let p = process("basic.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (row, printed) in [
+        ("301", "60.00"),
+        ("30101", "40.00"),
+        ("30102", "15.00"),
+        ("30108", "5.00"),
+        ("303", "8.00"),
+        ("30302", "8.00"),
+        ("人员经费合计", "68.00"),
+        ("302", "12.00"),
+        ("30201", "2.00"),
+        ("30211", "10.00"),
+        ("公用经费合计", "12.00"),
+    ] {
+        assert_eq!(
+            cell(items, "06", row, "决算数"),
+            Some((money(printed), true)),
+            "{row}"
+        );
+    }
+    assert_eq!(cell(items, "06", "30103", "决算数"), None);
+}

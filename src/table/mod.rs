@@ -33,12 +33,132 @@ use spec::TableSpec;
 /// Reads every table block of the document into line items.
 ///
 /// Each block is read twice: by the cell-grid model (one reader per layout,
-/// header stacks, identities to place) and by the first readers. The reading
-/// whose amounts the table's own identities verify more of is kept; a tie
-/// keeps the first readers, whose output the corpus has pinned. Neither
-/// reading is trusted for being chosen: the document's checks then run on
-/// what was kept.
+/// header stacks, identities to place) and by the first readers; cell
+/// streams a third time, by the grid model with their rows rebuilt row by
+/// row rather than column by column (converters do either, even within one
+/// document). The reading whose amounts the identities verify more of is
+/// kept; a tie keeps the first readers, whose output the corpus has pinned.
+/// No reading is trusted for being chosen: the document's checks then run
+/// on what was kept. The grid readings share one search budget
+/// ([`solve::DOCUMENT_NODES`]), so a document read three ways costs no more
+/// search than one read once could.
 pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> TablesRead {
+    let shapes: Vec<read::LineShapes> = seg
+        .tables
+        .iter()
+        .map(|b| read::LineShapes::of(text, b.body.clone()))
+        .collect();
+    let mut nodes = solve::DOCUMENT_NODES;
+    let mut readings = vec![grid_reading(
+        text,
+        seg,
+        facts,
+        &shapes,
+        StreamRows::ColumnMajor,
+        &mut nodes,
+    )];
+    if shapes.iter().any(|s| s.layout() == BlockLayout::Stream) {
+        readings.push(grid_reading(
+            text,
+            seg,
+            facts,
+            &shapes,
+            StreamRows::Reflowed,
+            &mut nodes,
+        ));
+    }
+    // The first readers' reading of every block (the column-major one leans
+    // on the classes the blocks before printed).
+    let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
+    for (block, shape) in seg.tables.iter().zip(&shapes) {
+        let mut classes: Vec<String> = first
+            .iter()
+            .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
+            .filter(|c| c.len() == 3)
+            .collect();
+        classes.sort();
+        classes.dedup();
+        first.push(crate::extract::legacy_block(
+            text,
+            block,
+            ocr,
+            &classes,
+            shape.cell_per_line(),
+        ));
+    }
+    readings.insert(0, first);
+    // Each reading of the whole document is checked once, so that identities
+    // across tables (a column total against table 01) take part; a block keeps
+    // the reading that stands best there, the earlier on a tie.
+    let standing: Vec<Vec<(usize, i64)>> = readings.iter().map(|r| standings(r)).collect();
+    let mut best = vec![0; seg.tables.len()];
+    for (k, b) in best.iter_mut().enumerate() {
+        for (r, st) in standing.iter().enumerate() {
+            if st[k] > standing[*b][k] {
+                *b = r;
+            }
+        }
+    }
+    if readings.len() > 2 {
+        // Identities across tables verify a block only beside the blocks its
+        // own reading gave: each stream block in turn (the blocks read three
+        // ways) moves to another reading where the whole document then
+        // stands better.
+        let mut at = mix_standing(&readings, &best);
+        for k in 0..best.len() {
+            if shapes[k].layout() != BlockLayout::Stream {
+                continue;
+            }
+            for r in 0..readings.len() {
+                if r == best[k] || readings[r][k].0 == readings[best[k]][k].0 {
+                    continue;
+                }
+                let mut other = best.clone();
+                other[k] = r;
+                let st = mix_standing(&readings, &other);
+                if st > at {
+                    (best, at) = (other, st);
+                }
+            }
+        }
+    }
+    let mut out = TablesRead::default();
+    let mut readings: Vec<_> = readings.into_iter().map(Vec::into_iter).collect();
+    for b in best {
+        let blocks: Vec<_> = readings
+            .iter_mut()
+            .map(|r| r.next().expect("a block per reading"))
+            .collect();
+        let (items, found) = blocks.into_iter().nth(b).expect("a reading per index");
+        let (items, found) = one_amount_per_cell(items, found);
+        out.unplaced += found.unplaced;
+        out.found.push(found);
+        out.items.extend(items);
+    }
+    labels::repair(&mut out.items);
+    out
+}
+
+/// How the grid model rebuilds the rows of cell streams.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamRows {
+    /// Column by column (the first column-major reader's rows).
+    ColumnMajor,
+    /// Row by row, line breaks between cells moved to where rows begin.
+    Reflowed,
+}
+
+/// The grid model's reading of every block of the document: each block read
+/// by the reader its layout calls for, assembled, and placed by the
+/// identities of all the document's tables together.
+fn grid_reading(
+    text: &Text,
+    seg: &Segmented,
+    facts: &[Fact],
+    shapes: &[read::LineShapes],
+    streams: StreamRows,
+    nodes: &mut usize,
+) -> Vec<(Vec<LineItem>, FoundTable)> {
     let mut blocks: Vec<(
         Assembled,
         CellGrid,
@@ -47,16 +167,14 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         usize,
         Vec<usize>,
     )> = Vec::new();
-    let mut cell_streams: Vec<bool> = Vec::with_capacity(seg.tables.len());
-    for block in &seg.tables {
-        let shapes = read::LineShapes::of(text, block.body.clone());
+    for (block, shapes) in seg.tables.iter().zip(shapes) {
         let layout = shapes.layout();
-        cell_streams.push(shapes.cell_per_line());
         let lines = block.title_line..block.body.end;
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
         let mut by_order = Vec::new();
         let grid = match read::read(text, lines.clone(), layout) {
             Some(g) => g,
+            None if streams == StreamRows::Reflowed => read::reflowed(text, lines.clone()),
             None => {
                 // Cell streams: the column-major reader rebuilds the rows.
                 let mut classes: Vec<String> = blocks
@@ -94,8 +212,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     let fact_values: Vec<(&'static str, Amount)> =
         facts.iter().map(|f| (f.metric, f.value)).collect();
     let assembled: Vec<Assembled> = blocks.iter().map(|b| b.0.clone()).collect();
-    let mut nodes = solve::DOCUMENT_NODES;
-    let placements = solve::solve(&assembled, &fact_values, &mut nodes);
+    let placements = solve::solve(&assembled, &fact_values, nodes);
     let mut fresh: Vec<(Vec<LineItem>, FoundTable)> = Vec::new();
     for (bi, (a, grid, layout, unit, figures, by_order)) in blocks.iter().enumerate() {
         let mut items = Vec::new();
@@ -159,44 +276,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             },
         ));
     }
-    // The first readers' reading of every block (the column-major one leans
-    // on the classes the blocks before printed).
-    let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
-    for (block, &cell_stream) in seg.tables.iter().zip(&cell_streams) {
-        let mut classes: Vec<String> = first
-            .iter()
-            .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
-            .filter(|c| c.len() == 3)
-            .collect();
-        classes.sort();
-        classes.dedup();
-        first.push(crate::extract::legacy_block(
-            text,
-            block,
-            ocr,
-            &classes,
-            cell_stream,
-        ));
-    }
-    // Each reading of the whole document is checked once, so that identities
-    // across tables (a column total against table 01) take part; a block keeps
-    // the reading that stands better there.
-    let fresh_standing = standings(&fresh);
-    let first_standing = standings(&first);
-    let mut out = TablesRead::default();
-    for (k, (fresh_block, first_block)) in fresh.into_iter().zip(first).enumerate() {
-        let (items, found) = if fresh_standing[k] > first_standing[k] {
-            fresh_block
-        } else {
-            first_block
-        };
-        let (items, found) = one_amount_per_cell(items, found);
-        out.unplaced += found.unplaced;
-        out.found.push(found);
-        out.items.extend(items);
-    }
-    labels::repair(&mut out.items);
-    out
+    fresh
 }
 
 /// A cell holds one amount: a second amount read into a cell already taken
@@ -227,6 +307,28 @@ fn one_amount_per_cell(
     found.unplaced += dropped;
     found.emitted -= dropped;
     (items, found)
+}
+
+/// How well the document stands with block `k` taken from reading
+/// `choice[k]`: its blocks' standings summed, less a point for every
+/// printed figure a block gave no line item (unplaced or lost), so that a
+/// reading that reads less, and so leaves the identities that would fail
+/// unchecked, never stands better for it.
+fn mix_standing(readings: &[Vec<(Vec<LineItem>, FoundTable)>], choice: &[usize]) -> (i64, i64) {
+    let mix: Vec<(Vec<LineItem>, FoundTable)> = choice
+        .iter()
+        .enumerate()
+        .map(|(k, &r)| readings[r][k].clone())
+        .collect();
+    standings(&mix)
+        .iter()
+        .zip(&mix)
+        .fold((0, 0), |(v, p), ((bv, bp), (_, found))| {
+            (
+                v + *bv as i64 - found.figures.saturating_sub(found.emitted) as i64,
+                p + bp,
+            )
+        })
 }
 
 /// How well each block of a reading stands on the identities of the whole

@@ -5,10 +5,12 @@
 
 mod flat;
 mod positioned;
+mod stream;
 mod tab;
 
 pub use flat::ordered;
 pub use positioned::positioned;
+pub use stream::reflowed;
 pub use tab::tab_rows;
 
 use crate::decode::Text;

@@ -375,6 +375,28 @@ fn cell(items: &[LineItem], table: &str, row: &str, column: &str) -> Option<(Str
         .map(|i| (i.amount.to_string(), i.verified))
 }
 
+/// Asserts that table `table` prints each `(row, column, printed)` and that
+/// each is verified, listing what was read when one is not.
+fn assert_verified(items: &[LineItem], table: &str, expected: &[(&str, &str, &str)]) {
+    for &(row, column, printed) in expected {
+        assert_eq!(
+            cell(items, table, row, column),
+            Some((money(printed), true)),
+            "{row} {column}: {:?}",
+            items
+                .iter()
+                .map(|i| (
+                    i.table.code(),
+                    &i.subject_code,
+                    &i.item,
+                    &i.column,
+                    i.amount.to_string()
+                ))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
 /// Flat text (one row per line, single spaces) of a header stacked three
 /// lines deep: its words interleave (`上级补助` on one line, its `收入` two
 /// lines down), so the header cannot name every column; a row that prints an
@@ -595,19 +617,17 @@ fn flat_amounts_after_a_name_wrapped_under_its_code_stay_with_that_code() {
 ";
     let p = process("budget.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
-    for (row, column, printed) in [
-        ("213", "基本支出", "50.00"),
-        ("21301", "项目支出", "10.00"),
-        ("2130101", "小计", "40.00"),
-        ("2130104", "小计", "20.00"),
-        ("2130104", "项目支出", "10.00"),
-    ] {
-        assert_eq!(
-            cell(items, "05", row, column),
-            Some((money(printed), true)),
-            "{row} {column}: {items:?}"
-        );
-    }
+    assert_verified(
+        items,
+        "05",
+        &[
+            ("213", "基本支出", "50.00"),
+            ("21301", "项目支出", "10.00"),
+            ("2130101", "小计", "40.00"),
+            ("2130104", "小计", "20.00"),
+            ("2130104", "项目支出", "10.00"),
+        ],
+    );
     let name = |code: &str| {
         items
             .iter()
@@ -825,21 +845,19 @@ fn a_cell_stream_printed_row_by_row_is_read_as_rows() {
 ";
     let p = process("expenditure.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
-    for (row, column, printed) in [
-        ("合计", "小计", "30.00"),
-        ("201", "基本支出", "20.00"),
-        ("20101", "项目支出", "10.00"),
-        ("2010101", "小计", "20.00"),
-        ("2010101", "基本支出", "20.00"),
-        ("2010102", "小计", "10.00"),
-        ("2010102", "项目支出", "10.00"),
-    ] {
-        assert_eq!(
-            cell(items, "05", row, column),
-            Some((money(printed), true)),
-            "{row} {column}"
-        );
-    }
+    assert_verified(
+        items,
+        "05",
+        &[
+            ("合计", "小计", "30.00"),
+            ("201", "基本支出", "20.00"),
+            ("20101", "项目支出", "10.00"),
+            ("2010101", "小计", "20.00"),
+            ("2010101", "基本支出", "20.00"),
+            ("2010102", "小计", "10.00"),
+            ("2010102", "项目支出", "10.00"),
+        ],
+    );
     assert_eq!(cell(items, "05", "2010102", "基本支出"), None);
 }
 
@@ -921,4 +939,90 @@ fn basic_expenditure_detail_from_a_cell_stream_keeps_each_code_s_amount() {
         );
     }
     assert_eq!(cell(items, "06", "30103", "决算数"), None);
+}
+
+/// Table 02 as a cell stream column by column over two pages (PyMuPDF's
+/// blocks): each page prints its codes, its names, then every column down
+/// its rows, zeros included; the page number and the report's running
+/// title come between the pages.
+#[test]
+fn income_printed_column_by_column_over_two_pages_keeps_each_row() {
+    let doc = "\
+收入决算表
+单位：万元
+项目
+本年收入合计
+财政拨款收入
+上级补助收入
+事业收入
+经营收入
+附属单位上缴收入
+其他收入
+科目编码
+科目名称
+合计
+201
+20101
+一般公共服务支出
+人大事务
+30.00
+30.00
+30.00
+20.00
+20.00
+20.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+10.00
+10.00
+10.00
+- 5 -
+\u{c}某县人大办公室2021年度部门决算
+2010101
+2010102
+行政运行
+一般行政管理事务
+18.00
+12.00
+12.00
+8.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+0.00
+6.00
+4.00
+注：本表反映部门本年度取得的各项收入情况。
+";
+    let p = process("income.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_verified(
+        items,
+        "02",
+        &[
+            ("合计", "本年收入合计", "30.00"),
+            ("合计", "财政拨款收入", "20.00"),
+            ("201", "其他收入", "10.00"),
+            ("20101", "本年收入合计", "30.00"),
+            ("2010101", "财政拨款收入", "12.00"),
+            ("2010101", "其他收入", "6.00"),
+            ("2010102", "本年收入合计", "12.00"),
+            ("2010102", "财政拨款收入", "8.00"),
+            ("2010102", "其他收入", "4.00"),
+        ],
+    );
 }

@@ -174,7 +174,8 @@ fn grid_reading(
         let mut by_order = Vec::new();
         let grid = match read::read(text, lines.clone(), layout) {
             Some(g) => g,
-            None if streams == StreamRows::Reflowed => read::reflowed(text, lines.clone()),
+            None if streams == StreamRows::Reflowed => read::transposed(text, lines.clone())
+                .unwrap_or_else(|| read::reflowed(text, lines.clone())),
             None => {
                 // Cell streams: the column-major reader rebuilds the rows.
                 let mut classes: Vec<String> = blocks

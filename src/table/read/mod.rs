@@ -10,7 +10,7 @@ mod tab;
 
 pub use flat::ordered;
 pub use positioned::positioned;
-pub use stream::reflowed;
+pub use stream::{reflowed, transposed};
 pub use tab::tab_rows;
 
 use crate::decode::Text;

@@ -68,6 +68,188 @@ pub fn reflowed(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
     grid
 }
 
+/// A stream printed column by column (PyMuPDF's blocks, `pdftotext` where
+/// each column is one text block), page by page: the header, the row labels
+/// (a total label and the subject codes), the names, then each column's
+/// amounts in row order, a 栏次 number before each where the table prints
+/// them, then the page's furniture. Where every column prints every row
+/// (zeros included), column `c` of row `r` is amount `c × rows + r`, and
+/// the rows are rebuilt as flat text rows for the assembler (a row printing
+/// every column is placed by its order). `None` for any other stream: a
+/// sparse column (blank cells gone), codes printed in parts, rows printed
+/// after the amounts.
+pub fn transposed(text: &Text, lines: std::ops::Range<usize>) -> Option<CellGrid> {
+    let mut src = CellGrid::new(Layout::Ordered);
+    super::positioned::tokens(text, lines, &mut src, false);
+    let tokens: Vec<Token> = src
+        .cells
+        .iter()
+        .map(|c| Token::of(src.text(c), c.kind))
+        .collect();
+    let mut pages = vec![0];
+    for i in 1..src.cells.len() {
+        let line = src.cells[i].line;
+        if line != src.cells[i - 1].line && text.raw_line(line as usize).contains('\u{c}') {
+            pages.push(i);
+        }
+    }
+    pages.push(src.cells.len());
+    let page = Page {
+        src: &src,
+        tokens: &tokens,
+    };
+    let mut out = CellGrid::new(Layout::Ordered);
+    let mut row = 0u32;
+    let mut codes = 0;
+    for w in pages.windows(2) {
+        codes += page.transpose(w[0]..w[1], &mut out, &mut row)?;
+    }
+    (codes >= 2).then_some(out)
+}
+
+/// The cells of a stream, for [`transposed`].
+struct Page<'a> {
+    src: &'a CellGrid,
+    tokens: &'a [Token],
+}
+
+impl Page<'_> {
+    /// Transposes the cells `cells` of one page onto `out` from grid row
+    /// `row` on; the page's coded rows (a page of furniture holds none).
+    fn transpose(
+        &self,
+        cells: std::ops::Range<usize>,
+        out: &mut CellGrid,
+        row: &mut u32,
+    ) -> Option<usize> {
+        let (src, tokens) = (self.src, self.tokens);
+        let at = |t: Token| cells.clone().find(|&i| tokens[i] == t);
+        let (first_code, first_amount) = match (at(Token::Code), at(Token::Amount)) {
+            (None, None) => {
+                self.header(cells, None, out, row);
+                return Some(0);
+            }
+            (Some(c), Some(a)) if c < a => (c, a),
+            _ => return None,
+        };
+        // The total row's label: the last bare 合计 before the amounts (a
+        // column may be headed 合计 too, further up).
+        let total = (cells.start..first_amount)
+            .rev()
+            .find(|&i| matches!(src.text(&src.cells[i]), "合计" | "总计"));
+        let mut keys: Vec<usize> = Vec::new();
+        let mut names: Vec<usize> = Vec::new();
+        for (i, token) in tokens
+            .iter()
+            .enumerate()
+            .take(first_amount)
+            .skip(first_code)
+        {
+            match token {
+                Token::Code => keys.push(i),
+                _ if Some(i) == total => {}
+                Token::Text | Token::Heading => names.push(i),
+                // The first 栏次 number, right before the first column.
+                Token::Other if i + 1 == first_amount => {}
+                Token::Other | Token::Amount => return None,
+            }
+        }
+        let codes = keys.len();
+        if let Some(t) = total {
+            keys.push(t);
+            keys.sort_unstable();
+        }
+        let rows = keys.len();
+        if codes == 0 {
+            return None;
+        }
+        let mut columns: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut end = cells.end;
+        for i in first_amount..cells.end {
+            match tokens[i] {
+                Token::Amount => columns.last_mut().expect("a column").push(i),
+                Token::Other
+                    if !columns.last().expect("a column").is_empty()
+                        && tokens.get(i + 1) == Some(&Token::Amount) =>
+                {
+                    columns.push(Vec::new())
+                }
+                _ => {
+                    end = i;
+                    break;
+                }
+            }
+        }
+        // After the amounts, only the page's furniture (its number).
+        if (end..cells.end).any(|i| matches!(tokens[i], Token::Code | Token::Amount)) {
+            return None;
+        }
+        if columns.len() == 1 {
+            let all = std::mem::take(&mut columns[0]);
+            if !all.len().is_multiple_of(rows) {
+                return None;
+            }
+            columns = all.chunks(rows).map(<[usize]>::to_vec).collect();
+        }
+        if columns.iter().any(|c| c.len() != rows) {
+            return None;
+        }
+        self.header(cells.start..first_code, total, out, row);
+        let mut name = names.iter();
+        for (r, &key) in keys.iter().enumerate() {
+            *row += 1;
+            out.set_row(*row);
+            self.copy(out, key);
+            if names.len() == codes
+                && tokens[key] == Token::Code
+                && let Some(&n) = name.next()
+            {
+                self.copy(out, n);
+            }
+            for column in &columns {
+                self.copy(out, column[r]);
+            }
+        }
+        Some(codes)
+    }
+
+    /// Header cells, a row per line; `skip` is a cell read elsewhere.
+    fn header(
+        &self,
+        cells: std::ops::Range<usize>,
+        skip: Option<usize>,
+        out: &mut CellGrid,
+        row: &mut u32,
+    ) {
+        let mut line = None;
+        for i in cells {
+            if Some(i) == skip {
+                continue;
+            }
+            let l = self.src.cells[i].line;
+            if line != Some(l) {
+                *row += 1;
+                line = Some(l);
+            }
+            out.set_row(*row);
+            self.copy(out, i);
+        }
+    }
+
+    fn copy(&self, out: &mut CellGrid, i: usize) {
+        let c = &self.src.cells[i];
+        out.push(
+            self.src.text(c),
+            self.src.raw(c),
+            c.line as usize,
+            c.x,
+            c.xd,
+            None,
+            Some(c.kind),
+        );
+    }
+}
+
 /// What a cell is to the reflow.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Token {
@@ -128,9 +310,7 @@ mod tests {
     use super::*;
 
     /// The texts of each grid row, joined by spaces.
-    fn rows(doc: &str) -> Vec<String> {
-        let t = Text::from_string(doc);
-        let g = reflowed(&t, 0..t.len());
+    fn texts(g: &CellGrid) -> Vec<String> {
         g.lines()
             .into_iter()
             .map(|(_, cells)| {
@@ -141,6 +321,11 @@ mod tests {
                     .join(" ")
             })
             .collect()
+    }
+
+    fn rows(doc: &str) -> Vec<String> {
+        let t = Text::from_string(doc);
+        texts(&reflowed(&t, 0..t.len()))
     }
 
     #[test]
@@ -180,5 +365,49 @@ mod tests {
                 "20101 人大事务 3.00",
             ]
         );
+    }
+
+    /// The texts of each row of the transposed grid.
+    fn transposed_rows(doc: &str) -> Option<Vec<String>> {
+        let t = Text::from_string(doc);
+        transposed(&t, 0..t.len()).map(|g| texts(&g))
+    }
+
+    /// Codes, names, then each column down the rows, the total row's label
+    /// among the header; the table goes on over a page break (page number,
+    /// running title) with its own codes, names and columns.
+    #[test]
+    fn a_stream_printed_column_by_column_is_transposed_page_by_page() {
+        let doc = "项目\n合计\n基本支出\n科目编码\n科目名称\n合计\n201\n20101\n一般公共服务支出\n\
+                   人大事务\n5.00\n5.00\n5.00\n4.00\n4.00\n4.00\n- 3 -\n\u{c}某县2021年度部门决算\n\
+                   2010101\n行政运行\n5.00\n4.00\n";
+        assert_eq!(
+            transposed_rows(doc).unwrap(),
+            vec![
+                "项目",
+                "合计",
+                "基本支出",
+                "科目编码",
+                "科目名称",
+                "合计 5.00 4.00",
+                "201 一般公共服务支出 5.00 4.00",
+                "20101 人大事务 5.00 4.00",
+                "某县2021年度部门决算",
+                "2010101 行政运行 5.00 4.00",
+            ]
+        );
+    }
+
+    /// 栏次 numbers before each column say where columns part; a column one
+    /// amount short (a blank cell gone) leaves the stream to the reflow.
+    #[test]
+    fn column_numbers_part_the_columns_and_a_short_column_is_no_transpose() {
+        let doc = "科目编码\n201\n20101\n1\n3.00\n3.00\n2\n1.00\n1.00\n3\n2.00\n2.00\n";
+        assert_eq!(
+            transposed_rows(doc).unwrap(),
+            vec!["科目编码", "201 3.00 1.00 2.00", "20101 3.00 1.00 2.00"]
+        );
+        let short = "科目编码\n201\n20101\n1\n3.00\n3.00\n2\n1.00\n3\n2.00\n2.00\n";
+        assert_eq!(transposed_rows(short), None);
     }
 }

@@ -1026,3 +1026,57 @@ fn income_printed_column_by_column_over_two_pages_keeps_each_row() {
         ],
     );
 }
+
+/// Table 05 as a cell stream column by column whose part columns leave
+/// their blank cells out (PyMuPDF's blocks): 小计 prints every row, 基本支出
+/// misses 一般行政管理事务 and 项目支出 misses 行政运行. Each row's figures
+/// are the ones its 小计 sums; the columns then follow from the sums.
+#[test]
+fn sparse_columns_printed_one_after_another_keep_their_rows() {
+    let doc = "\
+一般公共预算财政拨款支出决算表
+单位：万元
+科目编码
+科目名称
+小计
+基本支出
+项目支出
+合计
+201
+20101
+2010101
+2010102
+一般公共服务支出
+人大事务
+行政运行
+一般行政管理事务
+30.00
+30.00
+30.00
+20.00
+10.00
+20.00
+20.00
+20.00
+20.00
+10.00
+10.00
+10.00
+10.00
+注：本表反映部门本年度一般公共预算财政拨款支出情况。
+";
+    let p = process("expenditure.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_verified(
+        items,
+        "05",
+        &[
+            ("合计", "基本支出", "20.00"),
+            ("合计", "项目支出", "10.00"),
+            ("20101", "小计", "30.00"),
+            ("2010101", "基本支出", "20.00"),
+            ("2010102", "项目支出", "10.00"),
+        ],
+    );
+    assert_eq!(cell(items, "05", "2010102", "基本支出"), None);
+}

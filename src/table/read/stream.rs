@@ -12,6 +12,7 @@
 //! lines, before the first row and after a page break, stay one per row:
 //! the assembler reads a header stacked a word per line as in flat text.
 
+use crate::amount::Amount;
 use crate::decode::Text;
 use crate::table::grid::{CellGrid, CellKind, Layout};
 
@@ -148,13 +149,16 @@ impl Page<'_> {
             match token {
                 Token::Code => keys.push(i),
                 _ if Some(i) == total => {}
+                // A total among the codes (人员经费合计 after its class's
+                // codes) is a row of its own.
+                Token::Heading if names.is_empty() => keys.push(i),
                 Token::Text | Token::Heading => names.push(i),
                 // The first 栏次 number, right before the first column.
                 Token::Other if i + 1 == first_amount => {}
                 Token::Other | Token::Amount => return None,
             }
         }
-        let codes = keys.len();
+        let codes = keys.iter().filter(|&&k| tokens[k] == Token::Code).count();
         if let Some(t) = total {
             keys.push(t);
             keys.sort_unstable();
@@ -180,23 +184,22 @@ impl Page<'_> {
                 }
             }
         }
-        // After the amounts, only the page's furniture (its number).
-        if (end..cells.end).any(|i| matches!(tokens[i], Token::Code | Token::Amount)) {
+        // After the amounts, another panel's codes (a table printed in two
+        // panels side by side), or only the page's furniture (its number).
+        let next_panel = (end < cells.end && tokens[end] == Token::Code).then_some(end);
+        if next_panel.is_none()
+            && (end..cells.end).any(|i| matches!(tokens[i], Token::Code | Token::Amount))
+        {
             return None;
         }
-        if columns.len() == 1 {
-            let all = std::mem::take(&mut columns[0]);
-            if !all.len().is_multiple_of(rows) {
-                return None;
-            }
-            columns = all.chunks(rows).map(<[usize]>::to_vec).collect();
-        }
-        if columns.iter().any(|c| c.len() != rows) {
-            return None;
-        }
+        // Each row's amounts, in column order.
+        let by_row: Vec<Vec<usize>> = match self.dense(&columns, rows) {
+            Some(dense) => dense,
+            None => self.sparse(&columns, rows)?,
+        };
         self.header(cells.start..first_code, total, out, row);
         let mut name = names.iter();
-        for (r, &key) in keys.iter().enumerate() {
+        for (&key, amounts) in keys.iter().zip(&by_row) {
             *row += 1;
             out.set_row(*row);
             self.copy(out, key);
@@ -206,11 +209,67 @@ impl Page<'_> {
             {
                 self.copy(out, n);
             }
-            for column in &columns {
-                self.copy(out, column[r]);
+            for &a in amounts {
+                self.copy(out, a);
             }
         }
-        Some(codes)
+        match next_panel {
+            Some(p) => Some(codes + self.transpose(p..cells.end, out, row)?),
+            None => Some(codes),
+        }
+    }
+
+    /// Every column prints every row: the columns as parted by 栏次
+    /// numbers, or the amounts in runs of `rows`.
+    fn dense(&self, columns: &[Vec<usize>], rows: usize) -> Option<Vec<Vec<usize>>> {
+        let parted: Vec<Vec<usize>>;
+        let columns = if columns.len() == 1 {
+            if !columns[0].len().is_multiple_of(rows) {
+                return None;
+            }
+            parted = columns[0].chunks(rows).map(<[usize]>::to_vec).collect();
+            &parted
+        } else {
+            columns
+        };
+        if columns.iter().any(|c| c.len() != rows) {
+            return None;
+        }
+        Some(
+            (0..rows)
+                .map(|r| columns.iter().map(|c| c[r]).collect())
+                .collect(),
+        )
+    }
+
+    /// A total column that prints every row, then two columns whose blank
+    /// cells are gone (小计, then 基本支出 and 项目支出): each row's total is
+    /// the sum of its parts, and the parts keep the order of the rows. Kept
+    /// only where exactly one placement makes every row's sum hold (the
+    /// split between the two columns too, unless 栏次 numbers print it).
+    fn sparse(&self, columns: &[Vec<usize>], rows: usize) -> Option<Vec<Vec<usize>>> {
+        let value = |i: usize| {
+            crate::amount::parse_printed(self.src.text(&self.src.cells[i])).map(|p| p.value)
+        };
+        let (totals, parts, split): (&[usize], Vec<usize>, Option<usize>) = match columns {
+            [all] if all.len() > rows => (&all[..rows], all[rows..].to_vec(), None),
+            [t, a, b] if t.len() == rows => (t, [a.as_slice(), b].concat(), Some(a.len())),
+            _ => return None,
+        };
+        let total: Vec<_> = totals.iter().map(|&i| value(i)).collect::<Option<_>>()?;
+        let part: Vec<_> = parts.iter().map(|&i| value(i)).collect::<Option<_>>()?;
+        let placed = split_in_two(&total, &part, split)?;
+        Some(
+            placed
+                .into_iter()
+                .zip(totals)
+                .map(|(row, &t)| {
+                    std::iter::once(t)
+                        .chain(row.into_iter().map(|p| parts[p]))
+                        .collect()
+                })
+                .collect(),
+        )
     }
 
     /// Header cells, a row per line; `skip` is a cell read elsewhere.
@@ -248,6 +307,102 @@ impl Page<'_> {
             Some(c.kind),
         );
     }
+}
+
+/// Search states of [`split_in_two`] at most (rows × parts²): a longer
+/// table is left to the reflow.
+const SPLIT_STATES: usize = 400_000;
+
+/// Placements of [`split_in_two`] compared at most.
+const SPLIT_SOLUTIONS: usize = 16;
+
+/// Places `parts` (two columns one after the other, blank cells gone, the
+/// first `split` long if known) beside `total` so that each row's parts sum
+/// to its total: per row, the indices of its parts. Which of the two
+/// columns a part is in may stay open (a row with one part, at the split):
+/// that is for the assembler's identities, and equal figures may swap
+/// rows. `None` unless every placement (up to [`SPLIT_SOLUTIONS`]) gives
+/// each row the same figures.
+fn split_in_two(
+    total: &[Amount],
+    parts: &[Amount],
+    split: Option<usize>,
+) -> Option<Vec<Vec<usize>>> {
+    let (n, l) = (total.len(), parts.len());
+    if n * l * l > SPLIT_STATES {
+        return None;
+    }
+    let holds = |sum: Amount, t: Amount| Amount::sums_to(sum, t, 2, 2);
+    let mut found: Option<Vec<Vec<usize>>> = None;
+    let mut solutions = 0;
+    let splits: Vec<usize> = match split {
+        Some(k) => vec![k],
+        None => (0..=l).collect(),
+    };
+    for k in splits {
+        // open[r][i][j - k]: rows r.. can still be placed from part i of the
+        // first column and part j of the second.
+        let (wa, wb) = (k + 1, l - k + 1);
+        let at = |r: usize, i: usize, j: usize| (r * wa + i) * wb + (j - k);
+        let mut open = vec![false; (n + 1) * wa * wb];
+        open[at(n, k, l)] = true;
+        let steps = |r: usize, i: usize, j: usize| {
+            let t = total[r];
+            let mut next: Vec<(usize, usize)> = Vec::new();
+            if i < k && j < l && holds(parts[i] + parts[j], t) {
+                next.push((i + 1, j + 1));
+            }
+            if i < k && holds(parts[i], t) {
+                next.push((i + 1, j));
+            }
+            if j < l && holds(parts[j], t) {
+                next.push((i, j + 1));
+            }
+            if t.is_zero() {
+                next.push((i, j));
+            }
+            next
+        };
+        for r in (0..n).rev() {
+            for i in 0..=k {
+                for j in k..=l {
+                    open[at(r, i, j)] = steps(r, i, j)
+                        .iter()
+                        .any(|&(i2, j2)| open[at(r + 1, i2, j2)]);
+                }
+            }
+        }
+        if !open[at(0, 0, k)] {
+            continue;
+        }
+        // Every placement, depth first along the open states.
+        let mut stack: Vec<(usize, usize, usize, Vec<Vec<usize>>)> = vec![(0, 0, k, Vec::new())];
+        while let Some((r, i, j, placed)) = stack.pop() {
+            if r == n {
+                solutions += 1;
+                let values = |p: &[Vec<usize>]| -> Vec<Vec<Amount>> {
+                    p.iter()
+                        .map(|row| row.iter().map(|&x| parts[x]).collect())
+                        .collect()
+                };
+                if solutions > SPLIT_SOLUTIONS
+                    || found.as_ref().is_some_and(|f| values(f) != values(&placed))
+                {
+                    return None;
+                }
+                found.get_or_insert(placed);
+                continue;
+            }
+            for (i2, j2) in steps(r, i, j) {
+                if open[at(r + 1, i2, j2)] {
+                    let mut p = placed.clone();
+                    p.push((i..i2).chain(j..j2).collect());
+                    stack.push((r + 1, i2, j2, p));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// What a cell is to the reflow.
@@ -409,5 +564,29 @@ mod tests {
         );
         let short = "科目编码\n201\n20101\n1\n3.00\n3.00\n2\n1.00\n3\n2.00\n2.00\n";
         assert_eq!(transposed_rows(short), None);
+    }
+
+    fn amounts(printed: &[&str]) -> Vec<Amount> {
+        printed
+            .iter()
+            .map(|p| crate::amount::parse_printed(p).unwrap().value)
+            .collect()
+    }
+
+    /// 小计 printed for every row, then 基本支出 and 项目支出 with their blank
+    /// cells gone: the row sums say which row each figure is in, whichever
+    /// column a lone figure at the split is in.
+    #[test]
+    fn two_sparse_columns_are_placed_by_the_row_totals() {
+        let total = amounts(&["30.00", "30.00", "20.00", "10.00", "7.00"]);
+        let parts = amounts(&["18.00", "18.00", "20.00", "12.00", "12.00", "10.00", "7.00"]);
+        assert_eq!(
+            split_in_two(&total, &parts, None),
+            Some(vec![vec![0, 3], vec![1, 4], vec![2], vec![5], vec![6]])
+        );
+        // No placement makes 30.00 of these: the stream is left to the reflow.
+        let total = amounts(&["30.00", "20.00"]);
+        let parts = amounts(&["20.00", "5.00", "20.00"]);
+        assert_eq!(split_in_two(&total, &parts, None), None);
     }
 }

@@ -78,7 +78,7 @@ fn other_converters_renderings_are_read_and_vouched_rows_are_right() {
             0.90,
             0.90,
         ),
-        ("shanghai-putuo-planning-2024.pymupdf.txt", 0.88, 0.78),
+        ("shanghai-putuo-planning-2024.pymupdf.txt", 0.98, 0.97),
         ("shanghai-putuo-planning-2024.pymupdf-sort.txt", 0.88, 0.80),
     ] {
         assert_floor(&s, src, p, r);

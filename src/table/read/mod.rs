@@ -65,9 +65,12 @@ impl LineShapes {
             n.nonempty += 1;
             if raw.contains('\t') {
                 n.tabs += 1;
-            } else if t.contains("  ") || raw.trim_start_matches('\u{c}').starts_with("  ") {
+            } else if t.contains("  ") || indent(raw) >= if t.contains(' ') { 2 } else { 4 } {
                 // Column alignment shows as runs of spaces between cells, or
-                // as indentation of cells that start right of the first column.
+                // as indentation of cells that start right of the first
+                // column. A word indented by two or three spaces alone is
+                // a cell of a stream as well (PyMuPDF keeps a name's own
+                // indent within its cell: `  基本工资`).
                 n.aligned += 1;
             } else if t.contains(' ') {
                 n.flat += 1;
@@ -133,6 +136,12 @@ impl LineShapes {
     }
 }
 
+/// Spaces before a line's first word (after a form feed).
+fn indent(raw: &str) -> usize {
+    let r = raw.trim_start_matches('\u{c}');
+    r.len() - r.trim_start_matches(' ').len()
+}
+
 /// Decides the layout of lines `body` from their shapes.
 pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
     LineShapes::of(text, body).layout()
@@ -176,6 +185,29 @@ mod tests {
             ));
         }
         assert_eq!(layout(&doc), (BlockLayout::Flat, true));
+    }
+
+    /// PyMuPDF's block order prints a name with its own indent in the cell
+    /// (`  基本工资`): a stream, though the line starts with spaces; a word
+    /// standing further right alone is a column position (layout text).
+    #[test]
+    fn a_name_s_own_indent_is_no_column_position() {
+        let mut doc = String::from("科目编码\n科目名称\n决算数\n301\n工资福利支出\n");
+        for (code, name) in [
+            ("30101", "基本工资"),
+            ("30102", "津贴补贴"),
+            ("30103", "奖金"),
+            ("30107", "绩效工资"),
+        ] {
+            doc.push_str(&format!("1.00 {code}\n  {name}\n"));
+        }
+        assert_eq!(layout(&doc).0, BlockLayout::Stream);
+        let mut layout_text = String::from("科目编码      科目名称      决算数\n");
+        for name in ["基本工资", "津贴补贴", "奖金", "绩效工资"] {
+            layout_text.push_str(&format!("            {name}\n"));
+        }
+        layout_text.push_str("30101         基本工资      1.00\n");
+        assert_eq!(layout(&layout_text).0, BlockLayout::Aligned);
     }
 
     /// Flat text of a two-sided table whose rows are mostly blank and whose

@@ -24,11 +24,11 @@ const SEED: u64 = 20_261_206;
 const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.99, 0.99, 0.998),
     ("pdftotext-layout", 0.95, 0.96, 0.995),
-    ("pdftotext", 0.48, 0.68, 0.99),
-    ("pdftotext-raw", 0.87, 0.94, 0.995),
+    ("pdftotext", 0.64, 0.76, 0.995),
+    ("pdftotext-raw", 0.90, 0.96, 0.995),
     ("pdfplumber-layout", 0.88, 0.89, 0.995),
     ("pdfplumber", 0.96, 0.99, 0.995),
-    ("pymupdf", 0.58, 0.67, 0.99),
+    ("pymupdf", 0.89, 0.94, 0.995),
     ("pymupdf-sort", 0.82, 0.85, 0.995),
 ];
 

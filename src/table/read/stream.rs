@@ -245,8 +245,9 @@ impl Page<'_> {
     /// A total column that prints every row, then two columns whose blank
     /// cells are gone (小计, then 基本支出 and 项目支出): each row's total is
     /// the sum of its parts, and the parts keep the order of the rows. Kept
-    /// only where exactly one placement makes every row's sum hold (the
-    /// split between the two columns too, unless 栏次 numbers print it).
+    /// only where every placement that makes each row's sum hold gives the
+    /// rows the same figures ([`split_in_two`]; the split between the two
+    /// columns is searched too, unless 栏次 numbers print it).
     fn sparse(&self, columns: &[Vec<usize>], rows: usize) -> Option<Vec<Vec<usize>>> {
         let value = |i: usize| {
             crate::amount::parse_printed(self.src.text(&self.src.cells[i])).map(|p| p.value)
@@ -309,9 +310,9 @@ impl Page<'_> {
     }
 }
 
-/// Search states of [`split_in_two`] at most (rows × parts²): a longer
-/// table is left to the reflow.
-const SPLIT_STATES: usize = 400_000;
+/// Search states of [`split_in_two`] at most (rows × the part pairs of
+/// every split): a longer table is left to the reflow.
+const SPLIT_STATES: usize = 2_000_000;
 
 /// Placements of [`split_in_two`] compared at most.
 const SPLIT_SOLUTIONS: usize = 16;
@@ -329,16 +330,17 @@ fn split_in_two(
     split: Option<usize>,
 ) -> Option<Vec<Vec<usize>>> {
     let (n, l) = (total.len(), parts.len());
-    if n * l * l > SPLIT_STATES {
+    let splits: Vec<usize> = match split {
+        Some(k) => vec![k],
+        None => (0..=l).collect(),
+    };
+    let states: usize = splits.iter().map(|&k| (k + 1) * (l - k + 1)).sum();
+    if states.saturating_mul(n + 1) > SPLIT_STATES {
         return None;
     }
     let holds = |sum: Amount, t: Amount| Amount::sums_to(sum, t, 2, 2);
     let mut found: Option<Vec<Vec<usize>>> = None;
     let mut solutions = 0;
-    let splits: Vec<usize> = match split {
-        Some(k) => vec![k],
-        None => (0..=l).collect(),
-    };
     for k in splits {
         // open[r][i][j - k]: rows r.. can still be placed from part i of the
         // first column and part j of the second.
@@ -346,29 +348,23 @@ fn split_in_two(
         let at = |r: usize, i: usize, j: usize| (r * wa + i) * wb + (j - k);
         let mut open = vec![false; (n + 1) * wa * wb];
         open[at(n, k, l)] = true;
+        // The states row r can move to from (i, j): both columns print a
+        // part, the first only, the second only, neither (a zero total).
         let steps = |r: usize, i: usize, j: usize| {
             let t = total[r];
-            let mut next: Vec<(usize, usize)> = Vec::new();
-            if i < k && j < l && holds(parts[i] + parts[j], t) {
-                next.push((i + 1, j + 1));
-            }
-            if i < k && holds(parts[i], t) {
-                next.push((i + 1, j));
-            }
-            if j < l && holds(parts[j], t) {
-                next.push((i, j + 1));
-            }
-            if t.is_zero() {
-                next.push((i, j));
-            }
-            next
+            [
+                (i < k && j < l && holds(parts[i] + parts[j], t)).then_some((i + 1, j + 1)),
+                (i < k && holds(parts[i], t)).then_some((i + 1, j)),
+                (j < l && holds(parts[j], t)).then_some((i, j + 1)),
+                t.is_zero().then_some((i, j)),
+            ]
+            .into_iter()
+            .flatten()
         };
         for r in (0..n).rev() {
             for i in 0..=k {
                 for j in k..=l {
-                    open[at(r, i, j)] = steps(r, i, j)
-                        .iter()
-                        .any(|&(i2, j2)| open[at(r + 1, i2, j2)]);
+                    open[at(r, i, j)] = steps(r, i, j).any(|(i2, j2)| open[at(r + 1, i2, j2)]);
                 }
             }
         }

@@ -13,7 +13,7 @@ use crate::amount::{Amount, Printed, parse_printed};
 use crate::text::{compact_cjk, split_enumerator, squeeze};
 use crate::vocab::{self, FUNCTION_CLASSES, Side, Table, classify_title, match_label};
 
-use super::grid::{CellGrid, CellKind, Layout, Span};
+use super::grid::{CellGrid, CellKind, Layout, Span, code_like};
 use super::header::{self, Fragment, Stack};
 use super::spec::{ColumnSpec, TableSpec};
 
@@ -432,11 +432,6 @@ fn is_numbering(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
         && nums[0] <= 2
 }
 
-/// A code or a part of one: 3, 5 or 7 digits, or the 2-digit 款/项 part.
-fn code_like(t: &str) -> bool {
-    matches!(t.len(), 3 | 5 | 7) && matches!(t.as_bytes()[0], b'1' | b'2' | b'3')
-}
-
 /// The first line of the body: an amount, a code at the start, or (in
 /// two-sided tables) a row label of the template.
 fn is_data(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
@@ -765,11 +760,10 @@ fn side_label(ctx: &Ctx, printed: &str) -> Option<(Side, &'static str)> {
 /// The first line of a wrapped row name (`年初财政拨款结转和` / `结余`): four
 /// characters or more that start a row name of the table.
 fn opens_side_label(ctx: &Ctx, printed: &str) -> bool {
-    let l = vocab::clean_label(printed);
-    l.chars().count() >= 4
+    vocab::clean_label(printed).chars().count() >= 4
         && [Side::Income, Side::Expenditure]
-            .iter()
-            .any(|&s| ctx.sides.side(s).iter().any(|v| v.starts_with(l.as_str())))
+            .into_iter()
+            .any(|s| extends_side_label(ctx, s, printed))
 }
 
 /// Whether a name fragment, joined to the name before it, is the start of

@@ -223,11 +223,17 @@ impl CellGrid {
     }
 }
 
-/// `201 一般公共服务支出`: a subject code (3, 5 or 7 digits, 类 1-3), blank
-/// space, then a name that starts with a letter, not a figure.
+/// Digits that can be a whole subject code: 3, 5 or 7 of them, 类 1 to 3
+/// (2 function classes, 3 economic ones).
+pub(crate) fn code_like(digits: &str) -> bool {
+    matches!(digits.len(), 3 | 5 | 7) && matches!(digits.as_bytes()[0], b'1' | b'2' | b'3')
+}
+
+/// `201 一般公共服务支出`: a subject code, blank space, then a name that
+/// starts with a letter, not a figure.
 fn code_and_name(text: &str) -> Option<(&str, &str)> {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-    if !matches!(digits, 3 | 5 | 7) || !matches!(text.as_bytes()[0], b'1' | b'2' | b'3') {
+    if !code_like(&text[..digits]) {
         return None;
     }
     let (code, rest) = text.split_at(digits);

@@ -90,7 +90,10 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // Each reading of the whole document is checked once, so that identities
     // across tables (a column total against table 01) take part; a block keeps
     // the reading that stands best there, the earlier on a tie.
-    let standing: Vec<Vec<(usize, i64)>> = readings.iter().map(|r| standings(r)).collect();
+    let standing: Vec<Vec<(usize, i64)>> = readings
+        .iter()
+        .map(|r| standings(&r.iter().collect::<Vec<_>>()))
+        .collect();
     let mut best = vec![0; seg.tables.len()];
     for (k, b) in best.iter_mut().enumerate() {
         for (r, st) in standing.iter().enumerate() {
@@ -174,8 +177,7 @@ fn grid_reading(
         let mut by_order = Vec::new();
         let grid = match read::read(text, lines.clone(), layout) {
             Some(g) => g,
-            None if streams == StreamRows::Reflowed => read::transposed(text, lines.clone())
-                .unwrap_or_else(|| read::reflowed(text, lines.clone())),
+            None if streams == StreamRows::Reflowed => read::stream(text, lines.clone()),
             None => {
                 // Cell streams: the column-major reader rebuilds the rows.
                 let mut classes: Vec<String> = blocks
@@ -316,10 +318,10 @@ fn one_amount_per_cell(
 /// reading that reads less, and so leaves the identities that would fail
 /// unchecked, never stands better for it.
 fn mix_standing(readings: &[Vec<(Vec<LineItem>, FoundTable)>], choice: &[usize]) -> (i64, i64) {
-    let mix: Vec<(Vec<LineItem>, FoundTable)> = choice
+    let mix: Vec<&(Vec<LineItem>, FoundTable)> = choice
         .iter()
         .enumerate()
-        .map(|(k, &r)| readings[r][k].clone())
+        .map(|(k, &r)| &readings[r][k])
         .collect();
     standings(&mix)
         .iter()
@@ -334,7 +336,7 @@ fn mix_standing(readings: &[Vec<(Vec<LineItem>, FoundTable)>], choice: &[usize])
 
 /// How well each block of a reading stands on the identities of the whole
 /// reading: its amounts verified first, then its amounts placed without doubt.
-fn standings(blocks: &[(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
+fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
     let mut doc = crate::model::Extracted {
         line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
         ..Default::default()

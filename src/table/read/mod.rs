@@ -10,7 +10,7 @@ mod tab;
 
 pub use flat::ordered;
 pub use positioned::positioned;
-pub use stream::{reflowed, transposed};
+pub use stream::stream;
 pub use tab::tab_rows;
 
 use crate::decode::Text;
@@ -148,7 +148,7 @@ pub fn detect(text: &Text, body: std::ops::Range<usize>) -> BlockLayout {
 }
 
 /// Reads a block with the reader its layout calls for; `None` for streams,
-/// which the stream reader rebuilds elsewhere.
+/// which [`stream`] reads (or the first column-major reader).
 pub fn read(text: &Text, lines: std::ops::Range<usize>, layout: BlockLayout) -> Option<CellGrid> {
     match layout {
         BlockLayout::Tabs => Some(tab_rows(text, lines)),

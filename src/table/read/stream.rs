@@ -14,24 +14,64 @@
 
 use crate::amount::Amount;
 use crate::decode::Text;
-use crate::table::grid::{CellGrid, CellKind, Layout};
+use crate::table::grid::{CellGrid, CellKind, Layout, code_like};
 
-pub fn reflowed(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
-    let mut grid = CellGrid::new(Layout::Ordered);
-    super::positioned::tokens(text, lines, &mut grid, false);
+/// A cell stream's rows: [`transposed`] where it was printed column by
+/// column, else [`reflowed`]; the block is split into cells once.
+pub fn stream(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
+    let cells = Cells::of(text, lines);
+    transposed(&cells).unwrap_or_else(|| reflowed(cells))
+}
+
+/// A block's cells in reading order (row = line), with what each is to the
+/// stream readers and whether it starts a page.
+struct Cells {
+    grid: CellGrid,
+    tokens: Vec<Token>,
+    page_starts: Vec<bool>,
+}
+
+impl Cells {
+    fn of(text: &Text, lines: std::ops::Range<usize>) -> Cells {
+        let mut grid = CellGrid::new(Layout::Ordered);
+        super::positioned::tokens(text, lines, &mut grid, false);
+        let tokens = grid
+            .cells
+            .iter()
+            .map(|c| Token::of(grid.text(c), c.kind))
+            .collect();
+        let page_starts = grid
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (i == 0 || grid.cells[i - 1].line != c.line)
+                    && text.raw_line(c.line as usize).contains('\u{c}')
+            })
+            .collect();
+        Cells {
+            grid,
+            tokens,
+            page_starts,
+        }
+    }
+}
+
+/// The stream read row by row: its cells put in rows where rows begin.
+fn reflowed(cells: Cells) -> CellGrid {
+    let Cells {
+        mut grid,
+        tokens,
+        page_starts,
+    } = cells;
     let mut row = Row::default();
     let mut at = 0u32;
     let mut header = true;
     let mut line = None;
-    let tokens: Vec<Token> = grid
-        .cells
-        .iter()
-        .map(|c| Token::of(grid.text(c), c.kind))
-        .collect();
-    for (c, token) in grid.cells.iter_mut().zip(tokens) {
+    for ((c, token), page_start) in grid.cells.iter_mut().zip(tokens).zip(page_starts) {
         let first_of_line = line != Some(c.line);
         line = Some(c.line);
-        if first_of_line && text.raw_line(c.line as usize).contains('\u{c}') {
+        if page_start {
             header = true;
         }
         if header {
@@ -79,25 +119,15 @@ pub fn reflowed(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
 /// every column is placed by its order). `None` for any other stream: a
 /// sparse column (blank cells gone), codes printed in parts, rows printed
 /// after the amounts.
-pub fn transposed(text: &Text, lines: std::ops::Range<usize>) -> Option<CellGrid> {
-    let mut src = CellGrid::new(Layout::Ordered);
-    super::positioned::tokens(text, lines, &mut src, false);
-    let tokens: Vec<Token> = src
-        .cells
-        .iter()
-        .map(|c| Token::of(src.text(c), c.kind))
+fn transposed(cells: &Cells) -> Option<CellGrid> {
+    let src = &cells.grid;
+    let mut pages: Vec<usize> = std::iter::once(0)
+        .chain((1..src.cells.len()).filter(|&i| cells.page_starts[i]))
         .collect();
-    let mut pages = vec![0];
-    for i in 1..src.cells.len() {
-        let line = src.cells[i].line;
-        if line != src.cells[i - 1].line && text.raw_line(line as usize).contains('\u{c}') {
-            pages.push(i);
-        }
-    }
     pages.push(src.cells.len());
     let page = Page {
-        src: &src,
-        tokens: &tokens,
+        src,
+        tokens: &cells.tokens,
     };
     let mut out = CellGrid::new(Layout::Ordered);
     let mut row = 0u32;
@@ -428,12 +458,7 @@ impl Token {
                 Token::Heading
             }
             CellKind::Text => Token::Text,
-            CellKind::Digits
-                if matches!(text.len(), 3 | 5 | 7)
-                    && matches!(text.as_bytes()[0], b'1' | b'2' | b'3') =>
-            {
-                Token::Code
-            }
+            CellKind::Digits if code_like(text) => Token::Code,
             CellKind::Digits => Token::Other,
         }
     }
@@ -476,7 +501,7 @@ mod tests {
 
     fn rows(doc: &str) -> Vec<String> {
         let t = Text::from_string(doc);
-        texts(&reflowed(&t, 0..t.len()))
+        texts(&reflowed(Cells::of(&t, 0..t.len())))
     }
 
     #[test]
@@ -521,7 +546,7 @@ mod tests {
     /// The texts of each row of the transposed grid.
     fn transposed_rows(doc: &str) -> Option<Vec<String>> {
         let t = Text::from_string(doc);
-        transposed(&t, 0..t.len()).map(|g| texts(&g))
+        transposed(&Cells::of(&t, 0..t.len())).map(|g| texts(&g))
     }
 
     /// Codes, names, then each column down the rows, the total row's label

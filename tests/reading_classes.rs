@@ -1080,3 +1080,43 @@ fn sparse_columns_printed_one_after_another_keep_their_rows() {
     );
     assert_eq!(cell(items, "05", "2010102", "基本支出"), None);
 }
+
+/// Names wrapped onto three lines in both sides of table 04, the amounts on
+/// the middle line (vertically centred cells): each side's third line is the
+/// end of its row's name, though four lines from the line that opened the
+/// row, and the next row opens with its enumerator.
+#[test]
+fn a_name_wrapped_on_three_lines_around_its_amounts_ends_below_them() {
+    let doc = format!(
+        "{FISCAL_HEAD}{}",
+        "\
+一、一般公\t\t\t\t\t\t
+\t\t一、一般公\t\t\t\t
+共预算财政\t95884.78\t\t20000.00\t20000.00\t0.00\t0.00
+\t\t共服务支出\t\t\t\t
+拨款\t\t\t\t\t\t
+二、政府性\t\t\t\t\t\t
+\t\t二、教育支\t\t\t\t
+基金预算财\t0.00\t\t75884.78\t75884.78\t0.00\t0.00
+\t\t出\t\t\t\t
+政拨款\t\t\t\t\t\t
+本年收入合计\t95884.78\t本年支出合计\t95884.78\t95884.78\t0.00\t0.00
+总计\t95884.78\t总计\t95884.78\t95884.78\t0.00\t0.00
+"
+    );
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "95884.78"),
+            ("支出", "一般公共服务支出", "小计", "20000.00"),
+            ("支出", "教育支出", "一般公共预算财政拨款", "75884.78"),
+        ],
+    );
+    assert!(
+        items.iter().all(|i| !i.item.ends_with("财政")),
+        "{:?}",
+        items.iter().map(|i| &i.item).collect::<Vec<_>>()
+    );
+}

@@ -884,9 +884,14 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             }
         })
         .collect();
+    // The line each row's amounts stand on, once a line of amounts joined
+    // it: a name wrapped around its amounts (vertically centred) continues
+    // as far below them as it began above, however far that is from the
+    // line that opened the row.
+    let mut centre: Vec<u32> = rows.iter().map(|(_, r)| r.line).collect();
     for f in fragments {
         let nearest = |rows: &[(Record, Piece)], side: Option<Side>| {
-            nearest_row(rows, &opens, f, side, &segment)
+            nearest_row(rows, &centre, &opens, f, side, &segment)
         };
         let name_only = f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty();
         let target = if flat && name_only && ctx.spec.two_sided() {
@@ -911,6 +916,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         };
         match target {
             Some(t @ (_, below, k)) if near(t) => {
+                if rows[k].1.amounts.is_empty() && !f.amounts.is_empty() {
+                    centre[k] = f.line;
+                }
                 let r = &mut rows[k].1;
                 if below {
                     let mut l = f.labels.clone();
@@ -1076,9 +1084,11 @@ enum Opens {
 }
 
 /// The row a name fragment or a line of amounts joins on `side`: the nearest
-/// of its side and panel on its page, as (line distance, below, index).
+/// of its side and panel on its page, as (line distance, below, index),
+/// measured from the line of a row's amounts where it has some (`centre`).
 fn nearest_row(
     rows: &[(Record, Piece)],
+    centre: &[u32],
     opens: &[Opens],
     f: &Piece,
     side: Option<Side>,
@@ -1094,7 +1104,7 @@ fn nearest_row(
         if has_amounts && !r.amounts.is_empty() {
             continue;
         }
-        let d = r.line.abs_diff(f.line);
+        let d = centre[k].abs_diff(f.line);
         let below = r.line > f.line;
         if below
             && match opens[k] {

@@ -11,7 +11,17 @@ fn main() {
     let path = args.next().expect("usage: inspect FILE [TABLE_CODE]");
     let only = args.next();
     let bytes = std::fs::read(&path).expect("read file");
-    let text = decode(&bytes).expect("decode");
+    let text = if juesuan::pdf::is_pdf(&bytes) {
+        let (text, _pages) = juesuan::pdf::to_text(&bytes).expect("read PDF");
+        if std::env::var_os("INSPECT_TEXT").is_some() {
+            for (k, line) in text.lines().enumerate() {
+                println!("{:5} {}", k + 1, line.replace('\t', " | "));
+            }
+        }
+        text
+    } else {
+        decode(&bytes).expect("decode")
+    };
     let seg = segment(&text);
     println!("meta: {:?}", seg.meta);
     for b in &seg.tables {

@@ -108,6 +108,15 @@ impl LatticeTable {
 
 /// Lays out one page.
 pub fn layout(page: &Page) -> PageLayout {
+    layout_continuing(page, None)
+}
+
+/// Lays out one page whose first rule-less table may continue the table the
+/// page before ended with (`carried`: that table's column boundaries): a
+/// table continued without its header prints only the columns its rows
+/// fill, often a single total row centred across code and name, so its
+/// own gaps cannot say which of the table's columns they are.
+pub fn layout_continuing(page: &Page, carried: Option<&[f64]>) -> PageLayout {
     let glyphs = distinct_glyphs(&page.glyphs);
     let rules = snap_rules(&page.rules);
     let mut tables = lattice(&rules);
@@ -142,7 +151,11 @@ pub fn layout(page: &Page) -> PageLayout {
     }
     free.sort_by(|a, b| a.centre_y().total_cmp(&b.centre_y()));
     let lines = text_lines(free);
-    blocks.extend(stream_blocks(lines));
+    let ruled_top = blocks.iter().map(|b| b.0).fold(f64::MAX, f64::min);
+    blocks.extend(stream_blocks(
+        lines,
+        carried.filter(|_| ruled_top == f64::MAX),
+    ));
     blocks.sort_by(|a, b| a.0.total_cmp(&b.0));
     PageLayout {
         number: page.number,
@@ -585,6 +598,17 @@ fn aligned(line: &Chunked<'_>, edges: &[(f64, f64)]) -> bool {
         .all(|r| edge_aligned(line.span(r), edges))
 }
 
+/// Every cell of the line stands clear of the table's amount columns: a
+/// name wrapped around its row's amounts, or a total centred in its cell,
+/// lines up with nothing but sits where the labels are; prose, a footer or
+/// the next title run across the amounts.
+fn clear_of(line: &Chunked<'_>, amounts: &[(f64, f64)]) -> bool {
+    line.chunks.iter().all(|r| {
+        let (a, b) = line.span(r);
+        amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
+    })
+}
+
 /// A cell that starts or ends (within 1.5 pt) where one of `edges` does.
 fn edge_aligned((a, b): (f64, f64), edges: &[(f64, f64)]) -> bool {
     edges
@@ -609,7 +633,7 @@ const MAX_HEADER_LINES: usize = 16;
 /// Lines into blocks: runs of amount rows, with the header lines above them
 /// and the wrapped lines among them, become rule-less tables; the rest are
 /// text lines.
-fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
+fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, Block)> {
     let n = lines.len();
     let row: Vec<bool> = lines.iter().map(Chunked::is_amount_row).collect();
     let mut taken = vec![false; n];
@@ -625,6 +649,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
         // wrapped label) or at most MAX_STRAY others; no wider apart than a
         // few lines.
         let mut edges: Vec<(f64, f64)> = Vec::new();
+        let mut amounts: Vec<(f64, f64)> = Vec::new();
         let mut last = i;
         let mut stray = 0;
         let mut j = i;
@@ -633,7 +658,8 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
                 last = j;
                 stray = 0;
                 edges.extend(lines[j].chunks.iter().map(|r| lines[j].span(r)));
-            } else if !aligned(&lines[j], &edges) {
+                amounts.extend(lines[j].amount_spans());
+            } else if !aligned(&lines[j], &edges) && !clear_of(&lines[j], &amounts) {
                 stray += 1;
                 if stray > MAX_STRAY {
                     break;
@@ -683,15 +709,29 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
         {
             end += 1;
         }
-        // Header lines above: cut into cells, close together.
+        // Header lines above: cut into cells, close together. A line of
+        // one narrow chunk (a character or two of a header stacked in a
+        // narrow column) belongs to them when a line cut into cells stands
+        // above it: a title or a unit line above the table is one wide chunk.
         let mut start = top;
-        while start > 0
-            && start + MAX_HEADER_LINES > top
-            && !taken[start - 1]
-            && lines[start - 1].chunks.len() >= 2
-            && lines[start].y - lines[start - 1].y <= 2.5 * lines[start].size
+        let mut probe = top;
+        while probe > 0
+            && probe + MAX_HEADER_LINES > top
+            && !taken[probe - 1]
+            && lines[probe].y - lines[probe - 1].y <= 2.5 * lines[probe].size
         {
-            start -= 1;
+            let line = &lines[probe - 1];
+            if line.chunks.len() >= 2 {
+                probe -= 1;
+                start = probe;
+            } else if line.chunks.len() == 1 && {
+                let (a, b) = line.span(&line.chunks[0]);
+                b - a <= 3.0 * line.size
+            } {
+                probe -= 1;
+            } else {
+                break;
+            }
         }
         let rows: Vec<&Chunked<'_>> = lines[top..=last]
             .iter()
@@ -699,9 +739,12 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
             .collect();
         if stream_evidence(&rows) {
             let run = &lines[start..=end];
+            // Only the page's first table, printed without a header, may
+            // continue the last page's.
+            let carried = carried.filter(|_| out.is_empty() && start == top);
             out.push((
                 run[0].y - 0.5 * run[0].size,
-                Block::Table(stream_table(run)),
+                Block::Table(stream_table(run, carried)),
             ));
             taken[start..=end].iter_mut().for_each(|t| *t = true);
             i = end + 1;
@@ -721,6 +764,25 @@ fn stream_blocks(lines: Vec<Chunked<'_>>) -> Vec<(f64, Block)> {
         ));
     }
     out
+}
+
+/// Whether a continued table's occupied spans sit in the columns `edges`
+/// bound: within the table (a point of slack), no two centred in one
+/// column (a total centred across code and name goes by its centre).
+fn fits_columns(spans: &[(f64, f64)], edges: &[f64]) -> bool {
+    let (Some(&left), Some(&right)) = (edges.first(), edges.last()) else {
+        return false;
+    };
+    let col = |x: f64| edges.partition_point(|&e| e <= x).clamp(1, edges.len() - 1) - 1;
+    let mut used: Vec<usize> = Vec::new();
+    for &(a, b) in spans {
+        let c = col((a + b) / 2.0);
+        if a < left - 1.0 || b > right + 1.0 || used.contains(&c) {
+            return false;
+        }
+        used.push(c);
+    }
+    true
 }
 
 /// A table, not prose that happens to hold numbers: two amount rows or
@@ -743,18 +805,30 @@ fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
         return amounts >= 3 && amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5
             || amounts >= 2 && row.chunks.len() >= amounts + 2 && apart;
     }
-    if rows.len() < 2 || rows.iter().all(|l| l.widest_gap() < 1.5) {
+    if rows.len() < 2 {
         return false;
     }
     let edges: Vec<Vec<f64>> = rows.iter().map(|l| l.amount_edges().collect()).collect();
-    edges.iter().enumerate().any(|(k, es)| {
-        es.iter().any(|&e| {
-            edges
-                .iter()
-                .enumerate()
-                .any(|(m, other)| m != k && other.iter().any(|&o| (o - e).abs() <= 1.5))
-        })
-    })
+    // How many amount edges of a row the best other row shares.
+    let shared = |k: usize| {
+        edges
+            .iter()
+            .enumerate()
+            .filter(|&(m, _)| m != k)
+            .map(|(_, other)| {
+                edges[k]
+                    .iter()
+                    .filter(|&&e| other.iter().any(|&o| (o - e).abs() <= 1.5))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    // Cells far apart somewhere, or (a table set tight, cells an em or less
+    // apart) two rows whose amounts line up in two columns: prose never
+    // prints two figures on a line twice at the same places.
+    let wide = rows.iter().any(|l| l.widest_gap() >= 1.5);
+    (0..rows.len()).any(|k| shared(k) >= if wide { 1 } else { 2 })
 }
 
 /// A rule-less table. Columns: the gaps that the amount rows leave open on
@@ -764,7 +838,7 @@ fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
 /// nearer than rows stand apart (a wrapped label), else is a row of its own;
 /// lines above the first amount row are header rows, but for the line just
 /// above it when that is nearer than rows stand apart (its wrapped name).
-fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
+fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
     let spans = |l: &Chunked<'_>| l.chunks.iter().map(|r| l.span(r)).collect::<Vec<_>>();
     let union = |mut v: Vec<(f64, f64)>| {
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -783,7 +857,12 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
     // holds its centre.
     let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
     let rows: Vec<&Chunked<'_>> = run.iter().filter(|l| l.is_amount_row()).collect();
-    let cells: Vec<(f64, f64)> = rows.iter().flat_map(|l| spans(l)).collect();
+    // The body's cells, wrapped lines among the rows included: a name
+    // column whose names all wrap around their row's line (the code and
+    // amounts centred between two lines of name) prints nothing on the
+    // amount rows, and a total centred across code and name still bridges.
+    let body = run.iter().position(Chunked::is_amount_row).unwrap_or(0);
+    let cells: Vec<(f64, f64)> = run[body..].iter().flat_map(&spans).collect();
     let bridges = |(a, b): (f64, f64), size: f64| {
         let (mut first_end, mut last_start) = (f64::MAX, f64::MIN);
         for &other in cells.iter().filter(|&&c| c != (a, b)) {
@@ -886,6 +965,11 @@ fn stream_table(run: &[Chunked<'_>]) -> LatticeTable {
         col_edges.push((w[0].1 + w[1].0) / 2.0);
     }
     col_edges.push(occupied[occupied.len() - 1].1);
+    if let Some(edges) = carried
+        && fits_columns(&occupied, edges)
+    {
+        col_edges = edges.to_vec();
+    }
     let cols = col_edges.len() - 1;
     let column = |x: f64| col_edges.partition_point(|&e| e <= x).clamp(1, cols) - 1;
 
@@ -1699,6 +1783,155 @@ mod tests {
             vec![vec!["总计", "1086.96", "总计", "1086.96"]]
         );
         assert_eq!(texts(&l).len(), 2, "{:?}", texts(&l));
+    }
+
+    /// A column printed blank on a page whose header stacks another column's
+    /// words a character a line: the line naming the columns stands above
+    /// lines of one character each, and still heads the table, so the blank
+    /// columns it names stay columns.
+    #[test]
+    fn a_header_above_stacked_characters_keeps_the_blank_columns_it_names() {
+        let mut g = word("财政拨款收入支出决算总表", 60.0, 60.0, 12.0);
+        g.extend(word("单位：万元", 250.0, 80.0, 10.0));
+        g.extend(words(
+            &[
+                ("项目", 50.0),
+                ("行次", 100.0),
+                ("决算数", 140.0),
+                ("一", 223.0),
+            ],
+            100.0,
+            10.0,
+        ));
+        // 一般公共预算 stacked under its first character, one a line,
+        // centred over amounts set flush right.
+        for (k, c) in "般公共预算".chars().enumerate() {
+            g.extend(word(&c.to_string(), 223.0, 112.0 + 12.0 * k as f64, 10.0));
+        }
+        let rows = [("12", "5.00"), ("13", "6.00")];
+        for (k, (no, v)) in rows.iter().enumerate() {
+            let y = 180.0 + 20.0 * k as f64;
+            g.extend(word(no, 104.0, y, 10.0));
+            g.extend(ending(v, 240.0, y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 4, "{rows:?}");
+        assert_eq!(rows[0], vec!["项目", "行次", "决算数", "一"]);
+        assert_eq!(rows[rows.len() - 1], vec!["", "13", "", "6.00"]);
+        assert_eq!(texts(&l), vec!["财政拨款收入支出决算总表", "单位：万元"]);
+    }
+
+    /// Names that wrap around their row's line (code and amounts centred
+    /// between two lines of name) print nothing on the amount rows; a total
+    /// centred across code and name still bridges the two columns.
+    #[test]
+    fn names_only_on_wrapped_lines_stay_apart_from_codes_under_a_centred_total() {
+        let mut g = words(
+            &[("编码", 50.0), ("科目名称", 100.0), ("本年支出合计", 200.0)],
+            100.0,
+            10.0,
+        );
+        for (k, (code, first, second, v)) in [
+            ("22102", "住房改革", "支出", "1085.89"),
+            ("2210201", "住房公积", "金", "1085.89"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 130.0 + 30.0 * k as f64;
+            g.extend(word(code, 50.0, y, 10.0));
+            g.extend(word(first, 100.0, y - 7.0, 10.0));
+            g.extend(word(second, 100.0, y + 7.0, 10.0));
+            g.extend(ending(v, 270.0, y, 10.0));
+        }
+        // Over the end of the longest code and the start of the names.
+        g.extend(word("合计", 84.0, 190.0, 10.0));
+        g.extend(ending("1085.89", 270.0, 190.0, 10.0));
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 3, "{rows:?}");
+        assert_eq!(rows[1], vec!["22102", "住房改革支出", "1085.89"]);
+        assert_eq!(rows[3], vec!["", "合计", "1085.89"]);
+    }
+
+    /// A table set tight (cells half an em apart, no wide gap anywhere) is a
+    /// table when two rows print amounts lined up in two columns.
+    #[test]
+    fn a_tight_table_with_two_columns_of_amounts_lined_up_is_a_table() {
+        let mut g = Vec::new();
+        for (k, (name, v)) in [("保障和就", "51017.58"), ("卫生健康", "19287.85")]
+            .iter()
+            .enumerate()
+        {
+            let y = 100.0 + 17.0 * k as f64;
+            g.extend(word(name, 50.0, y, 10.0));
+            g.extend(ending(v, 135.0, y, 10.0));
+            g.extend(ending(v, 180.0, y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        assert_eq!(t.text_rows()[1], vec!["卫生健康", "19287.85", "19287.85"]);
+    }
+
+    /// Between two amount rows, lines that line up with no cell but stand
+    /// clear of the amount columns (a name centred in its cell, wrapped over
+    /// three lines) are the table's, not the end of it.
+    #[test]
+    fn centred_names_between_amount_rows_stay_in_the_table() {
+        let mut g = word("本年收入合计", 50.0, 100.0, 10.0);
+        g.extend(ending("71673.86", 170.0, 100.0, 10.0));
+        g.extend(word("本年支出合计", 180.0, 100.0, 10.0));
+        g.extend(ending("71673.86", 300.0, 100.0, 10.0));
+        for (k, (a, b)) in [
+            ("年初财政", "年末财政"),
+            ("拨款结转", "拨款结转"),
+            ("和结余", "和结余"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 120.0 + 14.0 * k as f64;
+            let indent = if a.chars().count() == 3 { 5.0 } else { 0.0 };
+            g.extend(word(a, 60.0 + indent, y, 10.0));
+            g.extend(word(b, 190.0 + indent, y, 10.0));
+        }
+        g.extend(word("总计", 70.0, 170.0, 10.0));
+        g.extend(ending("71673.86", 170.0, 170.0, 10.0));
+        g.extend(word("总计", 200.0, 170.0, 10.0));
+        g.extend(ending("71673.86", 300.0, 170.0, 10.0));
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(rows.last().unwrap()[1], "71673.86", "{rows:?}");
+        assert_eq!(rows.len(), 5, "{rows:?}");
+    }
+
+    /// A table continued on a page of its own without its header: its one
+    /// total row, centred across code and name, takes the columns of the
+    /// table the page before ended with.
+    #[test]
+    fn a_continued_table_takes_the_columns_of_the_page_before() {
+        let edges = [50.0, 100.0, 200.0, 260.0, 320.0, 380.0, 440.0];
+        let mut g = word("合计", 92.0, 80.0, 10.0);
+        for (v, x1) in [("6751.35", 255.0), ("6518.93", 315.0), ("232.42", 375.0)] {
+            g.extend(ending(v, x1, 80.0, 10.0));
+        }
+        g.extend(word(
+            "注：本表反映部门本年度各项支出情况。",
+            50.0,
+            100.0,
+            10.0,
+        ));
+        let continued = layout_continuing(&page(g.clone(), vec![]), Some(&edges));
+        assert_eq!(
+            only_table(&continued).text_rows(),
+            vec![vec!["", "合计", "6751.35", "6518.93", "232.42", ""]]
+        );
+        let alone = layout(&page(g, vec![]));
+        assert_eq!(only_table(&alone).text_rows()[0].len(), 4);
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

@@ -47,6 +47,25 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 /// font without a ToUnicode map turns every amount it prints into noise.
 const MAX_UNMAPPED: f64 = 0.01;
 
+/// The column boundaries of the table a page ends with, which the next
+/// page may continue: nothing after it but short lines (a page number, a
+/// footer); a note or prose after a table ends it.
+fn continued_columns(blocks: &[layout::Block]) -> Option<Vec<f64>> {
+    let last = blocks
+        .iter()
+        .rposition(|b| matches!(b, layout::Block::Table(_)))?;
+    let short = |b: &layout::Block| match b {
+        layout::Block::Text(l) => l.text.chars().count() <= 12,
+        layout::Block::Table(_) => false,
+    };
+    match &blocks[last] {
+        layout::Block::Table(t) if blocks[last + 1..].iter().all(short) => {
+            Some(t.col_edges.clone())
+        }
+        _ => None,
+    }
+}
+
 /// A PDF as derived text, with the 1-based page of each line of that text.
 pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
     let pages = read::read(bytes)?;
@@ -70,6 +89,7 @@ pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
     }
     let mut out = String::new();
     let mut page_of_line: Vec<u32> = Vec::new();
+    let mut carried: Option<Vec<f64>> = None;
     for (k, page) in pages.iter().enumerate() {
         // A form feed before each page's first line, as pdftotext writes:
         // column indexes of a table continued on the next page are the next
@@ -77,7 +97,9 @@ pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
         if k > 0 {
             out.push('\u{c}');
         }
-        for block in layout::layout(page).blocks {
+        let laid = layout::layout_continuing(page, carried.as_deref());
+        carried = continued_columns(&laid.blocks);
+        for block in laid.blocks {
             match block {
                 Block::Text(l) => {
                     out.push_str(&l.text);

@@ -1120,3 +1120,45 @@ fn a_name_wrapped_on_three_lines_around_its_amounts_ends_below_them() {
         items.iter().map(|i| &i.item).collect::<Vec<_>>()
     );
 }
+
+/// Table 04 continued on a new page under its header printed again, the
+/// header's words wrapped in narrow cells (`一般公共` / `预算财政` / `拨款`):
+/// the repeated lines are header, not the start of the next rows' names.
+#[test]
+fn a_header_printed_again_over_a_continued_page_is_no_row_name() {
+    let header = "\
+收入\t\t\t支出\t\t\t
+\t\t\t\t一般公共\t政府性基\t国有资本
+项目\t决算数\t项目\t小计\t预算财政\t金预算财\t经营预算
+\t\t\t\t拨款\t政拨款\t财政拨款
+";
+    let doc = format!(
+        "财政拨款收入支出决算总表\n单位：万元\n{header}{}\u{c}{header}{}",
+        "\
+一、一般公共预算财政拨款\t825.61\t一、一般公共服务支出\t566.34\t566.34\t\t
+\t\t十九、住房保障支出\t259.27\t259.27\t\t
+",
+        "\
+本年收入合计\t825.61\t本年支出合计\t825.61\t825.61\t\t
+总计\t825.61\t总计\t825.61\t825.61\t\t
+"
+    );
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "本年收入合计", "决算数", "825.61"),
+            ("支出", "本年支出合计", "小计", "825.61"),
+            ("支出", "本年支出合计", "一般公共预算财政拨款", "825.61"),
+            ("支出", "住房保障支出", "一般公共预算财政拨款", "259.27"),
+        ],
+    );
+    assert!(
+        items
+            .iter()
+            .all(|i| !i.item.contains("金预算财") && !i.item.contains("项目")),
+        "{:?}",
+        items.iter().map(|i| &i.item).collect::<Vec<_>>()
+    );
+}

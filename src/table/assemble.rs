@@ -194,13 +194,35 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         ctx.unit = choose_unit(grid);
     }
     let lines = grid.lines();
-    let kinds: Vec<LineKind> = lines
+    let mut kinds: Vec<LineKind> = lines
         .iter()
         .map(|(_, r)| line_kind(&ctx, r.clone()))
         .collect();
     let first_data = (0..lines.len())
         .find(|&k| kinds[k] == LineKind::Content && is_data(&ctx, lines[k].1.clone()))
         .unwrap_or(lines.len());
+    // A line within the rows that repeats a line of the table's header, word
+    // for word, is that header printed again over a continued page (banners
+    // and stacked fragments that name no column alone included), not the
+    // start of the next row's name. Two words at least: one alone may as
+    // well be a name's wrapped end (`款`). Not in text positioned by
+    // spaces: a page set elsewhere on its sheet repeats the words at other
+    // places, which blur the columns the first header's words stand over.
+    let words_of =
+        |r: &std::ops::Range<usize>| -> Vec<&str> { r.clone().map(|i| ctx.text(i)).collect() };
+    let header_lines: Vec<Vec<&str>> = lines[..first_data]
+        .iter()
+        .map(|(_, r)| words_of(r))
+        .filter(|w| w.len() >= 2)
+        .collect();
+    for (k, (_, r)) in lines.iter().enumerate().skip(first_data + 1) {
+        if grid.layout != Layout::Positioned
+            && kinds[k] == LineKind::Content
+            && header_lines.contains(&words_of(r))
+        {
+            kinds[k] = LineKind::Header;
+        }
+    }
     let mut out = Assembled {
         table: spec.table,
         records: Vec::new(),

@@ -149,6 +149,15 @@ pub fn layout_continuing(page: &Page, carried: Option<&[f64]>) -> PageLayout {
         }
         blocks.push((t.table.top(), Block::Table(t.table.clone())));
     }
+    // The page's first ruled table continues the last page's where every
+    // column boundary it draws is one of that table's: a page holding only
+    // rows whose cells merge two columns (a total across code and name)
+    // draws no rule between them.
+    if let Some(edges) = carried
+        && let Some((_, Block::Table(t))) = blocks.iter_mut().min_by(|a, b| a.0.total_cmp(&b.0))
+    {
+        refit_columns(t, edges);
+    }
     free.sort_by(|a, b| a.centre_y().total_cmp(&b.centre_y()));
     let lines = text_lines(free);
     let ruled_top = blocks.iter().map(|b| b.0).fold(f64::MAX, f64::min);
@@ -710,9 +719,10 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
             end += 1;
         }
         // Header lines above: cut into cells, close together. A line of
-        // one narrow chunk (a character or two of a header stacked in a
-        // narrow column) belongs to them when a line cut into cells stands
-        // above it: a title or a unit line above the table is one wide chunk.
+        // one narrow chunk (a header wrapped or stacked in a narrow column:
+        // `因公出国` over `（境）费`) belongs to them when a line cut into
+        // cells stands above it: a title above the table is one wide chunk,
+        // a unit or caption line (单位：万元) says so with its colon.
         let mut start = top;
         let mut probe = top;
         while probe > 0
@@ -726,7 +736,8 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
                 start = probe;
             } else if line.chunks.len() == 1 && {
                 let (a, b) = line.span(&line.chunks[0]);
-                b - a <= 3.0 * line.size
+                b - a <= 4.5 * line.size
+                    && !line.glyphs.iter().any(|g| g.text == ":" || g.text == "：")
             } {
                 probe -= 1;
             } else {
@@ -737,11 +748,23 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
             .iter()
             .filter(|l| l.is_amount_row())
             .collect();
-        if stream_evidence(&rows) {
+        // Only the page's first table, printed without a header, may
+        // continue the last page's; one row of two amounts or more is
+        // enough there when its cells sit in that table's columns (the last
+        // row carried over alone, set tight).
+        let carried = carried.filter(|_| out.is_empty() && start == top);
+        let continues = |run: &[Chunked<'_>]| {
+            carried.is_some_and(|edges| {
+                let [row] = rows.as_slice() else { return false };
+                let spans: Vec<(f64, f64)> = run
+                    .iter()
+                    .flat_map(|l| l.chunks.iter().map(|r| l.span(r)))
+                    .collect();
+                row.amount_edges().count() >= 2 && run.len() == 1 && fits_columns(&spans, edges)
+            })
+        };
+        if stream_evidence(&rows) || continues(&lines[start..=end]) {
             let run = &lines[start..=end];
-            // Only the page's first table, printed without a header, may
-            // continue the last page's.
-            let carried = carried.filter(|_| out.is_empty() && start == top);
             out.push((
                 run[0].y - 0.5 * run[0].size,
                 Block::Table(stream_table(run, carried)),
@@ -764,6 +787,31 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
         ));
     }
     out
+}
+
+/// Sets a ruled table in the columns `edges` when each of its own column
+/// boundaries is one of them (within [`SNAP`]): its cells take the slots
+/// those columns give. False, and the table unchanged, otherwise.
+fn refit_columns(t: &mut LatticeTable, edges: &[f64]) -> bool {
+    let slot = |x: f64| edges.iter().position(|&e| (e - x).abs() <= SNAP);
+    let Some(own) = t
+        .col_edges
+        .iter()
+        .map(|&x| slot(x))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return false;
+    };
+    if edges.len() <= t.col_edges.len() || own.windows(2).any(|w| w[0] >= w[1]) {
+        return false;
+    }
+    for c in &mut t.cells {
+        let (first, end) = (own[c.col], own[c.col + c.col_span]);
+        (c.col, c.col_span) = (first, end - first);
+    }
+    t.cols = edges.len() - 1;
+    t.col_edges = edges.to_vec();
+    true
 }
 
 /// Whether a continued table's occupied spans sit in the columns `edges`
@@ -791,8 +839,9 @@ fn fits_columns(spans: &[(f64, f64)], edges: &[f64]) -> bool {
 /// side by side.
 fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
     // A table of one row (09's totals): three amounts or more, nothing but
-    // them after a label, cells far apart. Prose sets its figures among
-    // words, never three side by side.
+    // them (however tight: narrow cells), or nothing but them after a label
+    // with cells far apart. Prose sets its figures among words, never three
+    // side by side.
     // Or a row of labels and amounts, two of each or more, every cell an
     // em or more from the next (a two-sided table's last row carried over
     // to a page of its own: `总计 1086.96 总计 1086.96`).
@@ -802,7 +851,9 @@ fn stream_evidence(rows: &[&Chunked<'_>]) -> bool {
             .chunks
             .windows(2)
             .all(|w| (row.span(&w[1]).0 - row.span(&w[0]).1) / row.size >= 1.0);
-        return amounts >= 3 && amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5
+        return amounts >= 3
+            && (amounts == row.chunks.len()
+                || amounts + 1 >= row.chunks.len() && row.widest_gap() >= 1.5)
             || amounts >= 2 && row.chunks.len() >= amounts + 2 && apart;
     }
     if rows.len() < 2 {
@@ -1932,6 +1983,107 @@ mod tests {
         );
         let alone = layout(&page(g, vec![]));
         assert_eq!(only_table(&alone).text_rows()[0].len(), 4);
+    }
+
+    /// Table 09's one row in narrow cells: twelve amounts a little over an em
+    /// apart, nothing else on the line, under a header whose words wrap four
+    /// characters a line (`因公出国` / `（境）费`, a line of one chunk each):
+    /// one table, its header's lines under the first cut into cells with it;
+    /// the unit line above stays text.
+    #[test]
+    fn one_tight_row_of_amounts_under_a_header_wrapped_in_narrow_cells_is_a_table() {
+        let mut g = word("财政拨款“三公”经费支出决算表", 200.0, 80.0, 14.0);
+        g.extend(word("单位：千元", 460.0, 103.0, 9.0));
+        g.extend(word("因公出国", 173.0, 119.5, 9.0));
+        g.extend(words(
+            &[
+                ("合计", 118.0),
+                ("公务用车购置及运行维护费", 266.0),
+                ("公务接待费", 431.0),
+            ],
+            124.7,
+            9.0,
+        ));
+        g.extend(word("（境）费", 173.0, 129.9, 9.0));
+        // The sub-columns' headers stacked below, down to the row.
+        g.extend(words(
+            &[("公务用车购", 302.0), ("公务用车运", 367.0)],
+            146.2,
+            9.0,
+        ));
+        g.extend(word("小计", 247.0, 151.4, 9.0));
+        g.extend(words(&[("预算", 99.0), ("决算", 136.0)], 156.6, 9.0));
+        g.extend(words(&[("数", 104.0), ("数", 141.0)], 169.9, 9.0));
+        g.extend(words(&[("数", 233.0), ("数", 270.0)], 183.3, 9.0));
+        let values = [
+            "150.30", "130.50", "0.00", "0.00", "129.60", "112.40", "64.30", "54.40", "65.30",
+            "58.00", "20.70", "18.10",
+        ];
+        for (k, v) in values.iter().enumerate() {
+            g.extend(ending(v, 121.0 + 32.5 * k as f64, 199.6, 9.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(rows.last().unwrap().len(), 12, "{rows:?}");
+        assert_eq!(rows.last().unwrap()[11], "18.10");
+        assert!(rows.iter().flatten().any(|c| *c == "（境）费"), "{rows:?}");
+        assert!(rows.iter().flatten().any(|c| *c == "合计"), "{rows:?}");
+        let texts = texts(&l);
+        assert!(texts.iter().all(|t| !t.contains("境")), "{texts:?}");
+    }
+
+    /// A ruled table continued on a page that holds only its total row,
+    /// whose 合计 cell merges the code and name columns: the page draws no
+    /// rule between them, and its cells take the columns of the table the
+    /// page before ended with.
+    #[test]
+    fn a_continued_ruled_table_takes_the_columns_of_the_page_before() {
+        let edges = [50.0, 100.0, 200.0, 260.0, 320.0];
+        let xs = [50.0, 200.0, 260.0, 320.0];
+        let rules: Vec<Rule> = [60.0, 80.0]
+            .iter()
+            .map(|&y| Rule::horizontal(y, xs[0], xs[3]))
+            .chain(xs.iter().map(|&x| Rule::vertical(x, 60.0, 80.0)))
+            .collect();
+        let mut g = word("合计", 115.0, 74.0, 10.0);
+        g.extend(ending("6751.35", 255.0, 74.0, 10.0));
+        g.extend(ending("6518.93", 315.0, 74.0, 10.0));
+        let continued = layout_continuing(&page(g.clone(), rules.clone()), Some(&edges));
+        assert_eq!(
+            only_table(&continued).text_rows(),
+            vec![vec!["合计", "", "6751.35", "6518.93"]]
+        );
+        // Boundaries the page before did not draw: its own columns.
+        let other = layout_continuing(&page(g, rules), Some(&[50.0, 150.0, 320.0]));
+        assert_eq!(
+            only_table(&other).text_rows(),
+            vec![vec!["合计", "6751.35", "6518.93"]]
+        );
+    }
+
+    /// The last row of a two-sided table carried over alone, set tight (its
+    /// line numbers, labels and amounts less than an em apart): a row of the
+    /// table the page before ended with where its cells sit in that table's
+    /// columns; alone on a page that continues nothing, it is text.
+    #[test]
+    fn a_last_row_set_tight_continues_the_table_of_the_page_before() {
+        let mut g = Vec::new();
+        for (text, x0) in [("总计", 50.0), ("26", 76.0), ("总计", 128.0), ("52", 153.0)] {
+            g.extend(word(text, x0, 80.0, 10.0));
+        }
+        for (v, x1) in [("861.91", 124.0), ("861.91", 200.0), ("861.91", 240.0)] {
+            g.extend(ending(v, x1, 80.0, 10.0));
+        }
+        let edges = [48.0, 73.0, 88.0, 125.0, 149.0, 166.0, 205.0, 245.0];
+        let continued = layout_continuing(&page(g.clone(), vec![]), Some(&edges));
+        assert_eq!(
+            only_table(&continued).text_rows(),
+            vec![vec![
+                "总计", "26", "861.91", "总计", "52", "861.91", "861.91"
+            ]]
+        );
+        assert!(tables(&layout(&page(g, vec![]))).is_empty());
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

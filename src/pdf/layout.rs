@@ -904,8 +904,8 @@ fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
     };
     // Columns: where the rows' cells stand, but for a cell aligned with no
     // other that bridges two cells of other rows standing apart (a total
-    // centred across the code and name columns): it goes to the column that
-    // holds its centre.
+    // centred across the code and name columns), or a label alone in a gap:
+    // it goes to the column that holds its centre.
     let overlaps = |s: (f64, f64), d: (f64, f64)| s.0 < d.1 && s.1 > d.0;
     let rows: Vec<&Chunked<'_>> = run.iter().filter(|l| l.is_amount_row()).collect();
     // The body's cells, wrapped lines among the rows included: a name
@@ -927,9 +927,27 @@ fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
         }
         last_start - first_end >= CELL_GAP * size
     };
+    // A label no other cell overlaps or lines up with, in a table of
+    // several rows (a total centred in the gap between the code and name
+    // columns): a merged cell's text, no column of its own.
+    let lone = |s: (f64, f64)| {
+        // Itself, once: a cell of another row at the very same place is no
+        // other cell's absence.
+        rows.len() >= 2
+            && cells
+                .iter()
+                .filter(|&&c| overlaps(c, s) || edge_aligned(s, &[c]))
+                .count()
+                == 1
+    };
     let data = union(
         rows.iter()
-            .flat_map(|l| spans(l).into_iter().filter(|&s| !bridges(s, l.size)))
+            .flat_map(|l| {
+                l.chunks.iter().enumerate().filter_map(|(k, r)| {
+                    let s = l.span(r);
+                    (!bridges(s, l.size) && (l.amount[k] || !lone(s))).then_some(s)
+                })
+            })
             .collect(),
     );
     // Header chunks over no column of amounts, stacked into the columns
@@ -2084,6 +2102,33 @@ mod tests {
             ]]
         );
         assert!(tables(&layout(&page(g, vec![]))).is_empty());
+    }
+
+    /// A total centred in the gap between the code and name columns, over
+    /// neither: no column of its own (the next page, without such a row,
+    /// would number its columns otherwise), but the column holding its
+    /// centre.
+    #[test]
+    fn a_total_in_the_gap_between_code_and_name_is_no_column() {
+        let mut g = word("合计", 150.0, 120.0, 10.0);
+        g.extend(ending("91608.35", 320.0, 120.0, 10.0));
+        for (k, (code, name, v)) in [
+            ("201", "一般公共服务支出", "49212.65"),
+            ("20101", "人大事务", "18206.76"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 140.0 + 20.0 * k as f64;
+            g.extend(word(code, 50.0, y, 10.0));
+            g.extend(word(name, 180.0, y, 10.0));
+            g.extend(ending(v, 320.0, y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 3, "{rows:?}");
+        assert_eq!(rows[0], vec!["", "合计", "91608.35"]);
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

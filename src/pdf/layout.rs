@@ -728,7 +728,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
         while probe > 0
             && probe + MAX_HEADER_LINES > top
             && !taken[probe - 1]
-            && lines[probe].y - lines[probe - 1].y <= 2.5 * lines[probe].size
+            && near(&lines, probe)
         {
             let line = &lines[probe - 1];
             if line.chunks.len() >= 2 {
@@ -991,7 +991,20 @@ fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
                 })
         })
         .collect();
+    // A header over two columns printed blank (公务用车购置费 over its 预算数
+    // and 决算数) is a banner over them, not a column; its sub-columns are.
     let loose: Vec<&Chunk> = headers.iter().filter(|h| over(h.span) == 0).collect();
+    let banner = |h: &Chunk| {
+        let below: Vec<&&Chunk> = loose
+            .iter()
+            .filter(|o| o.y > h.y && overlaps(o.span, h.span))
+            .collect();
+        below
+            .iter()
+            .enumerate()
+            .any(|(i, a)| below[..i].iter().any(|b| !overlaps(a.span, b.span)))
+    };
+    let loose: Vec<&Chunk> = loose.iter().copied().filter(|h| !banner(h)).collect();
     let mut stack: Vec<usize> = (0..loose.len()).collect();
     for a in 0..loose.len() {
         for b in 0..a {
@@ -2129,6 +2142,45 @@ mod tests {
         let rows = t.text_rows();
         assert_eq!(t.cols, 3, "{rows:?}");
         assert_eq!(rows[0], vec!["", "合计", "91608.35"]);
+    }
+
+    /// Table 09's sub-columns printed blank under their item's header
+    /// (购置费 over its 预算数 and 决算数): the item's header is a banner
+    /// over two columns, not one column; and the header stands a tall cell's
+    /// height above the row (more than two and a half ems, within three).
+    #[test]
+    fn blank_sub_columns_under_a_banner_stay_two_columns() {
+        let s = 9.0;
+        let mut g = words(
+            &[("合计", 62.0), ("购置费", 165.0), ("运行费", 265.0)],
+            100.0,
+            s,
+        );
+        let subs = [50.0, 85.0, 150.0, 185.0, 250.0, 285.0];
+        for (k, &x) in subs.iter().enumerate() {
+            g.extend(word(
+                if k % 2 == 0 { "预算数" } else { "决算数" },
+                x,
+                115.0,
+                s,
+            ));
+        }
+        for (v, x1) in [
+            ("8.85", 77.0),
+            ("7.60", 112.0),
+            ("8.85", 277.0),
+            ("7.60", 312.0),
+        ] {
+            g.extend(ending(v, x1, 140.0, s));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(t.cols, 6, "{rows:?}");
+        assert_eq!(
+            rows.last().unwrap(),
+            &vec!["8.85", "7.60", "", "", "8.85", "7.60"]
+        );
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

@@ -736,7 +736,8 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
                 start = probe;
             } else if line.chunks.len() == 1 && {
                 let (a, b) = line.span(&line.chunks[0]);
-                b - a <= 4.5 * line.size
+                b - a <= 8.0 * line.size
+                    && line.size <= lines[i].size + 0.5
                     && !line.glyphs.iter().any(|g| g.text == ":" || g.text == "：")
             } {
                 probe -= 1;
@@ -760,7 +761,8 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
                     .iter()
                     .flat_map(|l| l.chunks.iter().map(|r| l.span(r)))
                     .collect();
-                row.amount_edges().count() >= 2 && run.len() == 1 && fits_columns(&spans, edges)
+                let amounts: Vec<(f64, f64)> = row.amount_spans().collect();
+                amounts.len() >= 2 && run.len() == 1 && fits_columns(&spans, &amounts, edges)
             })
         };
         if stream_evidence(&rows) || continues(&lines[start..=end]) {
@@ -815,22 +817,25 @@ fn refit_columns(t: &mut LatticeTable, edges: &[f64]) -> bool {
 }
 
 /// Whether a continued table's occupied spans sit in the columns `edges`
-/// bound: within the table (a point of slack), no two centred in one
-/// column (a total centred across code and name goes by its centre).
-fn fits_columns(spans: &[(f64, f64)], edges: &[f64]) -> bool {
+/// bound: within the table (a point of slack), no two of its columns of
+/// amounts centred in one column (labels may share one: a total centred
+/// in its name column beside the names set flush left).
+fn fits_columns(spans: &[(f64, f64)], amounts: &[(f64, f64)], edges: &[f64]) -> bool {
     let (Some(&left), Some(&right)) = (edges.first(), edges.last()) else {
         return false;
     };
     let col = |x: f64| edges.partition_point(|&e| e <= x).clamp(1, edges.len() - 1) - 1;
     let mut used: Vec<usize> = Vec::new();
-    for &(a, b) in spans {
+    for &(a, b) in amounts {
         let c = col((a + b) / 2.0);
-        if a < left - 1.0 || b > right + 1.0 || used.contains(&c) {
+        if used.contains(&c) {
             return false;
         }
         used.push(c);
     }
-    true
+    spans
+        .iter()
+        .all(|&(a, b)| a >= left - 1.0 && b <= right + 1.0)
 }
 
 /// A table, not prose that happens to hold numbers: two amount rows or
@@ -1047,8 +1052,9 @@ fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
         col_edges.push((w[0].1 + w[1].0) / 2.0);
     }
     col_edges.push(occupied[occupied.len() - 1].1);
+    let amount_columns = union(rows.iter().flat_map(|l| l.amount_spans()).collect());
     if let Some(edges) = carried
-        && fits_columns(&occupied, edges)
+        && fits_columns(&occupied, &amount_columns, edges)
     {
         col_edges = edges.to_vec();
     }
@@ -2181,6 +2187,48 @@ mod tests {
             rows.last().unwrap(),
             &vec!["8.85", "7.60", "", "", "8.85", "7.60"]
         );
+    }
+
+    /// A header wrapped six characters a line in its column (`公务用车购置`
+    /// over `费`), a line of one chunk between lines cut into cells: header.
+    #[test]
+    fn a_header_line_of_one_wrapped_word_between_header_lines_is_header() {
+        let mut g = words(&[("合计", 50.0), ("公务用车购置", 120.0)], 100.0, 10.0);
+        g.extend(word("公务用车购置", 120.0, 112.0, 10.0));
+        g.extend(words(&[("预算数", 50.0), ("费", 145.0)], 124.0, 10.0));
+        for (k, (a, b)) in [("8.85", "6.27"), ("7.60", "5.41")].iter().enumerate() {
+            let y = 150.0 + 20.0 * k as f64;
+            g.extend(ending(a, 80.0, y, 10.0));
+            g.extend(ending(b, 180.0, y, 10.0));
+        }
+        let l = layout(&page(g, vec![]));
+        let t = only_table(&l);
+        let rows = t.text_rows();
+        assert_eq!(rows[0], vec!["合计", "公务用车购置"], "{rows:?}");
+        assert_eq!(rows[1], vec!["", "公务用车购置"], "{rows:?}");
+    }
+
+    /// A continued page's total centred in its name column beside the names
+    /// set flush left: two labels in one of the last page's columns, which
+    /// the page's amounts still fit.
+    #[test]
+    fn a_centred_total_beside_flush_names_still_fits_the_columns_carried() {
+        let edges = [40.0, 160.0, 230.0, 300.0];
+        let mut g = word("十九、住房保障支出", 45.0, 80.0, 10.0);
+        g.extend(ending("516.81", 220.0, 80.0, 10.0));
+        g.extend(ending("516.81", 290.0, 80.0, 10.0));
+        // 本年支出合计 runs from the names' column into the gap, 总计 is
+        // centred beyond the names' end.
+        g.extend(word("本年支出合计", 85.0, 100.0, 10.0));
+        g.extend(ending("3855.91", 220.0, 100.0, 10.0));
+        g.extend(ending("3855.91", 290.0, 100.0, 10.0));
+        g.extend(word("总计", 140.0, 120.0, 10.0));
+        g.extend(ending("3855.91", 220.0, 120.0, 10.0));
+        g.extend(ending("3855.91", 290.0, 120.0, 10.0));
+        let l = layout_continuing(&page(g, vec![]), Some(&edges));
+        let t = only_table(&l);
+        assert_eq!(t.cols, 3, "{:?}", t.text_rows());
+        assert_eq!(t.text_rows()[2], vec!["总计", "3855.91", "3855.91"]);
     }
 
     /// Prose lines stay lines, in order, with spaces only at word gaps.

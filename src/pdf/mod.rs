@@ -49,21 +49,27 @@ const MAX_UNMAPPED: f64 = 0.01;
 
 /// The column boundaries of the table a page ends with, which the next
 /// page may continue: nothing after it but short lines (a page number, a
-/// footer); a note or prose after a table ends it.
+/// footer) or lines within one of its columns (rows printing no amount, a
+/// name alone); a note or prose after a table ends it.
 fn continued_columns(blocks: &[layout::Block]) -> Option<Vec<f64>> {
     let last = blocks
         .iter()
         .rposition(|b| matches!(b, layout::Block::Table(_)))?;
-    let short = |b: &layout::Block| match b {
-        layout::Block::Text(l) => l.text.chars().count() <= 12,
-        layout::Block::Table(_) => false,
+    let layout::Block::Table(t) = &blocks[last] else {
+        return None;
     };
-    match &blocks[last] {
-        layout::Block::Table(t) if blocks[last + 1..].iter().all(short) => {
-            Some(t.col_edges.clone())
-        }
-        _ => None,
-    }
+    let in_a_column = |l: &layout::TextLine| {
+        t.col_edges
+            .windows(2)
+            .any(|w| l.x0 >= w[0] - 1.0 && l.x1 <= w[1] + 1.0)
+    };
+    blocks[last + 1..]
+        .iter()
+        .all(|b| match b {
+            layout::Block::Text(l) => l.text.chars().count() <= 12 || in_a_column(l),
+            layout::Block::Table(_) => false,
+        })
+        .then(|| t.col_edges.clone())
 }
 
 /// A PDF as derived text, with the 1-based page of each line of that text.
@@ -124,4 +130,47 @@ pub fn to_text(bytes: &[u8]) -> Result<(Text, Vec<u32>), PdfError> {
     // counts agree. Guard anyway: a page map that drifts would mislabel pages.
     page_of_line.resize(text.len(), page_of_line.last().copied().unwrap_or(1));
     Ok((text, page_of_line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout::{Block, LatticeTable, TextLine};
+    use super::*;
+
+    fn line(text: &str, x0: f64, x1: f64) -> Block {
+        Block::Text(TextLine {
+            text: text.to_string(),
+            y: 500.0,
+            x0,
+            x1,
+        })
+    }
+
+    /// A table whose page ends with rows printing no amount (names alone in
+    /// the name column) and a page number continues on the next page; one
+    /// followed by prose across its columns, or by a note, does not.
+    #[test]
+    fn a_table_continues_past_names_alone_and_a_page_number_not_past_prose() {
+        let table = Block::Table(LatticeTable {
+            rows: 1,
+            cols: 3,
+            ruled: false,
+            row_edges: vec![100.0, 120.0],
+            col_edges: vec![50.0, 150.0, 250.0, 350.0],
+            cells: Vec::new(),
+        });
+        let names = line("十四、资源勘探工业信息等支出", 152.0, 248.0);
+        let page_number = line("-8-", 190.0, 205.0);
+        let prose = line(
+            "注：本表反映部门本年度财政拨款总收支和结转结余情况。",
+            50.0,
+            330.0,
+        );
+        let carried = |blocks: Vec<Block>| continued_columns(&blocks);
+        assert_eq!(
+            carried(vec![table.clone(), names.clone(), page_number.clone()]),
+            Some(vec![50.0, 150.0, 250.0, 350.0])
+        );
+        assert_eq!(carried(vec![table, names, prose, page_number]), None);
+    }
 }

@@ -792,9 +792,9 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
 }
 
 /// Sets a ruled table in the columns `edges` when each of its own column
-/// boundaries is one of them (within [`SNAP`]): its cells take the slots
-/// those columns give. False, and the table unchanged, otherwise.
-fn refit_columns(t: &mut LatticeTable, edges: &[f64]) -> bool {
+/// boundaries is one of them (within [`SNAP`]) and `edges` has more: its
+/// cells take the slots those columns give. Otherwise the table stays.
+fn refit_columns(t: &mut LatticeTable, edges: &[f64]) {
     let slot = |x: f64| edges.iter().position(|&e| (e - x).abs() <= SNAP);
     let Some(own) = t
         .col_edges
@@ -802,10 +802,10 @@ fn refit_columns(t: &mut LatticeTable, edges: &[f64]) -> bool {
         .map(|&x| slot(x))
         .collect::<Option<Vec<usize>>>()
     else {
-        return false;
+        return;
     };
     if edges.len() <= t.col_edges.len() || own.windows(2).any(|w| w[0] >= w[1]) {
-        return false;
+        return;
     }
     for c in &mut t.cells {
         let (first, end) = (own[c.col], own[c.col + c.col_span]);
@@ -813,7 +813,6 @@ fn refit_columns(t: &mut LatticeTable, edges: &[f64]) -> bool {
     }
     t.cols = edges.len() - 1;
     t.col_edges = edges.to_vec();
-    true
 }
 
 /// Whether a continued table's occupied spans sit in the columns `edges`

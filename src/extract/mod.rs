@@ -115,13 +115,17 @@ pub fn legacy_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
 /// One table block read by the first readers (one per layout, each with its
 /// own notion of columns). `classes`: function classes the document's other
 /// tables printed, for the column-major reader; `cell_stream`: whether the
-/// block prints a cell per line ([`crate::table::read::LineShapes`]).
+/// block prints a cell per line ([`crate::table::read::LineShapes`]);
+/// `rebuilt`: the column-major reader's rows of this block already rebuilt
+/// under some context, taken when the context is this one (the grid model
+/// reads cell streams with the same reader: the search is not run twice).
 pub fn legacy_block(
     text: &Text,
     block: &crate::segment::TableBlock,
     ocr: bool,
     classes: &[String],
     cell_stream: bool,
+    rebuilt: Option<&(column_major::Context, grid::Grid)>,
 ) -> (Vec<LineItem>, FoundTable) {
     let shape = legacy_shape(text, &block.body);
     let lines = block.title_line..block.body.end;
@@ -129,15 +133,16 @@ pub fn legacy_block(
     let grid = match shape {
         BlockShape::Tabs | BlockShape::Flat => grid::tab_grid(text, lines),
         BlockShape::Aligned => aligned::grid(text, lines, block.table),
-        BlockShape::ColumnMajor => column_major::grid(
-            text,
-            lines,
-            block.table,
-            &column_major::Context {
-                classes: classes.to_vec(),
+        BlockShape::ColumnMajor => {
+            let context = column_major::Context {
+                classes: column_major::classes_read(block.table, classes),
                 cell_stream,
-            },
-        ),
+            };
+            match rebuilt {
+                Some((c, g)) if *c == context => g.clone(),
+                _ => column_major::grid(text, lines, block.table, &context),
+            }
+        }
     };
     let read = tables::read_table(block.table, &grid, unit, ocr);
     let found = FoundTable {

@@ -49,6 +49,9 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .map(|b| read::LineShapes::of(text, b.body.clone()))
         .collect();
     let mut nodes = solve::DOCUMENT_NODES;
+    // The column-major reader's rows per block, rebuilt once for the grid
+    // model and the first readers both where their contexts agree.
+    let mut rebuilt = vec![None; seg.tables.len()];
     let mut readings = vec![grid_reading(
         text,
         seg,
@@ -56,6 +59,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         &shapes,
         StreamRows::ColumnMajor,
         &mut nodes,
+        &mut rebuilt,
     )];
     if shapes.iter().any(|s| s.layout() == BlockLayout::Stream) {
         readings.push(grid_reading(
@@ -65,12 +69,13 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             &shapes,
             StreamRows::Reflowed,
             &mut nodes,
+            &mut rebuilt,
         ));
     }
     // The first readers' reading of every block (the column-major one leans
     // on the classes the blocks before printed).
     let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
-    for (block, shape) in seg.tables.iter().zip(&shapes) {
+    for ((block, shape), rebuilt) in seg.tables.iter().zip(&shapes).zip(&rebuilt) {
         let mut classes: Vec<String> = first
             .iter()
             .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
@@ -84,6 +89,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             ocr,
             &classes,
             shape.cell_per_line(),
+            rebuilt.as_ref(),
         ));
     }
     readings.insert(0, first);
@@ -161,6 +167,7 @@ fn grid_reading(
     shapes: &[read::LineShapes],
     streams: StreamRows,
     nodes: &mut usize,
+    rebuilt: &mut [Option<(column_major::Context, crate::extract::grid::Grid)>],
 ) -> Vec<(Vec<LineItem>, FoundTable)> {
     let mut blocks: Vec<(
         Assembled,
@@ -170,7 +177,7 @@ fn grid_reading(
         usize,
         Vec<usize>,
     )> = Vec::new();
-    for (block, shapes) in seg.tables.iter().zip(shapes) {
+    for (k, (block, shapes)) in seg.tables.iter().zip(shapes).enumerate() {
         let layout = shapes.layout();
         let lines = block.title_line..block.body.end;
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
@@ -187,17 +194,15 @@ fn grid_reading(
                     .collect();
                 classes.sort();
                 classes.dedup();
-                let old = column_major::grid(
-                    text,
-                    lines.clone(),
-                    block.table,
-                    &column_major::Context {
-                        classes,
-                        cell_stream: true,
-                    },
-                );
+                let context = column_major::Context {
+                    classes: column_major::classes_read(block.table, &classes),
+                    cell_stream: true,
+                };
+                let old = column_major::grid(text, lines.clone(), block.table, &context);
                 by_order = old.placed_by_order.clone();
-                from_rows(&old)
+                let grid = from_rows(&old);
+                rebuilt[k] = Some((context, old));
+                grid
             }
         };
         let spec = TableSpec::of(block.table);

@@ -144,9 +144,19 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
     }
 }
 
+/// The classes of `classes` the reader of `table` reads (only the two-sided
+/// tables look for the classes other tables print): equal contexts, equal
+/// readings.
+pub fn classes_read(table: Table, classes: &[String]) -> Vec<String> {
+    match table {
+        Table::Overview | Table::FiscalOverview => classes.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
 /// What earlier tables of the same document tell about this one: the
 /// functional classes printed with amounts in the coded tables.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub classes: Vec<String>,
     /// The block is a cell stream (one cell per line): a line of amounts

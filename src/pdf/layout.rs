@@ -612,10 +612,12 @@ fn aligned(line: &Chunked<'_>, edges: &[(f64, f64)]) -> bool {
 /// lines up with nothing but sits where the labels are; prose, a footer or
 /// the next title run across the amounts.
 fn clear_of(line: &Chunked<'_>, amounts: &[(f64, f64)]) -> bool {
-    line.chunks.iter().all(|r| {
-        let (a, b) = line.span(r);
-        amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
-    })
+    line.chunks.iter().all(|r| clear(line.span(r), amounts))
+}
+
+/// A cell over none of `amounts`.
+fn clear((a, b): (f64, f64), amounts: &[(f64, f64)]) -> bool {
+    amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
 }
 
 /// A cell that starts or ends (within 1.5 pt) where one of `edges` does.
@@ -688,12 +690,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
             while k > 0 && !taken[k - 1] && near(&lines, k) {
                 k -= 1;
             }
-            let amounts: Vec<(f64, f64)> = lines[i..=last]
-                .iter()
-                .filter(|l| l.is_amount_row())
-                .flat_map(Chunked::amount_spans)
-                .collect();
-            let lines = &lines;
+            let (amounts, lines) = (&amounts, &lines);
             let starts: Vec<(usize, f64)> = (k..i)
                 .flat_map(|m| lines[m].chunks.iter().map(move |r| (m, lines[m].span(r).0)))
                 .collect();
@@ -701,7 +698,7 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
                 lines[m].chunks.iter().all(|r| {
                     let (a, b) = lines[m].span(r);
                     edge_aligned((a, b), &edges)
-                        || amounts.iter().all(|&(x0, x1)| b < x0 || a > x1)
+                        || clear((a, b), amounts)
                             && starts.iter().any(|&(o, x)| o != m && (x - a).abs() <= 1.5)
                 })
             };
@@ -1051,9 +1048,12 @@ fn stream_table(run: &[Chunked<'_>], carried: Option<&[f64]>) -> LatticeTable {
         col_edges.push((w[0].1 + w[1].0) / 2.0);
     }
     col_edges.push(occupied[occupied.len() - 1].1);
-    let amount_columns = union(rows.iter().flat_map(|l| l.amount_spans()).collect());
     if let Some(edges) = carried
-        && fits_columns(&occupied, &amount_columns, edges)
+        && fits_columns(
+            &occupied,
+            &union(rows.iter().flat_map(|l| l.amount_spans()).collect()),
+            edges,
+        )
     {
         col_edges = edges.to_vec();
     }

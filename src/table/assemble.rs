@@ -210,17 +210,16 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     // places, which blur the columns the first header's words stand over.
     let words_of =
         |r: &std::ops::Range<usize>| -> Vec<&str> { r.clone().map(|i| ctx.text(i)).collect() };
-    let header_lines: Vec<Vec<&str>> = lines[..first_data]
-        .iter()
-        .map(|(_, r)| words_of(r))
-        .filter(|w| w.len() >= 2)
-        .collect();
-    for (k, (_, r)) in lines.iter().enumerate().skip(first_data + 1) {
-        if grid.layout != Layout::Positioned
-            && kinds[k] == LineKind::Content
-            && header_lines.contains(&words_of(r))
-        {
-            kinds[k] = LineKind::Header;
+    if grid.layout != Layout::Positioned {
+        let header_lines: Vec<Vec<&str>> = lines[..first_data]
+            .iter()
+            .map(|(_, r)| words_of(r))
+            .filter(|w| w.len() >= 2)
+            .collect();
+        for (k, (_, r)) in lines.iter().enumerate().skip(first_data + 1) {
+            if kinds[k] == LineKind::Content && header_lines.contains(&words_of(r)) {
+                kinds[k] = LineKind::Header;
+            }
         }
     }
     let mut out = Assembled {

@@ -37,7 +37,11 @@ fn main() {
         if only.as_deref().is_some_and(|o| o != b.table.code()) {
             continue;
         }
-        let Some(grid) = read::read(&text, b.title_line..b.body.end, layout) else {
+        // Cell streams: the row-by-row reflow (the column-major reading is
+        // the first readers' own).
+        let Some(grid) = read::read(&text, b.title_line..b.body.end, layout)
+            .or_else(|| Some(read::stream(&text, b.title_line..b.body.end)))
+        else {
             continue;
         };
         let spec = TableSpec::of(b.table);

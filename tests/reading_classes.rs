@@ -1162,3 +1162,89 @@ fn a_header_printed_again_over_a_continued_page_is_no_row_name() {
         items.iter().map(|i| &i.item).collect::<Vec<_>>()
     );
 }
+
+/// Table 04 as a cell stream row by row (PyMuPDF), its names wrapped in
+/// narrow cells: `本年支出` / `合计` and its four amounts are the expenditure
+/// side's (more amounts than the income side has columns, whatever the
+/// name's last word says), and of the two `总计` rows, each alone on its
+/// line, the first is the income side's.
+#[test]
+fn a_wrapped_total_name_in_a_two_sided_cell_stream_keeps_its_side() {
+    let doc = "\
+财政拨款收入支出决算总表
+单位：万元
+收入
+支出
+项目
+决算数
+项目
+合计
+一般公共预
+算财政拨款
+政府性基金
+预算财政拨款
+国有资本经
+营预算财政
+拨款
+一、一般
+公共预算
+财政拨款
+6485.31
+一、一般
+公共服务
+支出
+0.00
+0.00
+0.00
+0.00
+七、文化
+旅游体育
+与传媒支
+出
+6485.31
+6485.31
+0.00
+0.00
+本年收入
+合计
+6485.31
+本年支出
+合计
+6485.31
+6485.31
+0.00
+0.00
+年初财政
+拨款结转
+和结余
+0.00
+年末财政
+拨款结转
+和结余
+0.00
+0.00
+0.00
+0.00
+总计
+6485.31
+总计
+6485.31
+6485.31
+0.00
+0.00
+注：本表反映部门本年度财政拨款总收支和结转结余情况。
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "本年收入合计", "决算数", "6485.31"),
+            ("支出", "本年支出合计", "小计", "6485.31"),
+            ("支出", "本年支出合计", "一般公共预算财政拨款", "6485.31"),
+            ("收入", "总计", "决算数", "6485.31"),
+            ("支出", "总计", "小计", "6485.31"),
+            ("支出", "总计", "一般公共预算财政拨款", "6485.31"),
+        ],
+    );
+}

@@ -282,6 +282,9 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     for (_, range) in &body {
         split_line(&ctx, range.clone(), split, &mut pieces);
     }
+    if spec.two_sided() && split.is_none() {
+        left_of_twin(&ctx, &mut pieces);
+    }
     if spec.table == Table::GeneralBudgetBasic {
         assign_panels(&ctx, &mut pieces);
     }
@@ -683,6 +686,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         // wrapped above and below): as many as the expenditure side has
         // columns are that side's, one more opens with the income side's.
         let ne = ctx.spec.side_columns(Some(Side::Expenditure)).len();
+        let ni = ctx.spec.side_columns(Some(Side::Income)).len();
         if out.len() == first + 1
             && ne > 1
             && out[first].labels.is_empty()
@@ -708,30 +712,60 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 continue;
             }
             let label = vocab::clean_label(&ctx.joined(&out[k].labels));
-            let side = if exp_only.iter().any(|v| *v == label) {
-                Side::Expenditure
-            } else if inc_only.iter().any(|v| *v == label)
-                || label.starts_with("年初财政拨款结转和结余")
-            {
-                Side::Income
-            } else if out[k].labels.is_empty() {
-                // Amounts with no label continue the piece before them.
-                if k > first {
-                    out[k - 1].side.unwrap_or(Side::Income)
+            let side =
+                if exp_only.iter().any(|v| *v == label) || out[k].amounts.len() > ni && ni < ne {
+                    // More amounts than the income side has columns: the
+                    // expenditure side's, whatever the name (a wrapped name's
+                    // last word, `合计` of `本年支出` / `合计`).
+                    Side::Expenditure
+                } else if inc_only.iter().any(|v| *v == label)
+                    || label.starts_with("年初财政拨款结转和结余")
+                {
+                    Side::Income
+                } else if out[k].labels.is_empty() {
+                    // Amounts with no label continue the piece before them.
+                    if k > first {
+                        out[k - 1].side.unwrap_or(Side::Income)
+                    } else {
+                        Side::Income
+                    }
+                } else if k > first
+                    || n == 1
+                        && (matches_side(ctx, Side::Expenditure, &label)
+                            || extends_side_label(ctx, Side::Expenditure, &label)
+                                && !extends_side_label(ctx, Side::Income, &label))
+                {
+                    Side::Expenditure
                 } else {
                     Side::Income
-                }
-            } else if k > first
-                || n == 1
-                    && (matches_side(ctx, Side::Expenditure, &label)
-                        || extends_side_label(ctx, Side::Expenditure, &label)
-                            && !extends_side_label(ctx, Side::Income, &label))
-            {
-                Side::Expenditure
-            } else {
-                Side::Income
-            };
+                };
             out[k].side = Some(side);
+        }
+    }
+}
+
+/// Flat two-sided text: a name both sides print (`总计`) on a line of its
+/// own, then again on the next, is the income side's first (reading order
+/// is left to right), where it prints no more amounts than that side has
+/// columns.
+fn left_of_twin(ctx: &Ctx, pieces: &mut [Piece]) {
+    let ni = ctx.spec.side_columns(Some(Side::Income)).len();
+    for k in 1..pieces.len() {
+        let (a, b) = (&pieces[k - 1], &pieces[k]);
+        if a.line == b.line
+            || a.side != Some(Side::Expenditure)
+            || b.side != Some(Side::Expenditure)
+            || a.amounts.len() > ni
+            || !a.codes.is_empty()
+            || a.labels.is_empty()
+        {
+            continue;
+        }
+        let name = vocab::clean_label(&ctx.joined(&a.labels));
+        if name == vocab::clean_label(&ctx.joined(&b.labels))
+            && matches_side(ctx, Side::Income, &name)
+        {
+            pieces[k - 1].side = Some(Side::Income);
         }
     }
 }

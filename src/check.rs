@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::amount::Amount;
 use crate::model::{Check, CheckStatus, Extracted, Flag, LineItem};
@@ -169,6 +169,11 @@ pub struct Printed<'a> {
     /// not a blank, so an identity that holds only by reading it as zero
     /// proves nothing.
     pub lossy_tables: &'a [Table],
+    /// The document's final checks, which vouch for rows: a sum that holds
+    /// over a cell a failing identity between tables contradicts vouches
+    /// for none of its cells. Comparing readings, such a sum still tells a
+    /// consistent reading from one that is not.
+    pub vouching: bool,
 }
 
 /// Tests the identities of a document, repairs what they prove, flags what
@@ -280,6 +285,9 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
     // Items some evaluated identity covers; every failing identity unverifies
     // every cell it covers, not only its total.
     let mut covered = vec![false; book.items.len()];
+    let mut covering: Vec<usize> = Vec::new();
+    // Cells a failing identity between table cells takes part in.
+    let mut doubted = vec![false; book.items.len()];
     // A blank read as zero that a failing identity takes part in: the
     // failure says the blank may not be zero (a 小计 lost while its parts
     // were read), so sums that hold by reading it as zero prove nothing.
@@ -291,17 +299,16 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
         .flat_map(|(n, _)| book.idents[n].slots())
         .filter(|&s| !book.present(s))
         .collect();
+    // Named total rows lost: a sum that holds by reading one as zero
+    // proves nothing.
+    let lost_total = lost_totals(&book, &identities, &slot_of);
     for (n, (id, e)) in identities.iter().zip(evals).enumerate() {
         let Some(e) = e else { continue };
-        let leans_on_a_loss = book.idents[n]
-            .slots()
-            .any(|s| !book.present(s) && (book.slots[s].lossy || contradicted.contains(&s)));
+        let leans_on_a_loss = book.idents[n].slots().any(|s| {
+            !book.present(s) && (book.slots[s].lossy || contradicted.contains(&s) || lost_total[s])
+        });
         if !leans_on_a_loss {
-            for s in book.idents[n].slots() {
-                if let Some(i) = book.slots[s].item {
-                    covered[i] = true;
-                }
-            }
+            covering.push(n);
         }
         let status = if e.passes() {
             CheckStatus::Pass
@@ -310,6 +317,11 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
         };
         if status == CheckStatus::Fail {
             mismatched.extend(book.idents[n].slots().filter_map(|s| book.slots[s].item));
+            if !id.id.starts_with("fact_vs_table.") {
+                for i in book.idents[n].slots().filter_map(|s| book.slots[s].item) {
+                    doubted[i] = true;
+                }
+            }
         }
         checks.push(Check {
             check: id.id.clone(),
@@ -320,6 +332,18 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
             actual: e.actual,
             status,
         });
+    }
+    // A sum that holds over a cell another table's identity contradicts
+    // proves nothing of its other cells: if the contradicted cell is wrong,
+    // the sum holds only because another of its cells is wrong too.
+    for n in covering {
+        let slots = || book.idents[n].slots().filter_map(|s| book.slots[s].item);
+        if printed.vouching && slots().any(|i| doubted[i]) {
+            continue;
+        }
+        for i in slots() {
+            covered[i] = true;
+        }
     }
     for &i in &mismatched {
         book.items[i].add_flag(Flag::IdentityMismatch);
@@ -383,11 +407,32 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
             }
         }
     }
+    // A two-sided table's class row that its coded table contradicts
+    // (`t04_t05.class`) was read from another class's figures as likely as
+    // it misread one: every column of the row is in doubt, not only the
+    // compared one (小计 equals the fund's figure and keeps the row's sum).
+    let per_class: Vec<&str> = crate::table::spec::ACROSS
+        .iter()
+        .filter(|d| matches!(d.identity, crate::table::spec::Identity::PerClass { .. }))
+        .map(|d| d.id)
+        .collect();
+    let mut doubted_rows: FxHashSet<(Table, &str)> = FxHashSet::default();
+    for (n, id) in identities.iter().enumerate() {
+        if per_class.contains(&id.id.as_str())
+            && book.fails(n)
+            && let Operand::Cell(k) = &id.total
+        {
+            doubted_rows.insert((k.table, k.row.as_str()));
+        }
+    }
     for (i, it) in book.items.iter().enumerate() {
         if !covered[i] {
             continue;
         }
-        if doubted_columns.contains(&(it.table, it.side)) {
+        if doubted_columns.contains(&(it.table, it.side))
+            || it.side == Some(Side::Expenditure)
+                && doubted_rows.contains(&(it.table, it.item.as_str()))
+        {
             covered[i] = false;
         }
     }
@@ -425,6 +470,65 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
     }
     checks.extend(indicator_checks(doc));
     checks
+}
+
+/// Per slot, whether it is a named total row (`本年收入合计`) the reading
+/// lacks, every cell of it, while its table side prints figures under names
+/// none of the total's identities knows (a name garbled, `其他收入决算数`):
+/// the total's figure may be among them, or on another row. Without such
+/// figures the blank may be a printed one (a side of totals and carry-overs
+/// only, blank for zero).
+fn lost_totals(
+    book: &Book,
+    identities: &[crate::table::identity::Instance],
+    slot_of: &FxHashMap<&Operand, usize>,
+) -> Vec<bool> {
+    let mut lost = vec![false; book.slots.len()];
+    let mut is_total = vec![false; book.slots.len()];
+    for id in &book.idents {
+        is_total[id.total] = true;
+    }
+    // Each table side's rows read, and whether each prints a figure.
+    let mut rows: FxHashMap<(Table, Option<Side>), FxHashMap<&str, bool>> = FxHashMap::default();
+    for it in book.items.iter() {
+        let key = it.subject_code.as_deref().unwrap_or(&it.item);
+        *rows
+            .entry((it.table, it.side))
+            .or_default()
+            .entry(key)
+            .or_default() |= !it.amount.is_zero();
+    }
+    for (o, &s) in slot_of {
+        let Operand::Cell(k) = o else { continue };
+        if !is_total[s]
+            || book.present(s)
+            || !book.slots[s].usable
+            || k.row.starts_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let Some(side) = rows.get(&(k.table, k.side)) else {
+            continue;
+        };
+        if side.contains_key(k.row.as_str()) {
+            continue;
+        }
+        let named: FxHashSet<&str> = book.member[s]
+            .iter()
+            .flat_map(|&n| {
+                let id = &identities[n];
+                std::iter::once(&id.total).chain(id.parts.iter().map(|p| &p.1))
+            })
+            .filter_map(|o| match o {
+                Operand::Cell(c) if c.table == k.table && c.side == k.side => Some(c.row.as_str()),
+                _ => None,
+            })
+            .collect();
+        lost[s] = side
+            .iter()
+            .any(|(row, figure)| *figure && !named.contains(row));
+    }
+    lost
 }
 
 /// The item's column as the spec names it (the same text, `'static`).
@@ -825,6 +929,127 @@ mod tests {
             .collect();
         f.sort();
         f
+    }
+
+    #[test]
+    fn a_total_row_lost_beside_figures_under_unknown_names_is_no_zero() {
+        // Table 01's income side read from a cell stream: 其他收入's name
+        // garbled (`其他收入决算数`), 本年收入合计 not read, its figure on
+        // 使用非财政拨款结余. 总计 = 本年收入合计 + 使用… + 年初… holds when
+        // the lost total counts as zero.
+        let inc = Some(Side::Income);
+        let t = Table::Overview;
+        let items = |garbled: bool| {
+            let mut v = vec![
+                item(t, inc, None, "使用非财政拨款结余", "决算数", "92134.82"),
+                item(t, inc, None, "年初结转和结余", "决算数", "2591.42"),
+                item(t, inc, None, "总计", "决算数", "94726.24"),
+            ];
+            if garbled {
+                v.push(item(t, inc, None, "其他收入决算数", "决算数", "1032.29"));
+            }
+            v
+        };
+        let vouched = |doc: &Extracted| {
+            doc.line_items
+                .iter()
+                .find(|i| i.item == "使用非财政拨款结余")
+                .unwrap()
+                .verified
+        };
+        let (doc, _) = checked(items(true), &Printed::default());
+        assert!(!vouched(&doc));
+        // A side of carry-overs and totals only: the blank may be printed.
+        let (doc, _) = checked(items(false), &Printed::default());
+        assert!(vouched(&doc));
+    }
+
+    #[test]
+    fn a_class_row_its_coded_table_contradicts_is_doubted_in_every_column() {
+        // Table 04 read with 社会保障和就业支出's figures on 科学技术支出's
+        // row: 小计 = the funds holds, 本年支出合计 = Σ classes holds, only
+        // table 05 (no 206, 208 = 1586.00) says the row is wrong.
+        let (inc, exp) = (Some(Side::Income), Some(Side::Expenditure));
+        let t = Table::FiscalOverview;
+        let g = "一般公共预算财政拨款";
+        let items = vec![
+            item(t, inc, None, "一般公共预算财政拨款", "决算数", "1586.00"),
+            item(t, inc, None, "本年收入合计", "决算数", "1586.00"),
+            item(t, exp, None, "科学技术支出", "小计", "1586.00"),
+            item(t, exp, None, "科学技术支出", g, "1586.00"),
+            item(t, exp, None, "本年支出合计", "小计", "1586.00"),
+            item(t, exp, None, "本年支出合计", g, "1586.00"),
+            item(
+                Table::GeneralBudgetExpenditure,
+                None,
+                None,
+                "合计",
+                "小计",
+                "1586.00",
+            ),
+            item(
+                Table::GeneralBudgetExpenditure,
+                None,
+                Some("208"),
+                "社会保障和就业支出",
+                "小计",
+                "1586.00",
+            ),
+        ];
+        let (doc, checks) = checked(items, &Printed::default());
+        assert!(
+            failing(&checks)
+                .iter()
+                .any(|f| f.starts_with("t04_t05.class:206"))
+        );
+        for col in ["小计", g] {
+            let it = doc
+                .line_items
+                .iter()
+                .find(|i| i.item == "科学技术支出" && i.column == col)
+                .unwrap();
+            assert!(!it.verified, "{col}");
+        }
+    }
+
+    #[test]
+    fn a_sum_over_a_cell_a_failing_identity_contradicts_vouches_for_nothing() {
+        // Table 01 read with 总计's figure on 年初结转和结余 and 本年收入合计
+        // as 0.00, the expenditure side's figures lost: 总计 = 本年收入合计 +
+        // 年初… holds, but the two sides' 总计 disagree (t01.balance), so one
+        // of the sum's cells is wrong and the sum holds only by a second error.
+        let (inc, exp) = (Some(Side::Income), Some(Side::Expenditure));
+        let t = Table::Overview;
+        let items = || {
+            vec![
+                item(t, inc, None, "本年收入合计", "决算数", "0.00"),
+                item(t, inc, None, "年初结转和结余", "决算数", "64728.86"),
+                item(t, inc, None, "总计", "决算数", "64728.86"),
+                item(t, exp, None, "本年支出合计", "决算数", "0.00"),
+                item(t, exp, None, "总计", "决算数", "0.00"),
+            ]
+        };
+        let vouched = |doc: &Extracted| {
+            doc.line_items
+                .iter()
+                .find(|i| i.item == "年初结转和结余")
+                .unwrap()
+                .verified
+        };
+        let vouching = Printed {
+            vouching: true,
+            ..Printed::default()
+        };
+        let (doc, checks) = checked(items(), &vouching);
+        assert!(
+            failing(&checks)
+                .iter()
+                .any(|f| f.starts_with("t01.balance"))
+        );
+        assert!(!vouched(&doc));
+        // Comparing readings, the sum still tells a consistent reading.
+        let (doc, _) = checked(items(), &Printed::default());
+        assert!(vouched(&doc));
     }
 
     #[test]

@@ -195,6 +195,7 @@ pub fn process_text(id: String, source_path: &str, size: i64, text: &Text) -> Pr
             empty_tables: &printed_empty,
             full_hierarchy: true,
             lossy_tables: &lossy,
+            vouching: true,
         },
     );
     // A zero read in a table that lost printed figures may stand where a

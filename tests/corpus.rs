@@ -84,10 +84,11 @@ fn other_converters_renderings_are_read_and_vouched_rows_are_right() {
         assert_floor(&s, src, p, r);
         let vouched = &v[src];
         // Enough vouched rows for the precision to say something (PyMuPDF
-        // sorted: 41, since a code whose 款 or 类 row the reading lost is
-        // not verified), and every one of them right.
+        // sorted: 37, since a code whose 款 or 类 row the reading lost is
+        // not verified, nor a cell of a sum that holds over a cell a failing
+        // identity contradicts), and every one of them right.
         assert!(
-            vouched.pred >= 40 && vouched.hit == vouched.pred,
+            vouched.pred >= 35 && vouched.hit == vouched.pred,
             "{src}: {} rows vouched for, {} right; wrong: {:#?}",
             vouched.pred,
             vouched.hit,

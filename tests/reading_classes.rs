@@ -1248,3 +1248,70 @@ fn a_wrapped_total_name_in_a_two_sided_cell_stream_keeps_its_side() {
         ],
     );
 }
+
+/// Table 01 printed column by column (`pdftotext -raw` of a PDF whose
+/// table text is written column by column, PyMuPDF's blocks): the
+/// expenditure names, then only the amounts printed, blank cells gone, so
+/// nothing in the stream says which classes spent. Table 03's classes,
+/// vouched for by their own sums, say it: each class's figure is the one
+/// equal to its total there.
+#[test]
+fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table_03() {
+    let doc = "\
+收入支出决算总表
+单位：万元
+收入
+支出
+项目
+决算数
+项目
+决算数
+一、一般公共预算财政拨款收入
+二、上级补助收入
+三、事业收入
+本年收入合计
+年初结转和结余
+总计
+300.00
+300.00
+300.00
+一、教育支出
+二、科学技术支出
+三、卫生健康支出
+四、住房保障支出
+本年支出合计
+年末结转和结余
+总计
+200.00
+100.00
+300.00
+300.00
+注：本表反映部门本年度的总收支和年末结转结余情况。
+支出决算表
+单位：万元
+科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
+\t合计\t300.00\t250.00\t50.00
+205\t教育支出\t200.00\t150.00\t50.00
+20502\t普通教育\t200.00\t150.00\t50.00
+2050201\t学前教育\t200.00\t150.00\t50.00
+210\t卫生健康支出\t100.00\t100.00\t0.00
+21011\t行政事业单位医疗\t100.00\t100.00\t0.00
+2101101\t行政单位医疗\t100.00\t100.00\t0.00
+";
+    let p = process("overview.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let class = |name: &str| {
+        items
+            .iter()
+            .find(|i| i.table.code() == "01" && i.item == name)
+            .map(|i| (i.amount.to_string(), i.verified))
+    };
+    assert_eq!(
+        class("教育支出"),
+        Some((money("200.00"), true)),
+        "{items:#?}"
+    );
+    assert_eq!(class("卫生健康支出"), Some((money("100.00"), true)));
+    assert_eq!(class("科学技术支出"), None);
+    assert_eq!(class("住房保障支出"), None);
+}

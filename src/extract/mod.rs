@@ -116,16 +116,19 @@ pub fn legacy_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
 /// own notion of columns). `classes`: function classes the document's other
 /// tables printed, for the column-major reader; `cell_stream`: whether the
 /// block prints a cell per line ([`crate::table::read::LineShapes`]);
+/// `anchors`: figures other tables print for its rows (two-sided tables);
 /// `rebuilt`: the column-major reader's rows of this block already rebuilt
-/// under some context, taken when the context is this one (the grid model
-/// reads cell streams with the same reader: the search is not run twice).
+/// under some context, taken when the context is this one, and left there
+/// when rebuilt here (the grid model reads cell streams with the same
+/// reader: the search is not run twice).
 pub fn legacy_block(
     text: &Text,
     block: &crate::segment::TableBlock,
     ocr: bool,
     classes: &[String],
+    anchors: &[column_major::Anchor],
     cell_stream: bool,
-    rebuilt: Option<&(column_major::Context, grid::Grid)>,
+    rebuilt: &mut Option<(column_major::Context, grid::Grid)>,
 ) -> (Vec<LineItem>, FoundTable) {
     let shape = legacy_shape(text, &block.body);
     let lines = block.title_line..block.body.end;
@@ -136,11 +139,16 @@ pub fn legacy_block(
         BlockShape::ColumnMajor => {
             let context = column_major::Context {
                 classes: column_major::classes_read(block.table, classes),
+                anchors: anchors.to_vec(),
                 cell_stream,
             };
             match rebuilt {
                 Some((c, g)) if *c == context => g.clone(),
-                _ => column_major::grid(text, lines, block.table, &context),
+                _ => {
+                    let g = column_major::grid(text, lines, block.table, &context);
+                    *rebuilt = Some((context, g.clone()));
+                    g
+                }
             }
         }
     };

@@ -39,7 +39,9 @@ use spec::TableSpec;
 /// document). The reading whose amounts the identities verify more of is
 /// kept; a tie keeps the first readers, whose output the corpus has pinned.
 /// No reading is trusted for being chosen: the document's checks then run
-/// on what was kept. The grid readings share one search budget
+/// on what was kept. The two-sided tables (01, 04) are read last: the
+/// figures the one-sided tables' own identities vouch for anchor the rows
+/// of a two-sided table printed column by column with its blank cells gone. The grid readings share one search budget
 /// ([`solve::DOCUMENT_NODES`]), so a document read three ways costs no more
 /// search than one read once could.
 pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> TablesRead {
@@ -52,11 +54,55 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // The column-major reader's rows per block, rebuilt once for the grid
     // model and the first readers both where their contexts agree.
     let mut rebuilt = vec![None; seg.tables.len()];
+    // The first readers read the one-sided tables first: their figures
+    // anchor rows of the two-sided tables that a cell stream printed with
+    // blank cells gone (`column_major::anchors`).
+    let two_sided = |t: crate::vocab::Table| TableSpec::of(t).two_sided();
+    let mut first: Vec<Option<(Vec<LineItem>, FoundTable)>> = vec![None; seg.tables.len()];
+    for (k, (block, shape)) in seg.tables.iter().zip(&shapes).enumerate() {
+        if !two_sided(block.table) {
+            first[k] = Some(crate::extract::legacy_block(
+                text,
+                block,
+                ocr,
+                &[],
+                &[],
+                shape.cell_per_line(),
+                &mut rebuilt[k],
+            ));
+        }
+    }
+    // Only figures the one-sided tables' own identities vouch for: an anchor
+    // placed by value, a wrong one would place a wrong figure.
+    let streamed = seg
+        .tables
+        .iter()
+        .zip(&shapes)
+        .any(|(b, s)| two_sided(b.table) && s.layout() == BlockLayout::Stream);
+    let one_sided: Vec<LineItem> = if !streamed {
+        Vec::new()
+    } else {
+        let mut doc = crate::model::Extracted {
+            line_items: first.iter().flatten().flat_map(|f| f.0.clone()).collect(),
+            ..Default::default()
+        };
+        crate::check::run(&mut doc, &crate::check::Printed::default());
+        doc.line_items.retain(|i| i.verified);
+        doc.line_items
+    };
+    let anchors: Vec<Vec<column_major::Anchor>> = seg
+        .tables
+        .iter()
+        .map(|b| column_major::anchors(b.table, &one_sided))
+        .collect();
     let mut readings = vec![grid_reading(
         text,
         seg,
         facts,
-        &shapes,
+        BlocksIn {
+            shapes: &shapes,
+            anchors: &anchors,
+        },
         StreamRows::ColumnMajor,
         &mut nodes,
         &mut rebuilt,
@@ -66,32 +112,40 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             text,
             seg,
             facts,
-            &shapes,
+            BlocksIn {
+                shapes: &shapes,
+                anchors: &anchors,
+            },
             StreamRows::Reflowed,
             &mut nodes,
             &mut rebuilt,
         ));
     }
-    // The first readers' reading of every block (the column-major one leans
-    // on the classes the blocks before printed).
-    let mut first: Vec<(Vec<LineItem>, FoundTable)> = Vec::with_capacity(seg.tables.len());
-    for ((block, shape), rebuilt) in seg.tables.iter().zip(&shapes).zip(&rebuilt) {
-        let mut classes: Vec<String> = first
+    // The first readers' reading of the two-sided blocks (the column-major
+    // one leans on the classes the blocks before printed).
+    for k in 0..seg.tables.len() {
+        if first[k].is_some() {
+            continue;
+        }
+        let mut classes: Vec<String> = first[..k]
             .iter()
+            .flatten()
             .flat_map(|f| f.0.iter().filter_map(|i| i.subject_code.clone()))
             .filter(|c| c.len() == 3)
             .collect();
         classes.sort();
         classes.dedup();
-        first.push(crate::extract::legacy_block(
+        first[k] = Some(crate::extract::legacy_block(
             text,
-            block,
+            &seg.tables[k],
             ocr,
             &classes,
-            shape.cell_per_line(),
-            rebuilt.as_ref(),
+            &anchors[k],
+            shapes[k].cell_per_line(),
+            &mut rebuilt[k],
         ));
     }
+    let first: Vec<(Vec<LineItem>, FoundTable)> = first.into_iter().flatten().collect();
     readings.insert(0, first);
     // Each reading of the whole document is checked once, so that identities
     // across tables (a column total against table 01) take part; a block keeps
@@ -157,6 +211,14 @@ enum StreamRows {
     Reflowed,
 }
 
+/// What the grid model reads each block with: its lines' shapes, and the
+/// figures other tables print for its rows.
+#[derive(Clone, Copy)]
+struct BlocksIn<'a> {
+    shapes: &'a [read::LineShapes],
+    anchors: &'a [Vec<column_major::Anchor>],
+}
+
 /// The grid model's reading of every block of the document: each block read
 /// by the reader its layout calls for, assembled, and placed by the
 /// identities of all the document's tables together.
@@ -164,7 +226,7 @@ fn grid_reading(
     text: &Text,
     seg: &Segmented,
     facts: &[Fact],
-    shapes: &[read::LineShapes],
+    blocks_in: BlocksIn,
     streams: StreamRows,
     nodes: &mut usize,
     rebuilt: &mut [Option<(column_major::Context, crate::extract::grid::Grid)>],
@@ -177,6 +239,7 @@ fn grid_reading(
         usize,
         Vec<usize>,
     )> = Vec::new();
+    let BlocksIn { shapes, anchors } = blocks_in;
     for (k, (block, shapes)) in seg.tables.iter().zip(shapes).enumerate() {
         let layout = shapes.layout();
         let lines = block.title_line..block.body.end;
@@ -196,13 +259,19 @@ fn grid_reading(
                 classes.dedup();
                 let context = column_major::Context {
                     classes: column_major::classes_read(block.table, &classes),
+                    anchors: anchors[k].clone(),
                     cell_stream: true,
                 };
-                let old = column_major::grid(text, lines.clone(), block.table, &context);
+                let old = match &rebuilt[k] {
+                    Some((c, g)) if *c == context => g.clone(),
+                    _ => {
+                        let g = column_major::grid(text, lines.clone(), block.table, &context);
+                        rebuilt[k] = Some((context, g.clone()));
+                        g
+                    }
+                };
                 by_order = old.placed_by_order.clone();
-                let grid = from_rows(&old);
-                rebuilt[k] = Some((context, old));
-                grid
+                from_rows(&old)
             }
         };
         let spec = TableSpec::of(block.table);

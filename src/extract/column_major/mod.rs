@@ -159,11 +159,77 @@ pub fn classes_read(table: Table, classes: &[String]) -> Vec<String> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub classes: Vec<String>,
+    /// Figures other tables print for this table's rows ([`anchors`]).
+    pub anchors: Vec<Anchor>,
     /// The block is a cell stream (one cell per line): a line of amounts
     /// joined by single spaces is cells a converter set at one height, not a
     /// row printed row-major.
     pub cell_stream: bool,
 }
+
+/// A figure another table prints for a row of a two-sided table, as
+/// printed there: the row's first amount must equal it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub side: Side,
+    pub label: &'static str,
+    pub value: Amount,
+}
+
+/// The figures the document's coded tables print for the rows of the
+/// two-sided `table`, from those tables' line items: per functional class,
+/// its total in 03 (table 01) or its 小计 in 05 (table 04's 一般公共预算财政
+/// 拨款, which a class that only the general budget funds prints as its
+/// 小计 too); per income source, 02's total row (table 01). Zeros are no
+/// anchor (a blank row prints nothing to find).
+pub fn anchors(table: Table, items: &[crate::model::LineItem]) -> Vec<Anchor> {
+    let (classes_in, class_column) = match table {
+        Table::Overview => (Table::Expenditure, "本年支出合计"),
+        Table::FiscalOverview => (Table::GeneralBudgetExpenditure, "小计"),
+        _ => return Vec::new(),
+    };
+    let printed = |it: &crate::model::LineItem| {
+        parse_printed(&it.raw)
+            .map(|p| p.value)
+            .filter(|v| !v.is_zero())
+    };
+    let mut out: Vec<Anchor> = Vec::new();
+    for it in items {
+        let found = if it.table == classes_in && it.column == class_column {
+            it.subject_code
+                .as_deref()
+                .and_then(crate::table::spec::function_class_name)
+                .map(|label| (Side::Expenditure, label))
+        } else if table == Table::Overview
+            && it.table == Table::Income
+            && it.subject_code.is_none()
+            && it.item == "合计"
+        {
+            INCOME_SOURCES
+                .iter()
+                .find(|s| **s == it.column)
+                .map(|s| (Side::Income, *s))
+        } else {
+            None
+        };
+        if let Some((side, label)) = found
+            && let Some(value) = printed(it)
+            && !out.iter().any(|a| a.side == side && a.label == label)
+        {
+            out.push(Anchor { side, label, value });
+        }
+    }
+    out
+}
+
+/// Income sources that 02 prints as columns under the names 01 prints them.
+const INCOME_SOURCES: &[&str] = &[
+    "上级补助收入",
+    "事业收入",
+    "经营收入",
+    "附属单位上缴收入",
+    "其他收入",
+];
 
 /// A row being rebuilt: its key cells and its amounts.
 #[derive(Debug, Default, Clone)]
@@ -762,6 +828,25 @@ fn settle_totals<'a>(
         out.reverse();
         Some(out)
     };
+    // Rows another table's figures fix, still without amounts (their column
+    // printed shorter than its labels, blank cells gone): the pooled amount
+    // equal to the figure is theirs. On 04's expenditure side the figure is
+    // the 一般公共预算财政拨款 column's, placed only where the row's 小计
+    // prints it too (two equal amounts: 小计, then the fund).
+    for anchor in &context.anchors {
+        let n = if table == Table::FiscalOverview && anchor.side == Side::Expenditure {
+            2
+        } else {
+            1
+        };
+        if let Some(r) = rows
+            .iter()
+            .position(|r| r.0 == anchor.side && r.1 == anchor.label && r.2.is_empty())
+            && let Some(ts) = take(&mut pool, anchor.value, n)
+        {
+            rows[r].2 = ts;
+        }
+    }
     // Orphan class amounts: the classes other tables print and this one lacks.
     let present: Vec<String> = rows
         .iter()

@@ -1249,15 +1249,9 @@ fn a_wrapped_total_name_in_a_two_sided_cell_stream_keeps_its_side() {
     );
 }
 
-/// Table 01 printed column by column (`pdftotext -raw` of a PDF whose
-/// table text is written column by column, PyMuPDF's blocks): the
-/// expenditure names, then only the amounts printed, blank cells gone, so
-/// nothing in the stream says which classes spent. Table 03's classes,
-/// vouched for by their own sums, say it: each class's figure is the one
-/// equal to its total there.
-#[test]
-fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table_03() {
-    let doc = "\
+/// Table 01 printed column by column, blank cells gone: 300.00 received,
+/// 200.00 spent on 教育 and 100.00 on 卫生健康, nothing saying which classes.
+const COLUMN_MAJOR_OVERVIEW: &str = "\
 收入支出决算总表
 单位：万元
 收入
@@ -1287,6 +1281,18 @@ fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table
 300.00
 300.00
 注：本表反映部门本年度的总收支和年末结转结余情况。
+";
+
+/// Table 01 printed column by column (`pdftotext -raw` of a PDF whose
+/// table text is written column by column, PyMuPDF's blocks): the
+/// expenditure names, then only the amounts printed, blank cells gone, so
+/// nothing in the stream says which classes spent. Table 03's classes,
+/// vouched for by their own sums, say it: each class's figure is the one
+/// equal to its total there.
+#[test]
+fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table_03() {
+    let doc = format!(
+        "{COLUMN_MAJOR_OVERVIEW}\
 支出决算表
 单位：万元
 科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
@@ -1297,7 +1303,8 @@ fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table
 210\t卫生健康支出\t100.00\t100.00\t0.00
 21011\t行政事业单位医疗\t100.00\t100.00\t0.00
 2101101\t行政单位医疗\t100.00\t100.00\t0.00
-";
+"
+    );
     let p = process("overview.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
     let class = |name: &str| {
@@ -1314,4 +1321,81 @@ fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table
     assert_eq!(class("卫生健康支出"), Some((money("100.00"), true)));
     assert_eq!(class("科学技术支出"), None);
     assert_eq!(class("住房保障支出"), None);
+}
+
+/// The same column-major table 01, and table 03 as a cell stream row by
+/// row, which only the grid model's reflow reads (the first readers read
+/// streams column by column): the classes anchor table 01 once the
+/// readings of the one-sided tables are chosen.
+#[test]
+fn a_column_major_overview_is_anchored_by_the_coded_table_s_chosen_reading() {
+    let doc = format!(
+        "{COLUMN_MAJOR_OVERVIEW}\
+支出决算表
+单位：万元
+科目编码
+科目名称
+本年支出合计
+基本支出
+项目支出
+合计
+300.00
+250.00
+50.00
+205
+教育支出
+200.00
+150.00
+50.00
+20502
+普通教育
+200.00
+150.00
+50.00
+2050201
+学前教育
+200.00
+150.00
+50.00
+210
+卫生健康支出
+100.00
+100.00
+21011
+行政事业单位医疗
+100.00
+100.00
+2101101
+行政单位医疗
+100.00
+100.00
+注：本表反映部门本年度各项支出情况。
+"
+    );
+    let p = process("overview.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let at = |table: &str, name: &str, column: &str| {
+        items
+            .iter()
+            .find(|i| {
+                i.table.code() == table
+                    && (i.item == name || i.subject_code.as_deref() == Some(name))
+                    && i.column == column
+            })
+            .map(|i| (i.amount.to_string(), i.verified))
+    };
+    assert_eq!(
+        at("03", "205", "本年支出合计"),
+        Some((money("200.00"), true)),
+        "{items:#?}"
+    );
+    assert_eq!(
+        at("01", "教育支出", "决算数"),
+        Some((money("200.00"), true)),
+        "{items:#?}"
+    );
+    assert_eq!(
+        at("01", "卫生健康支出", "决算数"),
+        Some((money("100.00"), true))
+    );
 }

@@ -123,6 +123,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     }
     // The first readers' reading of the two-sided blocks (the column-major
     // one leans on the classes the blocks before printed).
+    let mut classes_of: Vec<Vec<String>> = vec![Vec::new(); seg.tables.len()];
     for k in 0..seg.tables.len() {
         if first[k].is_some() {
             continue;
@@ -144,6 +145,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             shapes[k].cell_per_line(),
             &mut rebuilt[k],
         ));
+        classes_of[k] = classes;
     }
     let first: Vec<(Vec<LineItem>, FoundTable)> = first.into_iter().flatten().collect();
     readings.insert(0, first);
@@ -176,6 +178,61 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
                 if r == best[k] || readings[r][k].0 == readings[best[k]][k].0 {
                     continue;
                 }
+                let mut other = best.clone();
+                other[k] = r;
+                let st = mix_standing(&readings, &other);
+                if st > at {
+                    (best, at) = (other, st);
+                }
+            }
+        }
+    }
+    if streamed {
+        // Anchored again: the figures the kept one-sided blocks vouch for
+        // (the grid model's readings among them, read after the first
+        // anchors were taken) read each two-sided cell stream once more,
+        // kept where the whole document then stands better.
+        let vouched: Vec<LineItem> = {
+            let mut doc = crate::model::Extracted {
+                line_items: best
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| !two_sided(seg.tables[*k].table))
+                    .flat_map(|(k, &r)| readings[r][k].0.iter().cloned())
+                    .collect(),
+                ..Default::default()
+            };
+            crate::check::run(&mut doc, &crate::check::Printed::default());
+            doc.line_items.retain(|i| i.verified);
+            doc.line_items
+        };
+        let mut again: Vec<(Vec<LineItem>, FoundTable)> =
+            readings[0].iter().map(|(_, f)| (Vec::new(), *f)).collect();
+        let mut anchored = Vec::new();
+        for (k, block) in seg.tables.iter().enumerate() {
+            if !two_sided(block.table) || shapes[k].layout() != BlockLayout::Stream {
+                continue;
+            }
+            let a = column_major::anchors(block.table, &vouched);
+            if a.is_empty() || a == anchors[k] {
+                continue;
+            }
+            again[k] = crate::extract::legacy_block(
+                text,
+                block,
+                ocr,
+                &classes_of[k],
+                &a,
+                shapes[k].cell_per_line(),
+                &mut rebuilt[k],
+            );
+            anchored.push(k);
+        }
+        if !anchored.is_empty() {
+            readings.push(again);
+            let r = readings.len() - 1;
+            let mut at = mix_standing(&readings, &best);
+            for k in anchored {
                 let mut other = best.clone();
                 other[k] = r;
                 let st = mix_standing(&readings, &other);

@@ -168,29 +168,35 @@ impl Page<'_> {
         let total = (cells.start..first_amount)
             .rev()
             .find(|&i| matches!(src.text(&src.cells[i]), "合计" | "总计"));
-        let mut keys: Vec<usize> = Vec::new();
+        // Each row's key cells: a code (its parts where the 类, 款 and 项
+        // columns came out as streams of their own), or a total's label.
+        let (mut keys, after_parts): (Vec<Vec<usize>>, usize) =
+            match self.code_parts(first_code..first_amount) {
+                Some((rows, end)) => (rows, end),
+                None => (Vec::new(), first_code),
+            };
         let mut names: Vec<usize> = Vec::new();
         for (i, token) in tokens
             .iter()
             .enumerate()
             .take(first_amount)
-            .skip(first_code)
+            .skip(after_parts)
         {
             match token {
-                Token::Code => keys.push(i),
+                Token::Code => keys.push(vec![i]),
                 _ if Some(i) == total => {}
                 // A total among the codes (人员经费合计 after its class's
                 // codes) is a row of its own.
-                Token::Heading if names.is_empty() => keys.push(i),
+                Token::Heading if names.is_empty() => keys.push(vec![i]),
                 Token::Text | Token::Heading => names.push(i),
                 // The first 栏次 number, right before the first column.
                 Token::Other if i + 1 == first_amount => {}
                 Token::Other | Token::Amount => return None,
             }
         }
-        let codes = keys.iter().filter(|&&k| tokens[k] == Token::Code).count();
+        let codes = keys.iter().filter(|k| tokens[k[0]] == Token::Code).count();
         if let Some(t) = total {
-            keys.push(t);
+            keys.push(vec![t]);
             keys.sort_unstable();
         }
         let rows = keys.len();
@@ -229,12 +235,14 @@ impl Page<'_> {
         };
         self.header(cells.start..first_code, total, out, row);
         let mut name = names.iter();
-        for (&key, amounts) in keys.iter().zip(&by_row) {
+        for (key, amounts) in keys.iter().zip(&by_row) {
             *row += 1;
             out.set_row(*row);
-            self.copy(out, key);
+            for &k in key {
+                self.copy(out, k);
+            }
             if names.len() == codes
-                && tokens[key] == Token::Code
+                && tokens[key[0]] == Token::Code
                 && let Some(&n) = name.next()
             {
                 self.copy(out, n);
@@ -247,6 +255,65 @@ impl Page<'_> {
             Some(p) => Some(codes + self.transpose(p..cells.end, out, row)?),
             None => Some(codes),
         }
+    }
+
+    /// Codes printed in three columns (类, 款, 项), each a stream of its
+    /// own with blank cells gone: the 类 column prints every row, the 款
+    /// column every row but a 类's own, the 项 column the 项 rows. A 类's
+    /// rows are its own then its 款 rows, each followed by its 项 rows
+    /// (which repeat the 款), so the 款 stream says which rows are 项 rows
+    /// and the streams' lengths where the 款 stream ends. Per row its parts
+    /// (the assembler joins them into one code), and the cell after the
+    /// 项 stream; `None` unless the three streams fit so exactly.
+    fn code_parts(&self, cells: std::ops::Range<usize>) -> Option<(Vec<Vec<usize>>, usize)> {
+        let (src, tokens) = (self.src, self.tokens);
+        let text = |i: usize| src.text(&src.cells[i]);
+        let classes: Vec<usize> = cells
+            .clone()
+            .take_while(|&i| tokens[i] == Token::Code && text(i).len() == 3)
+            .collect();
+        let start = cells.start + classes.len();
+        let parts: Vec<usize> = (start..cells.end)
+            .take_while(|&i| tokens[i] == Token::Other && text(i).len() == 2)
+            .collect();
+        if classes.len() < 2 || parts.is_empty() {
+            return None;
+        }
+        // Rows per 类: runs of one 类 code.
+        let mut groups: Vec<usize> = Vec::new();
+        for (k, &c) in classes.iter().enumerate() {
+            if k == 0 || text(c) != text(classes[k - 1]) {
+                groups.push(0);
+            }
+            *groups.last_mut().expect("a group") += 1;
+        }
+        let kuan_len = classes.len() - groups.len();
+        if kuan_len == 0 || kuan_len > parts.len() {
+            return None;
+        }
+        let kuan = &parts[..kuan_len];
+        let xiang = &parts[kuan_len..];
+        // Within a 类, a 款 repeated on the next row is that 款's 项 row.
+        let mut rows: Vec<Vec<usize>> = Vec::with_capacity(classes.len());
+        let (mut c, mut k, mut x) = (0, 0, 0);
+        for &n in &groups {
+            rows.push(vec![classes[c]]);
+            c += 1;
+            let mut last: Option<&str> = None;
+            for _ in 1..n {
+                let part = kuan[k];
+                let mut key = vec![classes[c], part];
+                if last == Some(text(part)) {
+                    key.push(*xiang.get(x)?);
+                    x += 1;
+                }
+                last = Some(text(part));
+                rows.push(key);
+                c += 1;
+                k += 1;
+            }
+        }
+        (x == xiang.len()).then_some((rows, start + parts.len()))
     }
 
     /// Every column prints every row: the columns as parted by 栏次
@@ -585,6 +652,36 @@ mod tests {
         );
         let short = "科目编码\n201\n20101\n1\n3.00\n3.00\n2\n1.00\n3\n2.00\n2.00\n";
         assert_eq!(transposed_rows(short), None);
+    }
+
+    /// Codes printed in 类, 款 and 项 columns, each its own stream with blank
+    /// cells gone (`pdftotext -raw` of a table written column by column):
+    /// the 类 stream prints every row, the 款 stream all but the 类 rows, the
+    /// 项 stream the 项 rows; a 款 repeated within its 类 is a 项 row.
+    #[test]
+    fn codes_printed_in_three_part_streams_are_put_back_together() {
+        let doc = "类\n款\n项\n合计\n208\n208\n208\n208\n210\n210\n05\n05\n05\n11\n\
+                   05\n06\n社会保障和就业支出\n行政事业单位养老支出\n机关事业单位基本养老保险缴费支出\n\
+                   机关事业单位职业年金缴费支出\n卫生健康支出\n行政事业单位医疗\n\
+                   9.00\n6.00\n6.00\n4.00\n2.00\n3.00\n3.00\n";
+        assert_eq!(
+            transposed_rows(doc).unwrap(),
+            vec![
+                "类",
+                "款",
+                "项",
+                "合计 9.00",
+                "208 社会保障和就业支出 6.00",
+                "208 05 行政事业单位养老支出 6.00",
+                "208 05 05 机关事业单位基本养老保险缴费支出 4.00",
+                "208 05 06 机关事业单位职业年金缴费支出 2.00",
+                "210 卫生健康支出 3.00",
+                "210 11 行政事业单位医疗 3.00",
+            ]
+        );
+        // A 项 stream one part short does not fit: no transpose.
+        let short = doc.replace("05\n06\n社会", "05\n社会");
+        assert_eq!(transposed_rows(&short), None);
     }
 
     fn amounts(printed: &[&str]) -> Vec<Amount> {

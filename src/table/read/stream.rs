@@ -68,7 +68,16 @@ fn reflowed(cells: Cells) -> CellGrid {
     let mut at = 0u32;
     let mut header = true;
     let mut line = None;
-    for ((c, token), page_start) in grid.cells.iter_mut().zip(tokens).zip(page_starts) {
+    let next_is_name: Vec<bool> = (0..tokens.len())
+        .map(|i| matches!(tokens.get(i + 1), Some(Token::Text | Token::Heading)))
+        .collect();
+    for (((c, token), page_start), next_is_name) in grid
+        .cells
+        .iter_mut()
+        .zip(tokens)
+        .zip(page_starts)
+        .zip(next_is_name)
+    {
         let first_of_line = line != Some(c.line);
         line = Some(c.line);
         if page_start {
@@ -91,8 +100,15 @@ fn reflowed(cells: Cells) -> CellGrid {
         let starts = match token {
             Token::Code => row.code || row.amount || row.header,
             Token::Text => row.amount || row.header,
-            Token::Heading => true,
-            Token::Amount | Token::Other => false,
+            // An enumerated name or a total opens a row, with the row
+            // number printed before it if one was.
+            Token::Heading => !(row.other && !row.code && !row.amount && !row.text),
+            // A row number after a row's amounts and before a name: the
+            // next row's, printed before its name where that row's other
+            // side is blank (table 01's 行次 of a blank income row, then
+            // the expenditure name).
+            Token::Other => row.amount && next_is_name,
+            Token::Amount => false,
         };
         if starts && !row.is_empty() {
             at += 1;
@@ -586,6 +602,27 @@ mod tests {
                 "30108 机关事业单位基本养老 保险缴费 9.00",
                 "30199 其他",
                 "人员经费合计 9.00",
+            ]
+        );
+    }
+
+    /// Table 01 with 行次 columns, its income side blank from row 4 on: the
+    /// income 行次 comes after the row before's amounts and before the
+    /// expenditure name, and opens that row (not a fifth amount).
+    #[test]
+    fn a_row_number_before_a_name_opens_the_row() {
+        let doc = "项目\n行次\n决算数\n三、国有资本经营预算财政拨款\n3\n0.00\n三、国防支出\n29\n\
+                   0.00\n0.00\n4\n四、公共安全支出\n30\n5.00\n5.00\n";
+        assert_eq!(
+            rows(doc),
+            vec![
+                "项目",
+                "行次",
+                "决算数",
+                "三、国有资本经营预算财政拨款",
+                "3 0.00",
+                "三、国防支出 29 0.00 0.00",
+                "4 四、公共安全支出 30 5.00 5.00",
             ]
         );
     }

@@ -481,34 +481,74 @@ fn side_split(ctx: &Ctx, header: &[usize], body: &[(u32, std::ops::Range<usize>)
     if !ctx.spec.two_sided() || ctx.grid.layout == Layout::Ordered {
         return None;
     }
-    // Labels only the expenditure side prints, where they start.
+    // Labels only the expenditure side prints, where they start, and the
+    // enumerated first lines of names wrapped in narrow cells (`五、教育` /
+    // `支出`) that start only expenditure names; the whole names alone where
+    // the fragments would put an income amount on the expenditure side
+    // (sorted text drifts: names alone on their lines start left of those
+    // that share a line with the income side).
     let exp_only = &ctx.sides.expenditure_only;
-    let mut xs: Vec<u32> = Vec::new();
-    for (_, r) in body {
-        for i in r.clone() {
-            if ctx.kind(i) != CellKind::Text {
-                continue;
-            }
-            let l = vocab::clean_label(ctx.text(i));
-            if exp_only
-                .iter()
-                .any(|v| *v == l || l.ends_with(v) && l.chars().count() <= v.chars().count() + 1)
-            {
-                xs.push(ctx.span(i).x0);
+    let starts = |whole: bool| -> Vec<u32> {
+        let mut xs = Vec::new();
+        for (_, r) in body {
+            for i in r.clone() {
+                if ctx.kind(i) != CellKind::Text {
+                    continue;
+                }
+                let t = ctx.text(i);
+                let l = vocab::clean_label(t);
+                let found = if whole {
+                    exp_only.iter().any(|v| {
+                        *v == l || l.ends_with(v) && l.chars().count() <= v.chars().count() + 1
+                    })
+                } else {
+                    split_enumerator(&squeeze(t)).0.is_some()
+                        && l.chars().count() >= 2
+                        && exp_only.iter().any(|v| v.starts_with(l.as_str()))
+                        && !extends_side_label(ctx, Side::Income, &l)
+                };
+                if found {
+                    xs.push(ctx.span(i).x0);
+                }
             }
         }
-    }
-    if !xs.is_empty() {
+        xs
+    };
+    // The leftmost start most of them share (a label may be indented).
+    let pick = |mut xs: Vec<u32>| -> Option<u32> {
         xs.sort();
-        // The leftmost start most of them share (a label may be indented).
-        let median = xs[xs.len() / 2];
-        let min_near = xs
-            .iter()
+        let median = *xs.get(xs.len() / 2)?;
+        xs.iter()
             .copied()
             .filter(|&x| x + 6 * ctx.slack() >= median)
             .min()
-            .unwrap_or(median);
-        return Some(min_near);
+    };
+    // Where an income name prints its amount, the split is right of it.
+    let inc_only = &ctx.sides.income_only;
+    let income_amounts: Vec<u32> = body
+        .iter()
+        .filter_map(|(_, r)| {
+            let named = r.clone().position(|i| {
+                ctx.kind(i) == CellKind::Text
+                    && inc_only
+                        .iter()
+                        .any(|v| *v == vocab::clean_label(ctx.text(i)))
+            })?;
+            r.clone()
+                .skip(named + 1)
+                .find(|&i| ctx.kind(i) == CellKind::Amount)
+                .map(|i| ctx.span(i).x0)
+        })
+        .collect();
+    let whole = starts(true);
+    let with_fragments = pick([whole.clone(), starts(false)].concat());
+    match with_fragments {
+        Some(x) if !income_amounts.iter().any(|&a| a >= x) => return Some(x),
+        _ => {
+            if let Some(x) = pick(whole) {
+                return Some(x);
+            }
+        }
     }
     // The second 项目 of the header.
     let items: Vec<u32> = header
@@ -1904,6 +1944,84 @@ mod tests {
         let basic = a.groups[total.amounts[1].group].domain;
         assert_ne!(basic & (1 << 1), 0, "基本支出 not among {basic:b}");
     }
+
+    /// Table 04 in layout text with narrow name cells (a generated report
+    /// as `pdftotext -layout` prints it, cut short): every expenditure name
+    /// wraps (`五、教育` / `支出`) but one tail (`其他支出`, set a little
+    /// right), the header is stacked a character a line. The names'
+    /// enumerated first lines say where the expenditure side starts; the
+    /// tail alone put it right of them, every class on the income side.
+    #[test]
+    fn wrapped_names_in_narrow_cells_say_where_the_expenditure_side_starts() {
+        let t = Text::from_string(NARROW_FISCAL);
+        let a = assemble(
+            TableSpec::of(Table::FiscalOverview),
+            &positioned(&t, 0..t.len()),
+        );
+        let side = |item: &str| a.records.iter().find(|r| r.item == item).map(|r| r.side);
+        assert_eq!(side("教育支出"), Some(Some(Side::Expenditure)));
+        assert_eq!(side("外交支出"), Some(Some(Side::Expenditure)));
+        assert_eq!(side("政府性基金预算财政拨款"), Some(Some(Side::Income)));
+        assert_eq!(side("本年收入合计"), Some(Some(Side::Income)));
+    }
+
+    const NARROW_FISCAL: &str = "                    财政拨款收入支出决算总表
+                                                           单位：万元
+
+      收入                        支出
+
+                                                    国
+                                               政
+                                                    有
+                                               府
+                                                    资
+                                               性
+                                                    本
+                                               基
+                                    一般公             经
+                                               金
+                                    共预算             营
+ 项目    决算数         项目      合计                  预
+                                    财政拨             预
+                                               算
+                                     款              算
+                                               财
+                                                    财
+                                               政
+                                                    政
+                                               拨
+                                                    拨
+                                               款
+                                                    款
+一、一般         一、一般
+公共预算 6939.94 公共服务           0.00         0.00 0.00 0.00
+财政拨款         支出
+二、政府
+性基金预              二、外交
+           0.00             0.00         0.00 0.00 0.00
+算财政拨              支出
+款
+三、国有
+资本经营              三、国防
+           0.00             0.00         0.00 0.00 0.00
+预算财政              支出
+拨款
+                  四、公共
+                            0.00         0.00 0.00 0.00
+                  安全支出
+                  五、教育
+                          858.18     858.18 0.00 0.00
+                  支出
+                  六、科学
+                            0.00         0.00 0.00 0.00
+                    二十三、
+                             0.00            0.00 0.00 0.00
+                    其他支出
+本年收入         本年支出
+     6939.94      6939.94 6939.94 0.00 0.00
+ 合计           合计
+ 总计       6939.94    总计    6939.94 6939.94 0.00 0.00
+";
 
     const DOUBLED_TITLE: &str = r#"                                                     支支出出决决算算表表
                                                                                                    单位：万元

@@ -170,8 +170,8 @@ pub struct Printed<'a> {
     /// proves nothing.
     pub lossy_tables: &'a [Table],
     /// The document's final checks, which vouch for rows: a sum that holds
-    /// over a cell a failing identity between tables contradicts vouches
-    /// for none of its cells. Comparing readings, such a sum still tells a
+    /// over a cell a failing identity between table cells contradicts
+    /// vouches for none of its cells. Comparing readings, such a sum still tells a
     /// consistent reading from one that is not.
     pub vouching: bool,
 }
@@ -333,9 +333,10 @@ pub fn run(doc: &mut Extracted, printed: &Printed) -> Vec<Check> {
             status,
         });
     }
-    // A sum that holds over a cell another table's identity contradicts
-    // proves nothing of its other cells: if the contradicted cell is wrong,
-    // the sum holds only because another of its cells is wrong too.
+    // A sum that holds over a cell that a failing identity between table
+    // cells (not prose) contradicts proves nothing of its other cells: if
+    // the contradicted cell is wrong, the sum holds only because another of
+    // its cells is wrong too.
     for n in covering {
         let slots = || book.idents[n].slots().filter_map(|s| book.slots[s].item);
         if printed.vouching && slots().any(|i| doubted[i]) {

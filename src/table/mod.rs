@@ -41,9 +41,10 @@ use spec::TableSpec;
 /// No reading is trusted for being chosen: the document's checks then run
 /// on what was kept. The two-sided tables (01, 04) are read last: the
 /// figures the one-sided tables' own identities vouch for anchor the rows
-/// of a two-sided table printed column by column with its blank cells gone. The grid readings share one search budget
-/// ([`solve::DOCUMENT_NODES`]), so a document read three ways costs no more
-/// search than one read once could.
+/// of a two-sided table printed column by column with its blank cells gone.
+/// The grid readings share one search budget ([`solve::DOCUMENT_NODES`]),
+/// so a document read three ways costs no more search than one read once
+/// could.
 pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> TablesRead {
     let shapes: Vec<read::LineShapes> = seg
         .tables
@@ -72,23 +73,17 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             ));
         }
     }
-    // Only figures the one-sided tables' own identities vouch for: an anchor
-    // placed by value, a wrong one would place a wrong figure.
     let streamed = seg
         .tables
         .iter()
         .zip(&shapes)
         .any(|(b, s)| two_sided(b.table) && s.layout() == BlockLayout::Stream);
-    let one_sided: Vec<LineItem> = if !streamed {
-        Vec::new()
+    // Only figures the one-sided tables' own identities vouch for: a row is
+    // anchored by value, and a wrong figure would place a wrong amount.
+    let one_sided: Vec<LineItem> = if streamed {
+        vouched(first.iter().flatten().flat_map(|f| f.0.iter().cloned()))
     } else {
-        let mut doc = crate::model::Extracted {
-            line_items: first.iter().flatten().flat_map(|f| f.0.clone()).collect(),
-            ..Default::default()
-        };
-        crate::check::run(&mut doc, &crate::check::Printed::default());
-        doc.line_items.retain(|i| i.verified);
-        doc.line_items
+        Vec::new()
     };
     let anchors: Vec<Vec<column_major::Anchor>> = seg
         .tables
@@ -169,43 +164,23 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         // own reading gave: each stream block in turn (the blocks read three
         // ways) moves to another reading where the whole document then
         // stands better.
-        let mut at = mix_standing(&readings, &best);
-        for k in 0..best.len() {
-            if shapes[k].layout() != BlockLayout::Stream {
-                continue;
-            }
-            for r in 0..readings.len() {
-                if r == best[k] || readings[r][k].0 == readings[best[k]][k].0 {
-                    continue;
-                }
-                let mut other = best.clone();
-                other[k] = r;
-                let st = mix_standing(&readings, &other);
-                if st > at {
-                    (best, at) = (other, st);
-                }
-            }
-        }
+        let moves: Vec<(usize, usize)> = (0..best.len())
+            .filter(|&k| shapes[k].layout() == BlockLayout::Stream)
+            .flat_map(|k| (0..readings.len()).map(move |r| (k, r)))
+            .collect();
+        descend(&readings, &mut best, &moves);
     }
     if streamed {
         // Anchored again: the figures the kept one-sided blocks vouch for
         // (the grid model's readings among them, read after the first
         // anchors were taken) read each two-sided cell stream once more,
         // kept where the whole document then stands better.
-        let vouched: Vec<LineItem> = {
-            let mut doc = crate::model::Extracted {
-                line_items: best
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| !two_sided(seg.tables[*k].table))
-                    .flat_map(|(k, &r)| readings[r][k].0.iter().cloned())
-                    .collect(),
-                ..Default::default()
-            };
-            crate::check::run(&mut doc, &crate::check::Printed::default());
-            doc.line_items.retain(|i| i.verified);
-            doc.line_items
-        };
+        let kept = vouched(
+            best.iter()
+                .enumerate()
+                .filter(|(k, _)| !two_sided(seg.tables[*k].table))
+                .flat_map(|(k, &r)| readings[r][k].0.iter().cloned()),
+        );
         let mut again: Vec<(Vec<LineItem>, FoundTable)> =
             readings[0].iter().map(|(_, f)| (Vec::new(), *f)).collect();
         let mut anchored = Vec::new();
@@ -213,7 +188,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             if !two_sided(block.table) || shapes[k].layout() != BlockLayout::Stream {
                 continue;
             }
-            let a = column_major::anchors(block.table, &vouched);
+            let a = column_major::anchors(block.table, &kept);
             if a.is_empty() || a == anchors[k] {
                 continue;
             }
@@ -229,17 +204,12 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             anchored.push(k);
         }
         if !anchored.is_empty() {
+            // A reading of the anchored blocks alone: the others are never
+            // taken from it.
             readings.push(again);
             let r = readings.len() - 1;
-            let mut at = mix_standing(&readings, &best);
-            for k in anchored {
-                let mut other = best.clone();
-                other[k] = r;
-                let st = mix_standing(&readings, &other);
-                if st > at {
-                    (best, at) = (other, st);
-                }
-            }
+            let moves: Vec<(usize, usize)> = anchored.into_iter().map(|k| (k, r)).collect();
+            descend(&readings, &mut best, &moves);
         }
     }
     let mut out = TablesRead::default();
@@ -257,6 +227,39 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     }
     labels::repair(&mut out.items);
     out
+}
+
+/// The line items among `items` that their own identities vouch for.
+fn vouched(items: impl Iterator<Item = LineItem>) -> Vec<LineItem> {
+    let mut doc = crate::model::Extracted {
+        line_items: items.collect(),
+        ..Default::default()
+    };
+    crate::check::run(&mut doc, &crate::check::Printed::default());
+    doc.line_items.retain(|i| i.verified);
+    doc.line_items
+}
+
+/// Moves blocks to other readings, one `(block, reading)` move at a time in
+/// order, keeping each that makes the whole document stand better; a move
+/// to a reading that reads the block alike is skipped.
+fn descend(
+    readings: &[Vec<(Vec<LineItem>, FoundTable)>],
+    best: &mut Vec<usize>,
+    moves: &[(usize, usize)],
+) {
+    let mut at = mix_standing(readings, best);
+    for &(k, r) in moves {
+        if r == best[k] || readings[r][k].0 == readings[best[k]][k].0 {
+            continue;
+        }
+        let mut other = best.clone();
+        other[k] = r;
+        let st = mix_standing(readings, &other);
+        if st > at {
+            (*best, at) = (other, st);
+        }
+    }
 }
 
 /// How the grid model rebuilds the rows of cell streams.

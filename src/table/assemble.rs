@@ -1965,6 +1965,71 @@ mod tests {
         assert_eq!(side("本年收入合计"), Some(Some(Side::Income)));
     }
 
+    /// PyMuPDF's sorted text drifts: names alone on their lines start left
+    /// of those that share a line with the income side (a generated
+    /// report's 01 as PyMuPDF sorts it). Wrapped names' fragments there
+    /// would put the split left of the income amounts; the whole names alone
+    /// keep the income figures income.
+    #[test]
+    fn name_fragments_never_move_income_amounts_to_the_expenditure_side() {
+        let t = Text::from_string(DRIFTING_OVERVIEW);
+        let a = assemble(TableSpec::of(Table::Overview), &positioned(&t, 0..t.len()));
+        let income = |item: &str| {
+            a.records
+                .iter()
+                .find(|r| r.item == item && r.side == Some(Side::Income))
+                .and_then(|r| r.amounts.first())
+                .map(|am| am.printed.value)
+        };
+        let amount = |s: &str| Amount::parse_plain(s).unwrap();
+        assert_eq!(income("一般公共预算财政拨款收入"), Some(amount("10374.54")));
+        assert_eq!(income("其他收入"), Some(amount("176.59")));
+        assert_eq!(income("本年收入合计"), Some(amount("10551.13")));
+    }
+
+    const DRIFTING_OVERVIEW: &str = "          收入支出决算总表
+
+                                               公开01 表
+编制部门：涪城区文化和旅游局                         单位：万元
+          收入                    支出
+      项目         决算数         项目         决算数
+一、一般公共预算财政拨款收        10374.54 一、一般公共服务支出                   0.00
+入
+二、政府性基金预算财政拨款             0.00 二、外交支出                            0.00
+收入
+三、国有资本经营预算财政拨             0.00 三、国防支出                            0.00
+款收入
+四、上级补助收入                        0.00 四、公共安全支出                        0.00
+五、事业收入                            0.00 五、教育支出                            0.00
+六、经营收入                            0.00 六、科学技术支出                        0.00
+七、附属单位上缴收入                   0.00 七、文化旅游体育与传媒支出         4908.04
+八、其他收入                        176.59 八、社会保障和就业支出              414.99
+                       九、卫生健康支出                   3748.93
+                       十、节能环保支出                        0.00
+                       十一、城乡社区支出                      0.00
+                       十二、农林水支出                        0.00
+                       十三、交通运输支出                      0.00
+                       十四、资源勘探工业信息等支             0.00
+                       出
+                       十五、商业服务业等支出                 0.00
+                       十六、金融支出                          0.00
+                       十七、援助其他地区支出                 0.00
+                       十八、自然资源海洋气象等支             0.00
+                       出
+                       十九、住房保障支出                 1479.17
+                       二十、粮油物资储备支出                 0.00
+                       二十一、国有资本经营预算支             0.00
+                       出
+                       二十二、灾害防治及应急管理             0.00
+                       支出
+                       二十三、其他支出                        0.00
+    本年收入合计              10551.13     本年支出合计              10551.13
+   使用非财政拨款结余                 0.00      结余分配                      0.00
+    年初结转和结余                   0.00    年末结转和结余                   0.00
+      总计                  10551.13       总计                  10551.13
+注：本表反映部门本年度的总收支和年末结转结余情况。
+";
+
     const NARROW_FISCAL: &str = "                    财政拨款收入支出决算总表
                                                            单位：万元
 

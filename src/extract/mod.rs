@@ -117,10 +117,8 @@ pub fn legacy_shape(text: &Text, body: &std::ops::Range<usize>) -> BlockShape {
 /// tables printed, for the column-major reader; `cell_stream`: whether the
 /// block prints a cell per line ([`crate::table::read::LineShapes`]);
 /// `anchors`: figures other tables print for its rows (two-sided tables);
-/// `rebuilt`: the column-major reader's rows of this block already rebuilt
-/// under some context, taken when the context is this one, and left there
-/// when rebuilt here (the grid model reads cell streams with the same
-/// reader: the search is not run twice).
+/// `rebuilt`: the column-major reader's rows of this block, shared with the
+/// grid model ([`column_major::grid_once`]).
 pub fn legacy_block(
     text: &Text,
     block: &crate::segment::TableBlock,
@@ -142,14 +140,7 @@ pub fn legacy_block(
                 anchors: anchors.to_vec(),
                 cell_stream,
             };
-            match rebuilt {
-                Some((c, g)) if *c == context => g.clone(),
-                _ => {
-                    let g = column_major::grid(text, lines, block.table, &context);
-                    *rebuilt = Some((context, g.clone()));
-                    g
-                }
-            }
+            column_major::grid_once(text, lines, block.table, context, rebuilt)
         }
     };
     let read = tables::read_table(block.table, &grid, unit, ocr);

@@ -59,18 +59,26 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // anchor rows of the two-sided tables that a cell stream printed with
     // blank cells gone (`column_major::anchors`).
     let two_sided = |t: crate::vocab::Table| TableSpec::of(t).two_sided();
+    // Block `k` read by the first readers, with the classes and anchors the
+    // other tables gave it.
+    let read_first = |k: usize,
+                      classes: &[String],
+                      anchors: &[column_major::Anchor],
+                      rebuilt: &mut Option<_>| {
+        crate::extract::legacy_block(
+            text,
+            &seg.tables[k],
+            ocr,
+            classes,
+            anchors,
+            shapes[k].cell_per_line(),
+            rebuilt,
+        )
+    };
     let mut first: Vec<Option<(Vec<LineItem>, FoundTable)>> = vec![None; seg.tables.len()];
-    for (k, (block, shape)) in seg.tables.iter().zip(&shapes).enumerate() {
+    for (k, block) in seg.tables.iter().enumerate() {
         if !two_sided(block.table) {
-            first[k] = Some(crate::extract::legacy_block(
-                text,
-                block,
-                ocr,
-                &[],
-                &[],
-                shape.cell_per_line(),
-                &mut rebuilt[k],
-            ));
+            first[k] = Some(read_first(k, &[], &[], &mut rebuilt[k]));
         }
     }
     let streamed = seg
@@ -131,15 +139,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             .collect();
         classes.sort();
         classes.dedup();
-        first[k] = Some(crate::extract::legacy_block(
-            text,
-            &seg.tables[k],
-            ocr,
-            &classes,
-            &anchors[k],
-            shapes[k].cell_per_line(),
-            &mut rebuilt[k],
-        ));
+        first[k] = Some(read_first(k, &classes, &anchors[k], &mut rebuilt[k]));
         classes_of[k] = classes;
     }
     let first: Vec<(Vec<LineItem>, FoundTable)> = first.into_iter().flatten().collect();
@@ -192,15 +192,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             if a.is_empty() || a == anchors[k] {
                 continue;
             }
-            again[k] = crate::extract::legacy_block(
-                text,
-                block,
-                ocr,
-                &classes_of[k],
-                &a,
-                shapes[k].cell_per_line(),
-                &mut rebuilt[k],
-            );
+            again[k] = read_first(k, &classes_of[k], &a, &mut rebuilt[k]);
             anchored.push(k);
         }
         if !anchored.is_empty() {
@@ -322,14 +314,13 @@ fn grid_reading(
                     anchors: anchors[k].clone(),
                     cell_stream: true,
                 };
-                let old = match &rebuilt[k] {
-                    Some((c, g)) if *c == context => g.clone(),
-                    _ => {
-                        let g = column_major::grid(text, lines.clone(), block.table, &context);
-                        rebuilt[k] = Some((context, g.clone()));
-                        g
-                    }
-                };
+                let old = column_major::grid_once(
+                    text,
+                    lines.clone(),
+                    block.table,
+                    context,
+                    &mut rebuilt[k],
+                );
                 by_order = old.placed_by_order.clone();
                 from_rows(&old)
             }

@@ -144,6 +144,27 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
     }
 }
 
+/// A block's rows rebuilt under `context`, taken from `rebuilt` when they
+/// were rebuilt there under the same context, else rebuilt and left there
+/// (the grid model and the first readers read a cell stream with this
+/// reader: the search runs once).
+pub fn grid_once(
+    text: &Text,
+    lines: Range<usize>,
+    table: Table,
+    context: Context,
+    rebuilt: &mut Option<(Context, Grid)>,
+) -> Grid {
+    match rebuilt {
+        Some((c, g)) if *c == context => g.clone(),
+        _ => {
+            let g = grid(text, lines, table, &context);
+            *rebuilt = Some((context, g.clone()));
+            g
+        }
+    }
+}
+
 /// The classes of `classes` the reader of `table` reads (only the two-sided
 /// tables look for the classes other tables print): equal contexts, equal
 /// readings.

@@ -68,16 +68,14 @@ fn reflowed(cells: Cells) -> CellGrid {
     let mut at = 0u32;
     let mut header = true;
     let mut line = None;
-    let next_is_name: Vec<bool> = (0..tokens.len())
-        .map(|i| matches!(tokens.get(i + 1), Some(Token::Text | Token::Heading)))
-        .collect();
-    for (((c, token), page_start), next_is_name) in grid
+    for (i, ((c, &token), page_start)) in grid
         .cells
         .iter_mut()
-        .zip(tokens)
+        .zip(&tokens)
         .zip(page_starts)
-        .zip(next_is_name)
+        .enumerate()
     {
+        let next_is_name = matches!(tokens.get(i + 1), Some(Token::Text | Token::Heading));
         let first_of_line = line != Some(c.line);
         line = Some(c.line);
         if page_start {

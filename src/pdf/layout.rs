@@ -746,11 +746,13 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
             .iter()
             .filter(|l| l.is_amount_row())
             .collect();
-        // Only the page's first table, printed without a header, may
-        // continue the last page's; one row of two amounts or more is
-        // enough there when its cells sit in that table's columns (the last
-        // row carried over alone, set tight).
-        let carried = carried.filter(|_| out.is_empty() && start == top);
+        // Only the page's first table may continue the last page's; one
+        // row of two amounts or more is enough there when its cells sit in
+        // that table's columns: the last row carried over alone, set tight,
+        // or the one row printing figures under the repeated header (a
+        // two-sided table's expenditure names wrapped down the page, only
+        // one of them with figures), header and names in the columns too.
+        let carried = carried.filter(|_| out.is_empty());
         let continues = |run: &[Chunked<'_>]| {
             carried.is_some_and(|edges| {
                 let [row] = rows.as_slice() else { return false };
@@ -759,11 +761,17 @@ fn stream_blocks(lines: Vec<Chunked<'_>>, carried: Option<&[f64]>) -> Vec<(f64, 
                     .flat_map(|l| l.chunks.iter().map(|r| l.span(r)))
                     .collect();
                 let amounts: Vec<(f64, f64)> = row.amount_spans().collect();
-                amounts.len() >= 2 && run.len() == 1 && fits_columns(&spans, &amounts, edges)
+                amounts.len() >= 2
+                    && (run.len() == 1 || start < top)
+                    && fits_columns(&spans, &amounts, edges)
             })
         };
-        if stream_evidence(&rows) || continues(&lines[start..=end]) {
+        let evident = stream_evidence(&rows);
+        if evident || continues(&lines[start..=end]) {
             let run = &lines[start..=end];
+            // A header of its own tells the columns, but for a page that
+            // only the carried columns make a table.
+            let carried = carried.filter(|_| start == top || !evident);
             out.push((
                 run[0].y - 0.5 * run[0].size,
                 Block::Table(stream_table(run, carried)),
@@ -2096,6 +2104,48 @@ mod tests {
             only_table(&other).text_rows(),
             vec![vec!["合计", "6751.35", "6518.93"]]
         );
+    }
+
+    /// A two-sided table continued on a page that repeats its header,
+    /// whose expenditure names wrap down narrow cells and only one of them
+    /// prints figures: that one row, under a header and among names that sit
+    /// in the columns of the page before, continues the table in them; the
+    /// same page alone is no table (one row, two amounts, is too little).
+    #[test]
+    fn a_lone_row_of_figures_under_a_repeated_header_continues_the_table() {
+        let edges = [50.0, 100.0, 150.0, 210.0, 260.0, 320.0];
+        let mut g = words(&[("收入", 70.0), ("支出", 200.0)], 60.0, 10.0);
+        g.extend(words(
+            &[
+                ("项目", 60.0),
+                ("决算数", 112.0),
+                ("项目", 160.0),
+                ("小计", 225.0),
+            ],
+            80.0,
+            10.0,
+        ));
+        g.extend(word("一般公共", 270.0, 74.0, 10.0));
+        g.extend(word("预算拨款", 270.0, 86.0, 10.0));
+        for (k, name) in ["十一、城", "乡社区支", "出", "十二、农", "林水支出"]
+            .iter()
+            .enumerate()
+        {
+            g.extend(word(name, 155.0, 110.0 + 12.0 * k as f64, 10.0));
+        }
+        g.extend(word("十九、住", 155.0, 176.0, 10.0));
+        g.extend(word("房保障支", 155.0, 188.0, 10.0));
+        g.extend(ending("1368.43", 255.0, 188.0, 10.0));
+        g.extend(ending("1368.43", 315.0, 188.0, 10.0));
+        g.extend(word("出", 155.0, 200.0, 10.0));
+        let continued = layout_continuing(&page(g.clone(), vec![]), Some(&edges));
+        let rows = only_table(&continued).text_rows();
+        assert!(
+            rows.iter()
+                .any(|r| r == &vec!["", "", "十九、住房保障支出", "1368.43", "1368.43"]),
+            "{rows:?}"
+        );
+        assert!(tables(&layout(&page(g, vec![]))).is_empty());
     }
 
     /// The last row of a two-sided table carried over alone, set tight (its

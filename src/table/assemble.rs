@@ -989,7 +989,7 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             nearest_row(rows, &centre, &opens, f, side, &segment)
         };
         let name_only = f.amounts.is_empty() && f.codes.is_empty() && !f.labels.is_empty();
-        let target = if flat && name_only && ctx.spec.two_sided() {
+        let target = if name_only && ctx.spec.two_sided() {
             extended_row(ctx, &rows, &opens, f, &segment).or_else(|| nearest(&rows, f.side))
         } else if flat && name_only {
             open_row_above(&rows, f, &segment)
@@ -1096,10 +1096,12 @@ fn open_row_above(
     ))
 }
 
-/// Flat two-sided text does not say which side a lone name fragment
-/// continues: the nearest row, of either side, whose name it extends toward
-/// one of that side's row names, where one is nearest (at one distance, the
-/// fragment's own side, its place on a line of two fragments, first).
+/// A lone name fragment of a two-sided table continues the nearest row, of
+/// either side, whose name it extends toward one of that side's row names,
+/// where one is nearest (at one distance, the fragment's own side, its
+/// place on a line of two fragments, first): flat text does not say which
+/// side it is on, and positioned text may set it nearer the next row than
+/// the first line of its own (`年初财政` / `拨款结转` / `和结余` over 总计).
 fn extended_row(
     ctx: &Ctx,
     rows: &[(Record, Piece)],
@@ -1985,6 +1987,43 @@ mod tests {
         assert_eq!(income("一般公共预算财政拨款收入"), Some(amount("10374.54")));
         assert_eq!(income("其他收入"), Some(amount("176.59")));
         assert_eq!(income("本年收入合计"), Some(amount("10551.13")));
+    }
+
+    /// A blank row whose names wrap over three lines just above 总计 (a PDF
+    /// table set in narrow cells, rows a line's leading apart): the last
+    /// line (`和结余`) is nearer 总计 than the row's first line, but only
+    /// the row above has a name it ends; joined to 总计 it made `和结余总计`,
+    /// no row name at all.
+    #[test]
+    fn a_wrapped_name_ends_the_row_whose_name_it_completes() {
+        let t = Text::from_string(
+            "收入\t\t支出\t\t\n\
+             项目\t决算数\t项目\t小计\t一般公共预算财政拨款\n\
+             一、一般公共预算财政拨款\t100.00\t一、一般公共服务支出\t100.00\t100.00\n\
+             本年收入合计\t100.00\t本年支出合计\t100.00\t100.00\n\
+             年初财政\t\t年末财政\t\t\n\
+             拨款结转\t\t拨款结转\t\t\n\
+             和结余\t\t和结余\t\t\n\
+             总计\t100.00\t总计\t100.00\t100.00\n",
+        );
+        let layout = crate::table::read::detect(&t, 0..t.len());
+        let grid = crate::table::read::read(&t, 0..t.len(), layout).unwrap();
+        let a = assemble(TableSpec::of(Table::FiscalOverview), &grid);
+        let items = |side: Side| -> Vec<&str> {
+            a.records
+                .iter()
+                .filter(|r| r.side == Some(side))
+                .map(|r| r.item.as_str())
+                .collect()
+        };
+        assert!(
+            items(Side::Income).contains(&"总计"),
+            "{:?}",
+            items(Side::Income)
+        );
+        assert!(items(Side::Income).contains(&"年初财政拨款结转和结余"));
+        assert!(items(Side::Expenditure).contains(&"总计"));
+        assert!(items(Side::Expenditure).contains(&"年末财政拨款结转和结余"));
     }
 
     const DRIFTING_OVERVIEW: &str = "          收入支出决算总表

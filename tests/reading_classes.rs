@@ -1399,3 +1399,46 @@ fn a_column_major_overview_is_anchored_by_the_coded_table_s_chosen_reading() {
         Some((money("100.00"), true))
     );
 }
+
+/// Column-aligned text whose header stands apart from its columns (PyMuPDF's
+/// sorted text sets the header words side by side at the left, the amounts
+/// far right of them): the header's positions name no column, so the block
+/// is read once more by the order of its cells, and the identities (table
+/// 01's income sources fix 02's total row, children sum to their parents)
+/// place and vouch for every amount.
+#[test]
+fn aligned_text_whose_header_stands_apart_is_read_by_its_order() {
+    let doc = "\
+2024年度部门决算
+收入支出决算总表
+                                     单位：万元
+          收入                    支出
+       项目         决算数        项目        决算数
+一、一般公共预算财政拨款收入        100.00 一、一般公共服务支出           100.00
+二、上级补助收入                   二、教育支出
+     本年收入合计              100.00     本年支出合计              100.00
+       总计                  100.00       总计                  100.00
+
+收入决算表
+                                                           单位：万元
+          项目
+                      本年收入合计 财政拨款收入 上级补助收入  事业收入  经营收入        其他收入 功能分类                   附属单位上缴收入            科目名称
+ 科目编码
+
+          合计                           100.00        100.00
+
+201      一般公共服务支出                   100.00         100.00
+
+20101     人大事务                          100.00         100.00
+
+2010101    行政运行                        100.00          100.00
+";
+    let p = process("sorted.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let mut expected = Vec::new();
+    for row in ["合计", "201", "20101", "2010101"] {
+        expected.push((row, "本年收入合计", "100.00"));
+        expected.push((row, "财政拨款收入", "100.00"));
+    }
+    assert_verified(items, "02", &expected);
+}

@@ -599,6 +599,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
     };
     let cells: Vec<usize> = range.collect();
     let exp_only = &ctx.sides.expenditure_only;
+    let split = split.map(|x| line_split(ctx, &cells, x));
     for (k, &i) in cells.iter().enumerate() {
         let t = ctx.text(i);
         let next_is_text = cells
@@ -781,6 +782,30 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 };
             out[k].side = Some(side);
         }
+    }
+}
+
+/// Where a line's expenditure side starts: at the second of two whole row
+/// names, the first the income side's, wherever the table's split stands
+/// (a converter whose spacing drifts along a line, PyMuPDF's sorted text,
+/// sets the income side's amount right of where names alone on their lines
+/// start the expenditure side); else at the table's split `x`.
+fn line_split(ctx: &Ctx, cells: &[usize], x: u32) -> u32 {
+    let whole = |side: Side, i: usize| {
+        let l = vocab::clean_label(ctx.text(i));
+        ctx.sides.side(side).iter().any(|v| *v == l)
+    };
+    let mut texts = cells
+        .iter()
+        .copied()
+        .filter(|&i| ctx.kind(i) == CellKind::Text);
+    match (texts.next(), texts.next()) {
+        (Some(a), Some(b))
+            if ctx.span(a).x0 < x && whole(Side::Income, a) && whole(Side::Expenditure, b) =>
+        {
+            ctx.span(b).x0
+        }
+        _ => x,
     }
 }
 
@@ -2025,6 +2050,64 @@ mod tests {
         assert!(items(Side::Expenditure).contains(&"总计"));
         assert!(items(Side::Expenditure).contains(&"年末财政拨款结转和结余"));
     }
+
+    /// PyMuPDF's sorted text of a report's table 01 (the planning bureau's,
+    /// cut short): names alone on their lines start the expenditure side
+    /// left of the income side's amounts on the lines printing both sides.
+    /// On a line of two whole row names, the second starts the expenditure
+    /// side there.
+    #[test]
+    fn the_second_of_two_row_names_on_a_line_starts_the_expenditure_side() {
+        let t = Text::from_string(SHIFTED_OVERVIEW);
+        let a = assemble(TableSpec::of(Table::Overview), &positioned(&t, 0..t.len()));
+        let first = |item: &str, side: Side| {
+            a.records
+                .iter()
+                .find(|r| r.item == item && r.side == Some(side))
+                .and_then(|r| r.amounts.first())
+                .map(|am| am.printed.value)
+        };
+        let amount = |s: &str| Some(Amount::parse_plain(s).unwrap());
+        for (item, side, printed) in [
+            ("一般公共预算财政拨款收入", Side::Income, "9746.50"),
+            ("本年收入合计", Side::Income, "9746.50"),
+            ("本年支出合计", Side::Expenditure, "9759.38"),
+            ("年初结转和结余", Side::Income, "112.88"),
+            ("年末结转和结余", Side::Expenditure, "100.00"),
+            ("总计", Side::Income, "9859.38"),
+            ("总计", Side::Expenditure, "9859.38"),
+            ("卫生健康支出", Side::Expenditure, "236.63"),
+        ] {
+            assert_eq!(first(item, side), amount(printed), "{item} {side:?}");
+        }
+    }
+
+    const SHIFTED_OVERVIEW: &str = "          收入                    支出
+
+       项目         决算数        项目        决算数
+
+一、一般公共预算财政拨款收入        9746.50 一、一般公共服务支出
+
+二、政府性基金预算财政拨款收入        二、外交支出
+
+八、其他收入                 八、社会保障和就业支出              754.75
+
+                       九、卫生健康支出                    236.63
+
+                       十、节能环保支出
+
+                       十一、城乡社区支出                 3845.25
+
+                       十二、农林水支出
+
+     本年收入合计              9746.50     本年支出合计              9759.38
+
+使用非财政拨款结余              结余分配
+
+年初结转和结余                       112.88 年末结转和结余                      100.00
+
+       总计                  9859.38       总计                  9859.38
+";
 
     const DRIFTING_OVERVIEW: &str = "          收入支出决算总表
 

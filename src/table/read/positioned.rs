@@ -53,8 +53,30 @@ pub(super) fn tokens(text: &Text, lines: std::ops::Range<usize>, g: &mut CellGri
     }
 }
 
-/// Pushes one token; a code glued to its name (`30207邮电费`) becomes two.
+/// Pushes one token; a code glued to its name (`30207邮电费`) becomes two,
+/// and so does one glued after it (`行政单位医疗2101101`: PyMuPDF's sorted
+/// text puts a name set a little higher than its code first), code first as
+/// the table prints them.
 fn push_token(g: &mut CellGrid, norm: &mut String, raw: &str, line: usize, x0: u32, xd0: u32) {
+    let trailing = raw.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let name = &raw[..raw.len() - trailing];
+    if matches!(trailing, 3 | 5 | 7) && name.chars().next_back().is_some_and(crate::text::is_han) {
+        let code = &raw[name.len()..];
+        let w = trailing as u32;
+        g.push(
+            code,
+            code,
+            line,
+            Span { x0, x1: x0 + w },
+            Span {
+                x0: xd0,
+                x1: xd0 + w,
+            },
+            None,
+            Some(CellKind::Digits),
+        );
+        return push_token(g, norm, name, line, x0 + w, xd0 + w);
+    }
     let digits = raw.bytes().take_while(u8::is_ascii_digit).count();
     if matches!(digits, 3 | 5 | 7)
         && digits < raw.len()
@@ -128,5 +150,29 @@ mod tests {
         );
         assert_eq!(g.cells[2].kind, CellKind::Digits);
         assert_eq!(g.cells[1].kind, CellKind::Amount);
+    }
+
+    /// A code glued after its name (PyMuPDF's sorted text) is a code cell,
+    /// before the name as the table prints them; digits that are no code
+    /// (a year) stay in the word.
+    #[test]
+    fn a_code_glued_after_its_name_is_a_code_cell() {
+        let t = Text::from_string("  行政运行2120101   1092.80\n  2024年度\n  收入2024\n");
+        let g = positioned(&t, 0..t.len());
+        let got: Vec<(&str, u32, CellKind)> = g
+            .cells
+            .iter()
+            .map(|c| (g.text(c), c.x.x0, c.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2120101", 2, CellKind::Digits),
+                ("行政运行", 9, CellKind::Text),
+                ("1092.80", 16, CellKind::Amount),
+                ("2024年度", 2, CellKind::Text),
+                ("收入2024", 2, CellKind::Text),
+            ]
+        );
     }
 }

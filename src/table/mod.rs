@@ -98,30 +98,37 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .iter()
         .map(|b| column_major::anchors(b.table, &one_sided))
         .collect();
-    let mut readings = vec![grid_reading(
-        text,
-        seg,
-        facts,
-        BlocksIn {
-            shapes: &shapes,
-            anchors: &anchors,
-            aligned_as_flat: &[],
-        },
-        StreamRows::ColumnMajor,
-        &mut nodes,
-        &mut rebuilt,
-    )];
-    if shapes.iter().any(|s| s.layout() == BlockLayout::Stream) {
-        readings.push(grid_reading(
+    // The grid model's reading of the whole document, cell streams' rows
+    // rebuilt `streams`, column-aligned blocks flagged in `aligned_as_flat`
+    // read as flat text.
+    let read_grid = |streams: StreamRows,
+                     aligned_as_flat: &[bool],
+                     nodes: &mut usize,
+                     rebuilt: &mut [Option<_>]| {
+        grid_reading(
             text,
             seg,
             facts,
             BlocksIn {
                 shapes: &shapes,
                 anchors: &anchors,
-                aligned_as_flat: &[],
+                aligned_as_flat,
             },
+            streams,
+            nodes,
+            rebuilt,
+        )
+    };
+    let mut readings = vec![read_grid(
+        StreamRows::ColumnMajor,
+        &[],
+        &mut nodes,
+        &mut rebuilt,
+    )];
+    if shapes.iter().any(|s| s.layout() == BlockLayout::Stream) {
+        readings.push(read_grid(
             StreamRows::Reflowed,
+            &[],
             &mut nodes,
             &mut rebuilt,
         ));
@@ -180,16 +187,9 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         // reading to search): a flat reading leaves the identities more to
         // place.
         let mut budget = nodes.min(FLAT_NODES);
-        readings.push(grid_reading(
-            text,
-            seg,
-            facts,
-            BlocksIn {
-                shapes: &shapes,
-                anchors: &anchors,
-                aligned_as_flat: &doubtful,
-            },
+        readings.push(read_grid(
             StreamRows::ColumnMajor,
+            &doubtful,
             &mut budget,
             &mut rebuilt,
         ));

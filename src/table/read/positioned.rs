@@ -9,7 +9,7 @@
 
 use crate::decode::Text;
 use crate::table::grid::{CellGrid, CellKind, Layout, Span};
-use crate::text::display_width;
+use crate::text::{display_width, is_han};
 
 pub fn positioned(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
     let mut g = CellGrid::new(Layout::Positioned);
@@ -58,35 +58,24 @@ pub(super) fn tokens(text: &Text, lines: std::ops::Range<usize>, g: &mut CellGri
 /// text puts a name set a little higher than its code first), code first as
 /// the table prints them.
 fn push_token(g: &mut CellGrid, norm: &mut String, raw: &str, line: usize, x0: u32, xd0: u32) {
+    let leading = raw.bytes().take_while(u8::is_ascii_digit).count();
     let trailing = raw.bytes().rev().take_while(u8::is_ascii_digit).count();
-    let name = &raw[..raw.len() - trailing];
-    if matches!(trailing, 3 | 5 | 7) && name.chars().next_back().is_some_and(crate::text::is_han) {
-        let code = &raw[name.len()..];
-        let w = trailing as u32;
-        g.push(
-            code,
-            code,
-            line,
-            Span { x0, x1: x0 + w },
-            Span {
-                x0: xd0,
-                x1: xd0 + w,
-            },
-            None,
-            Some(CellKind::Digits),
-        );
-        return push_token(g, norm, name, line, x0 + w, xd0 + w);
-    }
-    let digits = raw.bytes().take_while(u8::is_ascii_digit).count();
-    if matches!(digits, 3 | 5 | 7)
-        && digits < raw.len()
-        && raw[digits..]
+    let is_code = |n: usize| matches!(n, 3 | 5 | 7);
+    let glued = if is_code(leading) && raw[leading..].chars().next().is_some_and(is_han) {
+        Some((&raw[..leading], &raw[leading..]))
+    } else if is_code(trailing)
+        && raw[..raw.len() - trailing]
             .chars()
-            .next()
-            .is_some_and(crate::text::is_han)
+            .next_back()
+            .is_some_and(is_han)
     {
-        let (code, name) = raw.split_at(digits);
-        let w = digits as u32;
+        let (name, code) = raw.split_at(raw.len() - trailing);
+        Some((code, name))
+    } else {
+        None
+    };
+    if let Some((code, name)) = glued {
+        let w = code.len() as u32;
         g.push(
             code,
             code,

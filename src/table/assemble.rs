@@ -638,7 +638,22 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                         || !cur.codes.is_empty()
                             && t.len() == 2
                             && matches!(code_len(ctx, &cur.codes), 3 | 5));
-                if code_part && (ctx.spec.coded || next_is_text || !cur.codes.is_empty()) {
+                // A code after the first line of its wrapped name and before
+                // the row's amounts (`进修及培 20508 858.18 …`: the name set
+                // higher than its code, read first); not after a total's
+                // name (合计 has no code).
+                let after_name = ctx.spec.coded
+                    && code_like(t)
+                    && cur.codes.is_empty()
+                    && cur.amounts.is_empty()
+                    && !cur.labels.is_empty()
+                    && cells
+                        .get(k + 1)
+                        .is_some_and(|&j| ctx.kind(j) == CellKind::Amount)
+                    && match_label(&ctx.joined(&cur.labels), ctx.spec.labels).is_none();
+                if code_part && (ctx.spec.coded || next_is_text || !cur.codes.is_empty())
+                    || after_name
+                {
                     cur.codes.push(i);
                 } else if two_sided
                     && !cur.labels.is_empty()
@@ -785,11 +800,12 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
     }
 }
 
-/// Where a line's expenditure side starts: at the second of two whole row
-/// names, the first the income side's, wherever the table's split stands
-/// (a converter whose spacing drifts along a line, PyMuPDF's sorted text,
-/// sets the income side's amount right of where names alone on their lines
-/// start the expenditure side); else at the table's split `x`.
+/// Where a line's expenditure side starts: at the second of two row names,
+/// the first the income side's (whole, or the start of one only it
+/// prints), the second a whole expenditure name, wherever the table's split
+/// stands (a converter whose spacing drifts along a line, PyMuPDF's sorted
+/// text, sets the income side's amount right of where names alone on their
+/// lines start the expenditure side); else at the table's split `x`.
 fn line_split(ctx: &Ctx, cells: &[usize], x: u32) -> u32 {
     let whole = |side: Side, i: usize| {
         let l = vocab::clean_label(ctx.text(i));
@@ -799,9 +815,17 @@ fn line_split(ctx: &Ctx, cells: &[usize], x: u32) -> u32 {
         .iter()
         .copied()
         .filter(|&i| ctx.kind(i) == CellKind::Text);
+    // The income name may be the first line of one wrapped (`一、一般公共
+    // 预算财政拨` / `款收入`): the start of an income name only.
+    let opens_income = |i: usize| {
+        let l = vocab::clean_label(ctx.text(i));
+        extends_side_label(ctx, Side::Income, &l) && !extends_side_label(ctx, Side::Expenditure, &l)
+    };
     match (texts.next(), texts.next()) {
         (Some(a), Some(b))
-            if ctx.span(a).x0 < x && whole(Side::Income, a) && whole(Side::Expenditure, b) =>
+            if ctx.span(a).x0 < x
+                && (whole(Side::Income, a) || opens_income(a))
+                && whole(Side::Expenditure, b) =>
         {
             ctx.span(b).x0
         }
@@ -2080,6 +2104,59 @@ mod tests {
         ] {
             assert_eq!(first(item, side), amount(printed), "{item} {side:?}");
         }
+    }
+
+    /// The same drift where the income name wraps and PyMuPDF glues its
+    /// second line to the end of the line (`0.00款收入`): the first line
+    /// starts a name only the income side prints.
+    #[test]
+    fn a_wrapped_income_name_before_an_expenditure_name_keeps_its_amount() {
+        let t = Text::from_string(
+            "        收入                支出
+     项目      决算数      项目      决算数
+一、一般公共预算财政拨                           6939.94 一、一般公共服务支出          0.00款收入
+四、上级补助收入              0.00 四、公共安全支出              0.00
+                 五、教育支出               858.18
+                 六、科学技术支出              0.00
+",
+        );
+        let a = assemble(TableSpec::of(Table::Overview), &positioned(&t, 0..t.len()));
+        let first = a
+            .records
+            .iter()
+            .find(|r| {
+                r.amounts
+                    .first()
+                    .is_some_and(|am| am.printed.value == Amount::parse_plain("6939.94").unwrap())
+            })
+            .map(|r| (r.side, r.item.as_str()));
+        assert_eq!(
+            first,
+            Some((Some(Side::Income), "一般公共预算财政拨款收入"))
+        );
+    }
+
+    /// A coded table whose wrapped name's first line is set before its code
+    /// (`进修及培 20508 858.18 …` / `训`, PyMuPDF's sorted text): the
+    /// digits before the amounts are the row's code, not an amount.
+    #[test]
+    fn a_code_after_its_name_and_before_its_amounts_is_the_code() {
+        let t = Text::from_string(
+            " 科目编码   科目名称   本年支出合计   基本支出   项目支出
+ 205   教育支出        858.18    830.06     28.12
+     进修及培 20508    858.18    830.06     28.12     训
+ 2050803 培训支出      858.18    830.06     28.12
+",
+        );
+        let a = assemble(
+            TableSpec::of(Table::Expenditure),
+            &positioned(&t, 0..t.len()),
+        );
+        let row = a
+            .records
+            .iter()
+            .find(|r| r.code.as_deref() == Some("20508"));
+        assert_eq!(row.map(|r| r.amounts.len()), Some(3), "{:?}", a.records);
     }
 
     const SHIFTED_OVERVIEW: &str = "          收入                    支出

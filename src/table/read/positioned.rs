@@ -74,6 +74,23 @@ fn push_token(g: &mut CellGrid, norm: &mut String, raw: &str, line: usize, x0: u
     } else {
         None
     };
+    // An amount with the end of a wrapped name glued after it (`0.00款收入`:
+    // PyMuPDF's sorted text sets a name's second line at the end of the
+    // line): two cells, as printed.
+    let figure = raw
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b',' || *b == b'.')
+        .count();
+    if figure < raw.len()
+        && raw[..figure].contains('.')
+        && raw[..figure].ends_with(|c: char| c.is_ascii_digit())
+        && raw[figure..].chars().next().is_some_and(is_han)
+    {
+        let (amount, rest) = raw.split_at(figure);
+        push_token(g, norm, amount, line, x0, xd0);
+        let w = figure as u32;
+        return push_token(g, norm, rest, line, x0 + w, xd0 + w);
+    }
     if let Some((code, name)) = glued {
         let w = code.len() as u32;
         g.push(
@@ -143,10 +160,12 @@ mod tests {
 
     /// A code glued after its name (PyMuPDF's sorted text) is a code cell,
     /// before the name as the table prints them; digits that are no code
-    /// (a year) stay in the word.
+    /// (a year) stay in the word; an amount with a name's end glued after it
+    /// is an amount and a word.
     #[test]
-    fn a_code_glued_after_its_name_is_a_code_cell() {
-        let t = Text::from_string("  行政运行2120101   1092.80\n  2024年度\n  收入2024\n");
+    fn codes_and_amounts_glued_to_words_are_cells_of_their_own() {
+        let t =
+            Text::from_string("  行政运行2120101   1092.80\n  2024年度\n  收入2024\n0.00款收入\n");
         let g = positioned(&t, 0..t.len());
         let got: Vec<(&str, u32, CellKind)> = g
             .cells
@@ -161,6 +180,8 @@ mod tests {
                 ("1092.80", 16, CellKind::Amount),
                 ("2024年度", 2, CellKind::Text),
                 ("收入2024", 2, CellKind::Text),
+                ("0.00", 0, CellKind::Amount),
+                ("款收入", 4, CellKind::Text),
             ]
         );
     }

@@ -111,6 +111,10 @@ struct Ctx<'g> {
     grid: &'g CellGrid,
     unit: Unit,
     sides: SideNames,
+    /// The block prints its figures with decimals: no whole number that
+    /// could not be a code, several with a decimal point. A bare number
+    /// shaped like a code is then a code.
+    decimal_figures: bool,
 }
 
 /// A two-sided table's row names per side, gathered once per table rather
@@ -189,6 +193,19 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         grid,
         unit: Unit::Chars,
         sides: SideNames::of(spec),
+        decimal_figures: false,
+    };
+    ctx.decimal_figures = {
+        let (mut decimal, mut whole) = (0, 0);
+        for c in &grid.cells {
+            let t = grid.text(c);
+            match c.kind {
+                CellKind::Amount if t.contains('.') => decimal += 1,
+                CellKind::Digits if t.len() > 2 && !code_like(t) => whole += 1,
+                _ => {}
+            }
+        }
+        decimal >= 10 && whole == 0
     };
     if grid.layout == Layout::Positioned {
         ctx.unit = choose_unit(grid);
@@ -651,9 +668,21 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                         .get(k + 1)
                         .is_some_and(|&j| ctx.kind(j) == CellKind::Amount)
                     && match_label(&ctx.joined(&cur.labels), ctx.spec.labels).is_none();
+                // A code at the end of a line after a name: the next
+                // panel's row, whose name wraps onto the next line (flat
+                // text of 06's two panels: `30309 奖励金 30231` /
+                // `公务用车运行维`), where figures print decimals.
+                let ends_line = ctx.spec.coded
+                    && ctx.decimal_figures
+                    && code_like(t)
+                    && k + 1 == cells.len()
+                    && !cur.labels.is_empty();
                 if code_part && (ctx.spec.coded || next_is_text || !cur.codes.is_empty())
                     || after_name
                 {
+                    cur.codes.push(i);
+                } else if ends_line {
+                    push_piece(out, &mut cur, ctx, i);
                     cur.codes.push(i);
                 } else if two_sided
                     && !cur.labels.is_empty()
@@ -2157,6 +2186,45 @@ mod tests {
             .iter()
             .find(|r| r.code.as_deref() == Some("20508"));
         assert_eq!(row.map(|r| r.amounts.len()), Some(3), "{:?}", a.records);
+    }
+
+    /// Flat text of 06's two panels (`pdftotext -raw`): a line may end
+    /// with the next panel's code, its name wrapped onto the lines after
+    /// (`30309 奖励金 30231` / `公务用车运行维` / `护费`, a blank row).
+    /// Where the table prints its figures with decimals, that bare number
+    /// is the code, not an amount of the row before (it read 30231.00).
+    #[test]
+    fn a_code_ending_a_flat_line_opens_the_next_panels_row() {
+        let t = Text::from_string(
+            "科目编码 科目名称 决算数 科目编码 科目名称 决算数
+301 工资福利支出 60.00 302 商品和服务支出 13.00
+30101 基本工资 20.00 30201 办公费 3.00
+30102 津贴补贴 20.00 30205 水费 4.00
+30107 绩效工资 20.00 30211 差旅费 6.00
+303 对个人和家庭的补助 7.00 30231
+公务用车运行维
+护费
+30302 退休费 7.00
+人员经费合计 67.00 公用经费合计 13.00
+",
+        );
+        let a = assemble(
+            TableSpec::of(Table::GeneralBudgetBasic),
+            &crate::table::read::ordered(&t, 0..t.len()),
+        );
+        let of = |code: &str| {
+            a.records
+                .iter()
+                .find(|r| r.code.as_deref() == Some(code))
+                .map(|r| {
+                    r.amounts
+                        .iter()
+                        .map(|am| am.printed.value.to_string())
+                        .collect::<Vec<_>>()
+                })
+        };
+        assert_eq!(of("303"), Some(vec!["7".to_string()]), "{:?}", a.records);
+        assert_eq!(of("30231"), Some(Vec::new()));
     }
 
     const SHIFTED_OVERVIEW: &str = "          收入                    支出

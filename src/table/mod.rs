@@ -36,7 +36,9 @@ use spec::TableSpec;
 /// header stacks, identities to place) and by the first readers; cell
 /// streams a third time, by the grid model with their rows rebuilt row by
 /// row rather than column by column (converters do either, even within one
-/// document). The reading whose amounts the identities verify more of is
+/// document); column-aligned blocks that no reading makes stand whole once
+/// more as flat text, positions set aside (converters that drift along a
+/// line). The reading whose amounts the identities verify more of is
 /// kept; a tie keeps the first readers, whose output the corpus has pinned.
 /// No reading is trusted for being chosen: the document's checks then run
 /// on what was kept. The two-sided tables (01, 04) are read last: the
@@ -263,8 +265,11 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
 }
 
 /// Search nodes for the flat reading of column-aligned blocks that do not
-/// stand whole (measured: more than this gained nothing on generated
-/// reports through seven converters; a quarter of it lost a few rows).
+/// stand whole, within the document's budget. Measured on generated reports
+/// through the converters: the whole document budget gained nothing over
+/// this; half of it lost 19 of 10,342 vouched rows (pdftotext -layout) and
+/// 50 of 7,604 (PyMuPDF sorted) on seed 23; its cost is in
+/// docs/benchmarks.md.
 const FLAT_NODES: usize = 50_000;
 
 /// The line items among `items` that their own identities vouch for.

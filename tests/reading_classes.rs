@@ -1442,3 +1442,72 @@ fn aligned_text_whose_header_stands_apart_is_read_by_its_order() {
     }
     assert_verified(items, "02", &expected);
 }
+
+/// A cell stream in pdftotext's default order, which prints some rows'
+/// figures after a group of their names (`30299 其他商品和服务支出 10.00
+/// 20.00`: two figures after a name in a one-column table): where a row is
+/// read right after a blank sibling (`31002 办公设备购置 31007 信息网络及软件
+/// 购置更新 30.00`), the figure may be either's, and 310 = 31002 + 31007
+/// holds both ways. It is placed by reading order and not vouched for.
+#[test]
+fn a_figure_after_two_sibling_names_in_a_mixed_stream_is_not_vouched_for() {
+    let cells = [
+        "2024年度部门决算",
+        "一般公共预算财政拨款基本支出决算明细表",
+        "单位：万元",
+        "经济分类科目编码",
+        "科目名称",
+        "决算数",
+        "301",
+        "工资福利支出",
+        "70.00",
+        "30101",
+        "基本工资",
+        "50.00",
+        "30102",
+        "津贴补贴",
+        "20.00",
+        "人员经费合计",
+        "70.00",
+        "302",
+        "商品和服务支出",
+        "30.00",
+        "30201",
+        "办公费",
+        "30205",
+        "水费",
+        "30299",
+        "其他商品和服务支出",
+        "10.00",
+        "20.00",
+        "310",
+        "资本性支出",
+        "30.00",
+        "31002",
+        "办公设备购置",
+        "31007",
+        "信息网络及软件购置更新",
+        "30.00",
+        "公用经费合计",
+        "60.00",
+        "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。",
+    ];
+    let doc = cells.join("\n\n") + "\n";
+    let p = process("stream.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    assert_verified(
+        items,
+        "06",
+        &[("301", "决算数", "70.00"), ("30101", "决算数", "50.00")],
+    );
+    let children: Vec<_> = items
+        .iter()
+        .filter(|i| matches!(i.subject_code.as_deref(), Some("31002" | "31007")))
+        .map(|i| (i.subject_code.clone(), i.amount.to_string(), i.verified))
+        .collect();
+    assert!(!children.is_empty(), "310's figure was not read at all");
+    assert!(
+        children.iter().all(|c| !c.2),
+        "a figure no sum places between siblings is vouched for: {children:?}"
+    );
+}

@@ -396,6 +396,34 @@ fn grid_reading(
                 am.decimals = d;
             }
         }
+        // A stream that prints some rows' figures after a group of their
+        // names (pdftotext's default order: a row reads more figures than
+        // its table has columns) may have done so anywhere: a row read
+        // right after a blank sibling may hold the sibling's figure, and no
+        // sum over the two tells which. Its row is the reading order's.
+        let mixed = || {
+            a.records
+                .iter()
+                .any(|r| r.amounts.len() > spec.side_columns(r.side).len())
+        };
+        if layout == BlockLayout::Stream && streams == StreamRows::Reflowed && mixed() {
+            for w in a.records.windows(2) {
+                let (before, row) = (&w[0], &w[1]);
+                if let (Some(b), Some(c)) = (&before.code, &row.code)
+                    && before.amounts.is_empty()
+                    && !row.amounts.is_empty()
+                    && b.len() == c.len()
+                    && c.len() > 3
+                    && b[..b.len() - 2] == c[..c.len() - 2]
+                {
+                    by_order.extend(
+                        row.amounts
+                            .iter()
+                            .map(|am| grid.cells[am.cell].line as usize),
+                    );
+                }
+            }
+        }
         let figures = count_figures(text, block.body.clone());
         blocks.push((a, grid, printed, unit, figures, by_order));
     }

@@ -27,7 +27,7 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("pdftotext", 0.64, 0.76, 1.0),
     ("pdftotext-raw", 0.90, 0.96, 1.0),
     ("pdfplumber-layout", 0.985, 0.985, 1.0),
-    ("pdfplumber", 0.975, 0.99, 1.0),
+    ("pdfplumber", 0.987, 0.994, 1.0),
     ("pymupdf", 0.90, 0.95, 1.0),
     ("pymupdf-sort", 0.91, 0.92, 1.0),
 ];

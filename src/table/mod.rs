@@ -38,7 +38,7 @@ use spec::TableSpec;
 /// row rather than column by column (converters do either, even within one
 /// document); column-aligned blocks that no reading makes stand whole once
 /// more as flat text, positions set aside (converters that drift along a
-/// line). The reading whose amounts the identities verify more of is
+/// line), and so are such blocks taken for streams that print whole rows. The reading whose amounts the identities verify more of is
 /// kept; a tie keeps the first readers, whose output the corpus has pinned.
 /// No reading is trusted for being chosen: the document's checks then run
 /// on what was kept. The two-sided tables (01, 04) are read last: the
@@ -174,11 +174,14 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // amount not vouched for or not placed) are read once more as flat
     // text: a converter whose spacing drifts along a line (PyMuPDF's sorted
     // text) or sets headers apart from their columns leaves positions that
-    // mislead, while the order of cells on a line still holds.
+    // mislead, while the order of cells on a line still holds. So are
+    // blocks taken for cell streams that print whole rows on some lines
+    // (pdfplumber's plain text of names wrapped in narrow cells).
     let doubtful: Vec<bool> = (0..best.len())
         .map(|k| {
             let (items, found) = &readings[best[k]][k];
-            shapes[k].layout() == BlockLayout::Aligned
+            (shapes[k].layout() == BlockLayout::Aligned
+                || shapes[k].layout() == BlockLayout::Stream && shapes[k].prints_rows())
                 && (standing[best[k]][k].0 < items.len()
                     || found.unplaced > 0
                     || found.figures > found.emitted)
@@ -353,7 +356,9 @@ fn grid_reading(
     for (k, (block, shapes)) in seg.tables.iter().zip(shapes).enumerate() {
         let printed = shapes.layout();
         let layout = match printed {
-            BlockLayout::Aligned if aligned_as_flat.get(k) == Some(&true) => BlockLayout::Flat,
+            BlockLayout::Aligned | BlockLayout::Stream if aligned_as_flat.get(k) == Some(&true) => {
+                BlockLayout::Flat
+            }
             l => l,
         };
         let lines = block.title_line..block.body.end;

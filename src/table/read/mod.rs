@@ -134,6 +134,13 @@ impl LineShapes {
     pub fn cell_per_line(&self) -> bool {
         self.gridded().is_none() && self.mostly_single()
     }
+
+    /// Some lines print a whole row (a name and its amounts split by single
+    /// spaces), which a stream of cells never does: flat text whose names
+    /// wrap so often that most lines hold one word.
+    pub fn prints_rows(&self) -> bool {
+        self.rows >= 3
+    }
 }
 
 /// Spaces before a line's first word (after a form feed).
@@ -185,6 +192,39 @@ mod tests {
             ));
         }
         assert_eq!(layout(&doc), (BlockLayout::Flat, true));
+    }
+
+    /// pdfplumber's plain text of a two-sided table in narrow cells: nearly
+    /// every name wraps, so most lines hold one word and the block reads as
+    /// a stream, but lines printing a name with its amounts say it is flat
+    /// text too; a stream of cells prints no such line.
+    #[test]
+    fn flat_text_of_wrapped_names_prints_rows_a_stream_does_not() {
+        let mut flat = String::from("收入 支出\n");
+        for (k, name) in ["教育", "科学", "卫生", "节能"].iter().enumerate() {
+            flat.push_str(&format!("{}、{name}支出 {k}.50 {k}.50\n", k + 5));
+            for word in [
+                "十一、城乡社",
+                "区支出",
+                "十二、农林",
+                "水支出",
+                "十三、交通运",
+                "输支出",
+            ] {
+                flat.push_str(word);
+                flat.push('\n');
+            }
+        }
+        let t = Text::from_string(&flat);
+        let shapes = LineShapes::of(&t, 0..t.len());
+        assert_eq!(
+            (shapes.layout(), shapes.rows, shapes.single),
+            (BlockLayout::Stream, 4, 24)
+        );
+        assert!(shapes.prints_rows());
+        let stream = "五、教育支出\n2.50\n2.50\n六、科学技术支出\n九、卫生健康支出\n1.00\n1.00\n";
+        let t = Text::from_string(stream);
+        assert!(!LineShapes::of(&t, 0..t.len()).prints_rows());
     }
 
     /// PyMuPDF's block order prints a name with its own indent in the cell

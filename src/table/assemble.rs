@@ -836,29 +836,30 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
 /// text, sets the income side's amount right of where names alone on their
 /// lines start the expenditure side); else at the table's split `x`.
 fn line_split(ctx: &Ctx, cells: &[usize], x: u32) -> u32 {
-    let whole = |side: Side, i: usize| {
-        let l = vocab::clean_label(ctx.text(i));
-        ctx.sides.side(side).iter().any(|v| *v == l)
-    };
     let mut texts = cells
         .iter()
         .copied()
         .filter(|&i| ctx.kind(i) == CellKind::Text);
+    let (Some(a), Some(b)) = (texts.next(), texts.next()) else {
+        return x;
+    };
+    if ctx.span(a).x0 >= x {
+        return x;
+    }
+    let whole = |side: Side, l: &str| ctx.sides.side(side).contains(&l);
+    let (la, lb) = (
+        vocab::clean_label(ctx.text(a)),
+        vocab::clean_label(ctx.text(b)),
+    );
     // The income name may be the first line of one wrapped (`一、一般公共
     // 预算财政拨` / `款收入`): the start of an income name only.
-    let opens_income = |i: usize| {
-        let l = vocab::clean_label(ctx.text(i));
-        extends_side_label(ctx, Side::Income, &l) && !extends_side_label(ctx, Side::Expenditure, &l)
-    };
-    match (texts.next(), texts.next()) {
-        (Some(a), Some(b))
-            if ctx.span(a).x0 < x
-                && (whole(Side::Income, a) || opens_income(a))
-                && whole(Side::Expenditure, b) =>
-        {
-            ctx.span(b).x0
-        }
-        _ => x,
+    let income = whole(Side::Income, &la)
+        || extends_side_label(ctx, Side::Income, &la)
+            && !extends_side_label(ctx, Side::Expenditure, &la);
+    if income && whole(Side::Expenditure, &lb) {
+        ctx.span(b).x0
+    } else {
+        x
     }
 }
 

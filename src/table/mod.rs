@@ -38,8 +38,9 @@ use spec::TableSpec;
 /// row rather than column by column (converters do either, even within one
 /// document); column-aligned blocks that no reading makes stand whole once
 /// more as flat text, positions set aside (converters that drift along a
-/// line), and so are such blocks taken for streams that print whole rows. The reading whose amounts the identities verify more of is
-/// kept; a tie keeps the first readers, whose output the corpus has pinned.
+/// line), and so are such blocks taken for streams that print whole rows.
+/// The reading whose amounts the identities verify more of is kept; a tie
+/// keeps the first readers, whose output the corpus has pinned.
 /// No reading is trusted for being chosen: the document's checks then run
 /// on what was kept. The two-sided tables (01, 04) are read last: the
 /// figures the one-sided tables' own identities vouch for anchor the rows
@@ -101,26 +102,23 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .map(|b| column_major::anchors(b.table, &one_sided))
         .collect();
     // The grid model's reading of the whole document, cell streams' rows
-    // rebuilt `streams`, column-aligned blocks flagged in `aligned_as_flat`
-    // read as flat text.
-    let read_grid = |streams: StreamRows,
-                     aligned_as_flat: &[bool],
-                     nodes: &mut usize,
-                     rebuilt: &mut [Option<_>]| {
-        grid_reading(
-            text,
-            seg,
-            facts,
-            BlocksIn {
-                shapes: &shapes,
-                anchors: &anchors,
-                aligned_as_flat,
-            },
-            streams,
-            nodes,
-            rebuilt,
-        )
-    };
+    // rebuilt `streams`, the blocks flagged in `as_flat` read as flat text.
+    let read_grid =
+        |streams: StreamRows, as_flat: &[bool], nodes: &mut usize, rebuilt: &mut [Option<_>]| {
+            grid_reading(
+                text,
+                seg,
+                facts,
+                BlocksIn {
+                    shapes: &shapes,
+                    anchors: &anchors,
+                    as_flat,
+                },
+                streams,
+                nodes,
+                rebuilt,
+            )
+        };
     let mut readings = vec![read_grid(
         StreamRows::ColumnMajor,
         &[],
@@ -180,11 +178,13 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     let doubtful: Vec<bool> = (0..best.len())
         .map(|k| {
             let (items, found) = &readings[best[k]][k];
-            (shapes[k].layout() == BlockLayout::Aligned
-                || shapes[k].layout() == BlockLayout::Stream && shapes[k].prints_rows())
-                && (standing[best[k]][k].0 < items.len()
-                    || found.unplaced > 0
-                    || found.figures > found.emitted)
+            (match shapes[k].layout() {
+                BlockLayout::Aligned => true,
+                BlockLayout::Stream => shapes[k].prints_rows(),
+                _ => false,
+            }) && (standing[best[k]][k].0 < items.len()
+                || found.unplaced > 0
+                || found.figures > found.emitted)
         })
         .collect();
     if doubtful.contains(&true) {
@@ -267,8 +267,8 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     out
 }
 
-/// Search nodes for the flat reading of column-aligned blocks that do not
-/// stand whole, within the document's budget. Measured on generated reports
+/// Search nodes for the flat reading of blocks that do not stand whole,
+/// within the document's budget. Measured on generated reports
 /// through the converters: the whole document budget gained nothing over
 /// this; half of it lost 19 of 10,342 vouched rows (pdftotext -layout) and
 /// 50 of 7,604 (PyMuPDF sorted) on seed 23; its cost is in
@@ -323,9 +323,9 @@ enum StreamRows {
 struct BlocksIn<'a> {
     shapes: &'a [read::LineShapes],
     anchors: &'a [Vec<column_major::Anchor>],
-    /// Column-aligned blocks to read as flat text: cells in their order on
-    /// the line, positions set aside (empty: none).
-    aligned_as_flat: &'a [bool],
+    /// Column-aligned blocks, and blocks taken for cell streams, to read as
+    /// flat text: cells in their order on the line (empty: none).
+    as_flat: &'a [bool],
 }
 
 /// The grid model's reading of every block of the document: each block read
@@ -351,12 +351,12 @@ fn grid_reading(
     let BlocksIn {
         shapes,
         anchors,
-        aligned_as_flat,
+        as_flat,
     } = blocks_in;
     for (k, (block, shapes)) in seg.tables.iter().zip(shapes).enumerate() {
         let printed = shapes.layout();
         let layout = match printed {
-            BlockLayout::Aligned | BlockLayout::Stream if aligned_as_flat.get(k) == Some(&true) => {
+            BlockLayout::Aligned | BlockLayout::Stream if as_flat.get(k) == Some(&true) => {
                 BlockLayout::Flat
             }
             l => l,

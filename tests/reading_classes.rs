@@ -1511,3 +1511,57 @@ fn a_figure_after_two_sibling_names_in_a_mixed_stream_is_not_vouched_for() {
         "a figure no sum places between siblings is vouched for: {children:?}"
     );
 }
+
+/// Layout text whose converter put every character in one column: the
+/// headers are half their printed width, so the third amount column's right
+/// edge touches both `项目支出` and `上缴上级支出` and the row sums hold
+/// either way. The prose states the 项目支出 total: the reading that prints
+/// it there is the one kept, and vouched for.
+#[test]
+fn a_column_the_headers_leave_open_is_placed_where_the_prose_states_its_total() {
+    let doc = "\
+某区档案局2023年度部门决算
+三、支出决算表
+                                                      支出决算表
+                                                                                                单位：万元
+                       项目
+                                        本年支出合计       基本支出       项目支出      上缴上级支出       经营支出
+            功能分类科目编码   科目名称
+                       合计                   612.30     500.10     112.20
+           201        一般公共服务支出              612.30     500.10     112.20
+           20126      档案事务                 612.30     500.10     112.20
+           2012601    行政运行                 400.10     400.10       0.00
+           2012650    档案事业单位事业运行和数            100.00     100.00       0.00
+                      字化保护支出
+           2012604    档案馆                   112.20       0.00     112.20
+第三部分 2023年度部门决算情况说明
+三、支出决算情况说明
+本年支出合计612.30万元，其中：基本支出500.10万元，项目支出112.20万元。
+";
+    let p = process("expenditure.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    for (row, printed) in [("合计", "112.20"), ("201", "112.20"), ("2012604", "112.20")] {
+        let got = items.iter().find(|i| {
+            i.table.code() == "03"
+                && i.subject_code.as_deref().unwrap_or(&i.item) == row
+                && i.amount.to_string() == money(printed)
+                && i.column != "本年支出合计"
+        });
+        assert_eq!(
+            got.map(|i| (i.column.as_str(), i.verified)),
+            Some(("项目支出", true)),
+            "{row}: {:?}",
+            items
+                .iter()
+                .filter(|i| i.table.code() == "03")
+                .map(|i| (
+                    &i.subject_code,
+                    &i.item,
+                    &i.column,
+                    i.amount.to_string(),
+                    i.verified
+                ))
+                .collect::<Vec<_>>()
+        );
+    }
+}

@@ -423,7 +423,10 @@ fn solve_table(
         }
         complete = false;
     }
-    let solutions = std::mem::take(&mut s.solutions);
+    let mut solutions = std::mem::take(&mut s.solutions);
+    if complete && solutions.len() > 1 && solutions.len() < SOLUTIONS {
+        s.prefer_stated(&mut solutions);
+    }
     doc.budget = doc.budget.saturating_sub(spent);
     let mut changed = false;
     if solutions.is_empty() {
@@ -574,6 +577,54 @@ impl Search<'_, '_> {
             }
         }
         Some(None)
+    }
+
+    /// Keeps, of every solution found, those that print the most of the
+    /// figures the prose states where the prose puts them. A stated figure
+    /// whose cell a solution leaves blank does not break the identity (the
+    /// table may not print it), so the search keeps such a solution; but
+    /// where another solution prints it there, that one is the reading the
+    /// prose confirms (03's 项目支出 column against 上缴上级支出 beside it
+    /// when the header positions allow both).
+    fn prefer_stated(&mut self, solutions: &mut Vec<Vec<u8>>) {
+        let stated: Vec<usize> = self
+            .checks_at
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&n| matches!(self.doc.slots[n].0, Slot::Fact(Some(a)) if !a.is_zero()))
+            .collect();
+        if stated.is_empty() {
+            return;
+        }
+        let printed = |s: &mut Self, sol: &[u8]| {
+            for (d, &g) in s.vars.iter().enumerate() {
+                s.assign[g] = Some(sol[d]);
+            }
+            let n = stated
+                .iter()
+                .filter(|&&n| {
+                    s.doc.slots[n]
+                        .1
+                        .iter()
+                        .any(|&(_, slot)| matches!(s.value(slot), Some(Some(_))))
+                        && s.holds(n)
+                })
+                .count();
+            for &g in &s.vars {
+                s.assign[g] = None;
+            }
+            n
+        };
+        let counts: Vec<usize> = solutions.iter().map(|sol| printed(self, sol)).collect();
+        let most = counts.iter().copied().max().unwrap_or(0);
+        if most > 0 {
+            let mut k = 0;
+            solutions.retain(|_| {
+                k += 1;
+                counts[k - 1] == most
+            });
+        }
     }
 
     /// Whether instance `n` holds; an instance whose value is not known yet

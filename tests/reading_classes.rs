@@ -1565,3 +1565,98 @@ fn a_column_the_headers_leave_open_is_placed_where_the_prose_states_its_total() 
         );
     }
 }
+
+/// `pdftotext`'s default order of a coded table whose cells fell into
+/// several text flows: the first rows' codes (their 款 and 项 parts apart)
+/// before the header's last words, then names with their figures, blank
+/// cells gone, the last rows' codes beside theirs. Each row's figures sum
+/// to its first, so they part into rows; the codes sort into the table's
+/// order; the hierarchy adds up only one way. Rows whose code stands right
+/// before its figures are read at their place; the others only by order,
+/// never vouched for. Table 03 prints its parts too scattered to rejoin and
+/// takes table 05's codes, which it prints exactly.
+#[test]
+fn a_coded_stream_whose_codes_and_figures_came_apart_is_paired_by_its_sums() {
+    let fifteen = "科目编码\n类\n款\n212\n212\n08\n212\n08\n04\n213\n科目名称\n小计\n基本支出\n\
+项目支出\n合计\n12.50\n7.50\n5.00\n城乡社区支出\n6.00\n6.00\n国有土地使用权出让收入安排的支出\n6.00\n\
+6.00\n土地开发支出\n6.00\n6.00\n农林水支出\n6.50\n1.50\n5.00\n213\n01\n农业农村\n6.50\n1.50\n5.00\n\
+213\n01\n04\n事业运行\n6.50\n1.50\n5.00\n";
+    let three = "科目编码\n类\n08\n款\n212\n212\n212\n科目名称\n本年支出合计\n基本支出\n项目支出\n合计\n\
+12.50\n7.50\n5.00\n城乡社区支出\n6.00\n6.00\n6.00\n6.00\n6.00\n6.00\n农林水支出\n6.50\n1.50\n5.00\n\
+213\n01\n农业农村\n6.50\n1.50\n5.00\n213\n01\n04\n08\n事业运行\n6.50\n1.50\n5.00\n213\n04\n";
+    let doc = format!(
+        "某县农业农村局2023年度部门决算\n三、支出决算表\n支出决算表\n单位：万元\n{three}\
+         注：本表反映部门本年度各项支出情况。\n五、一般公共预算财政拨款支出决算表\n\
+         一般公共预算财政拨款支出决算表\n单位：万元\n{fifteen}注：本表反映部门本年度一般公共预算财政拨款支出情况。\n"
+    );
+    let p = process("streams.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let got = |table: &str, code: &str, column: &str| {
+        items
+            .iter()
+            .find(|i| {
+                i.table.code() == table
+                    && i.subject_code.as_deref() == Some(code)
+                    && i.column == column
+            })
+            .map(|i| (i.amount.to_string(), i.verified))
+    };
+    let all = || {
+        items
+            .iter()
+            .map(|i| {
+                (
+                    i.table.code(),
+                    &i.subject_code,
+                    &i.item,
+                    &i.column,
+                    i.amount.to_string(),
+                    i.verified,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    for table in ["03", "05"] {
+        let total = if table == "03" {
+            "本年支出合计"
+        } else {
+            "小计"
+        };
+        for (code, column, printed) in [
+            ("212", total, "6.00"),
+            ("21208", "基本支出", "6.00"),
+            ("2120804", total, "6.00"),
+            ("213", "项目支出", "5.00"),
+            ("21301", "基本支出", "1.50"),
+            ("2130104", "项目支出", "5.00"),
+        ] {
+            let amount = got(table, code, column).map(|g| g.0);
+            assert_eq!(
+                amount,
+                Some(money(printed)),
+                "{table} {code} {column}: {:?}",
+                all()
+            );
+        }
+    }
+    // 05's 21301 and 2130104 stand right before their figures; 212's rows
+    // only by order.
+    assert_eq!(
+        got("05", "2130104", "项目支出").map(|g| g.1),
+        Some(true),
+        "{:?}",
+        all()
+    );
+    assert_eq!(
+        got("05", "2120804", "小计").map(|g| g.1),
+        Some(false),
+        "{:?}",
+        all()
+    );
+    assert_eq!(
+        got("03", "2120804", "本年支出合计").map(|g| g.1),
+        Some(false),
+        "{:?}",
+        all()
+    );
+}

@@ -353,6 +353,38 @@ fn grid_reading(
         anchors,
         as_flat,
     } = blocks_in;
+    // Coded cell streams whose rows the figures' sums rebuild
+    // (`read::by_row_totals`), each from its own codes first: their code
+    // lists then serve the blocks whose codes came out too scattered to
+    // rejoin.
+    let by_totals = |k: usize, known: &[&[String]]| {
+        let block = &seg.tables[k];
+        let spec = TableSpec::of(block.table);
+        (streams == StreamRows::Reflowed
+            && shapes[k].layout() == BlockLayout::Stream
+            && as_flat.get(k) != Some(&true)
+            && spec.first_column_sums_the_rest())
+        .then(|| {
+            read::by_row_totals(
+                text,
+                block.title_line..block.body.end,
+                spec.columns.len(),
+                known,
+            )
+        })
+        .flatten()
+    };
+    let mut totals: Vec<Option<read::RowsByTotals>> =
+        (0..seg.tables.len()).map(|k| by_totals(k, &[])).collect();
+    let lists: Vec<Vec<String>> = totals.iter().flatten().map(|t| t.codes.clone()).collect();
+    if !lists.is_empty() {
+        let known: Vec<&[String]> = lists.iter().map(Vec::as_slice).collect();
+        for (k, t) in totals.iter_mut().enumerate() {
+            if t.is_none() {
+                *t = by_totals(k, &known);
+            }
+        }
+    }
     for (k, (block, shapes)) in seg.tables.iter().zip(shapes).enumerate() {
         let printed = shapes.layout();
         let layout = match printed {
@@ -364,9 +396,16 @@ fn grid_reading(
         let lines = block.title_line..block.body.end;
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
         let mut by_order = Vec::new();
+        let spec = TableSpec::of(block.table);
         let grid = match read::read(text, lines.clone(), layout) {
             Some(g) => g,
-            None if streams == StreamRows::Reflowed => read::stream(text, lines.clone()),
+            None if streams == StreamRows::Reflowed => match totals[k].take() {
+                Some(t) => {
+                    by_order = t.by_order;
+                    t.grid
+                }
+                None => read::stream(text, lines.clone()),
+            },
             None => {
                 // Cell streams: the column-major reader rebuilds the rows.
                 let mut classes: Vec<String> = blocks
@@ -392,7 +431,6 @@ fn grid_reading(
                 from_rows(&old)
             }
         };
-        let spec = TableSpec::of(block.table);
         let mut a = assemble::assemble(spec, &grid);
         for r in &mut a.records {
             for am in &mut r.amounts {

@@ -235,6 +235,22 @@ impl TableSpec {
         evaluated.then_some(true)
     }
 
+    /// Whether each coded row's first column is the sum of all the others
+    /// (02, 03, 05): a row's figures then say where the row ends even with
+    /// its blank cells gone.
+    pub fn first_column_sums_the_rest(&self) -> bool {
+        let Some((first, rest)) = self.columns.split_first() else {
+            return false;
+        };
+        self.coded
+            && self.identities.iter().any(|ident| {
+                matches!(ident, Identity::EachRow { side: None, rows: Rows::TotalAndCodes, total, parts, .. }
+                    if *total == first.name
+                        && parts.len() == rest.len()
+                        && parts.iter().zip(rest).all(|((sign, p), c)| *sign == 1 && *p == c.name))
+            })
+    }
+
     pub fn of(table: Table) -> &'static TableSpec {
         SPECS
             .iter()

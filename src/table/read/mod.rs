@@ -7,11 +7,13 @@ mod flat;
 mod positioned;
 mod stream;
 mod tab;
+mod totals;
 
 pub use flat::ordered;
 pub use positioned::positioned;
 pub use stream::stream;
 pub use tab::tab_rows;
+pub use totals::{RowsByTotals, by_row_totals};
 
 use crate::decode::Text;
 

@@ -25,14 +25,14 @@ pub fn stream(text: &Text, lines: std::ops::Range<usize>) -> CellGrid {
 
 /// A block's cells in reading order (row = line), with what each is to the
 /// stream readers and whether it starts a page.
-struct Cells {
-    grid: CellGrid,
-    tokens: Vec<Token>,
+pub(super) struct Cells {
+    pub(super) grid: CellGrid,
+    pub(super) tokens: Vec<Token>,
     page_starts: Vec<bool>,
 }
 
 impl Cells {
-    fn of(text: &Text, lines: std::ops::Range<usize>) -> Cells {
+    pub(super) fn of(text: &Text, lines: std::ops::Range<usize>) -> Cells {
         let mut grid = CellGrid::new(Layout::Ordered);
         super::positioned::tokens(text, lines, &mut grid, false);
         let tokens = grid
@@ -514,7 +514,7 @@ fn split_in_two(
 
 /// What a cell is to the reflow.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     /// A subject code: 3, 5 or 7 digits, 类 1 to 3.
     Code,
     Amount,

@@ -1,0 +1,427 @@
+//! Cell streams of a coded table whose codes, names and amounts came out in
+//! runs of their own (`pdftotext`'s default order, where one table's cells
+//! fall into several text flows: the first rows' codes, then header words,
+//! then names with their figures, the last rows' codes at the end). Each
+//! run keeps the order of the rows; nothing on a line pairs a code with its
+//! figures. Where each row's first figure is the sum of the ones after it
+//! (the caller says so, from the table's identities), the figures part into
+//! rows by those sums, and the rows pair with the codes where the codes'
+//! hierarchy then adds up.
+
+use std::ops::Range;
+
+use super::stream::{Cells, Token};
+use crate::amount::{Amount, parse_printed};
+use crate::decode::Text;
+use crate::table::grid::{CellGrid, CellKind, Layout};
+
+/// A block's rows as [`by_row_totals`] rebuilt them.
+pub struct RowsByTotals {
+    pub grid: CellGrid,
+    /// Lines of the figures that only the order of the runs placed.
+    pub by_order: Vec<usize>,
+    /// The codes, in the table's order.
+    pub codes: Vec<String>,
+}
+
+/// The block's rows rebuilt from its runs of codes and figures.
+///
+/// The figures part into rows: a row's first figure, then the figures after
+/// it until they sum to it (at most `max_figures` in all; printed zeros
+/// after the sum stay with the row). The codes are put back together from
+/// their parts (`205`, `08`, `03`: a part follows its code with no figure
+/// between) and sorted, as the table prints its rows in code order. Where
+/// the parts came out too scattered to rejoin, a code list `known` from
+/// another table of the document is taken instead if the block prints
+/// exactly its codes or exactly their parts (02, 03 and 05 share their
+/// rows). The two pair, the total row first or last, only where then every
+/// code's first figure is the sum of its children's and the total's the
+/// sum of the 类's. A row whose code the stream printed right before its
+/// figures (its name between) is read at its place, with that name; the
+/// others are paired by order alone (`by_order`), their names left to the
+/// document's other tables. `None` where anything does not fit.
+pub fn by_row_totals(
+    text: &Text,
+    lines: Range<usize>,
+    max_figures: usize,
+    known: &[&[String]],
+) -> Option<RowsByTotals> {
+    let cells = Cells::of(text, lines);
+    let (src, tokens) = (&cells.grid, &cells.tokens);
+    let txt = |i: usize| src.text(&src.cells[i]);
+    let first = tokens
+        .iter()
+        .position(|t| matches!(t, Token::Code | Token::Amount))?;
+    // The total row's label: one right before its figures if printed so.
+    let labels: Vec<usize> = (0..tokens.len())
+        .filter(|&i| matches!(txt(i), "合计" | "总计"))
+        .collect();
+    let total_label = labels
+        .iter()
+        .copied()
+        .find(|&i| tokens.get(i + 1) == Some(&Token::Amount))
+        .or_else(|| labels.last().copied())?;
+
+    // Page furniture (`第 8 页`, `- 8 -`) prints digits that are no part.
+    let furniture = |i: usize| {
+        let line = text.raw_line(src.cells[i].line as usize);
+        line.contains('页') || line.trim().starts_with('-')
+    };
+    // Codes, each with its cells.
+    let mut codes: Vec<(String, Vec<usize>)> = Vec::new();
+    // Every code and part printed, for a code list from elsewhere.
+    let mut printed: Vec<&str> = Vec::new();
+    let mut open = false;
+    // A part may come out before the first code (with the header's words).
+    for (i, &token) in tokens.iter().enumerate().take(first) {
+        if token == Token::Other && txt(i).len() == 2 && !furniture(i) {
+            printed.push(txt(i));
+        }
+    }
+    for (i, &token) in tokens.iter().enumerate().skip(first) {
+        match token {
+            Token::Code => {
+                codes.push((txt(i).to_string(), vec![i]));
+                printed.push(txt(i));
+                open = true;
+            }
+            Token::Other if txt(i).len() == 2 && !furniture(i) => {
+                printed.push(txt(i));
+                match codes.last_mut() {
+                    Some((code, parts)) if open && code.len() < 7 => {
+                        code.push_str(txt(i));
+                        parts.push(i);
+                    }
+                    _ => open = false,
+                }
+            }
+            Token::Other | Token::Amount => open = false,
+            Token::Text | Token::Heading => {}
+        }
+    }
+    codes.sort_by(|a, b| a.0.cmp(&b.0));
+    let own = codes.len() >= 2 && codes.windows(2).all(|w| w[0].0 != w[1].0);
+
+    // Figures, parted into rows by their sums.
+    let figures: Vec<(usize, Amount)> = (first..tokens.len())
+        .filter(|&i| tokens[i] == Token::Amount)
+        .map(|i| parse_printed(txt(i)).map(|p| (i, p.value)))
+        .collect::<Option<_>>()?;
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut k = 0;
+    while k < figures.len() {
+        let total = figures[k].1;
+        let mut row = vec![figures[k].0];
+        let mut sum = Amount::ZERO;
+        let mut terms = 0;
+        k += 1;
+        while !(row.len() > 1 || total.is_zero()) || !Amount::sums_to(sum, total, 2, terms) {
+            let (i, v) = *figures.get(k)?;
+            if row.len() == max_figures {
+                return None;
+            }
+            row.push(i);
+            sum += v;
+            terms += usize::from(!v.is_zero());
+            k += 1;
+        }
+        while row.len() < max_figures && figures.get(k).is_some_and(|f| f.1.is_zero()) {
+            row.push(figures[k].0);
+            k += 1;
+        }
+        rows.push(row);
+    }
+    let value = |row: &[usize]| {
+        figures
+            .iter()
+            .find(|f| f.0 == row[0])
+            .map(|f| f.1)
+            .expect("a figure")
+    };
+    // Whether `list` pairs with the rows, the total row first (`Some(true)`)
+    // or last.
+    let pairs = |list: &[&str]| -> Option<bool> {
+        if rows.len() != list.len() + 1 {
+            return None;
+        }
+        let adds_up = |coded: &[Vec<usize>], total: &[usize]| {
+            let of = |c: &str| list.iter().position(|&code| code == c);
+            let mut classes = (Amount::ZERO, 0);
+            for (k, code) in list.iter().enumerate() {
+                if code.len() > 3 && of(&code[..code.len() - 2]).is_none() {
+                    return false;
+                }
+                if code.len() == 3 {
+                    classes.0 += value(&coded[k]);
+                    classes.1 += 1;
+                }
+                let children: Vec<Amount> = list
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.len() == code.len() + 2 && c.starts_with(code))
+                    .map(|(j, _)| value(&coded[j]))
+                    .collect();
+                if !children.is_empty() {
+                    let sum = children.iter().fold(Amount::ZERO, |a, &b| a + b);
+                    if !Amount::sums_to(sum, value(&coded[k]), 2, children.len()) {
+                        return false;
+                    }
+                }
+            }
+            Amount::sums_to(classes.0, value(total), 2, classes.1)
+        };
+        let n = list.len();
+        // Where both add up (equal figures), the total label printed right
+        // before the last row's figures says it is last.
+        let last_hint = tokens.get(total_label + 1) == Some(&Token::Amount)
+            && rows[n].first() == Some(&(total_label + 1));
+        let first = adds_up(&rows[1..], &rows[0]);
+        let last = adds_up(&rows[..n], &rows[n]);
+        match (first, last) {
+            (true, true) => Some(!last_hint),
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    };
+    let own_list: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    let (list, total_first, own): (Vec<&str>, bool, bool) =
+        match own.then(|| pairs(&own_list)).flatten() {
+            Some(first) => (own_list, first, true),
+            None => {
+                // A list from elsewhere, if the block prints exactly its codes,
+                // or exactly its 类 and parts.
+                let mut printed = printed;
+                printed.sort_unstable();
+                let mut found = None;
+                for list in known {
+                    let whole: Vec<&str> = list.iter().map(String::as_str).collect();
+                    let mut full = whole.clone();
+                    full.sort_unstable();
+                    let mut parted: Vec<&str> = whole
+                        .iter()
+                        .flat_map(|c| {
+                            std::iter::once(&c[..3.min(c.len())])
+                                .chain((3..c.len()).step_by(2).map(|k| &c[k..(k + 2).min(c.len())]))
+                        })
+                        .collect();
+                    parted.sort_unstable();
+                    if (printed == full || printed == parted)
+                        && let Some(first) = pairs(&whole)
+                    {
+                        found = Some((whole, first, false));
+                        break;
+                    }
+                }
+                found?
+            }
+        };
+    let n = list.len();
+    let (total_row, coded) = if total_first {
+        (&rows[0], &rows[1..])
+    } else {
+        (&rows[n], &rows[..n])
+    };
+
+    // Cells from `from` (exclusive) to `to`: a name where all are words.
+    let between = |from: usize, to: usize| -> Option<Range<usize>> {
+        (from < to && (from + 1..to).all(|i| matches!(tokens[i], Token::Text)))
+            .then_some(from + 1..to)
+    };
+    let mut out = CellGrid::new(Layout::Ordered);
+    let mut at = 0u32;
+    let copy = |out: &mut CellGrid, i: usize| {
+        let c = &src.cells[i];
+        out.push(
+            src.text(c),
+            src.raw(c),
+            c.line as usize,
+            c.x,
+            c.xd,
+            None,
+            Some(c.kind),
+        );
+    };
+    let mut line = None;
+    for i in 0..first {
+        if i == total_label {
+            continue;
+        }
+        if line != Some(src.cells[i].line) {
+            at += 1;
+            line = Some(src.cells[i].line);
+        }
+        out.set_row(at);
+        copy(&mut out, i);
+    }
+    let mut by_order = Vec::new();
+    let line_of = |i: usize| src.cells[i].line as usize;
+    let mut emit = |out: &mut CellGrid, key: Option<&[usize]>, code: &str, row: &[usize]| {
+        at += 1;
+        out.set_row(at);
+        match key {
+            Some(key) => {
+                for &k in key {
+                    copy(out, k);
+                }
+            }
+            // A code from elsewhere, on its figures' line.
+            None => {
+                let c = &src.cells[row[0]];
+                out.push(
+                    code,
+                    code,
+                    line_of(row[0]),
+                    c.x,
+                    c.xd,
+                    None,
+                    Some(CellKind::Digits),
+                );
+            }
+        }
+        match key.and_then(|key| between(*key.last().expect("a key cell"), row[0])) {
+            Some(name) => name.for_each(|i| copy(out, i)),
+            None => by_order.extend(row.iter().map(|&i| line_of(i))),
+        }
+        for &i in row {
+            copy(out, i);
+        }
+    };
+    if total_first {
+        emit(&mut out, Some(&[total_label]), "", total_row);
+    }
+    for (k, row) in coded.iter().enumerate() {
+        let key = own.then(|| codes[k].1.as_slice());
+        emit(&mut out, key, list[k], row);
+    }
+    if !total_first {
+        emit(&mut out, Some(&[total_label]), "", total_row);
+    }
+    let codes = list.iter().map(|c| c.to_string()).collect();
+    Some(RowsByTotals {
+        grid: out,
+        by_order,
+        codes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each rebuilt row's texts joined by spaces, and the lines (1-based)
+    /// placed by order.
+    fn rebuilt(
+        doc: &str,
+        max_figures: usize,
+        known: &[&[String]],
+    ) -> Option<(Vec<String>, Vec<usize>)> {
+        let t = Text::from_string(doc);
+        let r = by_row_totals(&t, 0..t.len(), max_figures, known)?;
+        let rows = r
+            .grid
+            .lines()
+            .into_iter()
+            .map(|(_, cells)| {
+                r.grid.cells[cells]
+                    .iter()
+                    .map(|c| r.grid.text(c))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let mut lines: Vec<usize> = r.by_order.iter().map(|l| l + 1).collect();
+        lines.dedup();
+        Some((rows, lines))
+    }
+
+    /// The first rows' codes before the header's last words, then names with
+    /// their figures (blank cells gone), the last rows' codes with theirs:
+    /// rows part at their sums, codes rejoin from their parts and sort, and
+    /// only a code printed right before its figures reads them at its place.
+    #[test]
+    fn codes_and_figures_in_runs_of_their_own_pair_where_the_hierarchy_adds_up() {
+        let doc = "科目编码\n类\n款\n201\n201\n03\n201\n03\n01\n205\n科目名称\n小计\n基本支出\n\
+                   合计\n9.00\n6.00\n3.00\n一般公共服务支出\n4.00\n4.00\n政府办公厅事务\n4.00\n4.00\n\
+                   行政运行\n4.00\n4.00\n教育支出\n5.00\n2.00\n3.00\n205\n02\n普通教育\n5.00\n2.00\n3.00\n\
+                   205\n02\n03\n小学教育\n5.00\n2.00\n3.00\n";
+        let (rows, by_order) = rebuilt(doc, 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "类",
+                "款",
+                "合计 9.00 6.00 3.00",
+                "201 4.00 4.00",
+                "201 03 4.00 4.00",
+                "201 03 01 4.00 4.00",
+                "205 5.00 2.00 3.00",
+                "205 02 普通教育 5.00 2.00 3.00",
+                "205 02 03 小学教育 5.00 2.00 3.00",
+            ]
+        );
+        // 201, 20103, 2010301 and 205 by order; 合计, 20502 and 2050203
+        // at their place.
+        assert_eq!(by_order, vec![19, 20, 22, 23, 25, 26, 28, 29, 30]);
+    }
+
+    /// Printed zeros stay with their row; the total row may come last.
+    #[test]
+    fn zeros_stay_with_their_row_and_the_total_may_come_last() {
+        let doc = "科目编码\n201\n20103\n2010301\n4.00\n4.00\n0.00\n4.00\n4.00\n0.00\n\
+                   4.00\n4.00\n0.00\n合计\n4.00\n4.00\n0.00\n";
+        let (rows, _) = rebuilt(doc, 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "201 4.00 4.00 0.00",
+                "20103 4.00 4.00 0.00",
+                "2010301 4.00 4.00 0.00",
+                "合计 4.00 4.00 0.00",
+            ]
+        );
+    }
+
+    /// Rows whose sums do not make the hierarchy add up (a figure out of
+    /// its row's order) are not paired at all.
+    #[test]
+    fn a_hierarchy_that_does_not_add_up_pairs_nothing() {
+        let doc = "科目编码\n201\n20103\n2010301\n2010302\n合计\n9.00\n9.00\n\
+                   9.00\n9.00\n5.00\n5.00\n9.00\n9.00\n4.00\n4.00\n";
+        assert_eq!(rebuilt(doc, 2, &[]), None);
+        // Figures that part into no rows (a row's parts overshoot it).
+        let doc = "科目编码\n201\n20103\n合计\n4.00\n5.00\n4.00\n4.00\n4.00\n4.00\n";
+        assert_eq!(rebuilt(doc, 3, &[]), None);
+    }
+
+    /// Parts scattered beyond rejoining (a 项 before its 款's code): the
+    /// code list of another table is taken where the block prints exactly
+    /// its 类 and parts, every row then placed by order with its code.
+    #[test]
+    fn scattered_parts_take_another_table_s_code_list_that_they_print_exactly() {
+        let doc = "科目编码\n03\n201\n201\n合计\n4.00\n4.00\n4.00\n4.00\n4.00\n4.00\n\
+                   201\n03\n01\n4.00\n4.00\n";
+        assert_eq!(rebuilt(doc, 2, &[]), None);
+        let list: Vec<String> = ["201", "20103", "2010301"].map(String::from).to_vec();
+        let (rows, by_order) = rebuilt(doc, 2, &[&list]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "03",
+                "合计 4.00 4.00",
+                "201 4.00 4.00",
+                "20103 4.00 4.00",
+                "2010301 4.00 4.00",
+            ]
+        );
+        // 合计 at its place (its label right before its figures), the
+        // three coded rows by order.
+        assert_eq!(by_order.len(), 6);
+        // A list the block does not print exactly is not taken.
+        let other: Vec<String> = ["201", "20103", "2010302"].map(String::from).to_vec();
+        assert_eq!(rebuilt(doc, 2, &[&other]), None);
+    }
+}

@@ -1660,3 +1660,80 @@ fn a_coded_stream_whose_codes_and_figures_came_apart_is_paired_by_its_sums() {
         all()
     );
 }
+
+/// A cell stream of table 04 with 行次 numbers (`pdftotext`'s default
+/// order puts them anywhere, after the names or before a row's figures).
+/// Every figure prints decimals, so a bare whole number is never money:
+/// no row reads its 行次 as an amount.
+#[test]
+fn row_numbers_in_a_stream_whose_figures_print_decimals_are_no_amounts() {
+    let doc = "某县林业局2023年度部门决算\n\
+四、财政拨款收入支出决算总表\n\
+财政拨款收入支出决算总表\n\
+单位：万元\n\
+收入\n\
+支出\n\
+项目\n\
+行次\n\
+决算数\n\
+项目\n\
+行次\n\
+一、一般公共预算财政拨款\n\
+1\n\
+80.00 一、一般公共服务支出\n\
+27\n\
+二、政府性基金预算财政拨款\n\
+2\n\
+二、外交支出\n\
+28\n\
+三、国有资本经营预算财政拨款\n\
+3\n\
+三、国防支出\n\
+29\n\
+4\n\
+四、公共安全支出\n\
+30\n\
+5\n\
+五、农林水支出\n\
+31\n\
+小计\n\
+一般公共预算财政拨款\n\
+80.00\n\
+80.00\n\
+本年收入合计\n\
+6\n\
+80.00\n\
+本年支出合计\n\
+32\n\
+80.00\n\
+80.00\n\
+年初财政拨款结转和结余\n\
+7\n\
+年末财政拨款结转和结余\n\
+33\n\
+总计\n\
+8\n\
+80.00\n\
+总计\n\
+34\n\
+80.00\n\
+80.00\n\
+注：本表反映部门本年度财政拨款总收支和结转结余情况。\n\
+";
+    let p = process("fiscal.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let whole: Vec<_> = items
+        .iter()
+        .filter(|i| !i.raw.contains('.'))
+        .map(|i| (&i.item, &i.column, &i.raw))
+        .collect();
+    assert!(whole.is_empty(), "{:?}", whole);
+    assert_fiscal(
+        items,
+        &[
+            ("收入", "一般公共预算财政拨款", "决算数", "80.00"),
+            ("收入", "总计", "决算数", "80.00"),
+            ("支出", "总计", "小计", "80.00"),
+        ],
+    );
+}

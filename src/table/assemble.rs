@@ -115,6 +115,10 @@ struct Ctx<'g> {
     /// could not be a code, several with a decimal point. A bare number
     /// shaped like a code is then a code.
     decimal_figures: bool,
+    /// Every figure of the block prints a decimal point, and several do: a
+    /// bare whole number there is no money but a 行次, a 栏次, a code's
+    /// part or a page number (cell streams put them anywhere).
+    whole_is_no_money: bool,
 }
 
 /// A two-sided table's row names per side, gathered once per table rather
@@ -194,6 +198,18 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         unit: Unit::Chars,
         sides: SideNames::of(spec),
         decimal_figures: false,
+        whole_is_no_money: false,
+    };
+    ctx.whole_is_no_money = {
+        let (mut decimal, mut other) = (0, 0);
+        for c in grid.cells.iter().filter(|c| c.kind == CellKind::Amount) {
+            if grid.text(c).contains('.') {
+                decimal += 1;
+            } else {
+                other += 1;
+            }
+        }
+        decimal >= 6 && other == 0
     };
     ctx.decimal_figures = spec.coded && {
         let (mut decimal, mut whole) = (0, 0);
@@ -1340,7 +1356,11 @@ fn three_public(
         for i in r.clone() {
             match ctx.kind(i) {
                 CellKind::Amount => amounts.push(i),
-                CellKind::Digits if !amounts.is_empty() || ctx.text(i).len() > 2 => amounts.push(i),
+                CellKind::Digits
+                    if !ctx.whole_is_no_money && (!amounts.is_empty() || ctx.text(i).len() > 2) =>
+                {
+                    amounts.push(i)
+                }
                 _ => {}
             }
         }
@@ -1369,10 +1389,20 @@ fn place_domains(
     ctx: &Ctx,
     header: &[usize],
     numbering: &[usize],
-    rows: Vec<(Record, Piece)>,
+    mut rows: Vec<(Record, Piece)>,
     out: &mut Assembled,
 ) {
     let spec = ctx.spec;
+    // Where every figure prints decimals, a bare whole number read among a
+    // row's amounts (a 行次, a page number) ended the row's name, as an
+    // amount would, but is no money. (One shaped like a code is a code out
+    // of its place, left as it was read.)
+    if ctx.whole_is_no_money {
+        for (_, p) in &mut rows {
+            p.amounts
+                .retain(|&i| ctx.kind(i) != CellKind::Digits || code_like(ctx.text(i)));
+        }
+    }
     match ctx.grid.layout {
         Layout::Ordered => {
             let printed =

@@ -23,13 +23,13 @@ const SEED: u64 = 20_261_206;
 /// rows vouched for: every one of them right).
 const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.995, 0.995, 1.0),
-    ("pdftotext-layout", 0.97, 0.975, 1.0),
-    ("pdftotext", 0.64, 0.76, 1.0),
-    ("pdftotext-raw", 0.90, 0.96, 1.0),
-    ("pdfplumber-layout", 0.985, 0.985, 1.0),
+    ("pdftotext-layout", 0.985, 0.99, 1.0),
+    ("pdftotext", 0.80, 0.88, 1.0),
+    ("pdftotext-raw", 0.915, 0.975, 1.0),
+    ("pdfplumber-layout", 0.99, 0.99, 1.0),
     ("pdfplumber", 0.987, 0.994, 1.0),
-    ("pymupdf", 0.90, 0.95, 1.0),
-    ("pymupdf-sort", 0.91, 0.92, 1.0),
+    ("pymupdf", 0.93, 0.975, 1.0),
+    ("pymupdf-sort", 0.92, 0.935, 1.0),
 ];
 
 fn sum(scores: &std::collections::BTreeMap<String, Score>) -> Score {

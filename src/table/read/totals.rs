@@ -108,23 +108,39 @@ pub fn by_row_totals(
         .map(|i| parse_printed(txt(i)).map(|p| (i, p.value)))
         .collect::<Option<_>>()?;
     let mut rows: Vec<Vec<usize>> = Vec::new();
+    // The totals of rows that printed them after a part (a flow broke the
+    // row): their figures are placed by order.
+    let mut reordered: Vec<usize> = Vec::new();
     let mut k = 0;
     while k < figures.len() {
-        let total = figures[k].1;
-        let mut row = vec![figures[k].0];
-        let mut sum = Amount::ZERO;
-        let mut terms = 0;
-        k += 1;
-        while !(row.len() > 1 || total.is_zero()) || !Amount::sums_to(sum, total, 2, terms) {
-            let (i, v) = *figures.get(k)?;
-            if row.len() == max_figures {
-                return None;
+        // The shortest run of figures one of which is the sum of the others,
+        // the first preferred; a zero alone is a row of zeros.
+        let mut found = None;
+        'len: for len in 1..=max_figures.min(figures.len() - k) {
+            let run = &figures[k..k + len];
+            let all = run.iter().fold(Amount::ZERO, |a, f| a + f.1);
+            for (j, f) in run.iter().enumerate() {
+                let others = all - f.1;
+                let terms =
+                    run.iter().filter(|g| !g.1.is_zero()).count() - usize::from(!f.1.is_zero());
+                let fits = if len == 1 {
+                    f.1.is_zero()
+                } else {
+                    Amount::sums_to(others, f.1, 2, terms)
+                };
+                if fits {
+                    found = Some((len, j));
+                    break 'len;
+                }
             }
-            row.push(i);
-            sum += v;
-            terms += usize::from(!v.is_zero());
-            k += 1;
         }
+        let (len, j) = found?;
+        let mut row = vec![figures[k + j].0];
+        row.extend((0..len).filter(|&x| x != j).map(|x| figures[k + x].0));
+        if j != 0 {
+            reordered.push(figures[k + j].0);
+        }
+        k += len;
         while row.len() < max_figures && figures.get(k).is_some_and(|f| f.1.is_zero()) {
             row.push(figures[k].0);
             k += 1;
@@ -280,8 +296,8 @@ pub fn by_row_totals(
             }
         }
         match key.and_then(|key| between(*key.last().expect("a key cell"), row[0])) {
-            Some(name) => name.for_each(|i| copy(out, i)),
-            None => by_order.extend(row.iter().map(|&i| line_of(i))),
+            Some(name) if !reordered.contains(&row[0]) => name.for_each(|i| copy(out, i)),
+            _ => by_order.extend(row.iter().map(|&i| line_of(i))),
         }
         for &i in row {
             copy(out, i);
@@ -331,6 +347,7 @@ mod tests {
             })
             .collect();
         let mut lines: Vec<usize> = r.by_order.iter().map(|l| l + 1).collect();
+        lines.sort_unstable();
         lines.dedup();
         Some((rows, lines))
     }
@@ -382,6 +399,26 @@ mod tests {
                 "合计 4.00 4.00 0.00",
             ]
         );
+    }
+
+    /// A row whose total came out after its parts (a flow broke the row)
+    /// is still a row, its total put first, and placed by order though its
+    /// code stands right before it.
+    #[test]
+    fn a_total_printed_after_its_parts_still_closes_its_row() {
+        let doc =
+            "科目编码\n合计\n9.00\n6.00\n3.00\n201\n6.00\n3.00\n9.00\n20101\n6.00\n3.00\n9.00\n";
+        let (rows, by_order) = rebuilt(doc, 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "合计 9.00 6.00 3.00",
+                "201 9.00 6.00 3.00",
+                "20101 9.00 6.00 3.00"
+            ]
+        );
+        assert_eq!(by_order, vec![7, 8, 9, 11, 12, 13]);
     }
 
     /// Rows whose sums do not make the hierarchy add up (a figure out of

@@ -751,8 +751,12 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
             }
         }
     }
-    settle_totals(table, &mut rows, &mut orphans, context);
-    let mut grid = Grid::default();
+    let mut by_order = Vec::new();
+    settle_totals(table, &mut rows, &mut orphans, context, &mut by_order);
+    let mut grid = Grid {
+        placed_by_order: by_order,
+        ..Grid::default()
+    };
     grid.rows.push(Row::synthetic_header(
         ["项目", "决算数", "项目"]
             .into_iter()
@@ -811,6 +815,7 @@ fn settle_totals<'a>(
     rows: &mut [(Side, String, Vec<&'a Tok>, usize)],
     orphans: &mut Vec<&'a Tok>,
     context: &Context,
+    by_order: &mut Vec<usize>,
 ) {
     let is_total = |l: &str| {
         matches!(l, "本年收入合计" | "本年支出合计" | "总计")
@@ -825,6 +830,11 @@ fn settle_totals<'a>(
             table.columns().len()
         }
     };
+    // What the stream's order gave each row, before the totals are pooled.
+    let given: Vec<Vec<Amount>> = rows
+        .iter()
+        .map(|r| r.2.iter().map(|t| t.value()).collect())
+        .collect();
     // Pool: amounts given to totals by the stream, and orphans.
     let mut pool: Vec<&'a Tok> = std::mem::take(orphans);
     for r in rows.iter_mut().filter(|r| is_total(&r.1)) {
@@ -962,9 +972,23 @@ fn settle_totals<'a>(
                 && let Some(ts) = take(&mut pool, carry, 1)
             {
                 let line = ts[0].line;
-                let target = rows.iter_mut().rfind(|r| {
+                let open = rows
+                    .iter()
+                    .filter(|r| r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty())
+                    .count();
+                let target = rows.iter().rposition(|r| {
                     r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty() && r.3 <= line
                 });
+                // Two carry-over rows left blank are both parts of 总计:
+                // which one prints the difference, only the order of the
+                // print says where it did not set the figure by its row
+                // (a page break may have moved the other label).
+                if open > 1
+                    && target.is_some_and(|t| !given[t].iter().any(|v| (*v - carry).abs() <= tol))
+                {
+                    by_order.push(line);
+                }
+                let target = target.map(|t| &mut rows[t]);
                 match target {
                     Some(r) => r.2 = ts,
                     None => pool.extend(ts),
@@ -1056,6 +1080,7 @@ fn three_public(toks: &[Tok]) -> Grid {
 mod tests {
     use super::*;
     use crate::extract::tables::{Unit, describe, read_table};
+    use crate::model::Flag;
 
     fn read(table: Table, doc: &str, context: &Context) -> Vec<String> {
         let t = Text::from_string(doc);
@@ -1130,6 +1155,37 @@ mod tests {
             assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
         }
         assert_eq!(r.unplaced, 0, "{got:#?}");
+    }
+
+    #[test]
+    fn a_carry_over_two_blank_rows_could_print_is_placed_by_order() {
+        // The totals block drawn out of order (labels first, figures after).
+        // 总计 exceeds 本年合计 on each side, and two carry-over rows of the
+        // expenditure side are blank: either prints the difference and 总计
+        // holds, so the row printed last before the figure takes it by order
+        // only (a page break may have moved the other label). The income
+        // side prints one carry-over row: the sums place its figure.
+        let doc = "收入支出决算总表\n项目\n一、一般公共预算财政拨款收入\n决算数\n100.00\n八、社会保障和就业支出\n70.00\n十一、城乡社区支出\n35.00\n本年收入合计\n100.00\n年初结转和结余\n105.00\n结余分配\n10.00\n总计\n本年支出合计\n年末结转和结余\n110.00\n总计\n5.00\n110.00\n";
+        let t = Text::from_string(doc);
+        let g = grid(&t, 0..t.len(), Table::Overview, &Context::default());
+        let r = read_table(Table::Overview, &g, Unit::Wan, false);
+        let by_order = |side: Side, item: &str| {
+            r.items
+                .iter()
+                .find(|i| i.side == Some(side) && i.item == item)
+                .map(|i| i.flags.contains(&Flag::PlacedByOrder))
+        };
+        let got = describe(&r.items);
+        assert_eq!(
+            by_order(Side::Expenditure, "年末结转和结余"),
+            Some(true),
+            "{got:#?}"
+        );
+        assert_eq!(
+            by_order(Side::Income, "年初结转和结余"),
+            Some(false),
+            "{got:#?}"
+        );
     }
 
     #[test]

@@ -619,11 +619,8 @@ impl Search<'_, '_> {
         let counts: Vec<usize> = solutions.iter().map(|sol| printed(self, sol)).collect();
         let most = counts.iter().copied().max().unwrap_or(0);
         if most > 0 {
-            let mut k = 0;
-            solutions.retain(|_| {
-                k += 1;
-                counts[k - 1] == most
-            });
+            let mut count = counts.iter();
+            solutions.retain(|_| count.next() == Some(&most));
         }
     }
 

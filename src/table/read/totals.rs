@@ -3,10 +3,10 @@
 //! fall into several text flows: the first rows' codes, then header words,
 //! then names with their figures, the last rows' codes at the end). Each
 //! run keeps the order of the rows; nothing on a line pairs a code with its
-//! figures. Where each row's first figure is the sum of the ones after it
-//! (the caller says so, from the table's identities), the figures part into
-//! rows by those sums, and the rows pair with the codes where the codes'
-//! hierarchy then adds up.
+//! figures. Where a row's first column is the sum of the others (the caller
+//! says so, from the table's identities), the figures part into rows by
+//! those sums, and the rows pair with the codes where the codes' hierarchy
+//! then adds up.
 
 use std::ops::Range;
 
@@ -26,9 +26,10 @@ pub struct RowsByTotals {
 
 /// The block's rows rebuilt from its runs of codes and figures.
 ///
-/// The figures part into rows: a row's first figure, then the figures after
-/// it until they sum to it (at most `max_figures` in all; printed zeros
-/// after the sum stay with the row). The codes are put back together from
+/// The figures part into rows: the shortest run of them one of which is the
+/// sum of the others, that one the row's total (at most `max_figures` in
+/// all; printed zeros after the run stay with the row; a row whose total
+/// came after a part is placed by order). The codes are put back together from
 /// their parts (`205`, `08`, `03`: a part follows its code with no figure
 /// between) and sorted, as the table prints its rows in code order. Where
 /// the parts came out too scattered to rejoin, a code list `known` from
@@ -147,13 +148,9 @@ pub fn by_row_totals(
         }
         rows.push(row);
     }
-    let value = |row: &[usize]| {
-        figures
-            .iter()
-            .find(|f| f.0 == row[0])
-            .map(|f| f.1)
-            .expect("a figure")
-    };
+    // Each figure's value by its cell.
+    let values: rustc_hash::FxHashMap<usize, Amount> = figures.iter().copied().collect();
+    let value = |row: &[usize]| values[&row[0]];
     // Whether `list` pairs with the rows, the total row first (`Some(true)`)
     // or last.
     let pairs = |list: &[&str]| -> Option<bool> {

@@ -91,6 +91,28 @@ fn push_token(g: &mut CellGrid, norm: &mut String, raw: &str, line: usize, x0: u
         let w = figure as u32;
         return push_token(g, norm, rest, line, x0 + w, xd0 + w);
     }
+    // A name with its row's first figure glued after it (`人大事务12214900.00`:
+    // PyMuPDF's plain text runs a cell's span on from the name's): two
+    // cells, as printed. Not in prose (`…收入71673.86`, a clause before it).
+    let prose = |t: &str| t.contains(['，', '。', '；', '：', '%', ',']) || t.contains("万元");
+    let tail = raw
+        .bytes()
+        .rev()
+        .take_while(|b| b.is_ascii_digit() || *b == b',' || *b == b'.')
+        .count();
+    let (head, figure) = raw.split_at(raw.len() - tail);
+    if tail > 0
+        && figure.contains('.')
+        && figure.starts_with(|c: char| c.is_ascii_digit())
+        && head.chars().next_back().is_some_and(is_han)
+        && !prose(head)
+        && crate::amount::parse_printed(figure).is_some()
+    {
+        push_token(g, norm, head, line, x0, xd0);
+        let n = head.chars().count() as u32;
+        let nd: u32 = head.chars().map(|c| display_width(c) as u32).sum();
+        return push_token(g, norm, figure, line, x0 + n, xd0 + nd);
+    }
     if let Some((code, name)) = glued {
         let w = code.len() as u32;
         g.push(
@@ -161,11 +183,12 @@ mod tests {
     /// A code glued after its name (PyMuPDF's sorted text) is a code cell,
     /// before the name as the table prints them; digits that are no code
     /// (a year) stay in the word; an amount with a name's end glued after it
-    /// is an amount and a word.
+    /// is an amount and a word, and so is a name with a figure glued after it.
     #[test]
     fn codes_and_amounts_glued_to_words_are_cells_of_their_own() {
-        let t =
-            Text::from_string("  行政运行2120101   1092.80\n  2024年度\n  收入2024\n0.00款收入\n");
+        let t = Text::from_string(
+            "  行政运行2120101   1092.80\n  2024年度\n  收入2024\n0.00款收入\n人大事务12214900.00\n",
+        );
         let g = positioned(&t, 0..t.len());
         let got: Vec<(&str, u32, CellKind)> = g
             .cells
@@ -182,6 +205,8 @@ mod tests {
                 ("收入2024", 2, CellKind::Text),
                 ("0.00", 0, CellKind::Amount),
                 ("款收入", 4, CellKind::Text),
+                ("人大事务", 0, CellKind::Text),
+                ("12214900.00", 4, CellKind::Amount),
             ]
         );
     }

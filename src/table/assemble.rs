@@ -200,29 +200,20 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         decimal_figures: false,
         whole_is_no_money: false,
     };
-    ctx.whole_is_no_money = {
-        let (mut decimal, mut other) = (0, 0);
-        for c in grid.cells.iter().filter(|c| c.kind == CellKind::Amount) {
-            if grid.text(c).contains('.') {
-                decimal += 1;
-            } else {
-                other += 1;
-            }
+    // The block's figures, counted once for both flags: with a decimal
+    // point, without one, and whole numbers that could not be codes.
+    let (mut decimal, mut undotted, mut whole) = (0, 0, 0);
+    for c in &grid.cells {
+        let t = grid.text(c);
+        match c.kind {
+            CellKind::Amount if t.contains('.') => decimal += 1,
+            CellKind::Amount => undotted += 1,
+            CellKind::Digits if t.len() > 2 && !code_like(t) => whole += 1,
+            _ => {}
         }
-        decimal >= 6 && other == 0
-    };
-    ctx.decimal_figures = spec.coded && {
-        let (mut decimal, mut whole) = (0, 0);
-        for c in &grid.cells {
-            let t = grid.text(c);
-            match c.kind {
-                CellKind::Amount if t.contains('.') => decimal += 1,
-                CellKind::Digits if t.len() > 2 && !code_like(t) => whole += 1,
-                _ => {}
-            }
-        }
-        decimal >= 10 && whole == 0
-    };
+    }
+    ctx.whole_is_no_money = decimal >= 6 && undotted == 0;
+    ctx.decimal_figures = spec.coded && decimal >= 10 && whole == 0;
     if grid.layout == Layout::Positioned {
         ctx.unit = choose_unit(grid);
     }

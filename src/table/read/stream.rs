@@ -384,7 +384,6 @@ impl Page<'_> {
         )
     }
 
-    /// Header cells, a row per line; `skip` is a cell read elsewhere.
     fn header(
         &self,
         cells: std::ops::Range<usize>,
@@ -392,33 +391,50 @@ impl Page<'_> {
         out: &mut CellGrid,
         row: &mut u32,
     ) {
-        let mut line = None;
-        for i in cells {
-            if Some(i) == skip {
-                continue;
-            }
-            let l = self.src.cells[i].line;
-            if line != Some(l) {
-                *row += 1;
-                line = Some(l);
-            }
-            out.set_row(*row);
-            self.copy(out, i);
-        }
+        header_rows(self.src, cells, skip, out, row);
     }
 
     fn copy(&self, out: &mut CellGrid, i: usize) {
-        let c = &self.src.cells[i];
-        out.push(
-            self.src.text(c),
-            self.src.raw(c),
-            c.line as usize,
-            c.x,
-            c.xd,
-            None,
-            Some(c.kind),
-        );
+        copy_cell(self.src, out, i);
     }
+}
+
+/// Header cells of `src`, a row of `out` per line from `row` on; `skip` is
+/// a cell read elsewhere (the total row's label).
+pub(super) fn header_rows(
+    src: &CellGrid,
+    cells: std::ops::Range<usize>,
+    skip: Option<usize>,
+    out: &mut CellGrid,
+    row: &mut u32,
+) {
+    let mut line = None;
+    for i in cells {
+        if Some(i) == skip {
+            continue;
+        }
+        let l = src.cells[i].line;
+        if line != Some(l) {
+            *row += 1;
+            line = Some(l);
+        }
+        out.set_row(*row);
+        copy_cell(src, out, i);
+    }
+}
+
+/// Cell `i` of `src` pushed onto `out`, in the row `out` is at.
+pub(super) fn copy_cell(src: &CellGrid, out: &mut CellGrid, i: usize) {
+    let c = &src.cells[i];
+    out.push(
+        src.text(c),
+        src.raw(c),
+        c.line as usize,
+        c.x,
+        c.xd,
+        None,
+        Some(c.kind),
+    );
 }
 
 /// Search states of [`split_in_two`] at most (rows × the part pairs of
@@ -563,11 +579,11 @@ impl Row {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The texts of each grid row, joined by spaces.
-    fn texts(g: &CellGrid) -> Vec<String> {
+    pub(in crate::table::read) fn texts(g: &CellGrid) -> Vec<String> {
         g.lines()
             .into_iter()
             .map(|(_, cells)| {

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use super::stream::{Cells, Token};
+use super::stream::{Cells, Token, copy_cell, header_rows};
 use crate::amount::{Amount, parse_printed};
 use crate::decode::Text;
 use crate::table::grid::{CellGrid, CellKind, Layout};
@@ -243,30 +243,7 @@ pub fn by_row_totals(
     };
     let mut out = CellGrid::new(Layout::Ordered);
     let mut at = 0u32;
-    let copy = |out: &mut CellGrid, i: usize| {
-        let c = &src.cells[i];
-        out.push(
-            src.text(c),
-            src.raw(c),
-            c.line as usize,
-            c.x,
-            c.xd,
-            None,
-            Some(c.kind),
-        );
-    };
-    let mut line = None;
-    for i in 0..first {
-        if i == total_label {
-            continue;
-        }
-        if line != Some(src.cells[i].line) {
-            at += 1;
-            line = Some(src.cells[i].line);
-        }
-        out.set_row(at);
-        copy(&mut out, i);
-    }
+    header_rows(src, 0..first, Some(total_label), &mut out, &mut at);
     let mut by_order = Vec::new();
     let line_of = |i: usize| src.cells[i].line as usize;
     let mut emit = |out: &mut CellGrid, key: Option<&[usize]>, code: &str, row: &[usize]| {
@@ -275,7 +252,7 @@ pub fn by_row_totals(
         match key {
             Some(key) => {
                 for &k in key {
-                    copy(out, k);
+                    copy_cell(src, out, k);
                 }
             }
             // A code from elsewhere, on its figures' line.
@@ -293,11 +270,11 @@ pub fn by_row_totals(
             }
         }
         match key.and_then(|key| between(*key.last().expect("a key cell"), row[0])) {
-            Some(name) if !reordered.contains(&row[0]) => name.for_each(|i| copy(out, i)),
+            Some(name) if !reordered.contains(&row[0]) => name.for_each(|i| copy_cell(src, out, i)),
             _ => by_order.extend(row.iter().map(|&i| line_of(i))),
         }
         for &i in row {
-            copy(out, i);
+            copy_cell(src, out, i);
         }
     };
     if total_first {
@@ -331,18 +308,7 @@ mod tests {
     ) -> Option<(Vec<String>, Vec<usize>)> {
         let t = Text::from_string(doc);
         let r = by_row_totals(&t, 0..t.len(), max_figures, known)?;
-        let rows = r
-            .grid
-            .lines()
-            .into_iter()
-            .map(|(_, cells)| {
-                r.grid.cells[cells]
-                    .iter()
-                    .map(|c| r.grid.text(c))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
+        let rows = super::super::stream::tests::texts(&r.grid);
         let mut lines: Vec<usize> = r.by_order.iter().map(|l| l + 1).collect();
         lines.sort_unstable();
         lines.dedup();

@@ -220,14 +220,23 @@ pub fn classify_title(line: &str) -> Option<Table> {
 }
 
 /// `t` is exactly `name`, or `name` preceded by a unit or year, not by other
-/// table words ("财政拨款支出决算表" is not table 03).
+/// table words ("财政拨款支出决算表" is not table 03). A column header that
+/// runs into the title (`财政拨款收` + `收入决算表`: sorted text of a turned
+/// page sets a header's fragment and the title on one line) is no table's
+/// name: words after the table word that begin `收入` or `支出` and stop.
 fn tail_is(t: &str, name: &str) -> bool {
-    match t.strip_suffix(name) {
-        Some(head) => {
-            !head.contains("财政拨款") && !head.contains("基金") && !head.contains("项目")
-        }
-        None => false,
-    }
+    let Some(head) = t.strip_suffix(name) else {
+        return false;
+    };
+    ["财政拨款", "基金", "项目"]
+        .iter()
+        .all(|w| match head.rfind(w) {
+            None => true,
+            Some(at) => {
+                let rest = &head[at + w.len()..];
+                !rest.is_empty() && ("收入".starts_with(rest) || "支出".starts_with(rest))
+            }
+        })
 }
 
 /// Which side of a two-sided table a row label belongs to.
@@ -425,6 +434,15 @@ mod tests {
         );
         assert_eq!(classify_title("注:本表反映部门本年度各项支出情况。"), None);
         assert_eq!(classify_title("二、收入决算情况说明"), None);
+        // Another table's name before the tail; a header run into the title.
+        assert_eq!(classify_title("财政拨款支出决算表"), None);
+        assert_eq!(classify_title("财政拨款基本支出决算表"), None);
+        assert_eq!(classify_title("项目支出决算表"), None);
+        assert_eq!(classify_title("财政拨款收收入决算表"), Some(Table::Income));
+        assert_eq!(
+            classify_title("财政拨款收入收入决算表"),
+            Some(Table::Income)
+        );
         assert_eq!(
             classify_title("2023年度解决社保卡制卡经费项目绩效自评表"),
             None

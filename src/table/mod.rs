@@ -397,7 +397,13 @@ fn grid_reading(
         let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
         let mut by_order = Vec::new();
         let spec = TableSpec::of(block.table);
-        let grid = match read::read(text, lines.clone(), layout) {
+        // A coded table on a page printed turned, whose text lines are its
+        // columns, whatever the lines' spacing made of the block.
+        let turned = spec
+            .coded
+            .then(|| read::rotated(text, lines.clone(), spec.first_column_sums_the_rest()))
+            .flatten();
+        let grid = match turned.or_else(|| read::read(text, lines.clone(), layout)) {
             Some(g) => g,
             None if streams == StreamRows::Reflowed => match totals[k].take() {
                 Some(t) => {

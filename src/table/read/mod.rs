@@ -5,12 +5,14 @@
 
 mod flat;
 mod positioned;
+mod rotated;
 mod stream;
 mod tab;
 mod totals;
 
 pub use flat::ordered;
 pub use positioned::positioned;
+pub use rotated::rotated;
 pub use stream::stream;
 pub use tab::tab_rows;
 pub use totals::{RowsByTotals, by_row_totals};

@@ -293,41 +293,13 @@ impl Page<'_> {
         if classes.len() < 2 || parts.is_empty() {
             return None;
         }
-        // Rows per 类: runs of one 类 code.
-        let mut groups: Vec<usize> = Vec::new();
-        for (k, &c) in classes.iter().enumerate() {
-            if k == 0 || text(c) != text(classes[k - 1]) {
-                groups.push(0);
-            }
-            *groups.last_mut().expect("a group") += 1;
-        }
-        let kuan_len = classes.len() - groups.len();
-        if kuan_len == 0 || kuan_len > parts.len() {
-            return None;
-        }
-        let kuan = &parts[..kuan_len];
-        let xiang = &parts[kuan_len..];
-        // Within a 类, a 款 repeated on the next row is that 款's 项 row.
-        let mut rows: Vec<Vec<usize>> = Vec::with_capacity(classes.len());
-        let (mut c, mut k, mut x) = (0, 0, 0);
-        for &n in &groups {
-            rows.push(vec![classes[c]]);
-            c += 1;
-            let mut last: Option<&str> = None;
-            for _ in 1..n {
-                let part = kuan[k];
-                let mut key = vec![classes[c], part];
-                if last == Some(text(part)) {
-                    key.push(*xiang.get(x)?);
-                    x += 1;
-                }
-                last = Some(text(part));
-                rows.push(key);
-                c += 1;
-                k += 1;
-            }
-        }
-        (x == xiang.len()).then_some((rows, start + parts.len()))
+        let class_texts: Vec<&str> = classes.iter().map(|&i| text(i)).collect();
+        let part_texts: Vec<&str> = parts.iter().map(|&i| text(i)).collect();
+        let rows = code_rows(&class_texts, &part_texts)?
+            .iter()
+            .map(|r| r.cells(&classes, &parts))
+            .collect();
+        Some((rows, start + parts.len()))
     }
 
     /// Every column prints every row: the columns as parted by 栏次
@@ -397,6 +369,84 @@ impl Page<'_> {
     fn copy(&self, out: &mut CellGrid, i: usize) {
         copy_cell(self.src, out, i);
     }
+}
+
+/// A row's code as [`code_rows`] joins it: its 类, and its 款 and 项
+/// parts.
+pub(super) struct CodeRow {
+    class: usize,
+    kuan: Option<usize>,
+    xiang: Option<usize>,
+}
+
+impl CodeRow {
+    /// The row's code cells, from the cells of the 类 codes and of the
+    /// parts.
+    pub(super) fn cells(&self, classes: &[usize], parts: &[usize]) -> Vec<usize> {
+        std::iter::once(classes[self.class])
+            .chain(self.kuan.map(|k| parts[k]))
+            .chain(self.xiang.map(|x| parts[x]))
+            .collect()
+    }
+}
+
+/// Codes printed in three columns (类, 款, 项) with blank cells gone: the
+/// 类 column prints every row, the 款 column every row but a 类's own, the
+/// 项 column the 项 rows. A 类's rows are its own then its 款 rows, each
+/// followed by its 项 rows (which repeat the 款), so the 款 column says
+/// which rows are 项 rows and the columns' lengths where the 款 column
+/// ends in `parts` (the 款 then the 项 parts). Per row: its 类, and its
+/// 款 and 项 parts as indices into `parts`; `None` unless the columns fit
+/// so exactly.
+pub(super) fn code_rows(classes: &[&str], parts: &[&str]) -> Option<Vec<CodeRow>> {
+    if classes.len() < 2 || parts.is_empty() {
+        return None;
+    }
+    // Rows per 类: runs of one 类 code.
+    let mut groups: Vec<usize> = Vec::new();
+    for (k, c) in classes.iter().enumerate() {
+        if k == 0 || *c != classes[k - 1] {
+            groups.push(0);
+        }
+        *groups.last_mut().expect("a group") += 1;
+    }
+    let kuan_len = classes.len() - groups.len();
+    if kuan_len == 0 || kuan_len > parts.len() {
+        return None;
+    }
+    // Within a 类, a 款 repeated on the next row is that 款's 项 row.
+    let mut rows = Vec::with_capacity(classes.len());
+    let (mut c, mut k, mut x) = (0, 0, kuan_len);
+    for &n in &groups {
+        rows.push(CodeRow {
+            class: c,
+            kuan: None,
+            xiang: None,
+        });
+        c += 1;
+        let mut last: Option<&str> = None;
+        for _ in 1..n {
+            let part = parts[k];
+            let xiang = if last == Some(part) {
+                if x >= parts.len() {
+                    return None;
+                }
+                x += 1;
+                Some(x - 1)
+            } else {
+                None
+            };
+            last = Some(part);
+            rows.push(CodeRow {
+                class: c,
+                kuan: Some(k),
+                xiang,
+            });
+            c += 1;
+            k += 1;
+        }
+    }
+    (x == parts.len()).then_some(rows)
 }
 
 /// Header cells of `src`, a row of `out` per line from `row` on; `skip` is

@@ -62,6 +62,12 @@ struct Doc<'a> {
     settled: Vec<Vec<bool>>,
     /// Search nodes left for the document.
     budget: usize,
+    /// No amount of the document is negative: a sum whose known parts
+    /// already exceed its total fails before its other parts are placed.
+    nonneg: bool,
+    /// The fewest decimals any amount prints: the widest rounding
+    /// allowance a sum can end with.
+    min_decimals: u32,
 }
 
 /// An operand of an instance, as the document's tables hold it.
@@ -143,6 +149,19 @@ pub fn solve(
         col: tables.iter().map(|a| vec![None; a.groups.len()]).collect(),
         settled: tables.iter().map(|a| vec![false; a.groups.len()]).collect(),
         budget: *budget,
+        nonneg: tables
+            .iter()
+            .flat_map(|a| &a.records)
+            .flat_map(|r| &r.amounts)
+            .all(|am| am.value >= Amount::ZERO),
+        min_decimals: tables
+            .iter()
+            .flat_map(|a| &a.records)
+            .flat_map(|r| &r.amounts)
+            .map(|am| am.decimals)
+            .min()
+            .unwrap_or(2)
+            .min(2),
     };
     let mut provenance: Vec<Vec<Provenance>> = tables
         .iter()
@@ -283,6 +302,9 @@ struct Search<'d, 'a> {
     vars: Vec<usize>,
     /// For each variable depth, instances that become checkable there.
     checks_at: Vec<Vec<usize>>,
+    /// For each variable depth, instances one of whose parts is placed
+    /// there before their last: checked for a sum already too large.
+    early_at: Vec<Vec<usize>>,
     /// For each group, the records that hold one of its amounts.
     records_of: Vec<Vec<usize>>,
     /// For each group, the ranked groups of its page and side (whose order
@@ -330,8 +352,10 @@ fn solve_table(
     // Instances touching this table, with the depth at which the last
     // variable they depend on is assigned.
     let mut checks_at: Vec<Vec<usize>> = vec![Vec::new(); vars.len()];
+    let mut early_at: Vec<Vec<usize>> = vec![Vec::new(); vars.len()];
     for (n, (total, parts)) in doc.slots.iter().enumerate() {
         let mut deepest: Option<usize> = None;
+        let mut depths: Vec<usize> = Vec::new();
         let mut touches = false;
         let mut unknown_elsewhere = false;
         for slot in std::iter::once(total).chain(parts.iter().map(|p| &p.1)) {
@@ -348,6 +372,7 @@ fn solve_table(
                     touches = true;
                     if depth_of[g] != usize::MAX {
                         deepest = Some(deepest.map_or(depth_of[g], |d: usize| d.max(depth_of[g])));
+                        depths.push(depth_of[g]);
                     } else if doc.col[t2][g].is_none() {
                         unknown_elsewhere = true;
                     }
@@ -361,6 +386,11 @@ fn solve_table(
             && let Some(d) = deepest
         {
             checks_at[d].push(n);
+            depths.sort_unstable();
+            depths.dedup();
+            for e in depths.into_iter().filter(|&e| e < d) {
+                early_at[e].push(n);
+            }
         }
     }
     let mut records_of: Vec<Vec<usize>> = vec![Vec::new(); a.groups.len()];
@@ -393,6 +423,7 @@ fn solve_table(
         ti,
         vars: vars.clone(),
         checks_at,
+        early_at,
         records_of,
         ranked_with,
         assign: vec![None; a.groups.len()],
@@ -491,6 +522,11 @@ impl Search<'_, '_> {
                             break;
                         }
                     }
+                }
+                // Sums already too large (only where no violation is
+                // allowed: a partial check would count one twice).
+                if ok && self.max_violations == 0 {
+                    ok = self.early_at[depth].iter().all(|&n| self.can_hold(n));
                 }
                 if ok {
                     self.dfs(depth + 1);
@@ -624,6 +660,27 @@ impl Search<'_, '_> {
         }
     }
 
+    /// Whether instance `n` can still hold while some of its parts are not
+    /// placed: where no amount is negative, the parts placed so far may not
+    /// exceed its total (within the widest rounding allowance the sum of all
+    /// its parts could end with, so that no solution is lost).
+    fn can_hold(&self, n: usize) -> bool {
+        let (total, parts) = &self.doc.slots[n];
+        if !self.doc.nonneg || parts.iter().any(|&(sign, _)| sign < 0) {
+            return true;
+        }
+        let Some(total) = self.value(*total) else {
+            return true;
+        };
+        let total = total.map_or(Amount::ZERO, |t| t.0);
+        let sum: Amount = parts
+            .iter()
+            .filter_map(|&(_, slot)| self.value(slot).flatten())
+            .map(|(v, _)| v)
+            .sum();
+        sum - total <= Amount::rounding_allowance(self.doc.min_decimals, parts.len())
+    }
+
     /// Whether instance `n` holds; an instance whose value is not known yet
     /// or whose parts are all blank (a total printed without its breakdown)
     /// holds.
@@ -652,5 +709,83 @@ impl Search<'_, '_> {
             return true;
         }
         Amount::sums_to(sum, total, decimals, terms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::Text;
+    use crate::table::assemble::assemble;
+    use crate::table::read::ordered;
+
+    fn flat(table: Table, doc: &str) -> Assembled {
+        let t = Text::from_string(doc);
+        assemble(TableSpec::of(table), &ordered(&t, 0..t.len()))
+    }
+
+    /// Table 02 as flat text (blank cells gone: each row's two parts could
+    /// stand in any two of its six part columns), table 01 printing the
+    /// income sources its total row holds. Only the column sums tie a
+    /// class's parts to the total row's, so a search that waits for every
+    /// part of a sum ran out of nodes on six classes and left the columns
+    /// to order; no amount being negative, a part under a column whose
+    /// total is blank fails at once, and every part is placed by the
+    /// identities.
+    #[test]
+    fn a_part_beyond_its_total_fails_before_the_sum_is_whole() {
+        let overview = flat(
+            Table::Overview,
+            "收入支出决算总表\n项目 决算数 项目 决算数\n\
+             一、一般公共预算财政拨款收入 210.00 一、一般公共服务支出 238.50\n\
+             二、政府性基金预算财政拨款收入 二、外交支出\n\
+             三、国有资本经营预算财政拨款收入 三、国防支出\n\
+             四、上级补助收入 四、公共安全支出\n\
+             五、事业收入 五、教育支出\n\
+             六、经营收入 六、科学技术支出\n\
+             七、附属单位上缴收入 七、文化旅游体育与传媒支出\n\
+             八、其他收入 28.50 八、社会保障和就业支出\n\
+             本年收入合计 238.50 本年支出合计 238.50\n",
+        );
+        let mut income = String::from(
+            "收入决算表\n科目编码 科目名称 本年收入合计 财政拨款收入 上级补助收入 事业收入 \
+             经营收入 附属单位上缴收入 其他收入\n合计 238.50 210.00 28.50\n",
+        );
+        for (k, class) in ["201", "203", "204", "205", "206", "207"]
+            .iter()
+            .enumerate()
+        {
+            // Two 项 under one 款: (财政拨款, 其他) each.
+            let x = [
+                (20.0 + k as f64, 1.5 + k as f64 * 0.5),
+                (15.0 - k as f64, 2.0),
+            ];
+            let (f, o) = (x[0].0 + x[1].0, x[0].1 + x[1].1);
+            let row = |code: String, name: &str, f: f64, o: f64| {
+                format!("{code} {name} {:.2} {f:.2} {o:.2}\n", f + o)
+            };
+            income.push_str(&row(class.to_string(), "类", f, o));
+            income.push_str(&row(format!("{class}01"), "款", f, o));
+            for (j, (f, o)) in x.iter().enumerate() {
+                income.push_str(&row(format!("{class}010{}", j + 1), "项", *f, *o));
+            }
+        }
+        let income = flat(Table::Income, &income);
+        let mut budget = DOCUMENT_NODES;
+        let placed = solve(&[overview, income.clone()], &[], &mut budget);
+        let columns = TableSpec::of(Table::Income).columns;
+        let mut other = 0;
+        for (r, rec) in income.records.iter().enumerate() {
+            for (k, am) in rec.amounts.iter().enumerate() {
+                let p = placed[1][r][k];
+                let name = columns[p.column.expect("placed") as usize].name;
+                assert_ne!(p.provenance, Provenance::Order, "{} {}", rec.item, am.value);
+                if k == 2 {
+                    assert_eq!(name, "其他收入", "{:?} {}", rec.code, am.value);
+                    other += 1;
+                }
+            }
+        }
+        assert_eq!(other, 25);
     }
 }

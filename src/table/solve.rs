@@ -230,8 +230,9 @@ pub fn solve(
                 .iter()
                 .map(|am| a.groups[am.group].domain)
                 .collect();
-            let n = TableSpec::of(a.table).side_columns(r.side).len();
-            let forced = fill_row(&mut cols, &doms, n);
+            let spec = TableSpec::of(a.table);
+            let n = spec.side_columns(r.side).len();
+            let forced = fill_row(&mut cols, &doms, n, spec.seldom_columns(r.side));
             per_table.push(
                 r.amounts
                     .iter()
@@ -259,9 +260,10 @@ pub fn solve(
 }
 
 /// Columns for a row's amounts left open (zeros, unsolved), in row order
-/// after the placed ones: the first free column each can take. Returns per
-/// amount whether its column was the only one open to it.
-fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize) -> Vec<bool> {
+/// after the placed ones: the first free column each can take, a `seldom`
+/// one only where no other is open. Returns per amount whether its column
+/// was the only one open to it.
+fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize, seldom: ColumnSet) -> Vec<bool> {
     let mut forced = vec![false; cols.len()];
     let k = cols.len();
     for i in 0..k {
@@ -287,7 +289,8 @@ fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize) -> Vec<bool> 
         let options: Vec<u32> = (lo..=hi)
             .filter(|&c| (c as usize) < n && doms[i] & (1 << c) != 0)
             .collect();
-        if let Some(&c) = options.first() {
+        let usual = options.iter().find(|&&c| seldom & (1 << c) == 0);
+        if let Some(&c) = usual.or(options.first()) {
             cols[i] = Some(c as u8);
             forced[i] = options.len() == 1;
         }
@@ -504,8 +507,16 @@ impl Search<'_, '_> {
             return;
         }
         let g = self.vars[depth];
-        let dom = self.table().groups[g].domain;
-        for c in 0..16u8 {
+        let grp = &self.table().groups[g];
+        let dom = grp.domain;
+        // Template order, a seldom-used column after the others: the first
+        // solution, which places what the identities leave open, takes it
+        // last.
+        let seldom = TableSpec::of(self.table().table).seldom_columns(grp.side);
+        let order = (0..16u8)
+            .filter(|c| seldom & (1 << c) == 0)
+            .chain((0..16u8).filter(|c| seldom & (1 << c) != 0));
+        for c in order {
             if dom & (1 << c) == 0 {
                 continue;
             }
@@ -787,5 +798,41 @@ mod tests {
             }
         }
         assert_eq!(other, 25);
+    }
+
+    /// Table 09 as flat text with the vehicle purchase blank beside the
+    /// running costs: the two sums hold whichever of the two the lone
+    /// figure is in, so only order places it, and a vehicle bought in a
+    /// year is the exception: running costs, never verified.
+    #[test]
+    fn what_only_order_places_goes_to_the_usual_column() {
+        let three = flat(
+            Table::ThreePublic,
+            "财政拨款“三公”经费支出决算表\n财政拨款“三公”经费\n预算数 决算数\n\
+             合计 因公出国（境）费 公务用车购置及运行维护费 公务接待费 \
+             合计 因公出国（境）费 公务用车购置及运行维护费 公务接待费\n\
+             小计 公务用车购置费 公务用车运行维护费 小计 公务用车购置费 公务用车运行维护费\n\
+             11.97 8.28 8.28 3.69 10.10 7.12 7.12 2.98\n",
+        );
+        let mut budget = DOCUMENT_NODES;
+        let placed = solve(std::slice::from_ref(&three), &[], &mut budget);
+        let columns = TableSpec::of(Table::ThreePublic).columns;
+        let rec = three
+            .records
+            .iter()
+            .position(|r| !r.amounts.is_empty())
+            .expect("a row");
+        let got: Vec<(&str, Provenance)> = placed[0][rec]
+            .iter()
+            .map(|p| {
+                (
+                    columns[p.column.expect("placed") as usize].leaf(),
+                    p.provenance,
+                )
+            })
+            .collect();
+        assert_eq!(got[2], ("公务用车运行维护费", Provenance::Order));
+        assert_eq!(got[6], ("公务用车运行维护费", Provenance::Order));
+        assert_eq!(got[1].0, "小计");
     }
 }

@@ -229,20 +229,44 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     // for word, is that header printed again over a continued page (banners
     // and stacked fragments that name no column alone included), not the
     // start of the next row's name. Two words at least: one alone may as
-    // well be a name's wrapped end (`款`). Not in text positioned by
+    // well be a name's wrapped end (`款`); so are lines of a word each that
+    // repeat two or more of the header's lines in a row (a cell stream
+    // prints its header a cell per line). Not in text positioned by
     // spaces: a page set elsewhere on its sheet repeats the words at other
     // places, which blur the columns the first header's words stand over.
     let words_of =
         |r: &std::ops::Range<usize>| -> Vec<&str> { r.clone().map(|i| ctx.text(i)).collect() };
     if grid.layout != Layout::Positioned {
-        let header_lines: Vec<Vec<&str>> = lines[..first_data]
+        let header: Vec<Vec<&str>> = lines[..first_data]
             .iter()
             .map(|(_, r)| words_of(r))
-            .filter(|w| w.len() >= 2)
             .collect();
-        for (k, (_, r)) in lines.iter().enumerate().skip(first_data + 1) {
-            if kinds[k] == LineKind::Content && header_lines.contains(&words_of(r)) {
-                kinds[k] = LineKind::Header;
+        let body: Vec<Vec<&str>> = lines.iter().map(|(_, r)| words_of(r)).collect();
+        let mut k = first_data + 1;
+        while k < lines.len() {
+            // The most lines from `k` on that repeat lines of the header in
+            // their order.
+            let run = (0..header.len())
+                .map(|j| {
+                    (0..)
+                        .take_while(|&m| {
+                            k + m < lines.len()
+                                && j + m < header.len()
+                                && kinds[k + m] == LineKind::Content
+                                && body[k + m] == header[j + m]
+                        })
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            let words: usize = body[k..k + run].iter().map(Vec::len).sum();
+            if words >= 2 {
+                for kind in &mut kinds[k..k + run] {
+                    *kind = LineKind::Header;
+                }
+                k += run;
+            } else {
+                k += 1;
             }
         }
     }
@@ -2028,6 +2052,24 @@ mod tests {
     use super::*;
     use crate::decode::Text;
     use crate::table::read::positioned;
+
+    /// A cell stream prints its header a cell per line, and again over a
+    /// continued page: those lines, repeating the header's in their order,
+    /// are no part of the next row's name (PyMuPDF's block order of a
+    /// generated report's 06 broken over two pages).
+    #[test]
+    fn a_header_printed_again_a_word_per_line_is_no_name() {
+        let doc = "一般公共预算财政拨款基本支出决算明细表\n科目代码\n科目名称\n决算数\n\
+                   301\n工资福利支出\n10.00\n30101\n基本工资\n10.00\n14\n\
+                   \u{c}科目代码\n科目名称\n决算数\n人员经费合计\n10.00\n";
+        let t = Text::from_string(doc);
+        let a = assemble(
+            TableSpec::of(Table::GeneralBudgetBasic),
+            &crate::table::read::stream(&t, 0..t.len()),
+        );
+        let items: Vec<&str> = a.records.iter().map(|r| r.item.as_str()).collect();
+        assert!(items.contains(&"人员经费合计"), "{items:?}");
+    }
 
     /// A title drawn twice (bold faked by an offset copy) prints every
     /// character doubled in pdfplumber's layout mode (`支支出出决决算算表表`):

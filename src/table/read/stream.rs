@@ -161,6 +161,10 @@ struct Page<'a> {
 impl Page<'_> {
     /// Transposes the cells `cells` of one page onto `out` from grid row
     /// `row` on; the page's coded rows (a page of furniture holds none).
+    /// The total row's label is the last bare 合计 before the amounts (a
+    /// column may be headed 合计 too, further up); where the page reads
+    /// only without one (a continued page whose last 合计 is a header's
+    /// wrapped end, `本年收入` / `合计`), it has none.
     fn transpose(
         &self,
         cells: std::ops::Range<usize>,
@@ -177,11 +181,30 @@ impl Page<'_> {
             (Some(c), Some(a)) if c < a => (c, a),
             _ => return None,
         };
-        // The total row's label: the last bare 合计 before the amounts (a
-        // column may be headed 合计 too, further up).
         let total = (cells.start..first_amount)
             .rev()
             .find(|&i| matches!(src.text(&src.cells[i]), "合计" | "总计"));
+        let (kept, at_row) = (out.clone(), *row);
+        let read = |out: &mut CellGrid, row: &mut u32, total: Option<usize>| {
+            self.transpose_with(cells.clone(), (first_code, first_amount), total, out, row)
+        };
+        read(out, row, total).or_else(|| {
+            total?;
+            (*out, *row) = (kept, at_row);
+            read(out, row, None)
+        })
+    }
+
+    /// [`Self::transpose`] with the total row labelled by cell `total`.
+    fn transpose_with(
+        &self,
+        cells: std::ops::Range<usize>,
+        (first_code, first_amount): (usize, usize),
+        total: Option<usize>,
+        out: &mut CellGrid,
+        row: &mut u32,
+    ) -> Option<usize> {
+        let tokens = self.tokens;
         // Each row's key cells: a code (its parts where the 类, 款 and 项
         // columns came out as streams of their own), or a total's label.
         let (mut keys, after_parts): (Vec<Vec<usize>>, usize) =
@@ -739,6 +762,29 @@ pub(super) mod tests {
                 "某县2021年度部门决算",
                 "2010101 行政运行 5.00 4.00",
             ]
+        );
+    }
+
+    /// A continued page whose header wraps `本年收入` / `合计`: its last
+    /// bare 合计 is the header's end, not a total row (the page prints
+    /// none), and its sparse column reads beside its two rows.
+    #[test]
+    fn a_header_s_wrapped_total_is_no_total_row_on_a_continued_page() {
+        let doc = "科目编码\n科目名称\n本年收入\n合计\n财政拨款收入\n其他收入\n合计\n201\n\
+                   20101\n一般公共服务支出\n人大事务\n30.00\n30.00\n30.00\n25.00\n25.00\n25.00\n\
+                   5.00\n5.00\n5.00\n\u{c}科目编码\n科目名称\n本年收入\n合计\n财政拨款收入\n其他收入\n\
+                   2010101\n2010102\n行政运行\n一般行政管理事务\n12.00\n18.00\n12.00\n15.00\n3.00\n";
+        let got = transposed_rows(doc).unwrap();
+        assert_eq!(
+            got[got.len() - 2..],
+            [
+                "2010101 行政运行 12.00 12.00",
+                "2010102 一般行政管理事务 18.00 15.00 3.00"
+            ]
+        );
+        assert!(
+            got.contains(&"合计 30.00 25.00 5.00".to_string()),
+            "{got:?}"
         );
     }
 

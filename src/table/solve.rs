@@ -266,6 +266,24 @@ pub fn solve(
 fn fill_row(cols: &mut [Option<u8>], doms: &[ColumnSet], n: usize, seldom: ColumnSet) -> Vec<bool> {
     let mut forced = vec![false; cols.len()];
     let k = cols.len();
+    // A row whose placed amounts do not run left to right in column order
+    // prints its columns in another order (09's 预算数 and 决算数 side by
+    // side under each heading): no order says where the others go, so each
+    // takes a column of its domain no other amount of the row holds.
+    let placed: Vec<u8> = cols.iter().flatten().copied().collect();
+    if placed.windows(2).any(|w| w[0] >= w[1]) {
+        for i in 0..k {
+            if cols[i].is_some() {
+                continue;
+            }
+            let options: Vec<u8> = (0..n as u8)
+                .filter(|&c| doms[i] & (1 << c) != 0 && !cols.contains(&Some(c)))
+                .collect();
+            let usual = options.iter().find(|&&c| seldom & (1 << c) == 0);
+            cols[i] = usual.or(options.first()).copied();
+        }
+        return forced;
+    }
     for i in 0..k {
         if cols[i].is_some() {
             continue;
@@ -834,5 +852,30 @@ mod tests {
         assert_eq!(got[2], ("公务用车运行维护费", Provenance::Order));
         assert_eq!(got[6], ("公务用车运行维护费", Provenance::Order));
         assert_eq!(got[1].0, "小计");
+    }
+
+    /// 09 printed with 预算数 and 决算数 side by side under each heading:
+    /// the row's columns do not run left to right, so the left-to-right
+    /// fill found no room for the amounts only order places and left them
+    /// out; each takes a free column of its domain, the usual one first.
+    #[test]
+    fn a_row_printed_out_of_column_order_still_places_what_order_leaves() {
+        let mut cols = [
+            Some(0),
+            Some(6),
+            Some(2),
+            Some(8),
+            None,
+            None,
+            Some(5),
+            Some(11),
+        ];
+        let mut doms: [ColumnSet; 8] = cols.map(|c| c.map_or(0, |c| 1 << c));
+        doms[4] = 1 << 3 | 1 << 4;
+        doms[5] = 1 << 9 | 1 << 10;
+        let seldom = TableSpec::of(Table::ThreePublic).seldom_columns(None);
+        let forced = fill_row(&mut cols, &doms, 12, seldom);
+        assert_eq!((cols[4], cols[5]), (Some(4), Some(10)));
+        assert_eq!(forced, [false; 8]);
     }
 }

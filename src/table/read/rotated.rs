@@ -60,7 +60,9 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
     let lines = Lines::of(&src, text, start..end);
     // Each line of codes within the block is a page's part of the table.
     let parts: Vec<usize> = (0..lines.lines.len())
-        .filter(|&l| block.contains(&(lines.lines[l].0 as usize)) && lines.codes(l).is_some())
+        .filter(|&l| {
+            block.contains(&(lines.lines[l].text_line as usize)) && lines.codes(l).is_some()
+        })
         .collect();
     // The total row is printed first or last (the rows come out top down
     // or bottom up along a line); the one where the 类 rows of every page
@@ -104,8 +106,16 @@ fn longest_code_run<'a>(words: impl Iterator<Item = &'a str>) -> usize {
 /// The cells of the page around a block, line by line.
 struct Lines<'a> {
     src: &'a CellGrid,
-    /// Per line: its text line, its cells, and the page it is on.
-    lines: Vec<(u32, Range<usize>, u32)>,
+    lines: Vec<Line>,
+}
+
+/// A line of the page, or the part of one a form feed parts.
+struct Line {
+    /// 0-based line of the decoded text.
+    text_line: u32,
+    cells: Range<usize>,
+    /// Pages from the start of the search (0, 1, …).
+    page: u32,
 }
 
 impl<'a> Lines<'a> {
@@ -113,7 +123,7 @@ impl<'a> Lines<'a> {
     /// one page, the rest begin the next.
     fn of(src: &'a CellGrid, text: &Text, range: Range<usize>) -> Self {
         let mut page = 0;
-        let mut lines: Vec<(u32, Range<usize>, u32)> = Vec::new();
+        let mut lines: Vec<Line> = Vec::new();
         let mut at = 0;
         for line in range {
             // Where the feeds stand, in the characters the cells are
@@ -135,13 +145,21 @@ impl<'a> Lines<'a> {
             for f in feeds {
                 let cut = (seg..at).find(|&i| src.cells[i].x.x0 >= f).unwrap_or(at);
                 if cut > seg {
-                    lines.push((line as u32, seg..cut, page));
+                    lines.push(Line {
+                        text_line: line as u32,
+                        cells: seg..cut,
+                        page,
+                    });
                 }
                 seg = cut;
                 page += 1;
             }
             if at > seg {
-                lines.push((line as u32, seg..at, page));
+                lines.push(Line {
+                    text_line: line as u32,
+                    cells: seg..at,
+                    page,
+                });
             }
         }
         Lines { src, lines }
@@ -158,7 +176,7 @@ impl<'a> Lines<'a> {
     /// The codes of line `l` (its longest run of them), in the table's
     /// order, and whether the line printed them bottom up.
     fn codes(&self, l: usize) -> Option<(Vec<usize>, bool)> {
-        let cells = self.lines[l].1.clone();
+        let cells = self.lines[l].cells.clone();
         let mut best: Range<usize> = 0..0;
         let mut run = cells.start..cells.start;
         for i in cells {
@@ -204,8 +222,9 @@ impl<'a> Lines<'a> {
         // the line of the 类 codes itself first: the 款 column may come out
         // on it.
         let line = self.src.cells[codes[0]].line;
-        let on_codes = (0..self.lines.len())
-            .filter(|&m| self.lines[m].0 == line && self.lines[m].1.contains(&codes[0]));
+        let on_codes = (0..self.lines.len()).filter(|&m| {
+            self.lines[m].text_line == line && self.lines[m].cells.contains(&codes[0])
+        });
         let columns: Vec<Vec<usize>> = on_codes
             .chain(gap.iter().copied())
             .map(|m| {
@@ -227,7 +246,7 @@ impl<'a> Lines<'a> {
 
     /// The cells of line `l` that `keep` picks, in the table's row order.
     fn cells_where(&self, l: usize, falling: bool, keep: impl Fn(usize) -> bool) -> Vec<usize> {
-        let mut f: Vec<usize> = self.lines[l].1.clone().filter(|&i| keep(i)).collect();
+        let mut f: Vec<usize> = self.lines[l].cells.clone().filter(|&i| keep(i)).collect();
         if falling {
             f.reverse();
         }
@@ -272,8 +291,8 @@ impl<'a> Lines<'a> {
     /// Reads the part of the table whose codes are on line `l`, the total
     /// row at `total_at` if this part prints it. Its columns are the lines
     /// on one side of the codes, up to the page's edge or the lines
-    /// `bounds` where the parts before and after begin: the side where a
-    /// full column stands nearest.
+    /// `before` / `after` where the parts before and after it begin: the
+    /// side where a full column stands nearest.
     fn part(
         &self,
         l: usize,
@@ -284,8 +303,8 @@ impl<'a> Lines<'a> {
     ) -> Option<()> {
         let (codes, falling) = self.codes(l)?;
         let n = codes.len();
-        let page = self.lines[l].2;
-        let on_page = |m: &usize| self.lines[*m].2 == page;
+        let page = self.lines[l].page;
+        let on_page = |m: &usize| self.lines[*m].page == page;
         let back: Vec<usize> = (before.unwrap_or(0)..l).rev().filter(on_page).collect();
         let ahead: Vec<usize> = (l + 1..after.unwrap_or(self.lines.len()))
             .filter(on_page)
@@ -324,30 +343,28 @@ impl<'a> Lines<'a> {
             .collect();
         let keys = self.keys(&codes, &gap, falling)?;
         // The figure lines, nearest first: the table's column order.
-        let columns: Vec<(usize, Vec<usize>)> = side
+        let columns: Vec<Vec<usize>> = side
             .iter()
-            .map(|&m| (m, self.figures(m, falling)))
-            .filter(|(_, f)| !f.is_empty())
+            .map(|&m| self.figures(m, falling))
+            .filter(|f| !f.is_empty())
             .collect();
-        if columns.iter().any(|(_, f)| f.len() > rows) {
+        if columns.iter().any(|f| f.len() > rows) {
             return None;
         }
         let value = |i: usize| parse_printed(self.text(i));
-        let full: Vec<&Vec<usize>> = columns
-            .iter()
-            .map(|c| &c.1)
-            .filter(|f| f.len() == rows)
-            .collect();
+        let full: Vec<&Vec<usize>> = columns.iter().filter(|f| f.len() == rows).collect();
+        // The other lines' figures but printed zeros (which any row could
+        // take), each with its column's place.
         let sparse: Vec<(usize, Vec<usize>)> = columns
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.1.len() < rows)
-            .map(|(k, c)| {
-                let nonzero =
-                    c.1.iter()
-                        .copied()
-                        .filter(|&i| value(i).is_some_and(|p| !p.value.is_zero()))
-                        .collect();
+            .filter(|(_, f)| f.len() < rows)
+            .map(|(k, f)| {
+                let nonzero = f
+                    .iter()
+                    .copied()
+                    .filter(|&i| value(i).is_some_and(|p| !p.value.is_zero()))
+                    .collect();
                 (k, nonzero)
             })
             .collect();
@@ -368,8 +385,8 @@ impl<'a> Lines<'a> {
                 columns
                     .iter()
                     .enumerate()
-                    .filter(|(_, c)| c.1.len() == rows)
-                    .map(|(k, c)| (k, c.1[r]))
+                    .filter(|(_, f)| f.len() == rows)
+                    .map(|(k, f)| (k, f[r]))
                     .collect()
             })
             .collect();
@@ -404,7 +421,7 @@ impl<'a> Lines<'a> {
         let label = if total_index.is_some() {
             let near = std::iter::once(l).chain(side.iter().copied());
             Some(
-                near.flat_map(|m| self.lines[m].1.clone())
+                near.flat_map(|m| self.lines[m].cells.clone())
                     .find(|&i| matches!(self.text(i), "合计" | "总计"))?,
             )
         } else {

@@ -184,13 +184,13 @@ impl Page<'_> {
         let total = (cells.start..first_amount)
             .rev()
             .find(|&i| matches!(src.text(&src.cells[i]), "合计" | "总计"));
-        let (kept, at_row) = (out.clone(), *row);
+        // What the page reads onto, kept to read it again without a total.
+        let kept = total.map(|_| (out.clone(), *row));
         let read = |out: &mut CellGrid, row: &mut u32, total: Option<usize>| {
             self.transpose_with(cells.clone(), (first_code, first_amount), total, out, row)
         };
         read(out, row, total).or_else(|| {
-            total?;
-            (*out, *row) = (kept, at_row);
+            (*out, *row) = kept?;
             read(out, row, None)
         })
     }
@@ -295,13 +295,9 @@ impl Page<'_> {
     }
 
     /// Codes printed in three columns (类, 款, 项), each a stream of its
-    /// own with blank cells gone: the 类 column prints every row, the 款
-    /// column every row but a 类's own, the 项 column the 项 rows. A 类's
-    /// rows are its own then its 款 rows, each followed by its 项 rows
-    /// (which repeat the 款), so the 款 stream says which rows are 项 rows
-    /// and the streams' lengths where the 款 stream ends. Per row its parts
-    /// (the assembler joins them into one code), and the cell after the
-    /// 项 stream; `None` unless the three streams fit so exactly.
+    /// own with blank cells gone: the 类 codes, then the 款 and 项 parts,
+    /// joined by [`code_rows`]. Per row its parts (the assembler joins them
+    /// into one code), and the cell after the 项 stream.
     fn code_parts(&self, cells: std::ops::Range<usize>) -> Option<(Vec<Vec<usize>>, usize)> {
         let (src, tokens) = (self.src, self.tokens);
         let text = |i: usize| src.text(&src.cells[i]);

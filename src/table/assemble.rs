@@ -1150,9 +1150,16 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             rec.item = clean_name(&label);
         } else if ctx.spec.two_sided() {
             let side = rec.side.unwrap_or(Side::Income);
-            let (item, repaired) = match match_label(&label, ctx.sides.side(side)) {
+            let vocab = ctx.sides.side(side);
+            let (item, repaired) = match match_label(&label, vocab) {
                 Some(v) => (v.to_string(), vocab::clean_label(&label) != v),
-                None => (clean_name(&label), false),
+                None => match total_after_debris(
+                    &p.labels.iter().map(|&i| ctx.text(i)).collect::<Vec<_>>(),
+                    vocab,
+                ) {
+                    Some(v) => (v.to_string(), true),
+                    None => (clean_name(&label), false),
+                },
             };
             rec.item = item;
             rec.label_repaired = repaired;
@@ -1181,6 +1188,20 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         }
     }
     rows
+}
+
+/// A total row (`总计`, `本年收入合计`) whose name took the wrapped tail of
+/// the name above it or a header's words (`和结余` / `总计`, narrow name
+/// cells of a two-sided table): its last cells name the total exactly.
+/// Totals only: a row name's last cells may well be another row's name.
+fn total_after_debris(pieces: &[&str], vocab: &[&'static str]) -> Option<&'static str> {
+    (1..pieces.len()).find_map(|k| {
+        let tail = vocab::clean_label(&compact_cjk(&pieces[k..].join(" ")));
+        vocab
+            .iter()
+            .find(|v| **v == tail && (v.ends_with("总计") || v.ends_with("合计")))
+            .copied()
+    })
 }
 
 /// Lines a name fragment or a line of amounts may stand from its row.
@@ -2069,6 +2090,30 @@ mod tests {
         );
         let items: Vec<&str> = a.records.iter().map(|r| r.item.as_str()).collect();
         assert!(items.contains(&"人员经费合计"), "{items:?}");
+    }
+
+    /// A total row whose name took the tail of the carry-over name above
+    /// it or a header's words is that total; a name's last cells that name
+    /// another row are not taken for it.
+    #[test]
+    fn a_total_keeps_its_name_under_debris() {
+        let spec = TableSpec::of(Table::Overview);
+        let sides = SideNames::of(spec);
+        let expenditure = sides.side(Side::Expenditure);
+        let income = sides.side(Side::Income);
+        assert_eq!(
+            total_after_debris(&["和结余", "拨款结转", "总计"], expenditure),
+            Some("总计")
+        );
+        assert_eq!(
+            total_after_debris(&["第", "页", "收入", "本年收入合计"], income),
+            Some("本年收入合计")
+        );
+        assert_eq!(
+            total_after_debris(&["及应急管理", "教育支出"], expenditure),
+            None
+        );
+        assert_eq!(total_after_debris(&["总计"], expenditure), None);
     }
 
     /// A title drawn twice (bold faked by an offset copy) prints every

@@ -101,6 +101,22 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .iter()
         .map(|b| column_major::anchors(b.table, &one_sided))
         .collect();
+    let turned: Vec<Option<CellGrid>> = seg
+        .tables
+        .iter()
+        .map(|b| {
+            let spec = TableSpec::of(b.table);
+            spec.coded
+                .then(|| {
+                    read::rotated(
+                        text,
+                        b.title_line..b.body.end,
+                        spec.first_column_sums_the_rest(),
+                    )
+                })
+                .flatten()
+        })
+        .collect();
     // The grid model's reading of the whole document, cell streams' rows
     // rebuilt `streams`, the blocks flagged in `as_flat` read as flat text.
     let read_grid =
@@ -113,6 +129,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
                     shapes: &shapes,
                     anchors: &anchors,
                     as_flat,
+                    turned: &turned,
                 },
                 streams,
                 nodes,
@@ -326,6 +343,9 @@ struct BlocksIn<'a> {
     /// Column-aligned blocks, and blocks taken for cell streams, to read as
     /// flat text: cells in their order on the line (empty: none).
     as_flat: &'a [bool],
+    /// Each coded block read as a page printed turned, where it is one
+    /// (`read::rotated`): the same in every reading, so read once.
+    turned: &'a [Option<CellGrid>],
 }
 
 /// The grid model's reading of every block of the document: each block read
@@ -352,6 +372,7 @@ fn grid_reading(
         shapes,
         anchors,
         as_flat,
+        turned,
     } = blocks_in;
     // Coded cell streams whose rows the figures' sums rebuild
     // (`read::by_row_totals`), each from its own codes first: their code
@@ -399,11 +420,10 @@ fn grid_reading(
         let spec = TableSpec::of(block.table);
         // A coded table on a page printed turned, whose text lines are its
         // columns, whatever the lines' spacing made of the block.
-        let turned = spec
-            .coded
-            .then(|| read::rotated(text, lines.clone(), spec.first_column_sums_the_rest()))
-            .flatten();
-        let grid = match turned.or_else(|| read::read(text, lines.clone(), layout)) {
+        let grid = match turned[k]
+            .clone()
+            .or_else(|| read::read(text, lines.clone(), layout))
+        {
             Some(g) => g,
             None if streams == StreamRows::Reflowed => match totals[k].take() {
                 Some(t) => {

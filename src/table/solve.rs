@@ -326,6 +326,8 @@ struct Search<'d, 'a> {
     /// For each variable depth, instances one of whose parts is placed
     /// there before their last: checked for a sum already too large.
     early_at: Vec<Vec<usize>>,
+    /// For each group, its side's seldom-used columns ([`TableSpec::seldom_columns`]).
+    seldom: Vec<ColumnSet>,
     /// For each group, the records that hold one of its amounts.
     records_of: Vec<Vec<usize>>,
     /// For each group, the ranked groups of its page and side (whose order
@@ -445,6 +447,13 @@ fn solve_table(
         vars: vars.clone(),
         checks_at,
         early_at,
+        seldom: {
+            let spec = TableSpec::of(a.table);
+            a.groups
+                .iter()
+                .map(|grp| spec.seldom_columns(grp.side))
+                .collect()
+        },
         records_of,
         ranked_with,
         assign: vec![None; a.groups.len()],
@@ -530,7 +539,7 @@ impl Search<'_, '_> {
         // Template order, a seldom-used column after the others: the first
         // solution, which places what the identities leave open, takes it
         // last.
-        let seldom = TableSpec::of(self.table().table).seldom_columns(grp.side);
+        let seldom = self.seldom[g];
         let order = (0..16u8)
             .filter(|c| seldom & (1 << c) == 0)
             .chain((0..16u8).filter(|c| seldom & (1 << c) != 0));

@@ -972,13 +972,11 @@ fn settle_totals<'a>(
                 && let Some(ts) = take(&mut pool, carry, 1)
             {
                 let line = ts[0].line;
-                let open = rows
-                    .iter()
-                    .filter(|r| r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty())
-                    .count();
-                let target = rows.iter().rposition(|r| {
-                    r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty() && r.3 <= line
-                });
+                let blank = |r: &(Side, String, Vec<&Tok>, usize)| {
+                    r.0 == side && labels.contains(&r.1.as_str()) && r.2.is_empty()
+                };
+                let open = rows.iter().filter(|r| blank(r)).count();
+                let target = rows.iter().rposition(|r| blank(r) && r.3 <= line);
                 // Two carry-over rows left blank are both parts of 总计:
                 // which one prints the difference, only the order of the
                 // print says where it did not set the figure by its row

@@ -1070,6 +1070,7 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
             .next()
             .map(|&i| ctx.grid.cells[i].segment)
     };
+    let fragments = deal_columns(ctx, &mut rows, fragments, &segment);
     // A row whose name opens with its enumerator (`九、`) has nothing before
     // it: a name fragment or a line of amounts just above it is the end of
     // the row above (an amount centred between a name's two lines, row after
@@ -1188,6 +1189,145 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         }
     }
     rows
+}
+
+/// A table without codes printed a column at a time (a cell stream whose
+/// converter took each column for a text flow of its own: the rows' names,
+/// then their amounts, a line each; see `read::stream`): the amounts after
+/// a run of names, more than one row of the side takes, are dealt to the
+/// run's rows in order where there is one per row, or one per row and
+/// column (every cell printed, zeros included: the first column down, then
+/// the next), every row a name of the side. They are the last row's own
+/// (a short run, set on its line)
+/// and the lines of one amount each after it, the first of those perhaps
+/// with the last name's wrapped tail (`款`). Where the count matches, each
+/// amount is at its printed place as surely as a full row's amounts are on
+/// a line: the stream printed the column whole, and a name counted as a
+/// row that is none would leave a row over. Any other count (blank cells
+/// gone) says nothing of which row an amount is in: the lines of amounts
+/// then go whole to the last row, as the stream printed them. The
+/// fragments neither dealt nor given are returned.
+fn deal_columns<'p>(
+    ctx: &Ctx,
+    rows: &mut [(Record, Piece)],
+    fragments: Vec<&'p Piece>,
+    segment: &dyn Fn(&Piece) -> Option<u16>,
+) -> Vec<&'p Piece> {
+    if ctx.spec.coded {
+        // A coded table printed a column at a time is `read::stream`'s to
+        // transpose, by its codes.
+        return fragments;
+    }
+    let single = |f: &Piece| f.labels.is_empty() && f.codes.is_empty() && f.amounts.len() == 1;
+    let mut taken = vec![false; fragments.len()];
+    let mut floor: Option<u32> = None;
+    for r in 0..rows.len() {
+        let line = rows[r].1.line;
+        let next = rows.get(r + 1).map_or(u32::MAX, |(_, p)| p.line);
+        // The lines of amounts after the row and before the next: name
+        // tails first, then a line of amounts (a tail perhaps with them),
+        // then lines of one amount each.
+        let after: Vec<usize> = (0..fragments.len())
+            .filter(|&f| fragments[f].line > line && fragments[f].line < next)
+            .collect();
+        let tails = after
+            .iter()
+            .take_while(|&&f| fragments[f].amounts.is_empty() && fragments[f].codes.is_empty())
+            .count();
+        let mut run: Vec<usize> = Vec::new();
+        for &f in &after[tails..] {
+            let p = fragments[f];
+            let joins = match run.last() {
+                None => !p.amounts.is_empty() && p.codes.is_empty(),
+                Some(&before) => {
+                    single(p)
+                        && p.line == fragments[before].line + 1
+                        && segment(p) == segment(fragments[before])
+                }
+            };
+            if !joins {
+                break;
+            }
+            run.push(f);
+        }
+        let own = rows[r].1.amounts.len();
+        let in_run: usize = run.iter().map(|&f| fragments[f].amounts.len()).sum();
+        let count = own + in_run;
+        let takers: Vec<usize> = (0..=r)
+            .filter(|&k| {
+                let p = &rows[k].1;
+                (k == r || p.amounts.is_empty())
+                    && floor.is_none_or(|f| p.line > f)
+                    && segment(p) == segment(&rows[r].1)
+                    && p.panel == rows[r].1.panel
+            })
+            .collect();
+        if count > 0 {
+            floor = Some(run.last().map_or(line, |&f| fragments[f].line));
+        }
+        let n = takers.len();
+        let side = ctx.spec.two_sided().then(|| {
+            let income = takers
+                .iter()
+                .filter(|&&k| rows[k].1.side == Some(Side::Income))
+                .count();
+            if income * 2 > n {
+                Side::Income
+            } else {
+                Side::Expenditure
+            }
+        });
+        let columns = ctx.spec.side_columns(side).len();
+        // Every row of a run is of its side (flat text sets a row of the
+        // other side above, its name wrapped, beside no amount).
+        let of_side = |k: usize| {
+            side.is_none_or(|side| {
+                let l = ctx.joined(&rows[k].1.labels);
+                matches_side(ctx, side, &l) || extends_side_label(ctx, side, &l)
+            })
+        };
+        let dealt = n >= 2
+            && count > columns
+            && (count == n || count == n * columns)
+            && takers.iter().all(|&k| of_side(k));
+        if !dealt {
+            // Lines of one amount each are the row's, as printed.
+            if run.len() >= 2 {
+                for &f in &run {
+                    taken[f] = true;
+                    let p = fragments[f];
+                    rows[r].1.labels.extend(p.labels.iter().copied());
+                    rows[r].1.amounts.extend(p.amounts.iter().copied());
+                }
+            }
+            continue;
+        }
+        let mut amounts = std::mem::take(&mut rows[r].1.amounts);
+        for &f in &run {
+            taken[f] = true;
+            rows[r].1.labels.extend(fragments[f].labels.iter().copied());
+            amounts.extend(fragments[f].amounts.iter().copied());
+        }
+        for (j, &a) in amounts.iter().enumerate() {
+            rows[takers[j % n]].1.amounts.push(a);
+        }
+        // A name both sides print (总计) is of the run's side.
+        if let Some(side) = side {
+            for &k in &takers {
+                let p = &mut rows[k];
+                if p.1.side != Some(side) && matches_side(ctx, side, &ctx.joined(&p.1.labels)) {
+                    p.1.side = Some(side);
+                    p.0.side = Some(side);
+                }
+            }
+        }
+    }
+    fragments
+        .into_iter()
+        .zip(taken)
+        .filter(|(_, t)| !t)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 /// A total row (`总计`, `本年收入合计`) whose name took the wrapped tail of
@@ -2211,6 +2351,99 @@ mod tests {
         assert!(items(Side::Income).contains(&"年初财政拨款结转和结余"));
         assert!(items(Side::Expenditure).contains(&"总计"));
         assert!(items(Side::Expenditure).contains(&"年末财政拨款结转和结余"));
+    }
+
+    /// Table 01 printed a column at a time (each side's names, one per line
+    /// and some wrapped, then the side's amounts one per line, zeros
+    /// printed): each amount is dealt to its row in order, the total both
+    /// sides print on the side of its run. One amount short (a blank cell
+    /// gone) deals nothing: no amount lands on a row by a guess.
+    #[test]
+    fn a_side_printed_a_column_at_a_time_deals_its_amounts_to_its_rows() {
+        let doc = |expenditure: &str| {
+            format!(
+                "收入支出决算总表\n单位：万元\n收入 支出\n项目 决算数 项目 决算数\n\
+                 一、一般公共预算财政拨款收\n入\n二、上级补助收入\n三、事业收入\n\
+                 本年收入合计\n年初结转和结余\n总计\n70.00\n0.00\n5.00\n75.00\n1.00\n76.00\n\
+                 一、一般公共服务支出\n二、教育支出\n三、卫生健康支\n出\n本年支出合计\n\
+                 年末结转和结余\n总计\n{expenditure}"
+            )
+        };
+        let read = |doc: &str| {
+            let t = Text::from_string(doc);
+            let grid = crate::table::read::stream(&t, 0..t.len());
+            let a = assemble(TableSpec::of(Table::Overview), &grid);
+            a.records
+                .iter()
+                .map(|r| {
+                    let amounts: Vec<String> = r
+                        .amounts
+                        .iter()
+                        .map(|am| am.printed.value.to_string())
+                        .collect();
+                    (r.side, r.item.clone(), amounts.join(" "))
+                })
+                .collect::<Vec<_>>()
+        };
+        let rows = read(&doc("60.00\n0.00\n15.00\n75.00\n1.00\n76.00\n"));
+        let row = |side: Side, item: &str| {
+            rows.iter()
+                .find(|r| r.0 == Some(side) && r.1 == item)
+                .map(|r| r.2.as_str())
+        };
+        assert_eq!(
+            row(Side::Income, "一般公共预算财政拨款收入"),
+            Some("70"),
+            "{rows:?}"
+        );
+        assert_eq!(row(Side::Income, "事业收入"), Some("5"));
+        assert_eq!(row(Side::Income, "本年收入合计"), Some("75"));
+        assert_eq!(row(Side::Income, "总计"), Some("76"));
+        assert_eq!(row(Side::Expenditure, "一般公共服务支出"), Some("60"));
+        assert_eq!(row(Side::Expenditure, "卫生健康支出"), Some("15"));
+        assert_eq!(row(Side::Expenditure, "年末结转和结余"), Some("1"));
+        assert_eq!(row(Side::Expenditure, "总计"), Some("76"));
+        // The expenditure side's zero gone: its five amounts stay together
+        // on the side's last row, as printed, dealt to no other.
+        let rows = read(&doc("60.00\n15.00\n75.00\n1.00\n76.00\n"));
+        let dealt = rows
+            .iter()
+            .filter(|r| r.0 == Some(Side::Expenditure) && !r.2.is_empty())
+            .count();
+        assert_eq!(dealt, 1, "{rows:?}");
+    }
+
+    /// Flat text sets a row of the other side above, its name wrapped and
+    /// beside no amount: a row holding two amounts after it is no side
+    /// printed a column at a time.
+    #[test]
+    fn rows_of_both_sides_are_no_column_printed_down() {
+        let t = Text::from_string(
+            "收入 支出\n项目 决算数 项目 决算数\n\
+             七、附属单位上缴收入 0.00 0.00\n八、社会保障和就业支\n\
+             八、其他收入 8.91 2104.83\n出\n",
+        );
+        let grid = crate::table::read::read(&t, 0..t.len(), crate::table::read::BlockLayout::Flat)
+            .unwrap();
+        let a = assemble(TableSpec::of(Table::Overview), &grid);
+        let other = a
+            .records
+            .iter()
+            .find(|r| r.item == "其他收入")
+            .expect("其他收入");
+        assert_eq!(
+            other.amounts[0].printed.value,
+            Amount::parse_plain("8.91").unwrap()
+        );
+        assert!(
+            a.records
+                .iter()
+                .filter(|r| r.item == "社会保障和就业支出")
+                .all(|r| r
+                    .amounts
+                    .iter()
+                    .all(|am| am.printed.value != Amount::parse_plain("8.91").unwrap()))
+        );
     }
 
     /// PyMuPDF's sorted text of a table 01 (hand-written in the drift its

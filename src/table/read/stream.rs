@@ -64,6 +64,11 @@ fn reflowed(cells: Cells) -> CellGrid {
         tokens,
         page_starts,
     } = cells;
+    let down = printed_down(&tokens, |i| {
+        crate::text::split_enumerator(grid.text(&grid.cells[i]))
+            .0
+            .is_some()
+    });
     let mut row = Row::default();
     let mut at = 0u32;
     let mut header = true;
@@ -96,6 +101,10 @@ fn reflowed(cells: Cells) -> CellGrid {
             }
         }
         let starts = match token {
+            // A column printed down: every name and every amount a row of
+            // its own (the assembler joins wrapped names and deals the
+            // amounts to the rows).
+            _ if down[i] || i > 0 && down[i - 1] => true,
             Token::Code => row.code || row.amount || row.header,
             Token::Text => row.amount || row.header,
             // An enumerated name or a total opens a row, with the row
@@ -121,6 +130,49 @@ fn reflowed(cells: Cells) -> CellGrid {
         c.row = at;
     }
     grid
+}
+
+/// Fewest names, and amounts, in a run for [`printed_down`]: more lines
+/// than a name wraps onto, more amounts than a row-major stream prints
+/// after a name of a table of few columns.
+const DOWN_RUN: usize = 5;
+
+/// The cells of a table without codes printed a column at a time (table
+/// 01's or 04's side: its row names, then the side's amounts one per line,
+/// where a converter took each column for a text flow of its own): a run of
+/// at least [`DOWN_RUN`] names, three of them enumerated (`二、`, which
+/// no header prints), right before a run of as many amounts or more, 行次
+/// numbers allowed between. A row-major stream never prints so many row
+/// names without an amount, nor so many amounts without a name; a coded
+/// table's columns are [`transposed`]'s.
+fn printed_down(tokens: &[Token], enumerated: impl Fn(usize) -> bool) -> Vec<bool> {
+    let mut down = vec![false; tokens.len()];
+    if tokens.contains(&Token::Code) {
+        return down;
+    }
+    let run = |from: usize, of: &dyn Fn(Token) -> bool| {
+        tokens[from..].iter().take_while(|&&t| of(t)).count()
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let names = run(i, &|t| matches!(t, Token::Text | Token::Heading));
+        if names == 0 {
+            i += 1;
+            continue;
+        }
+        let numbers = run(i + names, &|t| t == Token::Other);
+        let amounts = run(i + names + numbers, &|t| t == Token::Amount);
+        if names >= DOWN_RUN
+            && amounts >= DOWN_RUN
+            && (i..i + names).filter(|&k| enumerated(k)).count() >= 3
+        {
+            down[i..i + names].fill(true);
+            let from = i + names + numbers;
+            down[from..from + amounts].fill(true);
+        }
+        i += names + numbers + amounts.max(1);
+    }
+    down
 }
 
 /// A stream printed column by column (PyMuPDF's blocks, `pdftotext` where

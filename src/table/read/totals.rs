@@ -109,42 +109,78 @@ pub fn by_row_totals(
         .map(|i| parse_printed(txt(i)).map(|p| (i, p.value)))
         .collect::<Option<_>>()?;
     let mut rows: Vec<Vec<usize>> = Vec::new();
-    // The totals of rows that printed them after a part (a flow broke the
-    // row): their figures are placed by order.
+    // The totals of rows that printed them after a part, or whose parts a
+    // flow broke off (another row's figures between): their figures are
+    // placed by order.
     let mut reordered: Vec<usize> = Vec::new();
-    let mut k = 0;
-    while k < figures.len() {
-        // The shortest run of figures one of which is the sum of the others,
-        // the first preferred; a zero alone is a row of zeros.
-        let mut found = None;
-        'len: for len in 1..=max_figures.min(figures.len() - k) {
-            let run = &figures[k..k + len];
-            let all = run.iter().fold(Amount::ZERO, |a, f| a + f.1);
-            for (j, f) in run.iter().enumerate() {
-                let others = all - f.1;
-                let terms =
-                    run.iter().filter(|g| !g.1.is_zero()).count() - usize::from(!f.1.is_zero());
-                let fits = if len == 1 {
-                    f.1.is_zero()
-                } else {
-                    Amount::sums_to(others, f.1, 2, terms)
-                };
-                if fits {
-                    found = Some((len, j));
-                    break 'len;
+    let mut taken = vec![false; figures.len()];
+    // Whether the figures at `run` (positions) make a row, as the position
+    // of its total in `run`: one is the sum of the others (a zero alone is a
+    // row of zeros), the first preferred.
+    let row_total = |run: &[usize]| -> Option<usize> {
+        let all = run.iter().fold(Amount::ZERO, |a, &x| a + figures[x].1);
+        let nonzero = run.iter().filter(|&&x| !figures[x].1.is_zero()).count();
+        run.iter().position(|&x| {
+            let f = figures[x].1;
+            if run.len() == 1 {
+                f.is_zero()
+            } else {
+                Amount::sums_to(all - f, f, 2, nonzero - usize::from(!f.is_zero()))
+            }
+        })
+    };
+    while let Some(k) = taken.iter().position(|t| !t) {
+        // The figures not yet in a row, from the first on.
+        let free: Vec<usize> = (k..figures.len()).filter(|&x| !taken[x]).collect();
+        let most = max_figures.min(free.len());
+        // The shortest run of figures that makes a row.
+        let mut found: Option<(Vec<usize>, usize)> =
+            (1..=most).find_map(|len| row_total(&free[..len]).map(|j| (free[..len].to_vec(), j)));
+        if found.is_none() {
+            // A row that a flow broke in two (pdftotext's default order
+            // printing the next rows' figures, or a later column's flow,
+            // between): its total and first parts here, the rest of its
+            // parts together further on, the nearest such rest preferred.
+            'split: for start in 1..free.len() {
+                for first in 1..most.min(start + 1) {
+                    for rest in 1..=(most - first).min(free.len() - start) {
+                        let mut run = free[..first].to_vec();
+                        run.extend_from_slice(&free[start..start + rest]);
+                        if row_total(&run) == Some(0) && !figures[run[0]].1.is_zero() {
+                            found = Some((run, 0));
+                            break 'split;
+                        }
+                    }
                 }
             }
+            if let Some((run, _)) = &found {
+                reordered.push(figures[run[0]].0);
+            }
         }
-        let (len, j) = found?;
-        let mut row = vec![figures[k + j].0];
-        row.extend((0..len).filter(|&x| x != j).map(|x| figures[k + x].0));
+        let (run, j) = found?;
+        let mut row = vec![figures[run[j]].0];
+        row.extend(
+            run.iter()
+                .enumerate()
+                .filter(|&(x, _)| x != j)
+                .map(|(_, &x)| figures[x].0),
+        );
         if j != 0 {
-            reordered.push(figures[k + j].0);
+            reordered.push(figures[run[j]].0);
         }
-        k += len;
-        while row.len() < max_figures && figures.get(k).is_some_and(|f| f.1.is_zero()) {
-            row.push(figures[k].0);
-            k += 1;
+        for &x in &run {
+            taken[x] = true;
+        }
+        // Printed zeros right after the row stay with it.
+        let mut next = run.last().map_or(k, |&x| x + 1);
+        while row.len() < max_figures
+            && next < figures.len()
+            && !taken[next]
+            && figures[next].1.is_zero()
+        {
+            row.push(figures[next].0);
+            taken[next] = true;
+            next += 1;
         }
         rows.push(row);
     }
@@ -382,6 +418,31 @@ mod tests {
             ]
         );
         assert_eq!(by_order, vec![7, 8, 9, 11, 12, 13]);
+    }
+
+    /// A row a flow broke in two (pdftotext printing the total's first
+    /// figure, then the next row's, then the total's other two): its rest is
+    /// the nearest run further on that completes its sum, and the row is
+    /// placed by order.
+    #[test]
+    fn a_row_broken_by_another_row_s_figures_is_joined_again() {
+        let doc = |rest: &str| {
+            format!("科目编码\n合计\n9.00\n201\n5.00\n3.00\n2.00\n{rest}\n205\n4.00\n3.00\n1.00\n")
+        };
+        let (rows, by_order) = rebuilt(&doc("6.00\n3.00"), 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "合计 9.00 6.00 3.00",
+                "201 5.00 3.00 2.00",
+                "205 4.00 3.00 1.00"
+            ]
+        );
+        // The total's three figures by order; 201 and 205 at their place.
+        assert_eq!(by_order, vec![3, 8, 9]);
+        // A rest that completes the total's sum nowhere: nothing pairs.
+        assert_eq!(rebuilt(&doc("6.00\n2.00"), 3, &[]), None);
     }
 
     /// Rows whose sums do not make the hierarchy add up (a figure out of

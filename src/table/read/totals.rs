@@ -108,45 +108,65 @@ pub fn by_row_totals(
         .filter(|&i| tokens[i] == Token::Amount)
         .map(|i| parse_printed(txt(i)).map(|p| (i, p.value)))
         .collect::<Option<_>>()?;
-    let mut rows: Vec<Vec<usize>> = Vec::new();
+    // Rows part on the figures that are not zero: a printed zero adds to no
+    // sum, and streams print a row's zeros apart from its other figures
+    // (its blank columns in a flow of their own) as often as with them.
+    let nonzero: Vec<usize> = (0..figures.len())
+        .filter(|&x| !figures[x].1.is_zero())
+        .collect();
+    // Each figure's row, by its place in `figures`.
+    let mut owner: Vec<Option<usize>> = vec![None; figures.len()];
+    // Each row's figures (places in `figures`), its total first.
+    let mut parted: Vec<Vec<usize>> = Vec::new();
     // The totals of rows that printed them after a part, or whose parts a
     // flow broke off (another row's figures between): their figures are
     // placed by order.
     let mut reordered: Vec<usize> = Vec::new();
-    let mut taken = vec![false; figures.len()];
-    // Whether the figures at `run` (positions) make a row, as the position
-    // of its total in `run`: one is the sum of the others (a zero alone is a
-    // row of zeros), the first preferred.
-    let row_total = |run: &[usize]| -> Option<usize> {
+    // The place in `run` of the figure that is the sum of the others (to
+    // the cent where `exact`, else within rounding), the first preferred.
+    let row_total = |run: &[usize], exact: bool| -> Option<usize> {
         let all = run.iter().fold(Amount::ZERO, |a, &x| a + figures[x].1);
-        let nonzero = run.iter().filter(|&&x| !figures[x].1.is_zero()).count();
-        run.iter().position(|&x| {
-            let f = figures[x].1;
-            if run.len() == 1 {
-                f.is_zero()
-            } else {
-                Amount::sums_to(all - f, f, 2, nonzero - usize::from(!f.is_zero()))
-            }
-        })
+        (run.len() >= 2)
+            .then(|| {
+                run.iter().position(|&x| {
+                    let (others, f) = (all - figures[x].1, figures[x].1);
+                    if exact {
+                        others == f
+                    } else {
+                        Amount::sums_to(others, f, 2, run.len() - 1)
+                    }
+                })
+            })
+            .flatten()
     };
-    while let Some(k) = taken.iter().position(|t| !t) {
+    loop {
         // The figures not yet in a row, from the first on.
-        let free: Vec<usize> = (k..figures.len()).filter(|&x| !taken[x]).collect();
+        let free: Vec<usize> = nonzero
+            .iter()
+            .copied()
+            .filter(|&x| owner[x].is_none())
+            .collect();
+        if free.is_empty() {
+            break;
+        }
         let most = max_figures.min(free.len());
-        // The shortest run of figures that makes a row.
-        let mut found: Option<(Vec<usize>, usize)> =
-            (1..=most).find_map(|len| row_total(&free[..len]).map(|j| (free[..len].to_vec(), j)));
+        // The shortest run of figures that makes a row, one that adds up to
+        // the cent first (a part of a cent is a part, not rounding).
+        let mut found: Option<(Vec<usize>, usize)> = [true, false].into_iter().find_map(|exact| {
+            (2..=most)
+                .find_map(|len| row_total(&free[..len], exact).map(|j| (free[..len].to_vec(), j)))
+        });
         if found.is_none() {
             // A row that a flow broke in two (pdftotext's default order
             // printing the next rows' figures, or a later column's flow,
             // between): its total and first parts here, the rest of its
             // parts together further on, the nearest such rest preferred.
-            'split: for start in 1..free.len() {
-                for first in 1..most.min(start + 1) {
+            'split: for start in 2..free.len() {
+                for first in 1..most.min(start) {
                     for rest in 1..=(most - first).min(free.len() - start) {
                         let mut run = free[..first].to_vec();
                         run.extend_from_slice(&free[start..start + rest]);
-                        if row_total(&run) == Some(0) && !figures[run[0]].1.is_zero() {
+                        if row_total(&run, false) == Some(0) {
                             found = Some((run, 0));
                             break 'split;
                         }
@@ -158,32 +178,48 @@ pub fn by_row_totals(
             }
         }
         let (run, j) = found?;
-        let mut row = vec![figures[run[j]].0];
-        row.extend(
-            run.iter()
-                .enumerate()
-                .filter(|&(x, _)| x != j)
-                .map(|(_, &x)| figures[x].0),
-        );
         if j != 0 {
             reordered.push(figures[run[j]].0);
         }
         for &x in &run {
-            taken[x] = true;
+            owner[x] = Some(parted.len());
         }
-        // Printed zeros right after the row stay with it.
-        let mut next = run.last().map_or(k, |&x| x + 1);
-        while row.len() < max_figures
-            && next < figures.len()
-            && !taken[next]
-            && figures[next].1.is_zero()
-        {
-            row.push(figures[next].0);
-            taken[next] = true;
-            next += 1;
-        }
-        rows.push(row);
+        let mut row = vec![run[j]];
+        row.extend(
+            run.iter()
+                .enumerate()
+                .filter(|&(x, _)| x != j)
+                .map(|(_, &x)| x),
+        );
+        parted.push(row);
     }
+    // A printed zero is a blank column of the row of the figure before it
+    // (or, that row full, after it), in its printed place among the parts;
+    // a zero no row has room for is left out (counted among the block's
+    // figures not read).
+    for z in (0..figures.len()).filter(|&x| figures[x].1.is_zero()) {
+        let before = (0..z)
+            .rev()
+            .find_map(|x| owner[x].filter(|_| !figures[x].1.is_zero()));
+        let after =
+            (z + 1..figures.len()).find_map(|x| owner[x].filter(|_| !figures[x].1.is_zero()));
+        if let Some(r) = [before, after]
+            .into_iter()
+            .flatten()
+            .find(|&r| parted[r].len() < max_figures)
+        {
+            let parts = &mut parted[r];
+            let at = (1..parts.len())
+                .find(|&k| parts[k] > z)
+                .unwrap_or(parts.len());
+            parts.insert(at, z);
+            owner[z] = Some(r);
+        }
+    }
+    let rows: Vec<Vec<usize>> = parted
+        .iter()
+        .map(|r| r.iter().map(|&x| figures[x].0).collect())
+        .collect();
     // Each figure's value by its cell.
     let values: rustc_hash::FxHashMap<usize, Amount> = figures.iter().copied().collect();
     let value = |row: &[usize]| values[&row[0]];
@@ -443,6 +479,38 @@ mod tests {
         assert_eq!(by_order, vec![3, 8, 9]);
         // A rest that completes the total's sum nowhere: nothing pairs.
         assert_eq!(rebuilt(&doc("6.00\n2.00"), 3, &[]), None);
+    }
+
+    /// Zeros printed apart from their row's other figures (a blank column's
+    /// flow after the rows) part no row of their own: they go to the row
+    /// before them with room. A part of a cent is a part: the row that adds
+    /// up to the cent is taken before a shorter one within rounding.
+    #[test]
+    fn zeros_printed_apart_join_a_row_and_a_cent_is_a_part() {
+        let doc = "科目编码\n合计\n9.00\n6.00\n3.00\n201\n6.00\n6.00\n205\n3.00\n3.00\n\
+                   0.00\n0.00\n";
+        let (rows, _) = rebuilt(doc, 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "合计 9.00 6.00 3.00",
+                "201 6.00 6.00",
+                "205 3.00 3.00 0.00"
+            ]
+        );
+        let doc = "科目编码\n合计\n5.00\n4.99\n0.01\n201\n5.00\n4.99\n0.01\n20101\n\
+                   5.00\n4.99\n0.01\n";
+        let (rows, _) = rebuilt(doc, 3, &[]).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                "科目编码",
+                "合计 5.00 4.99 0.01",
+                "201 5.00 4.99 0.01",
+                "20101 5.00 4.99 0.01"
+            ]
+        );
     }
 
     /// Rows whose sums do not make the hierarchy add up (a figure out of

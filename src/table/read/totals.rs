@@ -270,9 +270,47 @@ pub fn by_row_totals(
         }
     };
     let own_list: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
+    // The codes rebuilt from the rows' levels, where the parts came out too
+    // scattered to rejoin, for the total row first and last.
+    let by_levels: Vec<Vec<String>> = if own && pairs(&own_list).is_some() {
+        Vec::new()
+    } else {
+        let mut classes = Vec::new();
+        let mut parts = Vec::new();
+        let mut whole = false;
+        for (i, &token) in tokens.iter().enumerate() {
+            match token {
+                Token::Code if txt(i).len() == 3 => classes.push((i, txt(i))),
+                Token::Code => whole = true,
+                Token::Other if txt(i).len() == 2 && !furniture(i) => parts.push((i, txt(i))),
+                _ => {}
+            }
+        }
+        let n = rows.len().saturating_sub(1);
+        [&rows[1..], &rows[..n]]
+            .into_iter()
+            .filter(|_| !whole && n >= 2)
+            .filter_map(|coded| {
+                let values: Vec<Amount> = coded.iter().map(|r| value(r)).collect();
+                codes_by_levels(&classes, &parts, &values)
+            })
+            .collect()
+    };
     let (list, total_first, own): (Vec<&str>, bool, bool) =
         match own.then(|| pairs(&own_list)).flatten() {
             Some(first) => (own_list, first, true),
+            None if by_levels
+                .iter()
+                .any(|l| pairs(&l.iter().map(String::as_str).collect::<Vec<_>>()).is_some()) =>
+            {
+                let list: Vec<&str> = by_levels
+                    .iter()
+                    .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>())
+                    .find(|l| pairs(l).is_some())
+                    .expect("a list that pairs");
+                let first = pairs(&list).expect("pairs");
+                (list, first, false)
+            }
             None => {
                 // A list from elsewhere, if the block prints exactly its codes,
                 // or exactly its 类 and parts.
@@ -365,6 +403,217 @@ pub fn by_row_totals(
         by_order,
         codes,
     })
+}
+
+/// Most steps [`codes_by_levels`] takes to share a class's parts among its
+/// rows; beyond it the codes are not rebuilt.
+const LEVEL_STEPS: usize = 20_000;
+
+/// A coded table's codes where its 类, 款 and 项 columns came out as streams
+/// scattered beyond rejoining (a part printed far from its row): every row
+/// prints its 类 (`classes`, one per row, in any order) and its 款 and 项
+/// parts (`parts`); `values` are the rows' totals in the table's order,
+/// which is the codes' order. Each class's rows are its first rows in order,
+/// the class row first; the others are 款 rows each followed by its 项
+/// rows, where each total is the sum of its children's, the one way they
+/// add up. The parts printed after a class's code (before another's) are
+/// its; parts printed before any class code go, in order, to the classes
+/// short of parts. A class's parts are then shared among its rows the one
+/// way they can be (a 款 part once on its row and once on each 项 row, the
+/// parts rising): two 款 rows with 项 rows share theirs more than one way,
+/// and are left to other readings. `None` where anything is not the one
+/// way.
+fn codes_by_levels(
+    classes: &[(usize, &str)],
+    parts: &[(usize, &str)],
+    values: &[Amount],
+) -> Option<Vec<String>> {
+    let n = values.len();
+    if classes.len() != n {
+        return None;
+    }
+    let mut sorted: Vec<&str> = classes.iter().map(|c| c.1).collect();
+    sorted.sort_unstable();
+    // Each class's rows, as a range of `values`.
+    let mut groups: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut s = 0;
+    while s < n {
+        let e = s + sorted[s..].iter().take_while(|&&c| c == sorted[s]).count();
+        groups.push((sorted[s], s..e));
+        s = e;
+    }
+    // Parts by the class code printed last before them.
+    let mut own: Vec<Vec<&str>> = vec![Vec::new(); groups.len()];
+    let mut pool: Vec<&str> = Vec::new();
+    for &(at, part) in parts {
+        match classes.iter().filter(|c| c.0 < at).max_by_key(|c| c.0) {
+            Some(c) => own[groups.iter().position(|g| g.0 == c.1)?].push(part),
+            None => pool.push(part),
+        }
+    }
+    let adds_up = |sum: Amount, total: Amount, terms: usize| Amount::sums_to(sum, total, 2, terms);
+    // Each class's levels: per 款 row, its place and its 项 rows' count.
+    let mut levels: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (_, rows) in &groups {
+        let inner = rows.len() - 1;
+        if inner > 16 {
+            return None;
+        }
+        let mut found: Option<Vec<(usize, usize)>> = None;
+        // Bit k set: row `rows.start + 1 + k` is a 项 row.
+        for mask in 0u32..(1 << inner) {
+            if inner > 0 && mask & 1 == 1 {
+                continue;
+            }
+            let mut kuan: Vec<(usize, usize)> = Vec::new();
+            for k in 0..inner {
+                if mask >> k & 1 == 1 {
+                    kuan.last_mut().expect("a 款 first").1 += 1;
+                } else {
+                    kuan.push((rows.start + 1 + k, 0));
+                }
+            }
+            let fits = kuan.iter().all(|&(at, kids)| {
+                kids == 0 || {
+                    let sum = values[at + 1..=at + kids]
+                        .iter()
+                        .fold(Amount::ZERO, |a, &b| a + b);
+                    adds_up(sum, values[at], kids)
+                }
+            }) && (kuan.is_empty() || {
+                let sum = kuan.iter().fold(Amount::ZERO, |a, k| a + values[k.0]);
+                adds_up(sum, values[rows.start], kuan.len())
+            });
+            if fits {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some(kuan);
+            }
+        }
+        levels.push(found?);
+    }
+    // The pool to the classes short of parts, in order.
+    let mut pool = pool.into_iter();
+    for (k, kuan) in levels.iter().enumerate() {
+        let need: usize = kuan.iter().map(|&(_, kids)| 1 + 2 * kids).sum();
+        while own[k].len() < need {
+            own[k].push(pool.next()?);
+        }
+        if own[k].len() != need {
+            return None;
+        }
+    }
+    if pool.next().is_some() {
+        return None;
+    }
+    let mut list = Vec::with_capacity(n);
+    let mut steps = 0;
+    for ((class, _), (kuan, mut parts)) in groups.iter().zip(levels.iter().zip(own)) {
+        parts.sort_unstable();
+        let mut shared = Vec::new();
+        let mut ways = 0;
+        share(
+            &kuan.iter().map(|k| k.1).collect::<Vec<_>>(),
+            &parts,
+            "",
+            &mut Vec::new(),
+            &mut shared,
+            &mut ways,
+            &mut steps,
+        );
+        if ways != 1 || steps > LEVEL_STEPS {
+            return None;
+        }
+        list.push(class.to_string());
+        for row in shared {
+            list.push(format!("{class}{row}"));
+        }
+    }
+    list.windows(2).all(|w| w[0] < w[1]).then_some(list)
+}
+
+/// The ways the sorted parts `left` share among 款 rows with `kids` 项 rows
+/// each (in order, the 款 parts rising above `after`): each 款 part once on
+/// its row and once on each of its 项 rows, the 项 parts rising. Counts
+/// `ways` (two are enough to stop) and keeps the first way's row codes.
+fn share(
+    kids: &[usize],
+    left: &[&str],
+    after: &str,
+    rows: &mut Vec<String>,
+    first: &mut Vec<String>,
+    ways: &mut usize,
+    steps: &mut usize,
+) {
+    *steps += 1;
+    if *ways > 1 || *steps > LEVEL_STEPS {
+        return;
+    }
+    let Some((&x, rest)) = kids.split_first() else {
+        // The same codes from equal parts at other places are one way.
+        if left.is_empty() && (*ways == 0 || rows != first) {
+            *ways += 1;
+            if *ways == 1 {
+                *first = rows.clone();
+            }
+        }
+        return;
+    };
+    let mut values: Vec<&str> = left.to_vec();
+    values.dedup();
+    for kuan in values.into_iter().filter(|&k| k > after) {
+        // The 款 part, 1 + x times.
+        let mut pool: Vec<&str> = left.to_vec();
+        let mut ok = true;
+        for _ in 0..=x {
+            match pool.iter().position(|&p| p == kuan) {
+                Some(i) => {
+                    pool.remove(i);
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            continue;
+        }
+        // The 项 parts: every rising choice of x from what is left.
+        let mut picks: Vec<usize> = Vec::new();
+        choose(&pool, x, 0, &mut picks, &mut |picked: &[usize]| {
+            let items: Vec<&str> = picked.iter().map(|&i| pool[i]).collect();
+            if items.windows(2).any(|w| w[0] >= w[1]) {
+                return;
+            }
+            let rest_pool: Vec<&str> = (0..pool.len())
+                .filter(|i| !picked.contains(i))
+                .map(|i| pool[i])
+                .collect();
+            let mark = rows.len();
+            rows.push(kuan.to_string());
+            rows.extend(items.iter().map(|y| format!("{kuan}{y}")));
+            share(rest, &rest_pool, kuan, rows, first, ways, steps);
+            rows.truncate(mark);
+        });
+    }
+}
+
+/// Calls `f` with every choice of `k` places of `pool` from `from` on.
+fn choose(
+    pool: &[&str],
+    k: usize,
+    from: usize,
+    picks: &mut Vec<usize>,
+    f: &mut dyn FnMut(&[usize]),
+) {
+    if picks.len() == k {
+        f(picks);
+        return;
+    }
+    for i in from..pool.len() {
+        picks.push(i);
+        choose(pool, k, i + 1, picks, f);
+        picks.pop();
+    }
 }
 
 #[cfg(test)]
@@ -513,6 +762,37 @@ mod tests {
         );
     }
 
+    /// Parts scattered beyond rejoining and no other table to lend its
+    /// codes (two 款 parts printed before every code, the 类 codes a row
+    /// each): the rows' levels come from their sums (208's 款 holds its 项,
+    /// 207's 款 none), the parts each level takes from the class's own and
+    /// the early ones, and every row is placed by order with its code.
+    #[test]
+    fn scattered_parts_are_shared_by_the_levels_the_sums_give() {
+        let doc = "科目编码\n05\n05\n合计\n9.00\n6.00\n3.00\n4.00\n4.00\n4.00\n4.00\n\
+                   5.00\n2.00\n3.00\n5.00\n2.00\n3.00\n5.00\n2.00\n3.00\n\
+                   207\n207\n02\n208\n208\n208\n05\n";
+        let (rows, by_order) = rebuilt(doc, 3, &[]).unwrap();
+        let coded: Vec<&String> = rows.iter().filter(|r| r.contains(".00")).collect();
+        assert_eq!(
+            coded,
+            vec![
+                "合计 9.00 6.00 3.00",
+                "207 4.00 4.00",
+                "20702 4.00 4.00",
+                "208 5.00 2.00 3.00",
+                "20805 5.00 2.00 3.00",
+                "2080505 5.00 2.00 3.00",
+            ]
+        );
+        assert_eq!(by_order.len(), 13);
+        // Parts that two codings share alike (01 0103 02 0204, or 01 0104
+        // 02 0203) rebuild nothing.
+        let doc = "科目编码\n01\n合计\n8.00\n8.00\n8.00\n8.00\n4.00\n4.00\n4.00\n4.00\n\
+                   4.00\n4.00\n4.00\n4.00\n208\n208\n208\n208\n208\n01\n02\n02\n03\n04\n";
+        assert_eq!(rebuilt(doc, 2, &[]), None);
+    }
+
     /// Rows whose sums do not make the hierarchy add up (a figure out of
     /// its row's order) are not paired at all.
     #[test]
@@ -526,15 +806,16 @@ mod tests {
     }
 
     /// Parts scattered beyond rejoining (a 项 before its 款's code): the
-    /// code list of another table is taken where the block prints exactly
-    /// its 类 and parts, every row then placed by order with its code.
+    /// rows' levels share them out (or the code list of another table is
+    /// taken where the block prints exactly its 类 and parts), every row
+    /// then placed by order with its code.
     #[test]
     fn scattered_parts_take_another_table_s_code_list_that_they_print_exactly() {
         let doc = "科目编码\n03\n201\n201\n合计\n4.00\n4.00\n4.00\n4.00\n4.00\n4.00\n\
                    201\n03\n01\n4.00\n4.00\n";
-        assert_eq!(rebuilt(doc, 2, &[]), None);
         let list: Vec<String> = ["201", "20103", "2010301"].map(String::from).to_vec();
         let (rows, by_order) = rebuilt(doc, 2, &[&list]).unwrap();
+        assert_eq!(rebuilt(doc, 2, &[]), Some((rows.clone(), by_order.clone())));
         assert_eq!(
             rows,
             vec![
@@ -551,6 +832,6 @@ mod tests {
         assert_eq!(by_order.len(), 6);
         // A list the block does not print exactly is not taken.
         let other: Vec<String> = ["201", "20103", "2010302"].map(String::from).to_vec();
-        assert_eq!(rebuilt(doc, 2, &[&other]), None);
+        assert_eq!(rebuilt(doc, 2, &[&other]), Some((rows, by_order)));
     }
 }

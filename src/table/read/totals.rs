@@ -292,7 +292,7 @@ pub fn by_row_totals(
             .filter(|_| !whole && n >= 2)
             .filter_map(|coded| {
                 let values: Vec<Amount> = coded.iter().map(|r| value(r)).collect();
-                codes_by_levels(&classes, &parts, &values)
+                codes_by_levels(&classes, &parts, &values, &own_list)
             })
             .collect()
     };
@@ -420,13 +420,15 @@ const LEVEL_STEPS: usize = 20_000;
 /// its; parts printed before any class code go, in order, to the classes
 /// short of parts. A class's parts are then shared among its rows the one
 /// way they can be (a 款 part once on its row and once on each 项 row, the
-/// parts rising): two 款 rows with 项 rows share theirs more than one way,
-/// and are left to other readings. `None` where anything is not the one
-/// way.
+/// parts rising); where two 款 rows with 项 rows share theirs more than one
+/// way, the way that keeps the most of the codes the stream's parts
+/// rejoined to (`rejoined`: most rows' parts print together), where one
+/// keeps more than any other. `None` where anything is not the one way.
 fn codes_by_levels(
     classes: &[(usize, &str)],
     parts: &[(usize, &str)],
     values: &[Amount],
+    rejoined: &[&str],
 ) -> Option<Vec<String>> {
     let n = values.len();
     if classes.len() != n {
@@ -511,52 +513,63 @@ fn codes_by_levels(
     let mut steps = 0;
     for ((class, _), (kuan, mut parts)) in groups.iter().zip(levels.iter().zip(own)) {
         parts.sort_unstable();
-        let mut shared = Vec::new();
-        let mut ways = 0;
+        let mut ways: Vec<Vec<String>> = Vec::new();
         share(
             &kuan.iter().map(|k| k.1).collect::<Vec<_>>(),
             &parts,
             "",
             &mut Vec::new(),
-            &mut shared,
             &mut ways,
             &mut steps,
         );
-        if ways != 1 || steps > LEVEL_STEPS {
+        if steps > LEVEL_STEPS || ways.len() > MAX_WAYS {
+            return None;
+        }
+        // Of several ways, the one that keeps the most codes the stream's
+        // parts rejoined to, where one keeps more than any other.
+        let kept = |way: &Vec<String>| {
+            way.iter()
+                .filter(|row| rejoined.contains(&format!("{class}{row}").as_str()))
+                .count()
+        };
+        let best = ways.iter().map(kept).max()?;
+        let mut best_ways = ways.iter().filter(|w| kept(w) == best);
+        let way = best_ways.next()?;
+        if best_ways.next().is_some() {
             return None;
         }
         list.push(class.to_string());
-        for row in shared {
+        for row in way {
             list.push(format!("{class}{row}"));
         }
     }
     list.windows(2).all(|w| w[0] < w[1]).then_some(list)
 }
 
+/// Most ways a class's parts may share among its rows for
+/// [`codes_by_levels`] to choose among.
+const MAX_WAYS: usize = 64;
+
 /// The ways the sorted parts `left` share among 款 rows with `kids` 项 rows
 /// each (in order, the 款 parts rising above `after`): each 款 part once on
-/// its row and once on each of its 项 rows, the 项 parts rising. Counts
-/// `ways` (two are enough to stop) and keeps the first way's row codes.
+/// its row and once on each of its 项 rows, the 项 parts rising. Collects
+/// the distinct ways' row codes (past [`MAX_WAYS`], one more, to stop).
 fn share(
     kids: &[usize],
     left: &[&str],
     after: &str,
     rows: &mut Vec<String>,
-    first: &mut Vec<String>,
-    ways: &mut usize,
+    ways: &mut Vec<Vec<String>>,
     steps: &mut usize,
 ) {
     *steps += 1;
-    if *ways > 1 || *steps > LEVEL_STEPS {
+    if ways.len() > MAX_WAYS || *steps > LEVEL_STEPS {
         return;
     }
     let Some((&x, rest)) = kids.split_first() else {
         // The same codes from equal parts at other places are one way.
-        if left.is_empty() && (*ways == 0 || rows != first) {
-            *ways += 1;
-            if *ways == 1 {
-                *first = rows.clone();
-            }
+        if left.is_empty() && !ways.contains(rows) {
+            ways.push(rows.clone());
         }
         return;
     };
@@ -591,7 +604,7 @@ fn share(
             let mark = rows.len();
             rows.push(kuan.to_string());
             rows.extend(items.iter().map(|y| format!("{kuan}{y}")));
-            share(rest, &rest_pool, kuan, rows, first, ways, steps);
+            share(rest, &rest_pool, kuan, rows, ways, steps);
             rows.truncate(mark);
         });
     }
@@ -791,6 +804,18 @@ mod tests {
         let doc = "科目编码\n01\n合计\n8.00\n8.00\n8.00\n8.00\n4.00\n4.00\n4.00\n4.00\n\
                    4.00\n4.00\n4.00\n4.00\n208\n208\n208\n208\n208\n01\n02\n02\n03\n04\n";
         assert_eq!(rebuilt(doc, 2, &[]), None);
+        // The same parts where the stream printed most rows' parts together
+        // (20801, 2080103, 2080204; 20802's part early): the way that keeps
+        // those codes.
+        let doc = "科目编码\n02\n合计\n8.00\n8.00\n8.00\n8.00\n4.00\n4.00\n4.00\n4.00\n\
+                   4.00\n4.00\n4.00\n4.00\n208\n208\n01\n208\n01\n03\n208\n208\n02\n04\n";
+        let (rows, _) = rebuilt(doc, 2, &[]).unwrap();
+        let codes: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.contains(".00") && !r.starts_with('合'))
+            .map(|r| r.split(' ').next().unwrap())
+            .collect();
+        assert_eq!(codes, vec!["208", "20801", "2080103", "20802", "2080204"]);
     }
 
     /// Rows whose sums do not make the hierarchy add up (a figure out of

@@ -453,47 +453,23 @@ fn codes_by_levels(
             None => pool.push(part),
         }
     }
-    let adds_up = |sum: Amount, total: Amount, terms: usize| Amount::sums_to(sum, total, 2, terms);
     // Each class's levels: per 款 row, its place and its 项 rows' count.
     let mut levels: Vec<Vec<(usize, usize)>> = Vec::new();
     for (_, rows) in &groups {
-        let inner = rows.len() - 1;
-        if inner > 16 {
+        let mut found = Vec::new();
+        let mut steps = 0;
+        class_levels(
+            values,
+            rows.clone(),
+            rows.start + 1,
+            &mut Vec::new(),
+            &mut found,
+            &mut steps,
+        );
+        if found.len() != 1 || steps > LEVEL_STEPS {
             return None;
         }
-        let mut found: Option<Vec<(usize, usize)>> = None;
-        // Bit k set: row `rows.start + 1 + k` is a 项 row.
-        for mask in 0u32..(1 << inner) {
-            if inner > 0 && mask & 1 == 1 {
-                continue;
-            }
-            let mut kuan: Vec<(usize, usize)> = Vec::new();
-            for k in 0..inner {
-                if mask >> k & 1 == 1 {
-                    kuan.last_mut().expect("a 款 first").1 += 1;
-                } else {
-                    kuan.push((rows.start + 1 + k, 0));
-                }
-            }
-            let fits = kuan.iter().all(|&(at, kids)| {
-                kids == 0 || {
-                    let sum = values[at + 1..=at + kids]
-                        .iter()
-                        .fold(Amount::ZERO, |a, &b| a + b);
-                    adds_up(sum, values[at], kids)
-                }
-            }) && (kuan.is_empty() || {
-                let sum = kuan.iter().fold(Amount::ZERO, |a, k| a + values[k.0]);
-                adds_up(sum, values[rows.start], kuan.len())
-            });
-            if fits {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(kuan);
-            }
-        }
-        levels.push(found?);
+        levels.push(found.pop().expect("one way"));
     }
     // The pool to the classes short of parts, in order.
     let mut pool = pool.into_iter();
@@ -544,6 +520,65 @@ fn codes_by_levels(
         }
     }
     list.windows(2).all(|w| w[0] < w[1]).then_some(list)
+}
+
+/// The ways the rows `rows` of a class (its class row first, then 款 rows
+/// each followed by its 项 rows) add up, from row `at` on with the 款 rows
+/// `kuan` (place, 项 rows) so far: each 款 total the sum of its 项 rows',
+/// the class total the sum of its 款 rows'. Sums already past their total
+/// are cut (a table's figures here are not negative); two ways are enough
+/// to stop.
+fn class_levels(
+    values: &[Amount],
+    rows: Range<usize>,
+    at: usize,
+    kuan: &mut Vec<(usize, usize)>,
+    found: &mut Vec<Vec<(usize, usize)>>,
+    steps: &mut usize,
+) {
+    *steps += 1;
+    if found.len() > 1 || *steps > LEVEL_STEPS {
+        return;
+    }
+    let sum = |vals: &mut dyn Iterator<Item = Amount>| vals.fold(Amount::ZERO, |a, b| a + b);
+    // The last 款 row's 项 rows: none, or adding up to it (so far: not past).
+    let open_fits = |kuan: &[(usize, usize)], done: bool| {
+        kuan.last().is_none_or(|&(k, kids)| {
+            let parts = sum(&mut values[k + 1..=k + kids].iter().copied());
+            kids == 0
+                || if done {
+                    Amount::sums_to(parts, values[k], 2, kids)
+                } else {
+                    parts <= values[k] + Amount::rounding_allowance(2, kids)
+                }
+        })
+    };
+    let classes_sum = |kuan: &[(usize, usize)]| sum(&mut kuan.iter().map(|k| values[k.0]));
+    let total = values[rows.start];
+    if at == rows.end {
+        if open_fits(kuan, true)
+            && (kuan.is_empty() || Amount::sums_to(classes_sum(kuan), total, 2, kuan.len()))
+        {
+            found.push(kuan.clone());
+        }
+        return;
+    }
+    // Row `at` a 项 row of the last 款 row.
+    if let Some(last) = kuan.last_mut() {
+        last.1 += 1;
+        if open_fits(kuan, false) {
+            class_levels(values, rows.clone(), at + 1, kuan, found, steps);
+        }
+        kuan.last_mut().expect("the same").1 -= 1;
+    }
+    // Row `at` a 款 row of its own: the last one's 项 rows are complete.
+    if open_fits(kuan, true) {
+        kuan.push((at, 0));
+        if classes_sum(kuan) <= total + Amount::rounding_allowance(2, kuan.len()) {
+            class_levels(values, rows, at + 1, kuan, found, steps);
+        }
+        kuan.pop();
+    }
 }
 
 /// Most ways a class's parts may share among its rows for

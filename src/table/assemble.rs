@@ -1198,9 +1198,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
 /// run's rows in order where there is one per row, or one per row and
 /// column (every cell printed, zeros included: the first column down, then
 /// the next), every row a name of the side. They are the last row's own
-/// (a short run, set on its line)
-/// and the lines of one amount each after it, the first of those perhaps
-/// with the last name's wrapped tail (`款`). Where the count matches, each
+/// (a short run, set on its line) and the lines of one amount each after
+/// it, the first of those perhaps with the last name's wrapped tail (`款`).
+/// Where the count matches, each
 /// amount is at its printed place as surely as a full row's amounts are on
 /// a line: the stream printed the column whole, and a name counted as a
 /// row that is none would leave a row over. Any other count (blank cells

@@ -26,21 +26,25 @@ pub struct RowsByTotals {
 
 /// The block's rows rebuilt from its runs of codes and figures.
 ///
-/// The figures part into rows: the shortest run of them one of which is the
-/// sum of the others, that one the row's total (at most `max_figures` in
-/// all; printed zeros after the run stay with the row; a row whose total
-/// came after a part is placed by order). The codes are put back together from
-/// their parts (`205`, `08`, `03`: a part follows its code with no figure
-/// between) and sorted, as the table prints its rows in code order. Where
-/// the parts came out too scattered to rejoin, a code list `known` from
-/// another table of the document is taken instead if the block prints
-/// exactly its codes or exactly their parts (02, 03 and 05 share their
-/// rows). The two pair, the total row first or last, only where then every
-/// code's first figure is the sum of its children's and the total's the
-/// sum of the 类's. A row whose code the stream printed right before its
-/// figures (its name between) is read at its place, with that name; the
-/// others are paired by order alone (`by_order`), their names left to the
-/// document's other tables. `None` where anything does not fit.
+/// The figures other than zeros part into rows: the shortest run of them
+/// one of which is the sum of the others (to the cent first), that one the
+/// row's total (at most `max_figures` in all; a row whose total came after
+/// a part is placed by order); where no run does, a row a flow broke in
+/// two, its total and first parts here and the rest of its parts together
+/// further on (placed by order). A printed zero joins the row of the figure
+/// before it, or after it, that has room. The codes are put back together
+/// from their parts (`205`, `08`, `03`: a part follows its code with no
+/// figure between) and sorted, as the table prints its rows in code order.
+/// Where the parts came out too scattered to rejoin, the codes are rebuilt
+/// from the rows' levels ([`codes_by_levels`]), or a code list `known` from
+/// another table of the document is taken if the block prints exactly its
+/// codes or exactly their parts (02, 03 and 05 share their rows). The two
+/// pair, the total row first or last, only where then every code's first
+/// figure is the sum of its children's and the total's the sum of the
+/// 类's. A row whose code the stream printed right before its figures (its
+/// name between) is read at its place, with that name; the others are
+/// paired by order alone (`by_order`), their names left to the document's
+/// other tables. `None` where anything does not fit.
 pub fn by_row_totals(
     text: &Text,
     lines: Range<usize>,
@@ -272,45 +276,11 @@ pub fn by_row_totals(
     let own_list: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
     // The codes rebuilt from the rows' levels, where the parts came out too
     // scattered to rejoin, for the total row first and last.
-    let by_levels: Vec<Vec<String>> = if own && pairs(&own_list).is_some() {
-        Vec::new()
-    } else {
-        let mut classes = Vec::new();
-        let mut parts = Vec::new();
-        let mut whole = false;
-        for (i, &token) in tokens.iter().enumerate() {
-            match token {
-                Token::Code if txt(i).len() == 3 => classes.push((i, txt(i))),
-                Token::Code => whole = true,
-                Token::Other if txt(i).len() == 2 && !furniture(i) => parts.push((i, txt(i))),
-                _ => {}
-            }
-        }
-        let n = rows.len().saturating_sub(1);
-        [&rows[1..], &rows[..n]]
-            .into_iter()
-            .filter(|_| !whole && n >= 2)
-            .filter_map(|coded| {
-                let values: Vec<Amount> = coded.iter().map(|r| value(r)).collect();
-                codes_by_levels(&classes, &parts, &values, &own_list)
-            })
-            .collect()
-    };
+    // Storage for the codes rebuilt from the rows' levels, if it comes to it.
+    let by_levels: Vec<Vec<String>>;
     let (list, total_first, own): (Vec<&str>, bool, bool) =
         match own.then(|| pairs(&own_list)).flatten() {
             Some(first) => (own_list, first, true),
-            None if by_levels
-                .iter()
-                .any(|l| pairs(&l.iter().map(String::as_str).collect::<Vec<_>>()).is_some()) =>
-            {
-                let list: Vec<&str> = by_levels
-                    .iter()
-                    .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>())
-                    .find(|l| pairs(l).is_some())
-                    .expect("a list that pairs");
-                let first = pairs(&list).expect("pairs");
-                (list, first, false)
-            }
             None => {
                 // A list from elsewhere, if the block prints exactly its codes,
                 // or exactly its 类 and parts.
@@ -336,7 +306,40 @@ pub fn by_row_totals(
                         break;
                     }
                 }
-                found?
+                match found {
+                    Some(found) => found,
+                    None => {
+                        // Else the codes rebuilt from the rows' levels, the
+                        // total row first or last.
+                        let mut classes = Vec::new();
+                        let mut parts = Vec::new();
+                        for (i, &token) in tokens.iter().enumerate() {
+                            match token {
+                                Token::Code if txt(i).len() == 3 => classes.push((i, txt(i))),
+                                // A whole code printed: the parts are not all.
+                                Token::Code => return None,
+                                Token::Other if txt(i).len() == 2 && !furniture(i) => {
+                                    parts.push((i, txt(i)))
+                                }
+                                _ => {}
+                            }
+                        }
+                        let n = rows.len().checked_sub(1).filter(|&n| n >= 2)?;
+                        by_levels = [&rows[1..], &rows[..n]]
+                            .into_iter()
+                            .filter_map(|coded| {
+                                let values: Vec<Amount> = coded.iter().map(|r| value(r)).collect();
+                                codes_by_levels(&classes, &parts, &values, &own_list)
+                            })
+                            .collect();
+                        let list: Vec<&str> = by_levels
+                            .iter()
+                            .map(|l| l.iter().map(String::as_str).collect::<Vec<_>>())
+                            .find(|l| pairs(l).is_some())?;
+                        let first = pairs(&list)?;
+                        (list, first, false)
+                    }
+                }
             }
         };
     let n = list.len();

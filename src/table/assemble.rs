@@ -1226,16 +1226,15 @@ fn deal_columns<'p>(
         let next = rows.get(r + 1).map_or(u32::MAX, |(_, p)| p.line);
         // The lines of amounts after the row and before the next: name
         // tails first, then a line of amounts (a tail perhaps with them),
-        // then lines of one amount each.
-        let after: Vec<usize> = (0..fragments.len())
-            .filter(|&f| fragments[f].line > line && fragments[f].line < next)
-            .collect();
+        // then lines of one amount each. Fragments come in line order.
+        let after = fragments.partition_point(|f| f.line <= line)
+            ..fragments.partition_point(|f| f.line < next);
         let tails = after
-            .iter()
-            .take_while(|&&f| fragments[f].amounts.is_empty() && fragments[f].codes.is_empty())
+            .clone()
+            .take_while(|&f| fragments[f].amounts.is_empty() && fragments[f].codes.is_empty())
             .count();
         let mut run: Vec<usize> = Vec::new();
-        for &f in &after[tails..] {
+        for f in after.start + tails..after.end {
             let p = fragments[f];
             let joins = match run.last() {
                 None => !p.amounts.is_empty() && p.codes.is_empty(),
@@ -1253,6 +1252,13 @@ fn deal_columns<'p>(
         let own = rows[r].1.amounts.len();
         let in_run: usize = run.iter().map(|&f| fragments[f].amounts.len()).sum();
         let count = own + in_run;
+        if count < 2 {
+            // No run: one amount is any row's.
+            if count > 0 {
+                floor = Some(run.last().map_or(line, |&f| fragments[f].line));
+            }
+            continue;
+        }
         let takers: Vec<usize> = (0..=r)
             .filter(|&k| {
                 let p = &rows[k].1;
@@ -1262,9 +1268,7 @@ fn deal_columns<'p>(
                     && p.panel == rows[r].1.panel
             })
             .collect();
-        if count > 0 {
-            floor = Some(run.last().map_or(line, |&f| fragments[f].line));
-        }
+        floor = Some(run.last().map_or(line, |&f| fragments[f].line));
         let n = takers.len();
         let side = ctx.spec.two_sided().then(|| {
             let income = takers

@@ -143,16 +143,9 @@ pub fn by_row_totals(
             })
             .flatten()
     };
-    loop {
-        // The figures not yet in a row, from the first on.
-        let free: Vec<usize> = nonzero
-            .iter()
-            .copied()
-            .filter(|&x| owner[x].is_none())
-            .collect();
-        if free.is_empty() {
-            break;
-        }
+    // The figures not yet in a row, from the first on.
+    let mut free = nonzero;
+    while !free.is_empty() {
         let most = max_figures.min(free.len());
         // The shortest run of figures that makes a row, one that adds up to
         // the cent first (a part of a cent is a part, not rounding).
@@ -188,6 +181,7 @@ pub fn by_row_totals(
         for &x in &run {
             owner[x] = Some(parted.len());
         }
+        free.retain(|&x| owner[x].is_none());
         let mut row = vec![run[j]];
         row.extend(
             run.iter()

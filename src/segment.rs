@@ -819,6 +819,16 @@ fn clean_org(s: &str) -> String {
     if let Some(p) = s.rfind("目录") {
         s = &s[p + "目录".len()..];
     }
+    // A table's row glued before a title (sorted text setting a page's
+    // running title on the line of the figures beside it): no name holds a
+    // figure with a decimal point, so the name starts after the last one.
+    let b = s.as_bytes();
+    if let Some(dot) = (1..b.len().saturating_sub(1))
+        .rev()
+        .find(|&k| b[k] == b'.' && b[k - 1].is_ascii_digit() && b[k + 1].is_ascii_digit())
+    {
+        s = &s[dot..];
+    }
     s = s.trim_start_matches(|c: char| {
         c.is_whitespace() || c.is_ascii_digit() || c.is_ascii_punctuation() || "—–·、。".contains(c)
     });
@@ -969,11 +979,12 @@ fn find_department(text: &Text) -> Option<String> {
         })?
         .0
         .clone();
-    // Prefer the fullest spelling of the chosen name: "随州市" + "曾都区…局".
+    // Prefer the fullest spelling of the chosen name: "随州市" + "曾都区…局"
+    // (of two as long, the first in text order: the map's order is not).
     let fuller = cands
         .keys()
         .filter(|c| c.len() > best.len() && c.ends_with(best.as_str()))
-        .max_by_key(|c| c.len());
+        .max_by(|a, b| a.len().cmp(&b.len()).then(b.cmp(a)));
     Some(fuller.cloned().unwrap_or(best))
 }
 
@@ -1137,6 +1148,13 @@ mod tests {
         // A region printed apart from the name.
         let m = meta("上海市 XX 局 2024 年度部门决算\n");
         assert_eq!(m.department.as_deref(), Some("上海市XX局"));
+        // A table's row set on the line of the page's running title (sorted
+        // text): its figures end before the name.
+        let m = meta(
+            "购房补贴 1391692.00 1391692.00 某市某县文化和旅游局 2022 年度部门决算\n\
+             总计 9949053.00 总计 9949053.00 某市某县文化和旅游局 2022 年度部门决算\n",
+        );
+        assert_eq!(m.department.as_deref(), Some("某市某县文化和旅游局"));
     }
 
     #[test]

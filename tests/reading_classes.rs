@@ -1291,36 +1291,107 @@ const COLUMN_MAJOR_OVERVIEW: &str = "\
 /// equal to its total there.
 #[test]
 fn sparse_class_amounts_of_a_column_major_overview_take_their_classes_from_table_03() {
-    let doc = format!(
-        "{COLUMN_MAJOR_OVERVIEW}\
-支出决算表
+    let doc = format!("{COLUMN_MAJOR_OVERVIEW}{}", expenditure_by_class("50.00"));
+    let p = process("overview.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let class = |name: &str| overview_row(items, name);
+    assert_eq!(
+        class("教育支出"),
+        Some((money("200.00"), true, false)),
+        "{items:#?}"
+    );
+    assert_eq!(class("卫生健康支出"), Some((money("100.00"), true, false)));
+    assert_eq!(class("科学技术支出"), None);
+    assert_eq!(class("住房保障支出"), None);
+}
+
+/// Table 01 as a cell stream whose order sets class figures after the wrong
+/// names (`pdftotext`'s default order of a table whose name cells wrap):
+/// 科学技术支出 is blank, yet the figures follow 科学技术支出 and 卫生健康支出.
+const OVERVIEW_FIGURES_AFTER_THE_WRONG_NAMES: &str = "\
+收入支出决算总表
+单位：万元
+收入
+支出
+项目
+决算数
+项目
+决算数
+一、一般公共预算财政拨款收入
+300.00
+一、教育支出
+二、科学技术支出
+100.00
+三、卫生健康支出
+200.00
+本年收入合计
+300.00
+本年支出合计
+300.00
+总计
+300.00
+总计
+300.00
+注：本表反映部门本年度的总收支和年末结转结余情况。
+";
+
+/// Table 01's row `name`: its amount, whether verified, whether placed by
+/// order.
+fn overview_row(items: &[LineItem], name: &str) -> Option<(String, bool, bool)> {
+    items
+        .iter()
+        .find(|i| i.table.code() == "01" && i.item == name)
+        .map(|i| {
+            (
+                i.amount.to_string(),
+                i.verified,
+                i.flags.contains(&juesuan::model::Flag::PlacedByOrder),
+            )
+        })
+}
+
+/// Table 03 as printed: each class's total, every row's total the sum of
+/// its columns unless `project` (教育支出's 项目支出) says otherwise.
+fn expenditure_by_class(project: &str) -> String {
+    format!(
+        "支出决算表
 单位：万元
 科目编码\t科目名称\t本年支出合计\t基本支出\t项目支出
 \t合计\t300.00\t250.00\t50.00
-205\t教育支出\t200.00\t150.00\t50.00
-20502\t普通教育\t200.00\t150.00\t50.00
-2050201\t学前教育\t200.00\t150.00\t50.00
+205\t教育支出\t200.00\t150.00\t{project}
+20502\t普通教育\t200.00\t150.00\t{project}
+2050201\t学前教育\t200.00\t150.00\t{project}
 210\t卫生健康支出\t100.00\t100.00\t0.00
 21011\t行政事业单位医疗\t100.00\t100.00\t0.00
 2101101\t行政单位医疗\t100.00\t100.00\t0.00
 "
-    );
-    let p = process("overview.txt", doc.as_bytes());
-    let items = &p.extracted.line_items;
-    let class = |name: &str| {
-        items
-            .iter()
-            .find(|i| i.table.code() == "01" && i.item == name)
-            .map(|i| (i.amount.to_string(), i.verified))
-    };
-    assert_eq!(
-        class("教育支出"),
-        Some((money("200.00"), true)),
-        "{items:#?}"
-    );
-    assert_eq!(class("卫生健康支出"), Some((money("100.00"), true)));
-    assert_eq!(class("科学技术支出"), None);
-    assert_eq!(class("住房保障支出"), None);
+    )
+}
+
+/// An identity outranks an order: table 03's class totals, vouched for by
+/// their own sums, take each figure of 01 from the row the stream's order
+/// gave it to, and the identity between the tables then vouches for it.
+/// Where 教育支出's rows in 03 print a 项目支出 their totals do not add up
+/// to, its class total still places 01's figure (the stream's order is no
+/// surer), but by order only, never verified.
+#[test]
+fn class_figures_a_stream_set_after_the_wrong_names_go_where_table_03_says() {
+    for (project, vouched) in [("50.00", true), ("40.00", false)] {
+        let doc = format!(
+            "{OVERVIEW_FIGURES_AFTER_THE_WRONG_NAMES}{}",
+            expenditure_by_class(project)
+        );
+        let p = process("overview.txt", doc.as_bytes());
+        let items = &p.extracted.line_items;
+        let class = |name: &str| overview_row(items, name);
+        assert_eq!(
+            class("教育支出"),
+            Some((money("200.00"), vouched, !vouched)),
+            "{items:#?}"
+        );
+        assert_eq!(class("卫生健康支出"), Some((money("100.00"), true, false)));
+        assert_eq!(class("科学技术支出"), None, "{items:#?}");
+    }
 }
 
 /// The same column-major table 01, and table 03 as a cell stream row by

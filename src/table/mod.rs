@@ -89,17 +89,23 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .iter()
         .zip(&shapes)
         .any(|(b, s)| two_sided(b.table) && s.layout() == BlockLayout::Stream);
-    // Only figures the one-sided tables' own identities vouch for: a row is
-    // anchored by value, and a wrong figure would place a wrong amount.
+    // A row is anchored by value: a figure the one-sided tables' own
+    // identities vouch for places it, any other only by order (a wrong
+    // figure would place a wrong amount).
     let one_sided: Vec<LineItem> = if streamed {
-        vouched(first.iter().flatten().flat_map(|f| f.0.iter().cloned()))
+        first
+            .iter()
+            .flatten()
+            .flat_map(|f| f.0.iter().cloned())
+            .collect()
     } else {
         Vec::new()
     };
+    let sure = vouched(one_sided.iter().cloned());
     let anchors: Vec<Vec<column_major::Anchor>> = seg
         .tables
         .iter()
-        .map(|b| column_major::anchors(b.table, &one_sided))
+        .map(|b| column_major::anchors(b.table, &sure, &one_sided))
         .collect();
     let turned: Vec<Option<CellGrid>> = seg
         .tables
@@ -238,12 +244,13 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         // (the grid model's readings among them, read after the first
         // anchors were taken) read each two-sided cell stream once more,
         // kept where the whole document then stands better.
-        let kept = vouched(
-            best.iter()
-                .enumerate()
-                .filter(|(k, _)| !two_sided(seg.tables[*k].table))
-                .flat_map(|(k, &r)| readings[r][k].0.iter().cloned()),
-        );
+        let kept: Vec<LineItem> = best
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !two_sided(seg.tables[*k].table))
+            .flat_map(|(k, &r)| readings[r][k].0.iter().cloned())
+            .collect();
+        let kept_sure = vouched(kept.iter().cloned());
         let mut again: Vec<(Vec<LineItem>, FoundTable)> =
             readings[0].iter().map(|(_, f)| (Vec::new(), *f)).collect();
         let mut anchored = Vec::new();
@@ -251,7 +258,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             if !two_sided(block.table) || shapes[k].layout() != BlockLayout::Stream {
                 continue;
             }
-            let a = column_major::anchors(block.table, &kept);
+            let a = column_major::anchors(block.table, &kept_sure, &kept);
             if a.is_empty() || a == anchors[k] {
                 continue;
             }

@@ -195,6 +195,10 @@ pub struct Anchor {
     pub side: Side,
     pub label: &'static str,
     pub value: Amount,
+    /// The other table's own identities vouch for the figure. A figure they
+    /// do not still places the row (the stream's order is no surer), but the
+    /// row is then placed by order: never verified.
+    pub sure: bool,
 }
 
 /// The figures the document's coded tables print for the rows of the
@@ -202,8 +206,13 @@ pub struct Anchor {
 /// its total in 03 (table 01) or its 小计 in 05 (table 04's 一般公共预算财政
 /// 拨款, which a class that only the general budget funds prints as its
 /// 小计 too); per income source, 02's total row (table 01). Zeros are no
-/// anchor (a blank row prints nothing to find).
-pub fn anchors(table: Table, items: &[crate::model::LineItem]) -> Vec<Anchor> {
+/// anchor (a blank row prints nothing to find). `vouched` holds the items
+/// the other tables' identities vouch for, `items` all of them.
+pub fn anchors(
+    table: Table,
+    vouched: &[crate::model::LineItem],
+    items: &[crate::model::LineItem],
+) -> Vec<Anchor> {
     let (classes_in, class_column) = match table {
         Table::Overview => (Table::Expenditure, "本年支出合计"),
         Table::FiscalOverview => (Table::GeneralBudgetExpenditure, "小计"),
@@ -215,13 +224,18 @@ pub fn anchors(table: Table, items: &[crate::model::LineItem]) -> Vec<Anchor> {
             .filter(|v| !v.is_zero())
     };
     let mut out: Vec<Anchor> = Vec::new();
-    for it in items {
+    let tagged = vouched
+        .iter()
+        .map(|i| (i, true))
+        .chain(items.iter().map(|i| (i, false)));
+    for (it, sure) in tagged {
         let found = if it.table == classes_in && it.column == class_column {
             it.subject_code
                 .as_deref()
                 .and_then(crate::table::spec::function_class_name)
                 .map(|label| (Side::Expenditure, label))
-        } else if table == Table::Overview
+        } else if sure
+            && table == Table::Overview
             && it.table == Table::Income
             && it.subject_code.is_none()
             && it.item == "合计"
@@ -237,7 +251,12 @@ pub fn anchors(table: Table, items: &[crate::model::LineItem]) -> Vec<Anchor> {
             && let Some(value) = printed(it)
             && !out.iter().any(|a| a.side == side && a.label == label)
         {
-            out.push(Anchor { side, label, value });
+            out.push(Anchor {
+                side,
+                label,
+                value,
+                sure,
+            });
         }
     }
     out
@@ -651,6 +670,8 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
     let mut run_start = 0usize;
     let mut prev_amount = false;
     let mut dealt: Option<(usize, usize)> = None;
+    // Rows given a figure as part of such a run: set by its row there.
+    let mut in_runs: Vec<usize> = Vec::new();
     let mut i = 0usize;
     while i < toks.len() {
         let t = &toks[i];
@@ -733,6 +754,7 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
                 if let Some(s) = target {
                     for (k, a) in toks[i - 1..i - 1 + n].iter().enumerate() {
                         rows[s + k].2.push(a);
+                        in_runs.push(s + k);
                     }
                     i += n - 1;
                     dealt = Some((s, n));
@@ -752,7 +774,14 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
         }
     }
     let mut by_order = Vec::new();
-    settle_totals(table, &mut rows, &mut orphans, context, &mut by_order);
+    settle_totals(
+        table,
+        &mut rows,
+        &mut orphans,
+        context,
+        &in_runs,
+        &mut by_order,
+    );
     let mut grid = Grid {
         placed_by_order: by_order,
         ..Grid::default()
@@ -815,6 +844,7 @@ fn settle_totals<'a>(
     rows: &mut [(Side, String, Vec<&'a Tok>, usize)],
     orphans: &mut Vec<&'a Tok>,
     context: &Context,
+    in_runs: &[usize],
     by_order: &mut Vec<usize>,
 ) {
     let is_total = |l: &str| {
@@ -859,23 +889,59 @@ fn settle_totals<'a>(
         out.reverse();
         Some(out)
     };
-    // Rows another table's figures fix, still without amounts (their column
-    // printed shorter than its labels, blank cells gone): the pooled amount
-    // equal to the figure is theirs. On 04's expenditure side the figure is
-    // the 一般公共预算财政拨款 column's, placed only where the row's 小计
-    // prints it too (two equal amounts: 小计, then the fund).
+    // Rows another table's figures fix: the pooled amount equal to the
+    // figure is theirs (their column printed shorter than its labels, blank
+    // cells gone). On 04's expenditure side the figure is the 一般公共预算
+    // 财政拨款 column's, placed only where the row's 小计 prints it too (two
+    // equal amounts: 小计, then the fund), and only in a row still without
+    // amounts. A row of one column that the stream's order gave another
+    // figure takes the anchor's from the row the order gave it to (an
+    // identity outranks an order), unless that row's own anchor holds it.
+    let holds = |rows: &[(Side, String, Vec<&'a Tok>, usize)], i: usize| {
+        let r = &rows[i];
+        r.2.len() == 1
+            && context
+                .anchors
+                .iter()
+                .any(|a| a.side == r.0 && a.label == r.1 && (r.2[0].value() - a.value).abs() <= tol)
+    };
     for anchor in &context.anchors {
         let n = if table == Table::FiscalOverview && anchor.side == Side::Expenditure {
             2
         } else {
             1
         };
-        if let Some(r) = rows
+        let Some(r) = rows
             .iter()
-            .position(|r| r.0 == anchor.side && r.1 == anchor.label && r.2.is_empty())
-            && let Some(ts) = take(&mut pool, anchor.value, n)
-        {
-            rows[r].2 = ts;
+            .position(|r| r.0 == anchor.side && r.1 == anchor.label)
+        else {
+            continue;
+        };
+        // Only a class's figure takes an amount from another row: 03's
+        // class totals are rows its codes' sums vouch for, while the income
+        // sources of 02's total row are columns, which blank cells gone may
+        // have shifted with every sum still holding.
+        let single = n == 1 && width(anchor.side) == 1 && anchor.side == Side::Expenditure;
+        if !rows[r].2.is_empty() && (!single || holds(rows, r)) {
+            continue;
+        }
+        let mut ts = take(&mut pool, anchor.value, n);
+        if ts.is_none() && single {
+            let from = (0..rows.len()).find(|&j| {
+                j != r
+                    && rows[j].0 == anchor.side
+                    && rows[j].2.len() == 1
+                    && (rows[j].2[0].value() - anchor.value).abs() <= tol
+                    && !holds(rows, j)
+            });
+            ts = from.map(|j| std::mem::take(&mut rows[j].2));
+        }
+        if let Some(ts) = ts {
+            if !anchor.sure {
+                by_order.extend(ts.iter().map(|t| t.line));
+            }
+            let old = std::mem::replace(&mut rows[r].2, ts);
+            pool.extend(old);
         }
     }
     // Orphan class amounts: the classes other tables print and this one lacks.
@@ -980,10 +1046,16 @@ fn settle_totals<'a>(
                 // Two carry-over rows left blank are both parts of 总计:
                 // which one prints the difference, only the order of the
                 // print says where it did not set the figure by its row
-                // (a page break may have moved the other label).
-                if open > 1
-                    && target.is_some_and(|t| !given[t].iter().any(|v| (*v - carry).abs() <= tol))
-                {
+                // (a page break may have moved the other label) or is a
+                // cell stream.
+                // A cell stream sets no figure by its row but in a run of
+                // as many figures as names: one after a name there may be
+                // the other row's (`pdftotext`'s order).
+                let set_by_row = |t: usize| {
+                    given[t].iter().any(|v| (*v - carry).abs() <= tol)
+                        && (!context.cell_stream || in_runs.contains(&t))
+                };
+                if open > 1 && target.is_some_and(|t| !set_by_row(t)) {
                     by_order.push(line);
                 }
                 let target = target.map(|t| &mut rows[t]);
@@ -1184,6 +1256,29 @@ mod tests {
             Some(false),
             "{got:#?}"
         );
+    }
+
+    #[test]
+    fn a_carry_over_a_cell_stream_sets_after_its_name_is_placed_by_order() {
+        // `pdftotext`'s default order: the difference follows 结余分配, yet
+        // either blank carry-over row may print it (a cell stream sets no
+        // figure by its row), so the row takes it by order only.
+        let doc = "收入支出决算总表\n项目\n一、一般公共预算财政拨款收入\n决算数\n100.00\n八、社会保障和就业支出\n100.00\n本年收入合计\n100.00\n年初结转和结余\n5.00\n总计\n105.00\n本年支出合计\n100.00\n结余分配\n5.00\n年末结转和结余\n总计\n105.00\n";
+        let t = Text::from_string(doc);
+        let flagged = |cell_stream: bool| {
+            let context = Context {
+                cell_stream,
+                ..Context::default()
+            };
+            let g = grid(&t, 0..t.len(), Table::Overview, &context);
+            let r = read_table(Table::Overview, &g, Unit::Wan, false);
+            r.items
+                .iter()
+                .find(|i| i.side == Some(Side::Expenditure) && i.item == "结余分配")
+                .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
+        };
+        assert_eq!(flagged(true), Some(("5".into(), true)));
+        assert_eq!(flagged(false), Some(("5".into(), false)));
     }
 
     #[test]

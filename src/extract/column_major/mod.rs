@@ -56,7 +56,7 @@ impl Tok {
     }
 }
 
-fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool) -> Vec<Tok> {
+fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) -> Vec<Tok> {
     let mut out = Vec::new();
     for i in lines {
         let t = text.line(i).trim();
@@ -80,6 +80,36 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool) -> Vec<Tok> {
                 });
             }
             continue;
+        }
+        // A two-sided table's figure and the other side's name set at one
+        // height (`2300.00 八、社会保障和就业`): the figures, then the words.
+        let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
+        let parts: Vec<&str> = t.split_whitespace().collect();
+        if cell_stream && two_sided && parts.len() > 1 && parse_printed(t).is_none() {
+            let lead = parts.iter().take_while(|p| money(p)).count();
+            if lead > 0 && !parts[lead..].iter().any(|p| money(p)) {
+                for p in &parts[..lead] {
+                    out.push(Tok {
+                        text: p.to_string(),
+                        raw: p.to_string(),
+                        line: i,
+                        kind: Kind::Amount,
+                    });
+                }
+                let rest = parts[lead..].join(" ");
+                let kind = if parse_code(&rest).is_some() {
+                    Kind::Code
+                } else {
+                    Kind::Text
+                };
+                out.push(Tok {
+                    text: rest.clone(),
+                    raw: rest,
+                    line: i,
+                    kind,
+                });
+                continue;
+            }
         }
         let kind = if parse_code(t).is_some() && !t.contains('.') {
             Kind::Code
@@ -132,7 +162,8 @@ fn is_header(t: &str, table: Table) -> bool {
 
 /// Reads one table block printed column-major.
 pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -> Grid {
-    let toks = tokens(text, lines, context.cell_stream);
+    let two = matches!(table, Table::Overview | Table::FiscalOverview);
+    let toks = tokens(text, lines, context.cell_stream, two);
     if !toks.iter().any(|t| t.kind == Kind::Amount) {
         return Grid::default();
     }
@@ -188,11 +219,10 @@ pub struct Context {
     pub cell_stream: bool,
 }
 
-/// A figure another table prints for a row of a two-sided table, as
-/// printed there: the row's first amount must equal it.
+/// A figure another table prints for an expenditure row of a two-sided
+/// table, as printed there: the row's first amount must equal it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anchor {
-    pub side: Side,
     pub label: &'static str,
     pub value: Amount,
     /// The other table's own identities vouch for the figure. A figure they
@@ -205,9 +235,11 @@ pub struct Anchor {
 /// two-sided `table`, from those tables' line items: per functional class,
 /// its total in 03 (table 01) or its 小计 in 05 (table 04's 一般公共预算财政
 /// 拨款, which a class that only the general budget funds prints as its
-/// 小计 too); per income source, 02's total row (table 01). Zeros are no
-/// anchor (a blank row prints nothing to find). `vouched` holds the items
-/// the other tables' identities vouch for, `items` all of them.
+/// 小计 too). Zeros are no anchor (a blank row prints nothing to find).
+/// `vouched` holds the items the other tables' identities vouch for, `items`
+/// all of them. No income source is anchored: 02 prints them as columns,
+/// which blank cells gone may shift with every sum of 02 still holding
+/// (its 其他收入 read as 上级补助收入 would vouch for a wrong row of 01).
 pub fn anchors(
     table: Table,
     vouched: &[crate::model::LineItem],
@@ -229,47 +261,21 @@ pub fn anchors(
         .map(|i| (i, true))
         .chain(items.iter().map(|i| (i, false)));
     for (it, sure) in tagged {
-        let found = if it.table == classes_in && it.column == class_column {
-            it.subject_code
-                .as_deref()
-                .and_then(crate::table::spec::function_class_name)
-                .map(|label| (Side::Expenditure, label))
-        } else if sure
-            && table == Table::Overview
-            && it.table == Table::Income
-            && it.subject_code.is_none()
-            && it.item == "合计"
-        {
-            INCOME_SOURCES
-                .iter()
-                .find(|s| **s == it.column)
-                .map(|s| (Side::Income, *s))
-        } else {
-            None
-        };
-        if let Some((side, label)) = found
+        if it.table != classes_in || it.column != class_column {
+            continue;
+        }
+        if let Some(label) = it
+            .subject_code
+            .as_deref()
+            .and_then(crate::table::spec::function_class_name)
             && let Some(value) = printed(it)
-            && !out.iter().any(|a| a.side == side && a.label == label)
+            && !out.iter().any(|a| a.label == label)
         {
-            out.push(Anchor {
-                side,
-                label,
-                value,
-                sure,
-            });
+            out.push(Anchor { label, value, sure });
         }
     }
     out
 }
-
-/// Income sources that 02 prints as columns under the names 01 prints them.
-const INCOME_SOURCES: &[&str] = &[
-    "上级补助收入",
-    "事业收入",
-    "经营收入",
-    "附属单位上缴收入",
-    "其他收入",
-];
 
 /// A row being rebuilt: its key cells and its amounts.
 #[derive(Debug, Default, Clone)]
@@ -678,7 +684,34 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
         i += 1;
         match t.kind {
             Kind::Text | Kind::Code => {
-                let clean = squeeze(&t.text);
+                let mut clean = squeeze(&t.text);
+                let exact = |s: &str| {
+                    let c = vocab::clean_label(s);
+                    inc.contains(&c.as_str()) || exp.contains(&c.as_str())
+                };
+                // A name wrapped in a narrow cell prints on two or three
+                // lines (`八、社会保障和就业` / `支出`): joined where no part
+                // is a name and the whole is one exactly. Only a numbered
+                // name: a header's words wrap too (`一般公共` / `预算财政` /
+                // `拨款` over 04's column is the name of an income row).
+                if crate::text::split_enumerator(&clean).0.is_some()
+                    && !exact(&clean)
+                    && match_label(&clean, &exp).is_none()
+                    && match_label(&clean, &inc).is_none()
+                {
+                    let mut joined = clean.clone();
+                    for k in 0..2 {
+                        let Some(next) = toks.get(i + k).filter(|n| n.kind == Kind::Text) else {
+                            break;
+                        };
+                        joined.push_str(&squeeze(&next.text));
+                        if exact(&joined) {
+                            clean = joined;
+                            i += k + 1;
+                            break;
+                        }
+                    }
+                }
                 let on_exp = match_label(&clean, &exp);
                 let on_inc = match_label(&clean, &inc);
                 // An exact label decides the side before a fuzzy one can
@@ -889,47 +922,76 @@ fn settle_totals<'a>(
         out.reverse();
         Some(out)
     };
-    // Rows another table's figures fix: the pooled amount equal to the
-    // figure is theirs (their column printed shorter than its labels, blank
-    // cells gone). On 04's expenditure side the figure is the 一般公共预算
-    // 财政拨款 column's, placed only where the row's 小计 prints it too (two
-    // equal amounts: 小计, then the fund), and only in a row still without
-    // amounts. A row of one column that the stream's order gave another
-    // figure takes the anchor's from the row the order gave it to (an
-    // identity outranks an order), unless that row's own anchor holds it.
+    // Expenditure rows another table's figures fix: the pooled amount equal
+    // to the figure is theirs (their column printed shorter than its
+    // labels, blank cells gone). On 04 the figure is the 一般公共预算财政拨款
+    // column's, placed only where the row's 小计 prints it too (two equal
+    // amounts: 小计, then the fund), and only in a row still without
+    // amounts. On 01 (one column a side), a row the stream's order gave
+    // another figure takes the anchor's from the row the order gave it to
+    // (an identity outranks an order), unless that row's own anchor holds
+    // it; from the other side's rows only a figure printed once in the block.
+    let anchored = |label: &str| context.anchors.iter().find(|a| a.label == label);
     let holds = |rows: &[(Side, String, Vec<&'a Tok>, usize)], i: usize| {
         let r = &rows[i];
-        r.2.len() == 1
-            && context
-                .anchors
-                .iter()
-                .any(|a| a.side == r.0 && a.label == r.1 && (r.2[0].value() - a.value).abs() <= tol)
+        r.0 == Side::Expenditure
+            && r.2.len() == 1
+            && anchored(&r.1).is_some_and(|a| (r.2[0].value() - a.value).abs() <= tol)
     };
-    for anchor in &context.anchors {
-        let n = if table == Table::FiscalOverview && anchor.side == Side::Expenditure {
-            2
-        } else {
-            1
+    // Table 01's classes that no coded table of the document prints spend
+    // nothing: a figure other than zero the order gave one is another row's
+    // (`pdftotext` sets an income row's figure after the expenditure name
+    // printed on its line). Pooled, for an anchor to take, else the income
+    // row printed last before it that still has none, by order only.
+    let unprinted = |label: &str| {
+        FUNCTION_CLASSES
+            .iter()
+            .find(|(_, n)| *n == label)
+            .is_some_and(|(code, _)| {
+                !context.classes.is_empty() && !context.classes.iter().any(|c| c == code)
+                    || !context.anchors.is_empty() && anchored(label).is_none()
+            })
+    };
+    let mut evicted: Vec<&'a Tok> = Vec::new();
+    if table == Table::Overview {
+        for r in rows.iter_mut() {
+            if r.0 == Side::Expenditure
+                && unprinted(&r.1)
+                && r.2.len() == 1
+                && !r.2[0].value().is_zero()
+            {
+                evicted.push(r.2[0]);
+                pool.append(&mut r.2);
+            }
+        }
+    }
+    let printed_once =
+        |rows: &[(Side, String, Vec<&'a Tok>, usize)], pool: &[&'a Tok], v: Amount| {
+            rows.iter()
+                .flat_map(|r| r.2.iter())
+                .chain(pool.iter())
+                .filter(|t| (t.value() - v).abs() <= tol)
+                .count()
+                == 1
         };
+    let single = table == Table::Overview;
+    for anchor in &context.anchors {
+        let n = if single { 1 } else { 2 };
         let Some(r) = rows
             .iter()
-            .position(|r| r.0 == anchor.side && r.1 == anchor.label)
+            .position(|r| r.0 == Side::Expenditure && r.1 == anchor.label)
         else {
             continue;
         };
-        // Only a class's figure takes an amount from another row: 03's
-        // class totals are rows its codes' sums vouch for, while the income
-        // sources of 02's total row are columns, which blank cells gone may
-        // have shifted with every sum still holding.
-        let single = n == 1 && width(anchor.side) == 1 && anchor.side == Side::Expenditure;
         if !rows[r].2.is_empty() && (!single || holds(rows, r)) {
             continue;
         }
         let mut ts = take(&mut pool, anchor.value, n);
         if ts.is_none() && single {
+            let once = printed_once(rows, &pool, anchor.value);
             let from = (0..rows.len()).find(|&j| {
                 j != r
-                    && rows[j].0 == anchor.side
+                    && (rows[j].0 == Side::Expenditure || once)
                     && rows[j].2.len() == 1
                     && (rows[j].2[0].value() - anchor.value).abs() <= tol
                     && !holds(rows, j)
@@ -942,6 +1004,17 @@ fn settle_totals<'a>(
             }
             let old = std::mem::replace(&mut rows[r].2, ts);
             pool.extend(old);
+        }
+    }
+    for t in evicted {
+        let Some(at) = pool.iter().position(|p| std::ptr::eq(*p, t)) else {
+            continue;
+        };
+        if let Some(r) = rows.iter().rposition(|r| {
+            r.0 == Side::Income && r.3 <= t.line && r.2.is_empty() && !is_total(&r.1)
+        }) {
+            by_order.push(t.line);
+            rows[r].2.push(pool.remove(at));
         }
     }
     // Orphan class amounts: the classes other tables print and this one lacks.
@@ -1256,6 +1329,65 @@ mod tests {
             Some(false),
             "{got:#?}"
         );
+    }
+
+    #[test]
+    fn names_wrapped_in_narrow_cells_and_figures_set_beside_the_next_name() {
+        // `pdftotext`'s default order of a table 01 whose name cells wrap:
+        // a numbered name on two lines, and a figure set on the line of the
+        // other side's name (`5.00 二、社会保障和就业`).
+        let doc = "收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n项目\n决算数\n一、一般公共预算财\n政拨款收入\n100.00 一、教育支\n出\n60.00\n二、其他收入\n5.00 二、社会保障和就业\n支出\n45.00\n本年收入合计\n105.00\n本年支出合计\n105.00\n总计\n105.00\n总计\n105.00\n";
+        let context = Context {
+            cell_stream: true,
+            ..Context::default()
+        };
+        let got = read(Table::Overview, doc, &context);
+        for want in [
+            "收入|一般公共预算财政拨款收入|决算数|100",
+            "支出|教育支出|决算数|60",
+            "收入|其他收入|决算数|5",
+            "支出|社会保障和就业支出|决算数|45",
+            "收入|本年收入合计|决算数|105",
+            "支出|本年支出合计|决算数|105",
+        ] {
+            assert!(got.iter().any(|g| g == want), "{want} in {got:#?}");
+        }
+        assert_eq!(got.len(), 8, "{got:#?}");
+    }
+
+    #[test]
+    fn a_figure_the_order_gave_a_class_no_coded_table_prints_is_an_income_row_s() {
+        // The income row's figure set after the expenditure name printed on
+        // its line: table 03 prints 教育支出 alone (the anchor), so 一般公共
+        // 服务支出 spent nothing and the figure is the income row's before
+        // it, by order only.
+        let doc = "收入支出决算总表\n单位：万元\n项目\n决算数\n项目\n决算数\n一、一般公共预算财政拨款收入\n一、一般公共服务支出\n100.00\n二、教育支出\n100.00\n本年收入合计\n100.00\n本年支出合计\n100.00\n总计\n100.00\n总计\n100.00\n";
+        let t = Text::from_string(doc);
+        let context = Context {
+            cell_stream: true,
+            anchors: vec![Anchor {
+                label: "教育支出",
+                value: Amount::from_micros(100_000_000),
+                sure: true,
+            }],
+            ..Context::default()
+        };
+        let g = grid(&t, 0..t.len(), Table::Overview, &context);
+        let r = read_table(Table::Overview, &g, Unit::Wan, false);
+        let row = |item: &str| {
+            r.items
+                .iter()
+                .find(|i| i.item == item)
+                .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
+        };
+        let got = describe(&r.items);
+        assert_eq!(row("一般公共服务支出"), None, "{got:#?}");
+        assert_eq!(
+            row("一般公共预算财政拨款收入"),
+            Some(("100".into(), true)),
+            "{got:#?}"
+        );
+        assert_eq!(row("教育支出"), Some(("100".into(), false)), "{got:#?}");
     }
 
     #[test]

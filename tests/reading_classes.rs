@@ -1471,6 +1471,62 @@ fn a_column_major_overview_is_anchored_by_the_coded_table_s_chosen_reading() {
     );
 }
 
+/// Flat text of table 01 whose names wrap in narrow cells around their
+/// figures, set at mid height (pdfplumber's plain text): both sides' first
+/// lines, then both figures, then both tails; an expenditure name wrapped
+/// around the line of a whole income row, which holds both rows' figures;
+/// an expenditure name alone around its one figure.
+#[test]
+fn figures_centred_beside_names_wrapped_on_both_sides_find_their_rows() {
+    let doc = "\
+某某局2023年度部门决算
+收入支出决算总表
+单位：万元
+收入 支出
+项目 决算数 项目 决算数
+一、一般公共预算 一、一般公共服务
+300.00 0.00
+财政拨款收入 支出
+七、附属单位上缴 七、文化旅游体育
+0.00 100.00
+收入 与传媒支出
+八、社会保障和就
+八、其他收入 0.00 50.00
+业支出
+九、卫生健康支出 50.00
+十九、住房保障支
+100.00
+出
+二十、粮油物资储
+0.00
+备支出
+本年收入合计 300.00 本年支出合计 300.00
+总计 300.00 总计 300.00
+注：本表反映部门本年度的总收支和年末结转结余情况。
+";
+    let p = process("overview.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let row = |name: &str| overview_row(items, name);
+    for (name, amount) in [
+        ("一般公共预算财政拨款收入", "300.00"),
+        ("一般公共服务支出", "0.00"),
+        ("附属单位上缴收入", "0.00"),
+        ("文化旅游体育与传媒支出", "100.00"),
+        ("其他收入", "0.00"),
+        ("社会保障和就业支出", "50.00"),
+        ("卫生健康支出", "50.00"),
+        ("住房保障支出", "100.00"),
+        ("粮油物资储备支出", "0.00"),
+    ] {
+        assert_eq!(
+            row(name).map(|r| r.0),
+            Some(money(amount)),
+            "{name}: {items:#?}"
+        );
+    }
+    assert_eq!(items.len(), 13, "{items:#?}");
+}
+
 /// Column-aligned text whose header stands apart from its columns (PyMuPDF's
 /// sorted text sets the header words side by side at the left, the amounts
 /// far right of them): the header's positions name no column, so the block

@@ -800,18 +800,18 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         let inc_only = &ctx.sides.income_only;
         // A line of amounts and nothing else (cells centred beside names
         // wrapped above and below): as many as the expenditure side has
-        // columns are that side's, one more opens with the income side's.
+        // columns are that side's (where it has more than the income side),
+        // as many as both sides have open with the income side's.
         let ne = ctx.spec.side_columns(Some(Side::Expenditure)).len();
         let ni = ctx.spec.side_columns(Some(Side::Income)).len();
         if out.len() == first + 1
-            && ne > 1
             && out[first].labels.is_empty()
             && out[first].codes.is_empty()
             && out[first].line_no.is_none()
-            && (out[first].amounts.len() == ne || out[first].amounts.len() == ne + 1)
+            && (ne > ni && out[first].amounts.len() == ne || out[first].amounts.len() == ne + ni)
         {
-            if out[first].amounts.len() == ne + 1 {
-                let rest = out[first].amounts.split_off(1);
+            if out[first].amounts.len() == ne + ni {
+                let rest = out[first].amounts.split_off(ni);
                 out[first].side = Some(Side::Income);
                 out.push(Piece {
                     x0: ctx.span(rest[0]).x0,
@@ -856,6 +856,26 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                     Side::Income
                 };
             out[k].side = Some(side);
+        }
+        // An income row's line holding both sides' amounts and one name:
+        // the expenditure side's name wrapped above and below its amounts
+        // (a cell centred beside it). Its amounts go to the row nearest.
+        if let Some(k) = (first..out.len()).find(|&k| {
+            out[k].side == Some(Side::Income)
+                && !out[k].labels.is_empty()
+                && out[k].amounts.len() == ni + ne
+        }) && out.len() == first + 1
+        {
+            let rest = out[k].amounts.split_off(ni);
+            out.push(Piece {
+                x0: ctx.span(rest[0]).x0,
+                labels: Vec::new(),
+                codes: Vec::new(),
+                line_no: None,
+                amounts: rest,
+                side: Some(Side::Expenditure),
+                ..out[k].clone()
+            });
         }
     }
 }
@@ -1119,6 +1139,26 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
                     && !rows.iter().any(|(_, r)| {
                         r.panel == f.panel && r.line > rows[k].1.line && r.line < f.line
                     })
+        };
+        // Amounts alone on a line of a table whose sides have as many
+        // columns (01): either side's, the one whose row is near. (Where
+        // the sides' widths differ, the count said the side.)
+        let target = match target {
+            Some(t) if near(t) => Some(t),
+            _ if ctx.spec.two_sided()
+                && ctx.spec.side_columns(Some(Side::Income)).len()
+                    == ctx.spec.side_columns(Some(Side::Expenditure)).len()
+                && f.labels.is_empty()
+                && f.codes.is_empty()
+                && !f.amounts.is_empty() =>
+            {
+                let other = match f.side {
+                    Some(Side::Expenditure) => Side::Income,
+                    _ => Side::Expenditure,
+                };
+                nearest(&rows, Some(other)).filter(|&t| near(t)).or(target)
+            }
+            _ => target,
         };
         match target {
             Some(t @ (_, below, k)) if near(t) => {

@@ -644,10 +644,13 @@ fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
                 .iter()
                 .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
                 .count();
-            (
-                verified,
-                own.len() as i64 - doubted as i64 - found.unplaced as i64,
-            )
+            // A reading that gave up on its figures (emitted none, left
+            // none unplaced) stands no better than one that left them all
+            // unplaced.
+            let lost = found
+                .unplaced
+                .max(found.figures.saturating_sub(found.emitted));
+            (verified, own.len() as i64 - doubted as i64 - lost as i64)
         })
         .collect()
 }
@@ -677,4 +680,50 @@ fn from_rows(old: &crate::extract::grid::Grid) -> CellGrid {
         }
     }
     g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::BlockShape;
+    use crate::vocab::Table;
+
+    fn economic(code: &str, amount: &str) -> LineItem {
+        LineItem {
+            table: Table::GeneralBudgetBasic,
+            side: None,
+            subject_code: Some(code.to_string()),
+            item: String::new(),
+            line_no: None,
+            column: "决算数".to_string(),
+            amount: Amount::parse_plain(amount).unwrap(),
+            decimals: 2,
+            raw: amount.to_string(),
+            source_line: 1,
+            page: None,
+            flags: vec![],
+            verified: false,
+        }
+    }
+
+    #[test]
+    fn a_reading_that_gave_up_on_its_figures_stands_below_one_that_read_them() {
+        // Two figures printed: one reading emits both rows (their class
+        // does not add up, so neither is vouched for), the other none and
+        // leaves none unplaced. Neither verifies anything; the second lost
+        // every figure.
+        let found = |emitted: usize| FoundTable {
+            table: Table::GeneralBudgetBasic,
+            shape: BlockShape::ColumnMajor,
+            figures: 2,
+            emitted,
+            unplaced: 0,
+        };
+        let read = (
+            vec![economic("301", "10.00"), economic("30101", "3.00")],
+            found(2),
+        );
+        let gave_up = (Vec::new(), found(0));
+        assert!(standings(&[&read])[0] > standings(&[&gave_up])[0]);
+    }
 }

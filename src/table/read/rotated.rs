@@ -240,7 +240,7 @@ impl<'a> Lines<'a> {
             return None;
         }
         let part_texts: Vec<&str> = parts.iter().map(|&i| self.text(i)).collect();
-        let rows = super::stream::code_rows(&texts, &part_texts)?;
+        let rows = super::stream::code_rows(&texts, &part_texts, None)?;
         Some(rows.iter().map(|r| r.cells(codes, &parts)).collect())
     }
 

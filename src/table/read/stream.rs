@@ -198,11 +198,16 @@ fn transposed(cells: &Cells) -> Option<CellGrid> {
     let mut out = CellGrid::new(Layout::Ordered);
     let mut row = 0u32;
     let mut codes = 0;
+    let mut last = None;
     for w in pages.windows(2) {
-        codes += page.transpose(w[0]..w[1], &mut out, &mut row)?;
+        codes += page.transpose(w[0]..w[1], &mut out, &mut row, &mut last)?;
     }
     (codes >= 2).then_some(out)
 }
+
+/// The 类 and 款 of the last coded row transposed, for a page that goes on
+/// with them.
+type LastCode = Option<(String, Option<String>)>;
 
 /// The cells of a stream, for [`transposed`].
 struct Page<'a> {
@@ -222,6 +227,7 @@ impl Page<'_> {
         cells: std::ops::Range<usize>,
         out: &mut CellGrid,
         row: &mut u32,
+        last: &mut LastCode,
     ) -> Option<usize> {
         let (src, tokens) = (self.src, self.tokens);
         let at = |t: Token| cells.clone().find(|&i| tokens[i] == t);
@@ -237,13 +243,19 @@ impl Page<'_> {
             .rev()
             .find(|&i| matches!(src.text(&src.cells[i]), "合计" | "总计"));
         // What the page reads onto, kept to read it again without a total.
-        let kept = total.map(|_| (out.clone(), *row));
-        let read = |out: &mut CellGrid, row: &mut u32, total: Option<usize>| {
-            self.transpose_with(cells.clone(), (first_code, first_amount), total, out, row)
-        };
-        read(out, row, total).or_else(|| {
-            (*out, *row) = kept?;
-            read(out, row, None)
+        let kept = total.map(|_| (out.clone(), *row, last.clone()));
+        let read =
+            |out: &mut CellGrid, row: &mut u32, last: &mut LastCode, total: Option<usize>| {
+                self.transpose_with(
+                    cells.clone(),
+                    (first_code, first_amount),
+                    total,
+                    (out, row, last),
+                )
+            };
+        read(out, row, last, total).or_else(|| {
+            (*out, *row, *last) = kept?;
+            read(out, row, last, None)
         })
     }
 
@@ -253,14 +265,13 @@ impl Page<'_> {
         cells: std::ops::Range<usize>,
         (first_code, first_amount): (usize, usize),
         total: Option<usize>,
-        out: &mut CellGrid,
-        row: &mut u32,
+        (out, row, last): (&mut CellGrid, &mut u32, &mut LastCode),
     ) -> Option<usize> {
         let tokens = self.tokens;
         // Each row's key cells: a code (its parts where the 类, 款 and 项
         // columns came out as streams of their own), or a total's label.
         let (mut keys, after_parts): (Vec<Vec<usize>>, usize) =
-            match self.code_parts(first_code..first_amount) {
+            match self.code_parts(first_code..first_amount, last) {
                 Some((rows, end)) => (rows, end),
                 None => (Vec::new(), first_code),
             };
@@ -340,8 +351,17 @@ impl Page<'_> {
                 self.copy(out, a);
             }
         }
+        if let Some(key) = keys.iter().rev().find(|k| tokens[k[0]] == Token::Code) {
+            let code: String = key
+                .iter()
+                .map(|&k| self.src.text(&self.src.cells[k]))
+                .collect();
+            if let Some(class) = code.get(..3) {
+                *last = Some((class.to_string(), code.get(3..5).map(str::to_string)));
+            }
+        }
         match next_panel {
-            Some(p) => Some(codes + self.transpose(p..cells.end, out, row)?),
+            Some(p) => Some(codes + self.transpose(p..cells.end, out, row, last)?),
             None => Some(codes),
         }
     }
@@ -350,7 +370,11 @@ impl Page<'_> {
     /// own with blank cells gone: the 类 codes, then the 款 and 项 parts,
     /// joined by [`code_rows`]. Per row its parts (the assembler joins them
     /// into one code), and the cell after the 项 stream.
-    fn code_parts(&self, cells: std::ops::Range<usize>) -> Option<(Vec<Vec<usize>>, usize)> {
+    fn code_parts(
+        &self,
+        cells: std::ops::Range<usize>,
+        last: &LastCode,
+    ) -> Option<(Vec<Vec<usize>>, usize)> {
         let (src, tokens) = (self.src, self.tokens);
         let text = |i: usize| src.text(&src.cells[i]);
         let classes: Vec<usize> = cells
@@ -366,7 +390,8 @@ impl Page<'_> {
         }
         let class_texts: Vec<&str> = classes.iter().map(|&i| text(i)).collect();
         let part_texts: Vec<&str> = parts.iter().map(|&i| text(i)).collect();
-        let rows = code_rows(&class_texts, &part_texts)?
+        let before = last.as_ref().map(|(c, k)| (c.as_str(), k.as_deref()));
+        let rows = code_rows(&class_texts, &part_texts, before)?
             .iter()
             .map(|r| r.cells(&classes, &parts))
             .collect();
@@ -469,7 +494,11 @@ impl CodeRow {
 /// ends in `parts` (the 款 then the 项 parts). Per row: its 类, and its
 /// 款 and 项 parts as indices into `parts`; `None` unless the columns fit
 /// so exactly.
-pub(super) fn code_rows(classes: &[&str], parts: &[&str]) -> Option<Vec<CodeRow>> {
+pub(super) fn code_rows(
+    classes: &[&str],
+    parts: &[&str],
+    before: Option<(&str, Option<&str>)>,
+) -> Option<Vec<CodeRow>> {
     if classes.len() < 2 || parts.is_empty() {
         return None;
     }
@@ -481,22 +510,33 @@ pub(super) fn code_rows(classes: &[&str], parts: &[&str]) -> Option<Vec<CodeRow>
         }
         *groups.last_mut().expect("a group") += 1;
     }
-    let kuan_len = classes.len() - groups.len();
+    // A page that goes on with the 类 the page before ended in prints no
+    // row of that 类's own, and its first 款 may go on with that page's
+    // last (a 项 row).
+    let continued = before.filter(|(c, _)| *c == classes[0]);
+    let kuan_len = classes.len() - groups.len() + usize::from(continued.is_some());
     if kuan_len == 0 || kuan_len > parts.len() {
         return None;
     }
     // Within a 类, a 款 repeated on the next row is that 款's 项 row.
     let mut rows = Vec::with_capacity(classes.len());
     let (mut c, mut k, mut x) = (0, 0, kuan_len);
-    for &n in &groups {
-        rows.push(CodeRow {
-            class: c,
-            kuan: None,
-            xiang: None,
-        });
-        c += 1;
-        let mut last: Option<&str> = None;
-        for _ in 1..n {
+    for (g, &n) in groups.iter().enumerate() {
+        let goes_on = g == 0 && continued.is_some();
+        if !goes_on {
+            rows.push(CodeRow {
+                class: c,
+                kuan: None,
+                xiang: None,
+            });
+            c += 1;
+        }
+        let mut last: Option<&str> = if goes_on {
+            continued.and_then(|(_, kuan)| kuan)
+        } else {
+            None
+        };
+        for _ in usize::from(!goes_on)..n {
             let part = parts[k];
             let xiang = if last == Some(part) {
                 if x >= parts.len() {
@@ -877,6 +917,55 @@ pub(super) mod tests {
         // A 项 stream one part short does not fit: no transpose.
         let short = doc.replace("05\n06\n社会", "05\n社会");
         assert_eq!(transposed_rows(&short), None);
+    }
+
+    /// Codes in part streams on two pages, the second going on with the
+    /// first page's last 类: its first rows are that 类's 款 and 项.
+    #[test]
+    fn codes_in_part_streams_go_on_across_a_page() {
+        let doc = "类\n款\n项\n合计\n208\n208\n210\n05\n社会保障和就业支出\n\
+                   行政事业单位养老支出\n卫生健康支出\n9.00\n6.00\n6.00\n3.00\n- 3 -\n\
+                   \u{c}某县2021年度部门决算\n210\n210\n11\n11\n01\n行政事业单位医疗\n\
+                   行政单位医疗\n3.00\n3.00\n";
+        let rows = transposed_rows(doc).unwrap();
+        assert!(
+            rows.ends_with(&[
+                "210 卫生健康支出 3.00".to_string(),
+                "某县2021年度部门决算".to_string(),
+                "210 11 行政事业单位医疗 3.00".to_string(),
+                "210 11 01 行政单位医疗 3.00".to_string(),
+            ]),
+            "{rows:#?}"
+        );
+    }
+
+    /// A page that goes on with the 类 the page before ended in (its last
+    /// row 210, a 类's own): no row of 210's own on it, its rows 210's 款
+    /// and 项, then 221's.
+    #[test]
+    fn codes_in_part_streams_on_a_page_going_on_with_the_last_class() {
+        let classes = ["210", "210", "221", "221", "221", "221"];
+        let parts = ["11", "11", "02", "02", "02", "03", "01", "03"];
+        let codes = |before| {
+            code_rows(&classes, &parts, before).map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        let (c, p): (Vec<usize>, Vec<usize>) =
+                            ((0..classes.len()).collect(), (0..parts.len()).collect());
+                        let cells = r.cells(&c, &p);
+                        std::iter::once(classes[cells[0]])
+                            .chain(cells[1..].iter().map(|&i| parts[i]))
+                            .collect::<String>()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            codes(Some(("210", None))).unwrap(),
+            ["21011", "2101103", "221", "22102", "2210201", "2210203"]
+        );
+        // Read as a page of its own, its columns do not fit.
+        assert_eq!(codes(None), None);
     }
 
     fn amounts(printed: &[&str]) -> Vec<Amount> {

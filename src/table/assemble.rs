@@ -860,13 +860,12 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         // An income row's line holding both sides' amounts and one name:
         // the expenditure side's name wrapped above and below its amounts
         // (a cell centred beside it). Its amounts go to the row nearest.
-        if let Some(k) = (first..out.len()).find(|&k| {
-            out[k].side == Some(Side::Income)
-                && !out[k].labels.is_empty()
-                && out[k].amounts.len() == ni + ne
-        }) && out.len() == first + 1
+        if out.len() == first + 1
+            && out[first].side == Some(Side::Income)
+            && !out[first].labels.is_empty()
+            && out[first].amounts.len() == ni + ne
         {
-            let rest = out[k].amounts.split_off(ni);
+            let rest = out[first].amounts.split_off(ni);
             out.push(Piece {
                 x0: ctx.span(rest[0]).x0,
                 labels: Vec::new(),
@@ -874,7 +873,7 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
                 line_no: None,
                 amounts: rest,
                 side: Some(Side::Expenditure),
-                ..out[k].clone()
+                ..out[first].clone()
             });
         }
     }

@@ -83,9 +83,10 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
         }
         // A two-sided table's figure and the other side's name set at one
         // height (`2300.00 八、社会保障和就业`): the figures, then the words.
-        let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
-        let parts: Vec<&str> = t.split_whitespace().collect();
-        if cell_stream && two_sided && parts.len() > 1 && parse_printed(t).is_none() {
+        if cell_stream && two_sided && t.contains(char::is_whitespace) && parse_printed(t).is_none()
+        {
+            let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
+            let parts: Vec<&str> = t.split_whitespace().collect();
             let lead = parts.iter().take_while(|p| money(p)).count();
             if lead > 0 && !parts[lead..].iter().any(|p| money(p)) {
                 for p in &parts[..lead] {
@@ -1118,12 +1119,11 @@ fn settle_totals<'a>(
                 let target = rows.iter().rposition(|r| blank(r) && r.3 <= line);
                 // Two carry-over rows left blank are both parts of 总计:
                 // which one prints the difference, only the order of the
-                // print says where it did not set the figure by its row
-                // (a page break may have moved the other label) or is a
-                // cell stream.
-                // A cell stream sets no figure by its row but in a run of
-                // as many figures as names: one after a name there may be
-                // the other row's (`pdftotext`'s order).
+                // print says where it did not set the figure by its row (a
+                // page break may have moved the other label). A cell stream
+                // sets a figure by its row only in a run of as many figures
+                // as names: one after a name may be the other row's
+                // (`pdftotext`'s order).
                 let set_by_row = |t: usize| {
                     given[t].iter().any(|v| (*v - carry).abs() <= tol)
                         && (!context.cell_stream || in_runs.contains(&t))

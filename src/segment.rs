@@ -471,11 +471,14 @@ fn find_tables(text: &Text, toc: Option<&Range<usize>>, headings: &[Heading]) ->
             body: line + 1..end,
         });
     }
-    // Keep blocks that hold a table, not just a title.
+    // Keep blocks that hold a table, not just a title: a header line, or a
+    // line of figures alone (a header whose words a converter broke into
+    // single characters, `预 决 预 决`, names no column).
     blocks.retain(|b| {
-        b.body
-            .clone()
-            .any(|i| looks_gridded(text.raw_line(i)) && has_header_words(text.line(i)))
+        b.body.clone().any(|i| {
+            looks_gridded(text.raw_line(i)) && has_header_words(text.line(i))
+                || figures_only(text.line(i))
+        })
     });
     // One block per table: the same title twice (contents lists outside 目录,
     // an attachment) keeps the block with the larger body.
@@ -536,6 +539,18 @@ pub(crate) fn undoubled(cell: &str) -> Option<Cow<'_, str>> {
 /// header cell on its own line (column-major and cell-per-line renderings),
 /// or a row of short cells split by single spaces (flat text, where a header
 /// row is as long as the page is wide), none of them a clause of prose.
+/// A line of two figures or more and nothing else (`3.28 2.60 0.00`).
+fn figures_only(line: &str) -> bool {
+    let mut n = 0;
+    for c in line.split_whitespace() {
+        if crate::amount::parse_printed(c).is_none_or(|p| p.decimals == 0) {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 2
+}
+
 fn looks_gridded(raw: &str) -> bool {
     raw.contains('\t') || raw.contains("  ") || raw.trim().chars().count() <= 20 || {
         let cells: Vec<&str> = raw.split_whitespace().collect();
@@ -1191,6 +1206,25 @@ mod tests {
         );
         let note = "注：本表反映部门本年度财政拨款收入支出决算总表的情况。";
         assert_eq!(title_cells(note).find_map(|c| classify_title(&c)), None);
+    }
+
+    /// pdfplumber's plain text of table 09 whose header cells are narrow:
+    /// its words come out a character a line (`预 决 预 决`), naming no
+    /// column, and only the line of figures says a table is there. A title
+    /// with neither stays no block.
+    #[test]
+    fn a_table_whose_header_words_broke_apart_is_kept_by_its_figures() {
+        let doc = "某县民政局 2020 年度部门决算\n第二部分 2020 年度部门决算表\n\
+                   九、财政拨款“三公”经费支出决算表\n财政拨款“三公”经费支出决算表\n单位：万元\n\
+                   因公出国（\n合计 公务用车购置及运行维护费 公务接待费\n境）费\n\
+                   预 决 预 决 预 决 预 决\n算 算 算 算 算 算 算 算\n数 数 数 数 数 数 数 数\n\
+                   3.28 2.60 0.00 0.00 1.53 1.30 1.75 1.30\n\
+                   注：本表反映部门本年度“三公”经费支出预决算情况。\n";
+        let t = Text::from_string(doc);
+        let tables: Vec<Table> = segment(&t).tables.iter().map(|b| b.table).collect();
+        assert_eq!(tables, [Table::ThreePublic]);
+        let bare = doc.replace("3.28 2.60 0.00 0.00 1.53 1.30 1.75 1.30\n", "");
+        assert!(segment(&Text::from_string(&bare)).tables.is_empty());
     }
 
     #[test]

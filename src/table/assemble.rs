@@ -811,13 +811,8 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
             && (ne > ni && out[first].amounts.len() == ne || out[first].amounts.len() == ne + ni)
         {
             if out[first].amounts.len() == ne + ni {
-                let rest = out[first].amounts.split_off(ni);
                 out[first].side = Some(Side::Income);
-                out.push(Piece {
-                    x0: ctx.span(rest[0]).x0,
-                    amounts: rest,
-                    ..out[first].clone()
-                });
+                expenditure_part(ctx, out, first, ni);
             }
             let last = out.len() - 1;
             out[last].side = Some(Side::Expenditure);
@@ -865,18 +860,25 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
             && !out[first].labels.is_empty()
             && out[first].amounts.len() == ni + ne
         {
-            let rest = out[first].amounts.split_off(ni);
-            out.push(Piece {
-                x0: ctx.span(rest[0]).x0,
-                labels: Vec::new(),
-                codes: Vec::new(),
-                line_no: None,
-                amounts: rest,
-                side: Some(Side::Expenditure),
-                ..out[first].clone()
-            });
+            expenditure_part(ctx, out, first, ni);
         }
     }
+}
+
+/// The amounts of piece `k` from `at` on, as the expenditure side's piece
+/// of the line (amounts alone: no name, code or row number of theirs).
+fn expenditure_part(ctx: &Ctx, out: &mut Vec<Piece>, k: usize, at: usize) {
+    let amounts = out[k].amounts.split_off(at);
+    let p = &out[k];
+    let part = Piece {
+        line: p.line,
+        x0: ctx.span(amounts[0]).x0,
+        side: Some(Side::Expenditure),
+        panel: p.panel,
+        amounts,
+        ..Piece::default()
+    };
+    out.push(part);
 }
 
 /// Where a line's expenditure side starts: at the second of two row names,
@@ -1114,6 +1116,9 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
     // as far below them as it began above, however far that is from the
     // line that opened the row.
     let mut centre: Vec<u32> = rows.iter().map(|(_, r)| r.line).collect();
+    let sides_alike = ctx.spec.two_sided()
+        && ctx.spec.side_columns(Some(Side::Income)).len()
+            == ctx.spec.side_columns(Some(Side::Expenditure)).len();
     for f in fragments {
         let nearest = |rows: &[(Record, Piece)], side: Option<Side>| {
             nearest_row(rows, &centre, &opens, f, side, &segment)
@@ -1144,9 +1149,7 @@ fn build_records(ctx: &Ctx, pieces: &[Piece], unplaced: &mut usize) -> Vec<(Reco
         // the sides' widths differ, the count said the side.)
         let target = match target {
             Some(t) if near(t) => Some(t),
-            _ if ctx.spec.two_sided()
-                && ctx.spec.side_columns(Some(Side::Income)).len()
-                    == ctx.spec.side_columns(Some(Side::Expenditure)).len()
+            _ if sides_alike
                 && f.labels.is_empty()
                 && f.codes.is_empty()
                 && !f.amounts.is_empty() =>

@@ -686,35 +686,36 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
         match t.kind {
             Kind::Text | Kind::Code => {
                 let mut clean = squeeze(&t.text);
-                let exact = |s: &str| {
-                    let c = vocab::clean_label(s);
-                    inc.contains(&c.as_str()) || exp.contains(&c.as_str())
-                };
+                let mut on_exp = match_label(&clean, &exp);
+                let mut on_inc = match_label(&clean, &inc);
                 // A name wrapped in a narrow cell prints on two or three
                 // lines (`八、社会保障和就业` / `支出`): joined where no part
                 // is a name and the whole is one exactly. Only a numbered
                 // name: a header's words wrap too (`一般公共` / `预算财政` /
                 // `拨款` over 04's column is the name of an income row).
-                if crate::text::split_enumerator(&clean).0.is_some()
-                    && !exact(&clean)
-                    && match_label(&clean, &exp).is_none()
-                    && match_label(&clean, &inc).is_none()
+                if on_exp.is_none()
+                    && on_inc.is_none()
+                    && crate::text::split_enumerator(&clean).0.is_some()
                 {
+                    let whole = |s: &str| {
+                        let c = vocab::clean_label(s);
+                        inc.contains(&c.as_str()) || exp.contains(&c.as_str())
+                    };
                     let mut joined = clean.clone();
                     for k in 0..2 {
                         let Some(next) = toks.get(i + k).filter(|n| n.kind == Kind::Text) else {
                             break;
                         };
                         joined.push_str(&squeeze(&next.text));
-                        if exact(&joined) {
+                        if whole(&joined) {
+                            on_exp = match_label(&joined, &exp);
+                            on_inc = match_label(&joined, &inc);
                             clean = joined;
                             i += k + 1;
                             break;
                         }
                     }
                 }
-                let on_exp = match_label(&clean, &exp);
-                let on_inc = match_label(&clean, &inc);
                 // An exact label decides the side before a fuzzy one can
                 // ("年末结转和结余" is one edit from "年初结转和结余").
                 let exact = vocab::clean_label(&clean);
@@ -1222,13 +1223,26 @@ fn three_public(toks: &[Tok]) -> Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::tables::{Unit, describe, read_table};
+    use crate::extract::tables::{TableRead, Unit, describe, read_table};
     use crate::model::Flag;
 
-    fn read(table: Table, doc: &str, context: &Context) -> Vec<String> {
+    fn read_block(table: Table, doc: &str, context: &Context) -> TableRead {
         let t = Text::from_string(doc);
         let g = grid(&t, 0..t.len(), table, context);
-        describe(&read_table(table, &g, Unit::Wan, false).items)
+        read_table(table, &g, Unit::Wan, false)
+    }
+
+    fn read(table: Table, doc: &str, context: &Context) -> Vec<String> {
+        describe(&read_block(table, doc, context).items)
+    }
+
+    /// The amount of row `item` (on `side`, if given) and whether it was
+    /// placed by order.
+    fn placed(r: &TableRead, side: Option<Side>, item: &str) -> Option<(String, bool)> {
+        r.items
+            .iter()
+            .find(|i| side.is_none_or(|s| i.side == Some(s)) && i.item == item)
+            .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
     }
 
     #[test]
@@ -1284,9 +1298,7 @@ mod tests {
         // 本年合计 plus 年初结转和结余, so 使用非财政拨款结余, 结余分配 and
         // 年末结转和结余 are zero: the three zeros left are theirs.
         let doc = "收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n一、一般公共预算财政拨款收入\n本年收入合计\n使用非财政拨款结余\n年初结转和结余\n总计\n\n80.00\n80.00\n0.00\n6.00\n86.00\n\n五、教育支出\n本年支出合计\n结余分配\n年末结转和结余\n总计\n\n86.00\n86.00\n0.00\n0.00\n86.00\n";
-        let t = Text::from_string(doc);
-        let g = grid(&t, 0..t.len(), Table::Overview, &Context::default());
-        let r = read_table(Table::Overview, &g, Unit::Wan, false);
+        let r = read_block(Table::Overview, doc, &Context::default());
         let got = describe(&r.items);
         for want in [
             "收入|使用非财政拨款结余|决算数|0",
@@ -1309,15 +1321,8 @@ mod tests {
         // only (a page break may have moved the other label). The income
         // side prints one carry-over row: the sums place its figure.
         let doc = "收入支出决算总表\n项目\n一、一般公共预算财政拨款收入\n决算数\n100.00\n八、社会保障和就业支出\n70.00\n十一、城乡社区支出\n35.00\n本年收入合计\n100.00\n年初结转和结余\n105.00\n结余分配\n10.00\n总计\n本年支出合计\n年末结转和结余\n110.00\n总计\n5.00\n110.00\n";
-        let t = Text::from_string(doc);
-        let g = grid(&t, 0..t.len(), Table::Overview, &Context::default());
-        let r = read_table(Table::Overview, &g, Unit::Wan, false);
-        let by_order = |side: Side, item: &str| {
-            r.items
-                .iter()
-                .find(|i| i.side == Some(side) && i.item == item)
-                .map(|i| i.flags.contains(&Flag::PlacedByOrder))
-        };
+        let r = read_block(Table::Overview, doc, &Context::default());
+        let by_order = |side: Side, item: &str| placed(&r, Some(side), item).map(|p| p.1);
         let got = describe(&r.items);
         assert_eq!(
             by_order(Side::Expenditure, "年末结转和结余"),
@@ -1362,7 +1367,6 @@ mod tests {
         // 服务支出 spent nothing and the figure is the income row's before
         // it, by order only.
         let doc = "收入支出决算总表\n单位：万元\n项目\n决算数\n项目\n决算数\n一、一般公共预算财政拨款收入\n一、一般公共服务支出\n100.00\n二、教育支出\n100.00\n本年收入合计\n100.00\n本年支出合计\n100.00\n总计\n100.00\n总计\n100.00\n";
-        let t = Text::from_string(doc);
         let context = Context {
             cell_stream: true,
             anchors: vec![Anchor {
@@ -1372,14 +1376,8 @@ mod tests {
             }],
             ..Context::default()
         };
-        let g = grid(&t, 0..t.len(), Table::Overview, &context);
-        let r = read_table(Table::Overview, &g, Unit::Wan, false);
-        let row = |item: &str| {
-            r.items
-                .iter()
-                .find(|i| i.item == item)
-                .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
-        };
+        let r = read_block(Table::Overview, doc, &context);
+        let row = |item: &str| placed(&r, None, item);
         let got = describe(&r.items);
         assert_eq!(row("一般公共服务支出"), None, "{got:#?}");
         assert_eq!(
@@ -1396,18 +1394,13 @@ mod tests {
         // either blank carry-over row may print it (a cell stream sets no
         // figure by its row), so the row takes it by order only.
         let doc = "收入支出决算总表\n项目\n一、一般公共预算财政拨款收入\n决算数\n100.00\n八、社会保障和就业支出\n100.00\n本年收入合计\n100.00\n年初结转和结余\n5.00\n总计\n105.00\n本年支出合计\n100.00\n结余分配\n5.00\n年末结转和结余\n总计\n105.00\n";
-        let t = Text::from_string(doc);
         let flagged = |cell_stream: bool| {
             let context = Context {
                 cell_stream,
                 ..Context::default()
             };
-            let g = grid(&t, 0..t.len(), Table::Overview, &context);
-            let r = read_table(Table::Overview, &g, Unit::Wan, false);
-            r.items
-                .iter()
-                .find(|i| i.side == Some(Side::Expenditure) && i.item == "结余分配")
-                .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
+            let r = read_block(Table::Overview, doc, &context);
+            placed(&r, Some(Side::Expenditure), "结余分配")
         };
         assert_eq!(flagged(true), Some(("5".into(), true)));
         assert_eq!(flagged(false), Some(("5".into(), false)));

@@ -268,9 +268,8 @@ pub fn by_row_totals(
         }
     };
     let own_list: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
-    // The codes rebuilt from the rows' levels, where the parts came out too
-    // scattered to rejoin, for the total row first and last.
-    // Storage for the codes rebuilt from the rows' levels, if it comes to it.
+    // The codes rebuilt from the rows' levels (the total row first, then
+    // last), where the parts came out too scattered to rejoin.
     let by_levels: Vec<Vec<String>>;
     let (list, total_first, own): (Vec<&str>, bool, bool) =
         match own.then(|| pairs(&own_list)).flatten() {

@@ -639,7 +639,20 @@ fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
         .map(|(items, found)| {
             let own = &doc.line_items[at..at + items.len()];
             at += items.len();
-            let verified = own.iter().filter(|i| i.verified).count();
+            // A zero vouched for counts where a figure other than zero of
+            // its row is: a column of zeros adds up under any arrangement
+            // of its rows, so a stream whose codes were dealt to the wrong
+            // rows stood better for having more parents over zeros.
+            let row = |i: &LineItem| (i.side, i.subject_code.clone(), i.item.clone());
+            let placed_rows: rustc_hash::FxHashSet<_> = own
+                .iter()
+                .filter(|i| i.verified && !i.amount.is_zero())
+                .map(row)
+                .collect();
+            let verified = own
+                .iter()
+                .filter(|i| i.verified && (!i.amount.is_zero() || placed_rows.contains(&row(i))))
+                .count();
             let doubted = own
                 .iter()
                 .filter(|i| i.flags.contains(&Flag::IdentityMismatch))
@@ -725,5 +738,52 @@ mod tests {
         );
         let gave_up = (Vec::new(), found(0));
         assert!(standings(&[&read])[0] > standings(&[&gave_up])[0]);
+    }
+
+    /// Table 02's rows, the figures in its columns' order.
+    fn income_rows(rows: &[(&str, [&str; 7])]) -> (Vec<LineItem>, FoundTable) {
+        let spec = TableSpec::of(Table::Income);
+        let cols = spec.side_columns(None);
+        let items: Vec<LineItem> = rows
+            .iter()
+            .flat_map(|(code, figures)| {
+                figures.iter().zip(cols).map(|(f, col)| LineItem {
+                    table: Table::Income,
+                    subject_code: (!code.is_empty()).then(|| code.to_string()),
+                    item: if code.is_empty() { "合计" } else { "" }.to_string(),
+                    column: col.name.to_string(),
+                    ..economic(code, f)
+                })
+            })
+            .collect();
+        let found = FoundTable {
+            table: Table::Income,
+            shape: BlockShape::ColumnMajor,
+            figures: items.len(),
+            emitted: items.len(),
+            unplaced: 0,
+        };
+        (items, found)
+    }
+
+    #[test]
+    fn zeros_that_add_up_in_any_order_do_not_make_a_reading_stand_better() {
+        // The total, a class and its one 款, rightly read: every figure
+        // vouched for.
+        let z = "0.00";
+        let right = income_rows(&[
+            ("", ["12.00", "12.00", z, z, z, z, z]),
+            ("201", ["12.00", "12.00", z, z, z, z, z]),
+            ("20101", ["12.00", "12.00", z, z, z, z, z]),
+        ]);
+        // The codes of a stream dealt to the wrong rows: the class no
+        // longer adds up, while its five columns of zeros do.
+        let wrong = income_rows(&[
+            ("", ["12.00", "12.00", z, z, z, z, z]),
+            ("201", ["12.00", "12.00", z, z, z, z, z]),
+            ("20101", ["5.00", "5.00", z, z, z, z, z]),
+            ("20102", ["4.00", "4.00", z, z, z, z, z]),
+        ]);
+        assert!(standings(&[&right])[0] > standings(&[&wrong])[0]);
     }
 }

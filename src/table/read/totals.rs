@@ -51,6 +51,29 @@ pub fn by_row_totals(
     max_figures: usize,
     known: &[&[String]],
 ) -> Option<RowsByTotals> {
+    [Broken::NearestRest, Broken::LongestHead]
+        .into_iter()
+        .find_map(|broken| rows_by_totals(text, lines.clone(), max_figures, known, broken))
+}
+
+/// Where a row that a flow broke in two is looked for first. Sums across
+/// rows mislead either way (a class total is the sum of its 款 totals, a
+/// column's too): the row's rest nearest on, or its head (total and first
+/// parts together) longest. The codes' hierarchy, adding up or not,
+/// decides between the rows each gives.
+#[derive(Clone, Copy)]
+enum Broken {
+    NearestRest,
+    LongestHead,
+}
+
+fn rows_by_totals(
+    text: &Text,
+    lines: Range<usize>,
+    max_figures: usize,
+    known: &[&[String]],
+    broken: Broken,
+) -> Option<RowsByTotals> {
     let cells = Cells::of(text, lines);
     let (src, tokens) = (&cells.grid, &cells.tokens);
     let txt = |i: usize| src.text(&src.cells[i]);
@@ -157,16 +180,23 @@ pub fn by_row_totals(
             // A row that a flow broke in two (pdftotext's default order
             // printing the next rows' figures, or a later column's flow,
             // between): its total and first parts here, the rest of its
-            // parts together further on, the nearest such rest preferred.
-            'split: for start in 2..free.len() {
-                for first in 1..most.min(start) {
-                    for rest in 1..=(most - first).min(free.len() - start) {
-                        let mut run = free[..first].to_vec();
-                        run.extend_from_slice(&free[start..start + rest]);
-                        if row_total(&run, false) == Some(0) {
-                            found = Some((run, 0));
-                            break 'split;
-                        }
+            // parts together further on.
+            let heads: Vec<(usize, usize)> = match broken {
+                Broken::NearestRest => (2..free.len())
+                    .flat_map(|start| (1..most.min(start)).map(move |first| (first, start)))
+                    .collect(),
+                Broken::LongestHead => (1..most.min(free.len().saturating_sub(1)))
+                    .rev()
+                    .flat_map(|first| (first + 1..free.len()).map(move |start| (first, start)))
+                    .collect(),
+            };
+            'split: for (first, start) in heads {
+                for rest in 1..=(most - first).min(free.len() - start) {
+                    let mut run = free[..first].to_vec();
+                    run.extend_from_slice(&free[start..start + rest]);
+                    if row_total(&run, false) == Some(0) {
+                        found = Some((run, 0));
+                        break 'split;
                     }
                 }
             }
@@ -772,6 +802,32 @@ mod tests {
         assert_eq!(by_order, vec![3, 8, 9]);
         // A rest that completes the total's sum nowhere: nothing pairs.
         assert_eq!(rebuilt(&doc("6.00\n2.00"), 3, &[]), None);
+    }
+
+    /// A class row whose last figure a flow set after the table (its other
+    /// two printed together): the nearest run that completes its sum is
+    /// its two 款 totals, which the codes' hierarchy then does not take;
+    /// the rows that keep its first two figures together do add up.
+    #[test]
+    fn a_broken_row_whose_nearest_rest_is_its_children_s_totals_keeps_its_head() {
+        let doc = "科目编码\n212\n212\n01\n212\n01\n04\n212\n02\n212\n02\n01\n科目名称\n\
+                   合计\n339.24\n310.40\n28.84\n城乡社区支出\n339.24\n310.40\n\
+                   城乡社区管理事务\n192.66\n192.66\n城管执法\n192.66\n192.66\n\
+                   城乡社区规划与管理\n146.58\n117.74\n28.84\n规划与管理\n146.58\n117.74\n28.84\n\
+                   28.84\n";
+        let (rows, _) = rebuilt(doc, 3, &[]).unwrap();
+        let coded: Vec<&String> = rows.iter().filter(|r| r.contains('.')).collect();
+        assert_eq!(
+            coded,
+            vec![
+                "合计 339.24 310.40 28.84",
+                "212 339.24 310.40 28.84",
+                "212 01 192.66 192.66",
+                "212 01 04 192.66 192.66",
+                "212 02 146.58 117.74 28.84",
+                "212 02 01 146.58 117.74 28.84",
+            ]
+        );
     }
 
     /// Zeros printed apart from their row's other figures (a blank column's

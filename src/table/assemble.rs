@@ -1627,8 +1627,25 @@ fn place_domains(
     }
     match ctx.grid.layout {
         Layout::Ordered => {
-            let printed =
-                |side: Option<Side>| printed_columns(ctx, header, spec.side_columns(side));
+            // The columns the header names, where they can hold every row's
+            // figures: a header whose last words a stream set among the
+            // rows (pdftotext's default order) names fewer columns than a
+            // row prints, and says nothing of the others.
+            let printed = |side: Option<Side>| {
+                let cols = spec.side_columns(side);
+                let set = printed_columns(ctx, header, cols);
+                let widest = rows
+                    .iter()
+                    .filter(|(r, _)| r.side == side)
+                    .map(|(_, p)| p.amounts.len())
+                    .max()
+                    .unwrap_or(0);
+                if widest > set.count_ones() as usize {
+                    all_columns(cols.len())
+                } else {
+                    set
+                }
+            };
             let sets = [
                 printed(None),
                 printed(Some(Side::Income)),
@@ -2276,6 +2293,28 @@ mod tests {
         );
         let items: Vec<&str> = a.records.iter().map(|r| r.item.as_str()).collect();
         assert!(items.contains(&"人员经费合计"), "{items:?}");
+    }
+
+    /// Flat text whose header names two columns only (the stream set the
+    /// others' words among the rows): a row printing three figures puts its
+    /// third in a column the header did not name, which every column but
+    /// the first may be, for the identities to choose.
+    #[test]
+    fn a_row_printing_more_figures_than_the_header_names_may_use_any_column() {
+        let t = Text::from_string(
+            "本年收入合计 财政拨款收入\n合计 30.00 20.00 10.00\n201 一般公共服务支出 30.00 20.00 10.00\n",
+        );
+        let a = assemble(
+            TableSpec::of(Table::Income),
+            &crate::table::read::ordered(&t, 0..t.len()),
+        );
+        let row = a
+            .records
+            .iter()
+            .find(|r| r.code.as_deref() == Some("201"))
+            .expect("the coded row");
+        let third = a.groups[row.amounts[2].group].domain;
+        assert_eq!(third, all_columns(7), "{:?}", a.records);
     }
 
     /// A total row whose name took the tail of the carry-over name above

@@ -643,7 +643,9 @@ fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
             // its row is: a column of zeros adds up under any arrangement
             // of its rows, so a stream whose codes were dealt to the wrong
             // rows stood better for having more parents over zeros.
-            let row = |i: &LineItem| (i.side, i.subject_code.clone(), i.item.clone());
+            fn row(i: &LineItem) -> (Option<crate::vocab::Side>, Option<&str>, &str) {
+                (i.side, i.subject_code.as_deref(), i.item.as_str())
+            }
             let placed_rows: rustc_hash::FxHashSet<_> = own
                 .iter()
                 .filter(|i| i.verified && !i.amount.is_zero())

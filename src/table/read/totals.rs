@@ -31,7 +31,8 @@ pub struct RowsByTotals {
 /// row's total (at most `max_figures` in all; a row whose total came after
 /// a part is placed by order); where no run does, a row a flow broke in
 /// two, its total and first parts here and the rest of its parts together
-/// further on (placed by order). A printed zero joins the row of the figure
+/// further on (placed by order; the rest looked for nearest on first, then
+/// the head longest, see [`Broken`]). A printed zero joins the row of the figure
 /// before it, or after it, that has room. The codes are put back together
 /// from their parts (`205`, `08`, `03`: a part follows its code with no
 /// figure between) and sorted, as the table prints its rows in code order.

@@ -40,7 +40,8 @@ pub struct RowsByTotals {
 /// from the rows' levels ([`codes_by_levels`]), or a code list `known` from
 /// another table of the document is taken if the block prints exactly its
 /// codes or exactly their parts (02, 03 and 05 share their rows). The two
-/// pair, the total row first or last, only where then every code's first
+/// pair, the total row first, last or (a flow set it among the rows) the
+/// one row whose total is the largest, only where then every code's first
 /// figure is the sum of its children's and the total's the sum of the
 /// 类's. A row whose code the stream printed right before its figures (its
 /// name between) is read at its place, with that name; the others are
@@ -252,9 +253,34 @@ fn rows_by_totals(
     // Each figure's value by its cell.
     let values: rustc_hash::FxHashMap<usize, Amount> = figures.iter().copied().collect();
     let value = |row: &[usize]| values[&row[0]];
-    // Whether `list` pairs with the rows, the total row first (`Some(true)`)
-    // or last.
-    let pairs = |list: &[&str]| -> Option<bool> {
+    // The rows but the total row's, at `total` among them.
+    let coded_of = |total: usize| -> Vec<Vec<usize>> {
+        rows.iter()
+            .enumerate()
+            .filter(|&(i, _)| i != total)
+            .map(|(_, r)| r.clone())
+            .collect()
+    };
+    // Where the total row may be printed: first, last, or, a flow having
+    // set it among the rows (pdftotext's default order), the one row whose
+    // total is the largest (every other sums into it).
+    let total_places: Vec<usize> = {
+        let n = rows.len().saturating_sub(1);
+        let mut at = vec![0, n];
+        let top = rows.iter().map(|r| value(r)).max();
+        let tops: Vec<usize> = (0..rows.len())
+            .filter(|&i| Some(value(&rows[i])) == top)
+            .collect();
+        if let [m] = tops[..]
+            && m != 0
+            && m != n
+        {
+            at.push(m);
+        }
+        at
+    };
+    // Where `list` pairs with the rows: the total row's place among them.
+    let pairs = |list: &[&str]| -> Option<usize> {
         if rows.len() != list.len() + 1 {
             return None;
         }
@@ -292,17 +318,21 @@ fn rows_by_totals(
         let first = adds_up(&rows[1..], &rows[0]);
         let last = adds_up(&rows[..n], &rows[n]);
         match (first, last) {
-            (true, true) => Some(!last_hint),
-            (true, false) => Some(true),
-            (false, true) => Some(false),
-            (false, false) => None,
+            (true, true) => Some(if last_hint { n } else { 0 }),
+            (true, false) => Some(0),
+            (false, true) => Some(n),
+            (false, false) => total_places
+                .iter()
+                .skip(2)
+                .copied()
+                .find(|&m| adds_up(&coded_of(m), &rows[m])),
         }
     };
     let own_list: Vec<&str> = codes.iter().map(|(c, _)| c.as_str()).collect();
     // The codes rebuilt from the rows' levels (the total row first, then
     // last), where the parts came out too scattered to rejoin.
     let by_levels: Vec<Vec<String>>;
-    let (list, total_first, own): (Vec<&str>, bool, bool) =
+    let (list, total_at, own): (Vec<&str>, usize, bool) =
         match own.then(|| pairs(&own_list)).flatten() {
             Some(first) => (own_list, first, true),
             None => {
@@ -348,11 +378,12 @@ fn rows_by_totals(
                                 _ => {}
                             }
                         }
-                        let n = rows.len().checked_sub(1).filter(|&n| n >= 2)?;
-                        by_levels = [&rows[1..], &rows[..n]]
-                            .into_iter()
-                            .filter_map(|coded| {
-                                let values: Vec<Amount> = coded.iter().map(|r| value(r)).collect();
+                        rows.len().checked_sub(1).filter(|&n| n >= 2)?;
+                        by_levels = total_places
+                            .iter()
+                            .filter_map(|&m| {
+                                let values: Vec<Amount> =
+                                    coded_of(m).iter().map(|r| value(r)).collect();
                                 codes_by_levels(&classes, &parts, &values, &own_list)
                             })
                             .collect();
@@ -366,12 +397,6 @@ fn rows_by_totals(
                 }
             }
         };
-    let n = list.len();
-    let (total_row, coded) = if total_first {
-        (&rows[0], &rows[1..])
-    } else {
-        (&rows[n], &rows[..n])
-    };
 
     // Cells from `from` (exclusive) to `to`: a name where all are words.
     let between = |from: usize, to: usize| -> Option<Range<usize>> {
@@ -414,15 +439,15 @@ fn rows_by_totals(
             copy_cell(src, out, i);
         }
     };
-    if total_first {
-        emit(&mut out, Some(&[total_label]), "", total_row);
-    }
-    for (k, row) in coded.iter().enumerate() {
-        let key = own.then(|| codes[k].1.as_slice());
-        emit(&mut out, key, list[k], row);
-    }
-    if !total_first {
-        emit(&mut out, Some(&[total_label]), "", total_row);
+    let mut k = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if i == total_at {
+            emit(&mut out, Some(&[total_label]), "", row);
+        } else {
+            let key = own.then(|| codes[k].1.as_slice());
+            emit(&mut out, key, list[k], row);
+            k += 1;
+        }
     }
     let codes = list.iter().map(|c| c.to_string()).collect();
     Some(RowsByTotals {
@@ -829,6 +854,30 @@ mod tests {
                 "212 02 01 146.58 117.74 28.84",
             ]
         );
+    }
+
+    /// The total row's figures set among the coded rows' (a flow of
+    /// pdftotext's default order): the one row whose total is the largest
+    /// is the total row where the others then add up to it.
+    #[test]
+    fn a_total_row_printed_among_the_rows_is_the_largest_that_sums_them() {
+        let doc = "科目编码\n201\n20101\n205\n20501\n4.00\n4.00\n4.00\n4.00\n合计\n9.00\n9.00\n\
+                   5.00\n5.00\n5.00\n5.00\n";
+        let (rows, _) = rebuilt(doc, 2, &[]).unwrap();
+        let figures: Vec<&String> = rows.iter().filter(|r| r.contains('.')).collect();
+        assert_eq!(
+            figures,
+            vec![
+                "201 4.00 4.00",
+                "20101 4.00 4.00",
+                "合计 9.00 9.00",
+                "205 5.00 5.00",
+                "20501 5.00 5.00",
+            ]
+        );
+        // Where the rows do not add up to it, nothing pairs.
+        let doc = doc.replace("9.00\n9.00", "8.00\n8.00");
+        assert_eq!(rebuilt(&doc, 2, &[]), None);
     }
 
     /// Zeros printed apart from their row's other figures (a blank column's

@@ -92,10 +92,11 @@ fn rows_by_totals(
         .find(|&i| tokens.get(i + 1) == Some(&Token::Amount))
         .or_else(|| labels.last().copied())?;
 
-    // Page furniture (`第 8 页`, `- 8 -`) prints digits that are no part.
+    // Page furniture (`第 8 页`, `- 8 -`) and the table's number over it
+    // (`公开 02 表`) print digits that are no part.
     let furniture = |i: usize| {
         let line = text.raw_line(src.cells[i].line as usize);
-        line.contains('页') || line.trim().starts_with('-')
+        line.contains('页') || line.contains('表') || line.trim().starts_with('-')
     };
     // Codes, each with its cells.
     let mut codes: Vec<(String, Vec<usize>)> = Vec::new();
@@ -878,6 +879,26 @@ mod tests {
         // Where the rows do not add up to it, nothing pairs.
         let doc = doc.replace("9.00\n9.00", "8.00\n8.00");
         assert_eq!(rebuilt(&doc, 2, &[]), None);
+    }
+
+    /// The table's number printed over it (`公开 02 表`) is no code part:
+    /// the block prints exactly another table's code list all the same.
+    #[test]
+    fn the_table_s_number_over_it_is_no_code_part() {
+        let body = "科目编码\n03\n201\n201\n合计\n4.00\n4.00\n4.00\n4.00\n4.00\n4.00\n\
+                    201\n03\n01\n4.00\n4.00\n";
+        let list: Vec<String> = ["201", "20103", "2010301"].map(String::from).to_vec();
+        let (rows, _) = rebuilt(&format!("公开 02 表\n{body}"), 2, &[&list]).unwrap();
+        let coded: Vec<&String> = rows.iter().filter(|r| r.contains('.')).collect();
+        assert_eq!(
+            coded,
+            vec![
+                "合计 4.00 4.00",
+                "201 4.00 4.00",
+                "20103 4.00 4.00",
+                "2010301 4.00 4.00"
+            ]
+        );
     }
 
     /// Zeros printed apart from their row's other figures (a blank column's

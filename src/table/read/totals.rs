@@ -379,7 +379,10 @@ fn rows_by_totals(
                                 _ => {}
                             }
                         }
-                        rows.len().checked_sub(1).filter(|&n| n >= 2)?;
+                        // A total row and two coded rows at least.
+                        if rows.len() < 3 {
+                            return None;
+                        }
                         by_levels = total_places
                             .iter()
                             .filter_map(|&m| {

@@ -163,8 +163,7 @@ fn is_header(t: &str, table: Table) -> bool {
 
 /// Reads one table block printed column-major.
 pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -> Grid {
-    let two = matches!(table, Table::Overview | Table::FiscalOverview);
-    let toks = tokens(text, lines, context.cell_stream, two);
+    let toks = tokens(text, lines, context.cell_stream, table.two_sided());
     if !toks.iter().any(|t| t.kind == Kind::Amount) {
         return Grid::default();
     }
@@ -1232,6 +1231,14 @@ mod tests {
         read_table(table, &g, Unit::Wan, false)
     }
 
+    /// The context of a block read as a cell stream.
+    fn cell_stream() -> Context {
+        Context {
+            cell_stream: true,
+            ..Context::default()
+        }
+    }
+
     fn read(table: Table, doc: &str, context: &Context) -> Vec<String> {
         describe(&read_block(table, doc, context).items)
     }
@@ -1273,11 +1280,7 @@ mod tests {
         // The same imaginary 水务局, its first two cells of each row set at one
         // height and joined by a space (`60.00 40.00`).
         let doc = "支出决算表\n单位：万元\n项目\n科目编码\n合计\n基本支出\n项目支出\n科目名称\n合计\n60.00 40.00\n20.00\n213\n农林水支出\n60.00 40.00\n20.00\n";
-        let stream = Context {
-            cell_stream: true,
-            ..Context::default()
-        };
-        let got = read(Table::GeneralBudgetExpenditure, doc, &stream);
+        let got = read(Table::GeneralBudgetExpenditure, doc, &cell_stream());
         let want = [
             "|合计|小计|60",
             "|合计|基本支出|40",
@@ -1342,11 +1345,7 @@ mod tests {
         // a numbered name on two lines, and a figure set on the line of the
         // other side's name (`5.00 二、社会保障和就业`).
         let doc = "收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n项目\n决算数\n一、一般公共预算财\n政拨款收入\n100.00 一、教育支\n出\n60.00\n二、其他收入\n5.00 二、社会保障和就业\n支出\n45.00\n本年收入合计\n105.00\n本年支出合计\n105.00\n总计\n105.00\n总计\n105.00\n";
-        let context = Context {
-            cell_stream: true,
-            ..Context::default()
-        };
-        let got = read(Table::Overview, doc, &context);
+        let got = read(Table::Overview, doc, &cell_stream());
         for want in [
             "收入|一般公共预算财政拨款收入|决算数|100",
             "支出|教育支出|决算数|60",
@@ -1368,13 +1367,12 @@ mod tests {
         // it, by order only.
         let doc = "收入支出决算总表\n单位：万元\n项目\n决算数\n项目\n决算数\n一、一般公共预算财政拨款收入\n一、一般公共服务支出\n100.00\n二、教育支出\n100.00\n本年收入合计\n100.00\n本年支出合计\n100.00\n总计\n100.00\n总计\n100.00\n";
         let context = Context {
-            cell_stream: true,
             anchors: vec![Anchor {
                 label: "教育支出",
                 value: Amount::from_micros(100_000_000),
                 sure: true,
             }],
-            ..Context::default()
+            ..cell_stream()
         };
         let r = read_block(Table::Overview, doc, &context);
         let row = |item: &str| placed(&r, None, item);

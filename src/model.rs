@@ -93,6 +93,33 @@ impl LineItem {
             self.flags.sort();
         }
     }
+
+    /// A figure printed with two decimals on line 1 of text input, unflagged,
+    /// for tests: `code` or, without one, `item` names its row.
+    #[cfg(test)]
+    pub fn printed(
+        table: Table,
+        side: Option<Side>,
+        row: (Option<&str>, &str),
+        column: &str,
+        amount: &str,
+    ) -> LineItem {
+        LineItem {
+            table,
+            side,
+            subject_code: row.0.map(str::to_string),
+            item: row.1.to_string(),
+            line_no: None,
+            column: column.to_string(),
+            amount: Amount::parse_plain(amount).expect("a plain amount"),
+            decimals: 2,
+            raw: amount.to_string(),
+            source_line: 1,
+            page: None,
+            flags: vec![],
+            verified: false,
+        }
+    }
 }
 
 /// `部门整体` or `项目`.

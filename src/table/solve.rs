@@ -20,7 +20,7 @@
 //! keeps the first solution found (or, with none, the first column its row
 //! order allows) with `Order` provenance.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::assemble::{Assembled, ColumnSet};
 use super::grid::Provenance;
@@ -81,12 +81,83 @@ enum Slot {
     Cell { t: usize, r: usize, col: u8 },
     /// A figure the prose states, if it does.
     Fact(Option<Amount>),
+    /// A cell of a pinned table: its figure and decimals, or blank.
+    Known(Option<(Amount, u32)>),
+}
+
+/// A cell of a pinned table: its row (code, or label) and column.
+type PinnedCell = (Table, Option<Side>, String, u8);
+
+/// Tables another reading of the document gave, which the search takes as
+/// they stand rather than placing them again: a figure their identities
+/// vouched for is known, any other figure unknown; a cell they do not
+/// print is blank, unless the table lost figures (a lost figure may be
+/// where a blank seems to be), when it is unknown too.
+#[derive(Default)]
+pub struct Pinned {
+    tables: FxHashSet<Table>,
+    lossy: FxHashSet<Table>,
+    /// Each cell read: its figure and decimals where vouched for.
+    cells: FxHashMap<PinnedCell, Option<(Amount, u32)>>,
+    rows: Vec<(Table, Option<Side>, Option<String>, String)>,
+}
+
+impl Pinned {
+    /// Pins `table`; `lossy`: it lost printed figures.
+    pub fn table(&mut self, table: Table, lossy: bool) {
+        self.tables.insert(table);
+        if lossy {
+            self.lossy.insert(table);
+        }
+    }
+
+    /// A figure of a pinned table, `vouched` or not.
+    pub fn figure(&mut self, item: &crate::model::LineItem, vouched: bool) {
+        let Some(col) = column_index(item.table, item.side, &item.column) else {
+            return;
+        };
+        let row = row_key(&item.subject_code, &item.item);
+        let value = vouched.then_some((item.amount, item.decimals));
+        self.cells
+            .insert((item.table, item.side, row.clone(), col), value);
+        self.rows.push((
+            item.table,
+            item.side,
+            item.subject_code.clone(),
+            item.item.clone(),
+        ));
+    }
+
+    fn slot(&self, k: &super::identity::CellKey) -> Option<Slot> {
+        if !self.tables.contains(&k.table) {
+            return None;
+        }
+        let Some(col) = column_index(k.table, k.side, k.column) else {
+            return Some(Slot::Unknown);
+        };
+        Some(
+            match self.cells.get(&(k.table, k.side, k.row.clone(), col)) {
+                Some(Some(v)) => Slot::Known(Some(*v)),
+                Some(None) => Slot::Unknown,
+                None if self.lossy.contains(&k.table) => Slot::Unknown,
+                None => Slot::Known(None),
+            },
+        )
+    }
 }
 
 impl Slot {
-    fn of(op: &Operand, rows: &RowIndex, facts: &FxHashMap<&'static str, Amount>) -> Slot {
+    fn of(
+        op: &Operand,
+        rows: &RowIndex,
+        pinned: &Pinned,
+        facts: &FxHashMap<&'static str, Amount>,
+    ) -> Slot {
         match op {
             Operand::Fact(m) => Slot::Fact(facts.get(m).copied()),
+            Operand::Cell(k) if pinned.tables.contains(&k.table) => {
+                pinned.slot(k).expect("a pinned table")
+            }
             Operand::Cell(k) => match rows.get(&(k.table, k.side, k.row.clone())) {
                 None => Slot::Blank,
                 Some(&(t, r)) => match column_index(k.table, k.side, k.column) {
@@ -110,14 +181,18 @@ fn column_index(t: Table, side: Option<Side>, column: &str) -> Option<u8> {
         .map(|p| p as u8)
 }
 
-/// Places every amount of the document's tables, within `budget` search
-/// nodes, which it lowers by those it spent.
+/// Places every amount of the document's tables, beside the `pinned`
+/// ones, within `budget` search nodes, which it lowers by those it spent.
 pub fn solve(
     tables: &[Assembled],
+    pinned: &Pinned,
     facts: &[(&'static str, Amount)],
     budget: &mut usize,
 ) -> Placements {
     let mut present = Present::default();
+    for (t, side, code, item) in &pinned.rows {
+        present.row(*t, *side, code.as_deref(), item);
+    }
     let mut rows: RowIndex = FxHashMap::default();
     for (ti, a) in tables.iter().enumerate() {
         for (ri, r) in a.records.iter().enumerate() {
@@ -135,10 +210,10 @@ pub fn solve(
         .iter()
         .map(|inst| {
             (
-                Slot::of(&inst.total, &rows, &facts),
+                Slot::of(&inst.total, &rows, pinned, &facts),
                 inst.parts
                     .iter()
-                    .map(|(sign, op)| (*sign, Slot::of(op, &rows, &facts)))
+                    .map(|(sign, op)| (*sign, Slot::of(op, &rows, pinned, &facts)))
                     .collect(),
             )
         })
@@ -630,6 +705,7 @@ impl Search<'_, '_> {
             Slot::Blank => return Some(None),
             Slot::Unknown => return None,
             Slot::Fact(a) => return Some(a.map(|a| (a, 2))),
+            Slot::Known(v) => return Some(v),
             Slot::Cell { t, r, col } => (t, r, col),
         };
         let rec = &self.doc.tables[t2].records[r2];
@@ -810,7 +886,12 @@ mod tests {
         }
         let income = flat(Table::Income, &income);
         let mut budget = DOCUMENT_NODES;
-        let placed = solve(&[overview, income.clone()], &[], &mut budget);
+        let placed = solve(
+            &[overview, income.clone()],
+            &Pinned::default(),
+            &[],
+            &mut budget,
+        );
         let columns = TableSpec::of(Table::Income).columns;
         let mut other = 0;
         for (r, rec) in income.records.iter().enumerate() {
@@ -825,6 +906,105 @@ mod tests {
             }
         }
         assert_eq!(other, 25);
+    }
+
+    /// Table 02 as flat text: each row prints its total, its 财政拨款收入
+    /// and one more figure, which could be in any of the five part columns
+    /// after 财政拨款收入 (every row prints it in the same one, so no sum
+    /// within the table tells which).
+    fn income_three_figures() -> Assembled {
+        flat(
+            Table::Income,
+            "收入决算表\n科目编码 科目名称 本年收入合计 财政拨款收入 上级补助收入 事业收入 \
+             经营收入 附属单位上缴收入 其他收入\n合计 30.00 28.80 1.20\n\
+             201 一般公共服务支出 30.00 28.80 1.20\n\
+             20101 人大事务 30.00 28.80 1.20\n",
+        )
+    }
+
+    /// Table 01's income side as another reading gave it: 其他收入 and the
+    /// total printed (vouched for or not), the other income sources blank.
+    fn overview_item(item: &str, amount: &str) -> crate::model::LineItem {
+        crate::model::LineItem::printed(
+            Table::Overview,
+            Some(Side::Income),
+            (None, item),
+            "决算数",
+            amount,
+        )
+    }
+
+    fn third_figures(income: &Assembled, placed: &Placements) -> Vec<(&'static str, Provenance)> {
+        let columns = TableSpec::of(Table::Income).columns;
+        income
+            .records
+            .iter()
+            .enumerate()
+            .map(|(r, _)| {
+                let p = placed[0][r][2];
+                (
+                    columns[p.column.expect("placed") as usize].name,
+                    p.provenance,
+                )
+            })
+            .collect()
+    }
+
+    /// Every row's third figure left where reading order put it.
+    fn undecided(income: &Assembled, placed: &Placements) -> bool {
+        third_figures(income, placed)
+            .iter()
+            .all(|(_, p)| *p == Provenance::Order)
+    }
+
+    #[test]
+    fn a_table_another_reading_vouched_for_places_the_columns_it_states() {
+        let income = income_three_figures();
+        // Alone, nothing says which part column the third figure is in.
+        let mut budget = DOCUMENT_NODES;
+        let alone = solve(
+            std::slice::from_ref(&income),
+            &Pinned::default(),
+            &[],
+            &mut budget,
+        );
+        assert!(undecided(&income, &alone));
+        // Table 01, read elsewhere, vouches for its 其他收入 and prints no
+        // other income source: the third figure is 其他收入, by identity.
+        let mut pinned = Pinned::default();
+        pinned.table(Table::Overview, false);
+        pinned.figure(&overview_item("其他收入", "1.20"), true);
+        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
+        let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
+        assert_eq!(
+            third_figures(&income, &placed),
+            vec![("其他收入", Provenance::Identity); 3]
+        );
+    }
+
+    #[test]
+    fn a_pinned_figure_not_vouched_for_or_a_table_that_lost_figures_decides_nothing() {
+        let income = income_three_figures();
+        let mut budget = DOCUMENT_NODES;
+        // 01's 上级补助收入 and 其他收入 read, neither vouched for: the
+        // figure may be in either (the other sources are blank), whatever
+        // 上级补助收入 was read as.
+        let mut pinned = Pinned::default();
+        pinned.table(Table::Overview, false);
+        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
+        pinned.figure(&overview_item("上级补助收入", "5.00"), false);
+        pinned.figure(&overview_item("其他收入", "1.20"), false);
+        let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
+        assert!(undecided(&income, &placed));
+        // A table that lost figures: the income sources it does not print
+        // may be lost, not blank (its 其他收入 vouched for, the figure may
+        // still be 上级补助收入's).
+        let mut pinned = Pinned::default();
+        pinned.table(Table::Overview, true);
+        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
+        pinned.figure(&overview_item("其他收入", "1.20"), true);
+        let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
+        assert!(undecided(&income, &placed));
     }
 
     /// Table 09 as flat text with the vehicle purchase blank beside the
@@ -842,7 +1022,12 @@ mod tests {
              11.97 8.28 8.28 3.69 10.10 7.12 7.12 2.98\n",
         );
         let mut budget = DOCUMENT_NODES;
-        let placed = solve(std::slice::from_ref(&three), &[], &mut budget);
+        let placed = solve(
+            std::slice::from_ref(&three),
+            &Pinned::default(),
+            &[],
+            &mut budget,
+        );
         let columns = TableSpec::of(Table::ThreePublic).columns;
         let rec = three
             .records

@@ -681,23 +681,46 @@ fn split_line(ctx: &Ctx, range: std::ops::Range<usize>, split: Option<u32>, out:
         match ctx.kind(i) {
             CellKind::Digits => {
                 let empty = cur.labels.is_empty() && cur.amounts.is_empty();
-                let code_part = empty
-                    && (cur.codes.is_empty() && code_like(t)
-                        || !cur.codes.is_empty()
-                            && t.len() == 2
-                            && matches!(code_len(ctx, &cur.codes), 3 | 5));
+                // The 款 or 项 part right after the parts before it, the
+                // first line of a wrapped name before them or not
+                // (`行政单 210 11 01 8386.54`); where figures print
+                // decimals, also after such a line read between the 类
+                // part and them (`基本养208 05 05 4230.82`: the name glued
+                // to the part, which the reader sets first).
+                let after_code =
+                    |back: usize| k >= back && cur.codes.last() == Some(&cells[k - back]);
+                let amount_after_parts = |parts: usize| {
+                    let rest = &cells[k + 1..];
+                    let n = rest
+                        .iter()
+                        .take(parts)
+                        .take_while(|&&j| ctx.kind(j) == CellKind::Digits && ctx.text(j).len() == 2)
+                        .count();
+                    rest.get(n)
+                        .is_some_and(|&j| ctx.kind(j) == CellKind::Amount)
+                };
+                let next_part = cur.amounts.is_empty()
+                    && t.len() == 2
+                    && matches!(code_len(ctx, &cur.codes), 3 | 5)
+                    && (after_code(1)
+                        || ctx.decimal_figures
+                            && code_len(ctx, &cur.codes) == 3
+                            && after_code(2)
+                            && ctx.kind(cells[k - 1]) == CellKind::Text
+                            && ctx.text(cells[k - 1]).chars().all(crate::text::is_han)
+                            && amount_after_parts(1));
+                let code_part = empty && cur.codes.is_empty() && code_like(t) || next_part;
                 // A code after the first line of its wrapped name and before
                 // the row's amounts (`进修及培 20508 858.18 …`: the name set
-                // higher than its code, read first); not after a total's
-                // name (合计 has no code).
+                // higher than its code, read first), its 款 and 项 parts
+                // printed apart or not; not after a total's name (合计 has
+                // no code).
                 let after_name = ctx.spec.coded
                     && code_like(t)
                     && cur.codes.is_empty()
                     && cur.amounts.is_empty()
                     && !cur.labels.is_empty()
-                    && cells
-                        .get(k + 1)
-                        .is_some_and(|&j| ctx.kind(j) == CellKind::Amount)
+                    && amount_after_parts(if t.len() == 3 { 2 } else { 0 })
                     && match_label(&ctx.joined(&cur.labels), ctx.spec.labels).is_none();
                 // A code at the end of a line after a name: the next
                 // panel's row, whose name wraps onto the next line (flat
@@ -2613,6 +2636,36 @@ mod tests {
             .iter()
             .find(|r| r.code.as_deref() == Some("20508"));
         assert_eq!(row.map(|r| r.amounts.len()), Some(3), "{:?}", a.records);
+    }
+
+    #[test]
+    fn code_parts_printed_apart_after_a_wrapped_names_first_line_are_one_code() {
+        // Split code columns (类 款 项), names wrapped in a narrow cell
+        // and set a little higher than their codes: a name's first line
+        // before its code parts, spaced from them or glued to the 类 part.
+        let t = Text::from_string(
+            "功能分类科目编码 科目名称 本年收入合计 财政拨款收入 其他收入
+类 款 项
+       卫生健康支 210              60.00     50.00     10.00   出
+        行政事业 210  11          60.00     50.00     10.00    单位医疗
+         行政单 210  11   01      35.00     30.00      5.00    位医疗
+         事业单210  11   02       25.00     20.00      5.00    位医疗
+",
+        );
+        let a = assemble(TableSpec::of(Table::Income), &positioned(&t, 0..t.len()));
+        let codes: Vec<Option<&str>> = a.records.iter().map(|r| r.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [Some("210"), Some("21011"), Some("2101101"), Some("2101102")],
+            "{:?}",
+            a.records
+        );
+        // No part read as money: three figures a row.
+        assert!(
+            a.records.iter().all(|r| r.amounts.len() == 3),
+            "{:?}",
+            a.records
+        );
     }
 
     /// Flat text of 06's two panels (`pdftotext -raw`): a line may end

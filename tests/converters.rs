@@ -29,7 +29,7 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("pdfplumber-layout", 0.993, 0.993, 1.0),
     ("pdfplumber", 0.995, 0.996, 1.0),
     ("pymupdf", 0.95, 0.98, 1.0),
-    ("pymupdf-sort", 0.94, 0.94, 1.0),
+    ("pymupdf-sort", 0.96, 0.96, 1.0),
 ];
 
 fn sum(scores: &std::collections::BTreeMap<String, Score>) -> Score {

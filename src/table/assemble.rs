@@ -516,10 +516,18 @@ fn is_data(ctx: &Ctx, range: std::ops::Range<usize>) -> bool {
     }
     // A two-sided table's row name opens with its enumerator (`一、`), which
     // no header prints: the first line of a name wrapped around its amount
-    // line is the first row, not the header's last line.
+    // line is the first row, not the header's last line; so is a line
+    // opening with the other side's 行次 before it (`13 十三、交通`: the
+    // income side blank), the first row under a header printed again.
+    let name = if ctx.kind(first) == CellKind::Digits && ctx.text(first).len() <= 2 {
+        first + 1
+    } else {
+        first
+    };
     ctx.spec.two_sided()
-        && ctx.kind(first) == CellKind::Text
-        && split_enumerator(ctx.text(first)).0.is_some()
+        && name < range.end
+        && ctx.kind(name) == CellKind::Text
+        && split_enumerator(ctx.text(name)).0.is_some()
 }
 
 /// Two-sided tables: where the expenditure side starts. Column index for
@@ -2618,6 +2626,38 @@ mod tests {
     /// A coded table whose wrapped name's first line is set before its code
     /// (`进修及培 20508 858.18 …` / `训`, PyMuPDF's sorted text): the
     /// digits before the amounts are the row's code, not an amount.
+    #[test]
+    fn blank_rows_under_a_header_printed_again_are_rows() {
+        // Table 04 as flat text, over two pages: the second page's header
+        // again, then rows whose income side is blank but for its 行次.
+        // They are rows up to the first that prints figures, not more of
+        // the header.
+        let t = Text::from_string(
+            "财政拨款收入支出决算总表\n收入 支出\n项目 行次 决算数 项目 行次 小计\n\
+             一般公共预算财政拨款\n\
+             一、一般公共预算财政拨款 1 90.00 一、一般公共服务支出 27\n\
+             12 十二、农林水支出 38 30.00 30.00\n\
+             收入 支出\n项目 行次 决算数 项目 行次 小计\n\
+             一般公共预算财政拨款\n\
+             13 十三、交通运输支出 39\n\
+             14 十四、资源勘探工业信息等支出 40\n\
+             19 十九、住房保障支出 45 60.00 60.00\n",
+        );
+        let a = assemble(
+            TableSpec::of(Table::FiscalOverview),
+            &crate::table::read::ordered(&t, 0..t.len()),
+        );
+        let row = |name: &str| a.records.iter().find(|r| r.item == name);
+        assert!(row("交通运输支出").is_some(), "{:?}", a.records);
+        assert!(row("资源勘探工业信息等支出").is_some(), "{:?}", a.records);
+        assert_eq!(
+            row("住房保障支出").map(|r| r.amounts.len()),
+            Some(2),
+            "{:?}",
+            a.records
+        );
+    }
+
     #[test]
     fn a_code_after_its_name_and_before_its_amounts_is_the_code() {
         let t = Text::from_string(

@@ -513,7 +513,6 @@ fn grid_reading(
 }
 
 /// A block as the grid model read and assembled it, its amounts not placed.
-#[derive(Clone)]
 struct GridBlock {
     assembled: Assembled,
     grid: CellGrid,
@@ -615,9 +614,9 @@ fn place(
 /// Search nodes for placing a reading's blocks again, within what the
 /// document has left. Measured on seed 99's pdftotext rendering (60
 /// reports): 5,000 vouched 5,038 rows, 20,000 vouched 5,093 and the
-/// document's whole budget 5,178, at 3, 5 and 12 ms more per report
-/// (docs/benchmarks.md): the searches that run long are mostly those no
-/// budget decides.
+/// document's whole budget 5,178, at about 5, 6 and 13 ms more per report
+/// (one thread; docs/benchmarks.md): the searches that run long are mostly
+/// those no budget decides.
 const AGAIN_NODES: usize = 20_000;
 
 /// Blocks kept from a grid reading whose identities left amounts to

@@ -333,6 +333,9 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     if spec.two_sided() && split.is_none() {
         left_of_twin(&ctx, &mut pieces);
     }
+    if spec.two_sided() && grid.layout == Layout::Ordered {
+        join_bare_enumerators(&ctx, &mut pieces);
+    }
     if spec.table == Table::GeneralBudgetBasic {
         assign_panels(&ctx, &mut pieces);
     }
@@ -969,6 +972,53 @@ fn left_of_twin(ctx: &Ctx, pieces: &mut [Piece]) {
         {
             pieces[k - 1].side = Some(Side::Income);
         }
+    }
+}
+
+/// A two-sided row name whose enumerator stands alone on its line, the
+/// name wrapped onto the lines below (`二十一、` / `国有资本` / `经营预算` /
+/// `支出`): the name's lines join the enumerator's, up to a line with
+/// figures or a name of its own, and the joined name says the side (its
+/// first words alone open names of both sides, and the enumerator alone
+/// none, so each line was a row of its own on the income side).
+fn join_bare_enumerators(ctx: &Ctx, pieces: &mut Vec<Piece>) {
+    let bare = |p: &Piece| {
+        p.codes.is_empty()
+            && p.amounts.is_empty()
+            && !p.labels.is_empty()
+            && matches!(split_enumerator(&ctx.joined(&p.labels)), (Some(_), rest) if rest.trim().is_empty())
+    };
+    let mut k = 0;
+    while k < pieces.len() {
+        if !bare(&pieces[k]) {
+            k += 1;
+            continue;
+        }
+        let mut joined = pieces[k].clone();
+        let mut taken = 0;
+        while let Some(next) = pieces.get(k + 1 + taken) {
+            let name = ctx.joined(&next.labels);
+            if next.line <= joined.line
+                || !next.codes.is_empty()
+                || !next.amounts.is_empty()
+                || next.labels.is_empty()
+                || split_enumerator(&name).0.is_some()
+            {
+                break;
+            }
+            joined.labels.extend(next.labels.iter().copied());
+            joined.line = next.line;
+            taken += 1;
+            if side_label(ctx, &ctx.joined(&joined.labels)).is_some() {
+                break;
+            }
+        }
+        if let Some((side, _)) = side_label(ctx, &ctx.joined(&joined.labels)) {
+            joined.side = Some(side);
+            joined.line = pieces[k].line;
+            pieces.splice(k..k + 1 + taken, [joined]);
+        }
+        k += 1;
     }
 }
 
@@ -2626,6 +2676,71 @@ mod tests {
     /// A coded table whose wrapped name's first line is set before its code
     /// (`进修及培 20508 858.18 …` / `训`, PyMuPDF's sorted text): the
     /// digits before the amounts are the row's code, not an amount.
+    #[test]
+    fn a_name_wrapped_after_its_enumerator_alone_is_one_row() {
+        // Table 04 as flat text, names wrapped in narrow cells: an
+        // expenditure name whose enumerator stands alone on its line. Its
+        // lines make one expenditure row, and the figures below stay with
+        // the rows they follow.
+        let t = Text::from_string(
+            "财政拨款收入支出决算总表\n收入 支出\n项目 决算数 项目 小计\n\
+             一般公共预算财政拨款\n\
+             一、一般\n公共预算\n财政拨款\n\
+             51.05 一、一般\n公共服务\n支出\n\
+             0.00 0.00 0.00 0.00\n\
+             二十一、\n国有资本\n经营预算\n支出\n\
+             0.00 0.00 0.00 0.00\n\
+             二十三、\n其他支出\n\
+             3.00 3.00 0.00 0.00\n\
+             本年收入\n合计\n\
+             51.05 本年支出\n合计\n\
+             51.05 51.05 0.00 0.00\n",
+        );
+        let a = assemble(
+            TableSpec::of(Table::FiscalOverview),
+            &crate::table::read::ordered(&t, 0..t.len()),
+        );
+        let row = |name: &str| {
+            a.records.iter().find(|r| r.item == name).map(|r| {
+                (
+                    r.side,
+                    r.amounts
+                        .iter()
+                        .map(|a| a.value.to_string())
+                        .collect::<Vec<_>>(),
+                )
+            })
+        };
+        assert_eq!(
+            row("国有资本经营预算支出").map(|r| r.0),
+            Some(Some(Side::Expenditure)),
+            "{:?}",
+            a.records
+        );
+        assert_eq!(
+            row("其他支出").map(|r| r.1),
+            Some(vec![
+                "3".to_string(),
+                "3".to_string(),
+                "0".to_string(),
+                "0".to_string()
+            ]),
+            "{:?}",
+            a.records
+        );
+        assert_eq!(
+            row("本年支出合计").map(|r| r.1[0].clone()),
+            Some("51.05".to_string()),
+            "{:?}",
+            a.records
+        );
+        assert!(
+            a.records.iter().all(|r| !r.item.is_empty()),
+            "{:?}",
+            a.records
+        );
+    }
+
     #[test]
     fn blank_rows_under_a_header_printed_again_are_rows() {
         // Table 04 as flat text, over two pages: the second page's header

@@ -335,6 +335,7 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
     }
     if spec.two_sided() && grid.layout == Layout::Ordered {
         join_bare_enumerators(&ctx, &mut pieces);
+        join_expenditure_lines(&ctx, &mut pieces);
     }
     if spec.table == Table::GeneralBudgetBasic {
         assign_panels(&ctx, &mut pieces);
@@ -1017,6 +1018,40 @@ fn join_bare_enumerators(ctx: &Ctx, pieces: &mut Vec<Piece>) {
             joined.side = Some(side);
             joined.line = pieces[k].line;
             pieces.splice(k..k + 1 + taken, [joined]);
+        }
+        k += 1;
+    }
+}
+
+/// Two lines of amounts and nothing else, one after the other, that
+/// together print as many amounts as the expenditure side has columns
+/// (more than the income side has), neither alone as many: one
+/// expenditure row's amounts broken over two lines (PyMuPDF's text of a
+/// row whose first cell, 小计, is set apart: `13.19` / `13.19 0.00 0.00`),
+/// one piece of that side.
+fn join_expenditure_lines(ctx: &Ctx, pieces: &mut Vec<Piece>) {
+    let ne = ctx.spec.side_columns(Some(Side::Expenditure)).len();
+    let ni = ctx.spec.side_columns(Some(Side::Income)).len();
+    if ne <= ni {
+        return;
+    }
+    let bare = |p: &Piece| {
+        p.labels.is_empty() && p.codes.is_empty() && p.line_no.is_none() && !p.amounts.is_empty()
+    };
+    let mut k = 1;
+    while k < pieces.len() {
+        let (a, b) = (&pieces[k - 1], &pieces[k]);
+        if bare(a)
+            && bare(b)
+            && b.line == a.line + 1
+            && a.amounts.len() < ne
+            && b.amounts.len() < ne
+            && a.amounts.len() + b.amounts.len() == ne
+        {
+            let rest = pieces.remove(k);
+            let joined = &mut pieces[k - 1];
+            joined.amounts.extend(rest.amounts);
+            joined.side = Some(Side::Expenditure);
         }
         k += 1;
     }
@@ -2673,9 +2708,53 @@ mod tests {
         );
     }
 
-    /// A coded table whose wrapped name's first line is set before its code
-    /// (`进修及培 20508 858.18 …` / `训`, PyMuPDF's sorted text): the
-    /// digits before the amounts are the row's code, not an amount.
+    /// The side and amounts of the row named `name`.
+    fn row_of(a: &Assembled, name: &str) -> Option<(Option<Side>, Vec<String>)> {
+        a.records.iter().find(|r| r.item == name).map(|r| {
+            (
+                r.side,
+                r.amounts.iter().map(|a| a.value.to_string()).collect(),
+            )
+        })
+    }
+
+    #[test]
+    fn an_expenditure_rows_amounts_broken_over_two_lines_are_one_rows() {
+        // Table 04 as flat text whose rows print their 小计 on a line of its
+        // own, the other three columns on the next (PyMuPDF's text): four
+        // amounts, as many as the expenditure side has columns, for the
+        // row named above them.
+        let t = Text::from_string(
+            "财政拨款收入支出决算总表\n收入 支出\n项目 决算数 项目 小计\n\
+             一般公共预算财政拨款\n\
+             一、一般\n公共预算\n财政拨款\n\
+             35.00 一、一般\n公共服务\n支出\n\
+             0.00\n0.00 0.00 0.00\n\
+             八、社会\n保障和就\n业支出\n\
+             21.34\n21.34 0.00 0.00\n\
+             九、卫生\n健康支出\n\
+             13.66\n13.66 0.00 0.00\n",
+        );
+        let a = assemble(
+            TableSpec::of(Table::FiscalOverview),
+            &crate::table::read::ordered(&t, 0..t.len()),
+        );
+        let amounts = |name: &str| row_of(&a, name).map(|r| r.1);
+        assert_eq!(
+            amounts("社会保障和就业支出"),
+            Some(vec!["21.34".into(), "21.34".into(), "0".into(), "0".into()]),
+            "{:?}",
+            a.records
+        );
+        assert_eq!(
+            amounts("卫生健康支出"),
+            Some(vec!["13.66".into(), "13.66".into(), "0".into(), "0".into()]),
+            "{:?}",
+            a.records
+        );
+        assert_eq!(amounts("一般公共预算财政拨款"), Some(vec!["35".into()]));
+    }
+
     #[test]
     fn a_name_wrapped_after_its_enumerator_alone_is_one_row() {
         // Table 04 as flat text, names wrapped in narrow cells: an
@@ -2700,17 +2779,7 @@ mod tests {
             TableSpec::of(Table::FiscalOverview),
             &crate::table::read::ordered(&t, 0..t.len()),
         );
-        let row = |name: &str| {
-            a.records.iter().find(|r| r.item == name).map(|r| {
-                (
-                    r.side,
-                    r.amounts
-                        .iter()
-                        .map(|a| a.value.to_string())
-                        .collect::<Vec<_>>(),
-                )
-            })
-        };
+        let row = |name: &str| row_of(&a, name);
         assert_eq!(
             row("国有资本经营预算支出").map(|r| r.0),
             Some(Some(Side::Expenditure)),
@@ -2773,6 +2842,9 @@ mod tests {
         );
     }
 
+    /// A coded table whose wrapped name's first line is set before its code
+    /// (`进修及培 20508 858.18 …` / `训`, PyMuPDF's sorted text): the
+    /// digits before the amounts are the row's code, not an amount.
     #[test]
     fn a_code_after_its_name_and_before_its_amounts_is_the_code() {
         let t = Text::from_string(

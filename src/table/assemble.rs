@@ -1028,7 +1028,9 @@ fn join_bare_enumerators(ctx: &Ctx, pieces: &mut Vec<Piece>) {
 /// (more than the income side has), neither alone as many: one
 /// expenditure row's amounts broken over two lines (PyMuPDF's text of a
 /// row whose first cell, 小计, is set apart: `13.19` / `13.19 0.00 0.00`),
-/// one piece of that side.
+/// one piece of that side. An income amount before an expenditure line
+/// whose blank cells are gone would be taken in too: the row's 小计 then
+/// fails its sum, and nothing of it is vouched for.
 fn join_expenditure_lines(ctx: &Ctx, pieces: &mut Vec<Piece>) {
     let ne = ctx.spec.side_columns(Some(Side::Expenditure)).len();
     let ni = ctx.spec.side_columns(Some(Side::Income)).len();
@@ -2719,7 +2721,7 @@ mod tests {
     }
 
     #[test]
-    fn an_expenditure_rows_amounts_broken_over_two_lines_are_one_rows() {
+    fn an_expenditure_rows_amounts_broken_over_two_lines_stay_one_row() {
         // Table 04 as flat text whose rows print their 小计 on a line of its
         // own, the other three columns on the next (PyMuPDF's text): four
         // amounts, as many as the expenditure side has columns, for the

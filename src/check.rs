@@ -881,35 +881,6 @@ mod tests {
         assert!(!misprint_of(a("12.50"), a("-12.50")));
     }
 
-    fn item(
-        t: Table,
-        side: Option<Side>,
-        code: Option<&str>,
-        label: &str,
-        col: &str,
-        amount: &str,
-    ) -> LineItem {
-        let decimals = amount
-            .split_once('.')
-            .map(|(_, f)| f.len() as u32)
-            .unwrap_or(0);
-        LineItem {
-            table: t,
-            side,
-            subject_code: code.map(str::to_string),
-            item: label.to_string(),
-            line_no: None,
-            column: col.to_string(),
-            amount: Amount::parse_plain(amount).unwrap(),
-            decimals,
-            raw: amount.to_string(),
-            source_line: 1,
-            page: None,
-            flags: vec![],
-            verified: false,
-        }
-    }
-
     /// A clean, consistent 支出决算表 of an imaginary department: one class
     /// with two 款, one of which has two 项.
     fn clean_expenditure() -> Vec<LineItem> {
@@ -926,7 +897,7 @@ mod tests {
         for (code, label, vals) in rows {
             for (col, a) in ["本年支出合计", "基本支出", "项目支出"].iter().zip(vals)
             {
-                v.push(item(t, None, *code, label, col, a));
+                v.push(LineItem::printed(t, None, *code, label, col, a));
             }
         }
         v
@@ -970,12 +941,19 @@ mod tests {
         let t = Table::Overview;
         let items = |garbled: bool| {
             let mut v = vec![
-                item(t, inc, None, "使用非财政拨款结余", "决算数", "92134.82"),
-                item(t, inc, None, "年初结转和结余", "决算数", "2591.42"),
-                item(t, inc, None, "总计", "决算数", "94726.24"),
+                LineItem::printed(t, inc, None, "使用非财政拨款结余", "决算数", "92134.82"),
+                LineItem::printed(t, inc, None, "年初结转和结余", "决算数", "2591.42"),
+                LineItem::printed(t, inc, None, "总计", "决算数", "94726.24"),
             ];
             if garbled {
-                v.push(item(t, inc, None, "其他收入决算数", "决算数", "1032.29"));
+                v.push(LineItem::printed(
+                    t,
+                    inc,
+                    None,
+                    "其他收入决算数",
+                    "决算数",
+                    "1032.29",
+                ));
             }
             v
         };
@@ -1002,13 +980,13 @@ mod tests {
         let t = Table::FiscalOverview;
         let g = "一般公共预算财政拨款";
         let items = vec![
-            item(t, inc, None, "一般公共预算财政拨款", "决算数", "1586.00"),
-            item(t, inc, None, "本年收入合计", "决算数", "1586.00"),
-            item(t, exp, None, "科学技术支出", "小计", "1586.00"),
-            item(t, exp, None, "科学技术支出", g, "1586.00"),
-            item(t, exp, None, "本年支出合计", "小计", "1586.00"),
-            item(t, exp, None, "本年支出合计", g, "1586.00"),
-            item(
+            LineItem::printed(t, inc, None, "一般公共预算财政拨款", "决算数", "1586.00"),
+            LineItem::printed(t, inc, None, "本年收入合计", "决算数", "1586.00"),
+            LineItem::printed(t, exp, None, "科学技术支出", "小计", "1586.00"),
+            LineItem::printed(t, exp, None, "科学技术支出", g, "1586.00"),
+            LineItem::printed(t, exp, None, "本年支出合计", "小计", "1586.00"),
+            LineItem::printed(t, exp, None, "本年支出合计", g, "1586.00"),
+            LineItem::printed(
                 Table::GeneralBudgetExpenditure,
                 None,
                 None,
@@ -1016,7 +994,7 @@ mod tests {
                 "小计",
                 "1586.00",
             ),
-            item(
+            LineItem::printed(
                 Table::GeneralBudgetExpenditure,
                 None,
                 Some("208"),
@@ -1054,12 +1032,12 @@ mod tests {
                 ("基本支出", "10.00"),
                 ("项目支出", "0.00"),
             ] {
-                items.push(item(t, None, code, label, col, a));
+                items.push(LineItem::printed(t, None, code, label, col, a));
             }
         }
         let basic = Table::GeneralBudgetBasic;
         for (label, a) in [("人员经费合计", "6.00"), ("公用经费合计", "3.00")] {
-            let mut it = item(basic, None, None, label, "决算数", a);
+            let mut it = LineItem::printed(basic, None, None, label, "决算数", a);
             it.flags.push(Flag::PlacedByOrder);
             items.push(it);
         }
@@ -1091,11 +1069,11 @@ mod tests {
         let t = Table::Overview;
         let items = || {
             vec![
-                item(t, inc, None, "本年收入合计", "决算数", "0.00"),
-                item(t, inc, None, "年初结转和结余", "决算数", "64728.86"),
-                item(t, inc, None, "总计", "决算数", "64728.86"),
-                item(t, exp, None, "本年支出合计", "决算数", "0.00"),
-                item(t, exp, None, "总计", "决算数", "0.00"),
+                LineItem::printed(t, inc, None, "本年收入合计", "决算数", "0.00"),
+                LineItem::printed(t, inc, None, "年初结转和结余", "决算数", "64728.86"),
+                LineItem::printed(t, inc, None, "总计", "决算数", "64728.86"),
+                LineItem::printed(t, exp, None, "本年支出合计", "决算数", "0.00"),
+                LineItem::printed(t, exp, None, "总计", "决算数", "0.00"),
             ]
         };
         let vouched = |doc: &Extracted| {
@@ -1129,8 +1107,8 @@ mod tests {
         let exp = Some(Side::Expenditure);
         let items = || {
             vec![
-                item(Table::Overview, exp, None, "结余分配", "决算数", "0.00"),
-                item(
+                LineItem::printed(Table::Overview, exp, None, "结余分配", "决算数", "0.00"),
+                LineItem::printed(
                     Table::Overview,
                     exp,
                     None,
@@ -1138,7 +1116,7 @@ mod tests {
                     "决算数",
                     "97.34",
                 ),
-                item(Table::Overview, exp, None, "总计", "决算数", "97.34"),
+                LineItem::printed(Table::Overview, exp, None, "总计", "决算数", "97.34"),
             ]
         };
         let carried = |doc: &Extracted| {
@@ -1220,13 +1198,13 @@ mod tests {
         let (inc, exp) = (Some(Side::Income), Some(Side::Expenditure));
         let table = |fund: &str| {
             vec![
-                item(t, inc, None, fund, "决算数", "54.44"),
-                item(t, inc, None, "本年收入合计", "决算数", "54.44"),
-                item(t, inc, None, "总计", "决算数", "54.44"),
-                item(t, exp, None, "教育支出", "小计", "54.44"),
-                item(t, exp, None, "教育支出", "一般公共预算财政拨款", "54.44"),
-                item(t, exp, None, "本年支出合计", "小计", "54.44"),
-                item(
+                LineItem::printed(t, inc, None, fund, "决算数", "54.44"),
+                LineItem::printed(t, inc, None, "本年收入合计", "决算数", "54.44"),
+                LineItem::printed(t, inc, None, "总计", "决算数", "54.44"),
+                LineItem::printed(t, exp, None, "教育支出", "小计", "54.44"),
+                LineItem::printed(t, exp, None, "教育支出", "一般公共预算财政拨款", "54.44"),
+                LineItem::printed(t, exp, None, "本年支出合计", "小计", "54.44"),
+                LineItem::printed(
                     t,
                     exp,
                     None,
@@ -1234,8 +1212,8 @@ mod tests {
                     "一般公共预算财政拨款",
                     "54.44",
                 ),
-                item(t, exp, None, "总计", "小计", "54.44"),
-                item(t, exp, None, "总计", "一般公共预算财政拨款", "54.44"),
+                LineItem::printed(t, exp, None, "总计", "小计", "54.44"),
+                LineItem::printed(t, exp, None, "总计", "一般公共预算财政拨款", "54.44"),
             ]
         };
         let income_verified = |fund: &str| {
@@ -1253,7 +1231,7 @@ mod tests {
         // 接待 holds with the 小计's figure read as 出国 and the blank 小计
         // as zero, but the parts say the 小计 is not zero.
         let t = Table::ThreePublic;
-        let row = |col: &str, v: &str| item(t, None, None, "三公经费", col, v);
+        let row = |col: &str, v: &str| LineItem::printed(t, None, None, "三公经费", col, v);
         let mut items = vec![
             row("预算数/合计", "28.03"),
             row("预算数/因公出国(境)费", "26.03"),
@@ -1468,8 +1446,8 @@ mod tests {
         let t = Table::Expenditure;
         let mut doc = Extracted {
             line_items: vec![
-                item(t, None, None, "合计", "本年支出合计", "10.01"),
-                item(
+                LineItem::printed(t, None, None, "合计", "本年支出合计", "10.01"),
+                LineItem::printed(
                     t,
                     None,
                     Some("201"),
@@ -1477,8 +1455,8 @@ mod tests {
                     "本年支出合计",
                     "3.33",
                 ),
-                item(t, None, Some("205"), "教育支出", "本年支出合计", "3.33"),
-                item(t, None, Some("206"), "科学技术支出", "本年支出合计", "3.34"),
+                LineItem::printed(t, None, Some("205"), "教育支出", "本年支出合计", "3.33"),
+                LineItem::printed(t, None, Some("206"), "科学技术支出", "本年支出合计", "3.34"),
             ],
             ..Default::default()
         };

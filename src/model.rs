@@ -94,25 +94,30 @@ impl LineItem {
         }
     }
 
-    /// A figure printed with two decimals on line 1 of text input, unflagged,
-    /// for tests: `code` or, without one, `item` names its row.
+    /// A figure as printed (its decimals those of the print) on line 1 of
+    /// text input, unflagged, for tests.
     #[cfg(test)]
     pub fn printed(
         table: Table,
         side: Option<Side>,
-        row: (Option<&str>, &str),
+        code: Option<&str>,
+        label: &str,
         column: &str,
         amount: &str,
     ) -> LineItem {
+        let decimals = amount
+            .split_once('.')
+            .map(|(_, f)| f.len() as u32)
+            .unwrap_or(0);
         LineItem {
             table,
             side,
-            subject_code: row.0.map(str::to_string),
-            item: row.1.to_string(),
+            subject_code: code.map(str::to_string),
+            item: label.to_string(),
             line_no: None,
             column: column.to_string(),
             amount: Amount::parse_plain(amount).expect("a plain amount"),
-            decimals: 2,
+            decimals,
             raw: amount.to_string(),
             source_line: 1,
             page: None,

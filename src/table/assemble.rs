@@ -989,37 +989,34 @@ fn join_bare_enumerators(ctx: &Ctx, pieces: &mut Vec<Piece>) {
             && !p.labels.is_empty()
             && matches!(split_enumerator(&ctx.joined(&p.labels)), (Some(_), rest) if rest.trim().is_empty())
     };
-    let mut k = 0;
-    while k < pieces.len() {
-        if !bare(&pieces[k]) {
-            k += 1;
+    for k in 0..pieces.len() {
+        if k >= pieces.len() || !bare(&pieces[k]) {
             continue;
         }
-        let mut joined = pieces[k].clone();
-        let mut taken = 0;
-        while let Some(next) = pieces.get(k + 1 + taken) {
-            let name = ctx.joined(&next.labels);
-            if next.line <= joined.line
+        let mut labels = pieces[k].labels.clone();
+        let (mut last, mut end) = (pieces[k].line, k + 1);
+        let mut side = None;
+        while let Some(next) = pieces.get(end) {
+            if next.line <= last
                 || !next.codes.is_empty()
                 || !next.amounts.is_empty()
                 || next.labels.is_empty()
-                || split_enumerator(&name).0.is_some()
+                || split_enumerator(&ctx.joined(&next.labels)).0.is_some()
             {
                 break;
             }
-            joined.labels.extend(next.labels.iter().copied());
-            joined.line = next.line;
-            taken += 1;
-            if side_label(ctx, &ctx.joined(&joined.labels)).is_some() {
+            labels.extend(next.labels.iter().copied());
+            (last, end) = (next.line, end + 1);
+            side = side_label(ctx, &ctx.joined(&labels)).map(|(s, _)| s);
+            if side.is_some() {
                 break;
             }
         }
-        if let Some((side, _)) = side_label(ctx, &ctx.joined(&joined.labels)) {
-            joined.side = Some(side);
-            joined.line = pieces[k].line;
-            pieces.splice(k..k + 1 + taken, [joined]);
+        if let Some(side) = side {
+            pieces[k].labels = labels;
+            pieces[k].side = Some(side);
+            pieces.drain(k + 1..end);
         }
-        k += 1;
     }
 }
 
@@ -2710,6 +2707,14 @@ mod tests {
         );
     }
 
+    /// Table 04 read as flat text.
+    fn flat_fiscal_overview(t: &Text) -> Assembled {
+        assemble(
+            TableSpec::of(Table::FiscalOverview),
+            &crate::table::read::ordered(t, 0..t.len()),
+        )
+    }
+
     /// The side and amounts of the row named `name`.
     fn row_of(a: &Assembled, name: &str) -> Option<(Option<Side>, Vec<String>)> {
         a.records.iter().find(|r| r.item == name).map(|r| {
@@ -2737,10 +2742,7 @@ mod tests {
              九、卫生\n健康支出\n\
              13.66\n13.66 0.00 0.00\n",
         );
-        let a = assemble(
-            TableSpec::of(Table::FiscalOverview),
-            &crate::table::read::ordered(&t, 0..t.len()),
-        );
+        let a = flat_fiscal_overview(&t);
         let amounts = |name: &str| row_of(&a, name).map(|r| r.1);
         assert_eq!(
             amounts("社会保障和就业支出"),
@@ -2777,10 +2779,7 @@ mod tests {
              51.05 本年支出\n合计\n\
              51.05 51.05 0.00 0.00\n",
         );
-        let a = assemble(
-            TableSpec::of(Table::FiscalOverview),
-            &crate::table::read::ordered(&t, 0..t.len()),
-        );
+        let a = flat_fiscal_overview(&t);
         let row = |name: &str| row_of(&a, name);
         assert_eq!(
             row("国有资本经营预算支出").map(|r| r.0),
@@ -2829,10 +2828,7 @@ mod tests {
              14 十四、资源勘探工业信息等支出 40\n\
              19 十九、住房保障支出 45 60.00 60.00\n",
         );
-        let a = assemble(
-            TableSpec::of(Table::FiscalOverview),
-            &crate::table::read::ordered(&t, 0..t.len()),
-        );
+        let a = flat_fiscal_overview(&t);
         let row = |name: &str| a.records.iter().find(|r| r.item == name);
         assert!(row("交通运输支出").is_some(), "{:?}", a.records);
         assert!(row("资源勘探工业信息等支出").is_some(), "{:?}", a.records);

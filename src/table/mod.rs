@@ -831,7 +831,8 @@ mod tests {
         LineItem::printed(
             Table::GeneralBudgetBasic,
             None,
-            (Some(code), ""),
+            Some(code),
+            "",
             "决算数",
             amount,
         )

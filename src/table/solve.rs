@@ -118,31 +118,30 @@ impl Pinned {
         };
         let row = row_key(&item.subject_code, &item.item);
         let value = vouched.then_some((item.amount, item.decimals));
-        self.cells
-            .insert((item.table, item.side, row.clone(), col), value);
-        self.rows.push((
+        self.cells.insert((item.table, item.side, row, col), value);
+        // A row's figures come one after the other: it is recorded once.
+        let printed = (
             item.table,
             item.side,
             item.subject_code.clone(),
             item.item.clone(),
-        ));
+        );
+        if self.rows.last() != Some(&printed) {
+            self.rows.push(printed);
+        }
     }
 
-    fn slot(&self, k: &super::identity::CellKey) -> Option<Slot> {
-        if !self.tables.contains(&k.table) {
-            return None;
-        }
+    /// Cell `k` of a pinned table.
+    fn slot(&self, k: &super::identity::CellKey) -> Slot {
         let Some(col) = column_index(k.table, k.side, k.column) else {
-            return Some(Slot::Unknown);
+            return Slot::Unknown;
         };
-        Some(
-            match self.cells.get(&(k.table, k.side, k.row.clone(), col)) {
-                Some(Some(v)) => Slot::Known(Some(*v)),
-                Some(None) => Slot::Unknown,
-                None if self.lossy.contains(&k.table) => Slot::Unknown,
-                None => Slot::Known(None),
-            },
-        )
+        match self.cells.get(&(k.table, k.side, k.row.clone(), col)) {
+            Some(Some(v)) => Slot::Known(Some(*v)),
+            Some(None) => Slot::Unknown,
+            None if self.lossy.contains(&k.table) => Slot::Unknown,
+            None => Slot::Known(None),
+        }
     }
 }
 
@@ -155,9 +154,7 @@ impl Slot {
     ) -> Slot {
         match op {
             Operand::Fact(m) => Slot::Fact(facts.get(m).copied()),
-            Operand::Cell(k) if pinned.tables.contains(&k.table) => {
-                pinned.slot(k).expect("a pinned table")
-            }
+            Operand::Cell(k) if pinned.tables.contains(&k.table) => pinned.slot(k),
             Operand::Cell(k) => match rows.get(&(k.table, k.side, k.row.clone())) {
                 None => Slot::Blank,
                 Some(&(t, r)) => match column_index(k.table, k.side, k.column) {
@@ -922,16 +919,24 @@ mod tests {
         )
     }
 
-    /// Table 01's income side as another reading gave it: 其他收入 and the
-    /// total printed (vouched for or not), the other income sources blank.
-    fn overview_item(item: &str, amount: &str) -> crate::model::LineItem {
-        crate::model::LineItem::printed(
-            Table::Overview,
-            Some(Side::Income),
-            (None, item),
-            "决算数",
-            amount,
-        )
+    /// Table 01's income side as another reading gave it, `lossy` or not:
+    /// each figure (row, amount) vouched for or not, the income sources
+    /// it does not print blank.
+    fn pinned_overview(lossy: bool, figures: &[(&str, &str, bool)]) -> Pinned {
+        let mut pinned = Pinned::default();
+        pinned.table(Table::Overview, lossy);
+        for &(row, amount, vouched) in figures {
+            let item = crate::model::LineItem::printed(
+                Table::Overview,
+                Some(Side::Income),
+                None,
+                row,
+                "决算数",
+                amount,
+            );
+            pinned.figure(&item, vouched);
+        }
+        pinned
     }
 
     fn third_figures(income: &Assembled, placed: &Placements) -> Vec<(&'static str, Provenance)> {
@@ -971,10 +976,10 @@ mod tests {
         assert!(undecided(&income, &alone));
         // Table 01, read elsewhere, vouches for its 其他收入 and prints no
         // other income source: the third figure is 其他收入, by identity.
-        let mut pinned = Pinned::default();
-        pinned.table(Table::Overview, false);
-        pinned.figure(&overview_item("其他收入", "1.20"), true);
-        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
+        let pinned = pinned_overview(
+            false,
+            &[("其他收入", "1.20", true), ("本年收入合计", "30.00", true)],
+        );
         let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
         assert_eq!(
             third_figures(&income, &placed),
@@ -989,20 +994,23 @@ mod tests {
         // 01's 上级补助收入 and 其他收入 read, neither vouched for: the
         // figure may be in either (the other sources are blank), whatever
         // 上级补助收入 was read as.
-        let mut pinned = Pinned::default();
-        pinned.table(Table::Overview, false);
-        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
-        pinned.figure(&overview_item("上级补助收入", "5.00"), false);
-        pinned.figure(&overview_item("其他收入", "1.20"), false);
+        let pinned = pinned_overview(
+            false,
+            &[
+                ("本年收入合计", "30.00", true),
+                ("上级补助收入", "5.00", false),
+                ("其他收入", "1.20", false),
+            ],
+        );
         let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
         assert!(undecided(&income, &placed));
         // A table that lost figures: the income sources it does not print
         // may be lost, not blank (its 其他收入 vouched for, the figure may
         // still be 上级补助收入's).
-        let mut pinned = Pinned::default();
-        pinned.table(Table::Overview, true);
-        pinned.figure(&overview_item("本年收入合计", "30.00"), true);
-        pinned.figure(&overview_item("其他收入", "1.20"), true);
+        let pinned = pinned_overview(
+            true,
+            &[("本年收入合计", "30.00", true), ("其他收入", "1.20", true)],
+        );
         let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
         assert!(undecided(&income, &placed));
     }

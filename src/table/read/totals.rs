@@ -255,11 +255,11 @@ fn rows_by_totals(
     let values: rustc_hash::FxHashMap<usize, Amount> = figures.iter().copied().collect();
     let value = |row: &[usize]| values[&row[0]];
     // The rows but the total row's, at `total` among them.
-    let coded_of = |total: usize| -> Vec<Vec<usize>> {
+    let coded_of = |total: usize| -> Vec<&[usize]> {
         rows.iter()
             .enumerate()
             .filter(|&(i, _)| i != total)
-            .map(|(_, r)| r.clone())
+            .map(|(_, r)| r.as_slice())
             .collect()
     };
     // Where the total row may be printed: first, last, or, a flow having
@@ -285,7 +285,7 @@ fn rows_by_totals(
         if rows.len() != list.len() + 1 {
             return None;
         }
-        let adds_up = |coded: &[Vec<usize>], total: &[usize]| {
+        let adds_up = |coded: &[&[usize]], total: &[usize]| {
             let of = |c: &str| list.iter().position(|&code| code == c);
             let mut classes = (Amount::ZERO, 0);
             for (k, code) in list.iter().enumerate() {
@@ -293,18 +293,18 @@ fn rows_by_totals(
                     return false;
                 }
                 if code.len() == 3 {
-                    classes.0 += value(&coded[k]);
+                    classes.0 += value(coded[k]);
                     classes.1 += 1;
                 }
                 let children: Vec<Amount> = list
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| c.len() == code.len() + 2 && c.starts_with(code))
-                    .map(|(j, _)| value(&coded[j]))
+                    .map(|(j, _)| value(coded[j]))
                     .collect();
                 if !children.is_empty() {
                     let sum = children.iter().fold(Amount::ZERO, |a, &b| a + b);
-                    if !Amount::sums_to(sum, value(&coded[k]), 2, children.len()) {
+                    if !Amount::sums_to(sum, value(coded[k]), 2, children.len()) {
                         return false;
                     }
                 }
@@ -316,8 +316,8 @@ fn rows_by_totals(
         // before the last row's figures says it is last.
         let last_hint = tokens.get(total_label + 1) == Some(&Token::Amount)
             && rows[n].first() == Some(&(total_label + 1));
-        let first = adds_up(&rows[1..], &rows[0]);
-        let last = adds_up(&rows[..n], &rows[n]);
+        let first = adds_up(&coded_of(0), &rows[0]);
+        let last = adds_up(&coded_of(n), &rows[n]);
         match (first, last) {
             (true, true) => Some(if last_hint { n } else { 0 }),
             (true, false) => Some(0),

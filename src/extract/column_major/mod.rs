@@ -82,8 +82,13 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
             continue;
         }
         // A two-sided table's figure and the other side's name set at one
-        // height (`2300.00 八、社会保障和就业`): the figures, then the words.
-        if cell_stream && two_sided && t.contains(char::is_whitespace) && parse_printed(t).is_none()
+        // height (`2300.00 八、社会保障和就业`), a left group's figure and
+        // the right group's code (`475.42 30231`): the figures, then the
+        // rest.
+        if cell_stream
+            && t.contains(char::is_whitespace)
+            && parse_printed(t).is_none()
+            && (two_sided || starts_with_figure_then_code(t))
         {
             let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
             let parts: Vec<&str> = t.split_whitespace().collect();
@@ -127,6 +132,14 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
         });
     }
     out
+}
+
+/// `475.42 30231`: figures, then a code alone.
+fn starts_with_figure_then_code(t: &str) -> bool {
+    let parts: Vec<&str> = t.split_whitespace().collect();
+    let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
+    let lead = parts.iter().take_while(|p| money(p)).count();
+    lead > 0 && lead + 1 == parts.len() && parse_code(parts[lead]).is_some()
 }
 
 /// Words of table headers and captions, never row labels.

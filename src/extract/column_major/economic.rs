@@ -396,11 +396,17 @@ impl<'a> Placing<'a> {
         }
         // A span of one amount is its row's; a span of several says of none
         // which is its own (the row's may have drifted on, others drifted in).
-        // So is an amount after a row that printed none: a column block of
-        // one that a converter set after the rows it spans.
+        // So is an amount after an item of its class that printed none: a
+        // column block of one that a converter set after the rows it spans.
+        let d = Drift::new(self, n_slots, positions);
         let mut at: Vec<Option<usize>> = vec![None; positions];
         for (k, &(_, pos)) in starts.iter().enumerate() {
-            let after_blank = k > 0 && spans[starts[k - 1].1].is_empty();
+            let after_blank = k > 0 && {
+                let before = starts[k - 1].1;
+                spans[before].is_empty()
+                    && d.item_of[pos].is_some()
+                    && d.item_of[before] == d.item_of[pos]
+            };
             match spans[pos][..] {
                 [a] if !after_blank => at[pos] = Some(a),
                 _ => loose.extend(&spans[pos]),
@@ -414,30 +420,32 @@ impl<'a> Placing<'a> {
         {
             return false;
         }
-        let d = Drift::new(self, n_slots, positions);
+        let mut d = d;
         if d.failing(&at).is_empty() && loose.iter().all(|&a| self.amounts[a].value.is_zero()) {
             return false;
         }
         let Some(solutions) = d.solve(at.clone(), &loose) else {
             return false;
         };
+        // Placed by order: rows on which the arrangements disagree, and
+        // amounts the search laid on an item beside a blank one of its class.
         let value = |x: Option<usize>| x.map(|a| self.amounts[a].value);
-        let agreed: Vec<bool> = (0..positions)
+        let laid = &solutions[0];
+        let by_order: Vec<bool> = (0..positions)
             .map(|pos| {
-                solutions
-                    .iter()
-                    .all(|s| value(s[pos]) == value(solutions[0][pos]))
+                solutions.iter().any(|s| value(s[pos]) != value(laid[pos]))
+                    || at[pos] != laid[pos] && d.interchangeable(&at, laid, pos)
             })
             .collect();
-        for pos in 0..positions {
-            let Some(a) = solutions[0][pos] else { continue };
+        for (pos, &a) in laid.iter().enumerate() {
+            let Some(a) = a else { continue };
             if pos < n_slots {
                 self.place(pos, a);
             } else {
                 self.total_at[pos - n_slots] = Some(a);
                 self.used[a] = true;
             }
-            if !agreed[pos] {
+            if by_order[pos] {
                 self.by_order.push(a);
             }
         }
@@ -958,6 +966,12 @@ struct Drift<'p, 'a> {
     sums: Vec<(usize, Vec<usize>)>,
     /// The sums each position takes part in.
     sums_of: Vec<Vec<usize>>,
+    /// The class whose item each position is (its sum): blank items of one
+    /// class are alike to every sum, so an amount is laid on the first.
+    item_of: Vec<Option<usize>>,
+    /// No amount is negative: a sum whose parts already exceed its total
+    /// fails whatever is laid on its blank rows.
+    nonneg: bool,
     nodes: usize,
 }
 
@@ -976,17 +990,63 @@ impl<'p, 'a> Drift<'p, 'a> {
                 .map(|(k, t)| (n_slots + k, t.parts.clone())),
         );
         let mut sums_of = vec![Vec::new(); positions];
+        let mut item_of = vec![None; positions];
         for (k, (total, parts)) in sums.iter().enumerate() {
             for &pos in std::iter::once(total).chain(parts) {
                 sums_of[pos].push(k);
+            }
+            if *total < n_slots {
+                for &pos in parts {
+                    item_of[pos] = Some(k);
+                }
             }
         }
         Drift {
             p,
             sums,
             sums_of,
+            item_of,
+            nonneg: p.amounts.iter().all(|a| a.value >= Amount::ZERO),
             nodes: 0,
         }
+    }
+
+    /// The blank rows from `from` on an amount may be laid on: of a class's
+    /// blank items only the first.
+    fn blank_rows(&self, at: &[Option<usize>], from: usize) -> Vec<usize> {
+        let mut classes = Vec::new();
+        let mut out = Vec::new();
+        for pos in (0..at.len()).filter(|&pos| at[pos].is_none()) {
+            if let Some(k) = self.item_of[pos] {
+                if classes.contains(&k) {
+                    continue;
+                }
+                classes.push(k);
+            }
+            if pos >= from {
+                out.push(pos);
+            }
+        }
+        out
+    }
+
+    /// Whether the amount the search laid on item `pos` could as well be on
+    /// another item of its class, blank or laid by the search with another
+    /// amount: the sums cannot tell the two apart.
+    fn interchangeable(
+        &self,
+        printed: &[Option<usize>],
+        laid: &[Option<usize>],
+        pos: usize,
+    ) -> bool {
+        let value = |x: Option<usize>| x.map(|a| self.p.amounts[a].value);
+        self.item_of[pos].is_some_and(|k| {
+            self.sums[k].1.iter().any(|&x| {
+                x != pos
+                    && (laid[x].is_none()
+                        || printed[x] != laid[x] && value(laid[x]) != value(laid[pos]))
+            })
+        })
     }
 
     /// The sums that do not hold, a blank row counting as zero (a sum whose
@@ -1005,7 +1065,7 @@ impl<'p, 'a> Drift<'p, 'a> {
     /// Every arrangement with the fewest moves after which all sums hold,
     /// or `None` (none within [`DRIFT_MOVES`], or the budget ran out).
     fn solve(
-        mut self,
+        &mut self,
         mut at: Vec<Option<usize>>,
         loose: &[usize],
     ) -> Option<Vec<Vec<Option<usize>>>> {
@@ -1030,10 +1090,10 @@ impl<'p, 'a> Drift<'p, 'a> {
     }
 
     /// Exactly `moves` moves, then the loose amounts laid on the rows left
-    /// blank. Moves are those a failing sum asks for: its one blank row
-    /// takes the amount printed elsewhere that makes it hold, or the row
-    /// whose amount is its excess gives it to a blank row of another sum
-    /// that fails. Each amount moves once (`moved`).
+    /// blank. Moves are those a failing sum asks for: a blank row takes the
+    /// amount printed elsewhere that makes it hold, or its total, or the
+    /// part whose amount is its excess, gives it to a blank row of another
+    /// sum that fails. Each amount moves once (`moved`).
     fn move_rows(
         &mut self,
         at: &mut Vec<Option<usize>>,
@@ -1072,17 +1132,18 @@ impl<'p, 'a> Drift<'p, 'a> {
             let (total, parts) = &self.sums[k];
             std::iter::once(*total).chain(parts.iter().copied())
         };
+        let blank = self.blank_rows(at, 0);
         let open_rows: Vec<usize> = failing
             .iter()
             .flat_map(|&k| rows_of(k))
-            .filter(|&pos| at[pos].is_none())
+            .filter(|pos| blank.contains(pos))
             .collect();
         let mut out = Vec::new();
         for &k in &failing {
             let (total, parts) = &self.sums[k];
             let parts_sum: Amount = parts.iter().map(|&x| value(x)).sum();
             // A blank row takes what makes the sum hold.
-            for hole in rows_of(k).filter(|&pos| at[pos].is_none()) {
+            for hole in rows_of(k).filter(|pos| blank.contains(pos)) {
                 let want = if hole == *total {
                     parts_sum
                 } else {
@@ -1094,15 +1155,20 @@ impl<'p, 'a> Drift<'p, 'a> {
                     }
                 }
             }
-            // A part that is the sum's excess gives it away.
+            // A part that is the sum's excess, or the total itself, gives
+            // its amount to a blank row of another sum that fails.
             let excess = parts_sum - value(*total);
-            if excess > Amount::ZERO {
-                for &src in parts {
-                    if movable(src) && self.p.near(value(src), excess, parts.len()) {
-                        for &dst in &open_rows {
-                            if !self.sums_of[dst].contains(&k) {
-                                out.push((src, dst));
-                            }
+            let givers = parts
+                .iter()
+                .filter(|&&src| {
+                    excess > Amount::ZERO && self.p.near(value(src), excess, parts.len())
+                })
+                .chain(std::iter::once(total));
+            for &src in givers {
+                if movable(src) {
+                    for &dst in &open_rows {
+                        if !self.sums_of[dst].contains(&k) {
+                            out.push((src, dst));
                         }
                     }
                 }
@@ -1135,10 +1201,7 @@ impl<'p, 'a> Drift<'p, 'a> {
             return;
         };
         let value = |x: usize| self.p.amounts[x].value;
-        for pos in from..at.len() {
-            if at[pos].is_some() {
-                continue;
-            }
+        for pos in self.blank_rows(at, from) {
             at[pos] = Some(a);
             if self.sums_of[pos].iter().all(|&k| self.holds_or_open(at, k)) {
                 // Equal amounts are laid in row order: once each way.
@@ -1152,15 +1215,18 @@ impl<'p, 'a> Drift<'p, 'a> {
         }
     }
 
-    /// Whether sum `k` holds, or has a blank row still to be laid.
+    /// Whether sum `k` holds, or has a blank row still to be laid and its
+    /// parts do not already exceed its total.
     fn holds_or_open(&self, at: &[Option<usize>], k: usize) -> bool {
         let (total, parts) = &self.sums[k];
-        if at[*total].is_none() || parts.iter().any(|&x| at[x].is_none()) {
-            return true;
-        }
         let value = |pos: usize| at[pos].map_or(Amount::ZERO, |a| self.p.amounts[a].value);
         let sum: Amount = parts.iter().map(|&x| value(x)).sum();
-        self.p.near(value(*total), sum, parts.len())
+        if parts.iter().any(|&x| at[x].is_none()) {
+            return !(self.nonneg
+                && at[*total].is_some()
+                && sum - value(*total) > self.p.tol(parts.len()));
+        }
+        at[*total].is_none() || self.p.near(value(*total), sum, parts.len())
     }
 }
 
@@ -1451,6 +1517,21 @@ mod tests {
 
     const HEAD: &[&str] = &["一般公共预算财政拨款基本支出决算明细表", "单位：万元"];
 
+    /// A table 06 block: its title and unit, then `cells` one per line.
+    fn block(cells: &'static str) -> Vec<&'static str> {
+        let mut doc = HEAD.to_vec();
+        doc.extend(words(cells));
+        doc
+    }
+
+    /// Each of `want` is among the rows read.
+    fn assert_has(r: &TableRead, want: &[&str]) {
+        let got = describe(&r.items);
+        for w in want {
+            assert!(got.contains(&w.to_string()), "{w} in {got:#?}");
+        }
+    }
+
     #[test]
     fn groups_printed_one_after_the_other() {
         // A 水务站: each group's codes, names, then amounts with its total last.
@@ -1512,25 +1593,26 @@ mod tests {
         let doc = displaced("110.00");
         let r = read(&doc);
         let got = describe(&r.items);
-        for want in [
-            "|301|决算数|110",
-            "|30101|决算数|50",
-            "|30102|决算数|30",
-            "|30103|决算数|10",
-            "|30107|决算数|20",
-            "|303|决算数|12",
-            "|30302|决算数|12",
-            "|30309|决算数|0",
-            "|302|决算数|9",
-            "|30201|决算数|4",
-            "|30205|决算数|5",
-            "|310|决算数|3",
-            "|31002|决算数|3",
-            "|人员经费合计|决算数|122",
-            "|公用经费合计|决算数|12",
-        ] {
-            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
-        }
+        assert_has(
+            &r,
+            &[
+                "|301|决算数|110",
+                "|30101|决算数|50",
+                "|30102|决算数|30",
+                "|30103|决算数|10",
+                "|30107|决算数|20",
+                "|303|决算数|12",
+                "|30302|决算数|12",
+                "|30309|决算数|0",
+                "|302|决算数|9",
+                "|30201|决算数|4",
+                "|30205|决算数|5",
+                "|310|决算数|3",
+                "|31002|决算数|3",
+                "|人员经费合计|决算数|122",
+                "|公用经费合计|决算数|12",
+            ],
+        );
         assert_eq!(got.len(), 15, "{got:#?}");
         assert_eq!(r.unplaced, 0);
         // 30102 and 30103 share 40.00 by the class's identity; only the
@@ -1673,14 +1755,86 @@ mod tests {
             .expect("the line");
         doc.insert(total, "12.00");
         let r = read_in(&doc, &stream());
-        let got = describe(&r.items);
-        assert!(got.contains(&"|303|决算数|12".to_string()), "{got:#?}");
-        assert!(
-            got.contains(&"|人员经费合计|决算数|122".to_string()),
-            "{got:#?}"
-        );
+        assert_has(&r, &["|303|决算数|12", "|人员经费合计|决算数|122"]);
         assert_eq!(flagged(&r), ["30302"]);
         assert_eq!(r.unplaced, 0);
+    }
+
+    #[test]
+    fn an_item_after_a_blank_row_of_the_other_group_is_its_own() {
+        // Side by side, the second group's rows blank but 30202: each first
+        // group item follows a blank row, of another class. 302's 4.00 is
+        // drawn after the totals.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 110.00 302 30101 ",
+            "基本工资 80.00 30201 办公费 30102 津贴补贴 30.00 30202 印刷费 ",
+            "4.00 人员经费合计 110.00 公用经费合计 4.00 4.00",
+        ));
+        assert_all_proven(
+            &read_in(&doc, &stream()),
+            &[
+                "|301|决算数|110",
+                "|30101|决算数|80",
+                "|30102|决算数|30",
+                "|302|决算数|4",
+                "|30202|决算数|4",
+                "|人员经费合计|决算数|110",
+                "|公用经费合计|决算数|4",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_amount_after_a_blank_item_of_its_class_is_either_items() {
+        // 6.00 follows 31007, but 31002 before it printed none: a column
+        // block of one set after both rows. The sums prove 310, not which
+        // item.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 110.00 30101 基本工资 ",
+            "80.00 30102 津贴补贴 30.00 310 资本性支出 6.00 31002 ",
+            "办公设备购置 31007 信息网络及软件购置更新 6.00 人员经费合计 ",
+            "公用经费合计 6.00 110.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_has(
+            &r,
+            &[
+                "|310|决算数|6",
+                "|人员经费合计|决算数|110",
+                "|公用经费合计|决算数|6",
+            ],
+        );
+        assert_eq!(flagged(&r), ["31002"]);
+        assert_eq!(r.unplaced, 0);
+    }
+
+    #[test]
+    fn a_total_that_took_a_drifted_amount_gives_it_back() {
+        // 310 prints none of its own: its 5.00 comes after 人员经费合计's
+        // label, whose own 110.00 comes after 31007's 2.00; 302's 4.00
+        // after 30201's. No blank row alone says what it lacks.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 110.00 30101 基本工资 ",
+            "80.00 30102 津贴补贴 30.00 302 商品和服务支出 30201 办公费 ",
+            "4.00 4.00 310 人员经费合计 5.00 31002 办公设备购置 3.00 ",
+            "31007 信息网络及软件购置更新 2.00 110.00 资本性支出 ",
+            "公用经费合计 9.00",
+        ));
+        assert_all_proven(
+            &read_in(&doc, &stream()),
+            &[
+                "|301|决算数|110",
+                "|30101|决算数|80",
+                "|30102|决算数|30",
+                "|302|决算数|4",
+                "|30201|决算数|4",
+                "|310|决算数|5",
+                "|31002|决算数|3",
+                "|31007|决算数|2",
+                "|人员经费合计|决算数|110",
+                "|公用经费合计|决算数|9",
+            ],
+        );
     }
 
     #[test]

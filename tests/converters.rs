@@ -24,7 +24,7 @@ const SEED: u64 = 20_261_206;
 const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.995, 0.995, 1.0),
     ("pdftotext-layout", 0.99, 0.993, 1.0),
-    ("pdftotext", 0.94, 0.98, 1.0),
+    ("pdftotext", 0.96, 0.98, 1.0),
     ("pdftotext-raw", 0.94, 0.98, 1.0),
     ("pdfplumber-layout", 0.993, 0.993, 1.0),
     ("pdfplumber", 0.995, 0.996, 1.0),

@@ -9,9 +9,14 @@
 //! sum of its items; 人员经费合计 and 公用经费合计 are the sums of their classes.
 //! Rows are placed, in this order, by:
 //!
-//! 1. a row-major stream: every code followed by its one amount; otherwise
-//!    the column-major rule, where a group's names are printed as one run
-//!    and amounts follow at once: those are the group's first rows;
+//! 1. a row-major stream: every code followed by its one amount; else a
+//!    row-major stream some of whose amounts drifted from their rows, put
+//!    back by the fewest moves its sums ask for ([`Placing::drifted_rows`]);
+//!    else an amount column printed after every row with its blank cells
+//!    gone, laid in order so that every sum holds
+//!    ([`Placing::blank_cells_gone`]); otherwise the column-major rule,
+//!    where a group's names are printed as one run and amounts follow at
+//!    once: those are the group's first rows;
 //! 2. a class and its items printed as one unbroken stretch of amounts whose
 //!    first is the sum of the rest, when only one stretch is;
 //! 3. a class whose items are a whole piece (a stretch bounded by its run's
@@ -113,7 +118,7 @@ pub(super) fn grid(toks: &[Tok]) -> Grid {
     if p.amounts.len() > MAX_AMOUNTS {
         return p.grid(toks);
     }
-    if !p.row_major(toks) && !p.drifted_rows(toks) {
+    if !p.row_major(toks) && !p.drifted_rows(toks) && !p.blank_cells_gone(toks) {
         p.after_names(toks);
         while p.anchor_families() || p.item_stretches() {}
         while p.totals() || p.classes() {}
@@ -459,6 +464,106 @@ impl<'a> Placing<'a> {
             for (s, a) in blank.into_iter().zip(zeros) {
                 self.place(s, a);
                 self.by_order.push(a);
+            }
+        }
+        true
+    }
+
+    /// Step 1, else: the amount column printed whole in row order, its
+    /// blank cells gone (PyMuPDF and `pdftotext -raw` of a PDF that draws a
+    /// column at a time): fewer amounts than rows, nothing saying which
+    /// rows are blank. Laid in order, each class takes its amount and the
+    /// run after it that sums to it, or nothing; each total one amount or
+    /// none; every amount is taken and every total adds up. Classes and
+    /// totals on which all such layings agree are placed by the identities;
+    /// items only where the class takes one amount per item, else on its
+    /// first rows by order (flagged): which of a class's rows are blank no
+    /// sum can say.
+    fn blank_cells_gone(&mut self, toks: &[Tok]) -> bool {
+        let n = self.amounts.len();
+        let covered: usize = self.families.iter().map(|f| 1 + f.items.len()).sum();
+        if covered != self.slots.len() || n >= self.slots.len() + self.totals.len() {
+            return false;
+        }
+        let at = |t: &Tok| toks.iter().position(|x| std::ptr::eq(x, t));
+        let mut units: Vec<(usize, Unit)> = Vec::new();
+        for (k, f) in self.families.iter().enumerate() {
+            let Some(i) = at(self.slots[f.head].tok) else {
+                return false;
+            };
+            units.push((i, Unit::Class(k)));
+        }
+        for (k, t) in self.totals.iter().enumerate() {
+            let Some(i) = at(t.tok) else { return false };
+            units.push((i, Unit::Total(k)));
+        }
+        units.sort_unstable_by_key(|u| u.0);
+        // The column after every row it lays: where amounts come among the
+        // rows, their order is the stream's, not the column's.
+        let last_row = units.last().map_or(0, |u| u.0);
+        if self.amounts.first().and_then(|a| at(a.tok)) < Some(last_row) {
+            return false;
+        }
+        let units: Vec<Unit> = units.into_iter().map(|u| u.1).collect();
+        let mut laying = Laying {
+            units: &units,
+            taken: Vec::new(),
+            found: Vec::new(),
+            nodes: 0,
+        };
+        laying.search(self, 0, 0);
+        if laying.nodes > LAYING_NODES || laying.found.is_empty() {
+            return false;
+        }
+        // Each unit's amounts in every laying: the same amounts (by value)
+        // or not.
+        let first = laying.found[0].clone();
+        let starts = |taken: &[usize]| {
+            let mut at = 0;
+            taken
+                .iter()
+                .map(|&c| {
+                    let s = at;
+                    at += c;
+                    s..at
+                })
+                .collect::<Vec<_>>()
+        };
+        let runs = starts(&first);
+        let values = |r: &Range<usize>| -> Vec<Amount> {
+            self.amounts[r.clone()].iter().map(|a| a.value).collect()
+        };
+        let agreed: Vec<bool> = (0..units.len())
+            .map(|u| {
+                laying
+                    .found
+                    .iter()
+                    .all(|taken| values(&starts(taken)[u]) == values(&runs[u]))
+            })
+            .collect();
+        for (u, unit) in units.iter().enumerate() {
+            let run = runs[u].clone();
+            match *unit {
+                Unit::Total(k) => {
+                    if let Some(a) = run.clone().next() {
+                        self.total_at[k] = Some(a);
+                        self.used[a] = true;
+                        if !agreed[u] {
+                            self.by_order.push(a);
+                        }
+                    }
+                }
+                Unit::Class(k) => {
+                    let f = &self.families[k];
+                    let (head, items) = (f.head, f.items.clone());
+                    let whole = run.len() == items.len() + 1;
+                    for (slot, a) in std::iter::once(head).chain(items).zip(run) {
+                        self.place(slot, a);
+                        if !agreed[u] || slot != head && !whole {
+                            self.by_order.push(a);
+                        }
+                    }
+                }
             }
         }
         true
@@ -946,6 +1051,85 @@ impl<'a> Placing<'a> {
             .map(|&a| self.amounts[a].tok.line)
             .collect();
         grid
+    }
+}
+
+/// Search nodes for laying a column whose blank cells are gone
+/// ([`Placing::blank_cells_gone`]); past them nothing is placed by it.
+const LAYING_NODES: usize = 50_000;
+
+/// Layings collected: more say no more than that the rows disagree.
+const LAYINGS: usize = 16;
+
+/// A class (its rows) or a total, in the order the column prints them.
+#[derive(Clone, Copy)]
+enum Unit {
+    Class(usize),
+    Total(usize),
+}
+
+/// The search for layings: how many amounts each unit takes, in order.
+struct Laying<'u> {
+    units: &'u [Unit],
+    taken: Vec<usize>,
+    found: Vec<Vec<usize>>,
+    nodes: usize,
+}
+
+impl Laying<'_> {
+    fn search(&mut self, p: &Placing, u: usize, next: usize) {
+        self.nodes += 1;
+        if self.nodes > LAYING_NODES || self.found.len() >= LAYINGS {
+            return;
+        }
+        let n = p.amounts.len();
+        let Some(&unit) = self.units.get(u) else {
+            if next == n && self.totals_add_up(p) {
+                self.found.push(self.taken.clone());
+            }
+            return;
+        };
+        let choices: Vec<usize> = match unit {
+            Unit::Total(_) => (0..=1).filter(|c| next + c <= n).collect(),
+            Unit::Class(k) => {
+                let m = p.families[k].items.len();
+                std::iter::once(0)
+                    .chain((1..=m + 1).filter(|&c| {
+                        next + c <= n
+                            && (m == 0 || {
+                                let items = p.sum(next + 1..next + c);
+                                p.near(p.amounts[next].value, items, c - 1)
+                            })
+                    }))
+                    .collect()
+            }
+        };
+        for c in choices {
+            self.taken.push(c);
+            self.search(p, u + 1, next + c);
+            self.taken.pop();
+        }
+    }
+
+    /// Every total equals its classes as laid (a class or total laid
+    /// nothing counts zero).
+    fn totals_add_up(&self, p: &Placing) -> bool {
+        let mut head_value = vec![Amount::ZERO; p.slots.len()];
+        let mut total_value = vec![Amount::ZERO; p.totals.len()];
+        let mut next = 0;
+        for (&unit, &c) in self.units.iter().zip(&self.taken) {
+            if c > 0 {
+                match unit {
+                    Unit::Class(k) => head_value[p.families[k].head] = p.amounts[next].value,
+                    Unit::Total(k) => total_value[k] = p.amounts[next].value,
+                }
+            }
+            next += c;
+        }
+        p.totals.iter().enumerate().all(|(k, t)| {
+            let parts: Amount = t.parts.iter().map(|&h| head_value[h]).sum();
+            p.near(total_value[k], parts, t.parts.len())
+        })
     }
 }
 
@@ -1844,6 +2028,37 @@ mod tests {
         let got = describe(&r.items);
         assert!(!got.iter().any(|g| g.starts_with("|301|")), "{got:#?}");
         assert!(r.unplaced > 0);
+    }
+
+    #[test]
+    fn a_column_whose_blank_cells_are_gone_proves_classes_not_items() {
+        // Codes, names, then the amount column with its blank cells gone:
+        // 30102 (or 30101, or 30103), 30305 and 31007 print none.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 30101 30102 30103 303 30302 30305 ",
+            "人员经费合计 302 30201 30205 310 31002 31007 公用经费合计 ",
+            "工资福利支出 基本工资 津贴补贴 奖金 对个人和家庭的补助 退休费 ",
+            "生活补助 商品和服务支出 办公费 水费 资本性支出 办公设备购置 ",
+            "信息网络及软件购置更新 110.00 80.00 30.00 12.00 12.00 122.00 ",
+            "9.00 4.00 5.00 3.00 3.00 12.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_has(
+            &r,
+            &[
+                "|301|决算数|110",
+                "|303|决算数|12",
+                "|302|决算数|9",
+                "|30201|决算数|4",
+                "|30205|决算数|5",
+                "|310|决算数|3",
+                "|人员经费合计|决算数|122",
+                "|公用经费合计|决算数|12",
+            ],
+        );
+        assert_eq!(r.items.len(), 12);
+        assert_eq!(flagged(&r), ["30101", "30102", "30302", "31002"]);
+        assert_eq!(r.unplaced, 0);
     }
 
     #[test]

@@ -401,30 +401,41 @@ impl<'a> Placing<'a> {
         }
         // A span of one amount is its row's; a span of several says of none
         // which is its own (the row's may have drifted on, others drifted in).
-        // So is an amount after an item of its class that printed none: a
-        // column block of one that a converter set after the rows it spans.
+        // So is an amount after an item of its class that printed none (a
+        // column block of one that a converter set after the rows it spans)
+        // or several (the stream is out of step there).
         let d = Drift::new(self, n_slots, positions);
         let mut at: Vec<Option<usize>> = vec![None; positions];
         for (k, &(_, pos)) in starts.iter().enumerate() {
-            let after_blank = k > 0 && {
+            let after_unsure = k > 0 && {
                 let before = starts[k - 1].1;
-                spans[before].is_empty()
+                spans[before].len() != 1
                     && d.item_of[pos].is_some()
                     && d.item_of[before] == d.item_of[pos]
             };
             match spans[pos][..] {
-                [a] if !after_blank => at[pos] = Some(a),
+                [a] if !after_unsure => at[pos] = Some(a),
                 _ => loose.extend(&spans[pos]),
             }
         }
-        loose.sort_unstable();
-        let spans: Vec<usize> = spans.iter().map(Vec::len).collect();
-        // Row-major: most rows print one amount of their own.
-        if spans.iter().filter(|&&n| n == 1).count() * 2 < positions
-            || spans.iter().all(|&n| n == 1)
-        {
+        // Row-major: most rows print one amount of their own. (Counting
+        // amounts rather than rows reads sparse tables too, but the
+        // figures it then places by order are mostly wrong: see
+        // docs/accuracy.md.)
+        let alone = spans.iter().filter(|s| s.len() == 1).count();
+        if alone * 2 < positions || alone == positions {
             return false;
         }
+        // A class or total printing zero over parts that do not: the zero is
+        // another row's, drawn beside it.
+        for k in d.failing(&at) {
+            let total = d.sums[k].0;
+            if let Some(a) = at[total].filter(|&a| self.amounts[a].value.is_zero()) {
+                at[total] = None;
+                loose.push(a);
+            }
+        }
+        loose.sort_unstable();
         let mut d = d;
         if d.failing(&at).is_empty() && loose.iter().all(|&a| self.amounts[a].value.is_zero()) {
             return false;
@@ -1989,6 +2000,51 @@ mod tests {
             ],
         );
         assert_eq!(flagged(&r), ["31002"]);
+        assert_eq!(r.unplaced, 0);
+    }
+
+    #[test]
+    fn a_zero_drawn_beside_a_class_gives_way_to_its_amount() {
+        // Half the rows blank; 301's 30.00 and 302's 4.00 drawn after the
+        // note, and a zero drawn beside 302, whose items are not zero.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 30101 基本工资 10.00 ",
+            "30102 津贴补贴 20.00 30103 奖金 30107 绩效工资 302 商品和服务支出 ",
+            "0.00 30201 办公费 1.00 30202 印刷费 3.00 30205 水费 人员经费合计 ",
+            "30.00 公用经费合计 4.00 注：本表反映基本支出明细情况。 30.00 4.00",
+        ));
+        let r = read_in(&doc, &stream());
+        let mut got = describe(&r.items);
+        got.sort();
+        let mut want = [
+            "|301|决算数|30",
+            "|30101|决算数|10",
+            "|30102|决算数|20",
+            "|302|决算数|4",
+            "|30201|决算数|1",
+            "|30202|决算数|3",
+            "|人员经费合计|决算数|30",
+            "|公用经费合计|决算数|4",
+        ];
+        want.sort();
+        assert_eq!(got, want);
+        assert!(flagged(&r).is_empty(), "{:?}", flagged(&r));
+        // The zero: which blank row drew it no sum says.
+        assert_eq!(r.unplaced, 1);
+    }
+
+    #[test]
+    fn an_amount_after_a_crowded_item_of_its_class_is_either_items() {
+        // 30201 is followed by two amounts: the stream is out of step there,
+        // so 30202's one amount may be any of the three items'.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 5.00 30101 基本工资 5.00 ",
+            "302 商品和服务支出 9.00 30201 办公费 2.00 3.00 30202 印刷费 4.00 ",
+            "30205 水费 人员经费合计 5.00 公用经费合计 9.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_has(&r, &["|302|决算数|9", "|公用经费合计|决算数|9"]);
+        assert_eq!(flagged(&r), ["30201", "30202", "30205"]);
         assert_eq!(r.unplaced, 0);
     }
 

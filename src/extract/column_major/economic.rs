@@ -352,12 +352,14 @@ impl<'a> Placing<'a> {
     /// later or before the table, and two side-by-side groups' amounts out
     /// of step; most rows still print their code, name and one amount.
     /// Each row and total starts a span that runs to the next; a span of one
-    /// amount is taken for its row's (unless the row before printed none),
-    /// the amounts of any other are loose. The arrangements with the fewest
-    /// moves that failing sums ask for (`Drift::asked_moves`), the loose
-    /// amounts then laid on blank rows, after which every class and total
-    /// adds up are found by search ([`DRIFT_MOVES`], [`DRIFT_NODES`]); rows
-    /// on which they disagree are placed by reading order (flagged).
+    /// amount is taken for its row's (unless an item of its class just
+    /// before printed none or several), the amounts of any other are loose.
+    /// The arrangements with the fewest moves that failing sums ask for
+    /// (`Drift::asked_moves`), the loose amounts then laid on blank rows,
+    /// after which every class and total adds up are found by search
+    /// ([`DRIFT_MOVES`], [`DRIFT_NODES`]); rows on which they disagree, and
+    /// amounts laid on an item beside a blank one of its class, are placed
+    /// by reading order (flagged).
     /// Nothing is placed where no arrangement adds up, the stream is not
     /// row-major, or the budget runs out: the column-major steps follow.
     fn drifted_rows(&mut self, toks: &[Tok]) -> bool {
@@ -399,12 +401,20 @@ impl<'a> Placing<'a> {
                 None => loose.push(a),
             }
         }
+        // Row-major: most rows print one amount of their own. (Counting
+        // amounts rather than rows reads sparse tables too, but the
+        // figures it then places by order are mostly wrong: see
+        // docs/accuracy.md.)
+        let alone = spans.iter().filter(|s| s.len() == 1).count();
+        if alone * 2 < positions || alone == positions {
+            return false;
+        }
         // A span of one amount is its row's; a span of several says of none
         // which is its own (the row's may have drifted on, others drifted in).
         // So is an amount after an item of its class that printed none (a
         // column block of one that a converter set after the rows it spans)
         // or several (the stream is out of step there).
-        let d = Drift::new(self, n_slots, positions);
+        let mut d = Drift::new(self, n_slots, positions);
         let mut at: Vec<Option<usize>> = vec![None; positions];
         for (k, &(_, pos)) in starts.iter().enumerate() {
             let after_unsure = k > 0 && {
@@ -418,14 +428,6 @@ impl<'a> Placing<'a> {
                 _ => loose.extend(&spans[pos]),
             }
         }
-        // Row-major: most rows print one amount of their own. (Counting
-        // amounts rather than rows reads sparse tables too, but the
-        // figures it then places by order are mostly wrong: see
-        // docs/accuracy.md.)
-        let alone = spans.iter().filter(|s| s.len() == 1).count();
-        if alone * 2 < positions || alone == positions {
-            return false;
-        }
         // A class or total printing zero over parts that do not: the zero is
         // another row's, drawn beside it.
         for k in d.failing(&at) {
@@ -436,7 +438,6 @@ impl<'a> Placing<'a> {
             }
         }
         loose.sort_unstable();
-        let mut d = d;
         if d.failing(&at).is_empty() && loose.iter().all(|&a| self.amounts[a].value.is_zero()) {
             return false;
         }
@@ -512,8 +513,9 @@ impl<'a> Placing<'a> {
         // The column after every row it lays: where amounts come among the
         // rows, their order is the stream's, not the column's.
         let last_row = units.last().map_or(0, |u| u.0);
-        if self.amounts.first().and_then(|a| at(a.tok)) < Some(last_row) {
-            return false;
+        match self.amounts.first().and_then(|a| at(a.tok)) {
+            Some(first_amount) if first_amount > last_row => {}
+            _ => return false,
         }
         let units: Vec<Unit> = units.into_iter().map(|u| u.1).collect();
         let mut laying = Laying {
@@ -523,7 +525,8 @@ impl<'a> Placing<'a> {
             nodes: 0,
         };
         laying.search(self, 0, 0);
-        if laying.nodes > LAYING_NODES || laying.found.is_empty() {
+        // Past the cap the layings not collected might disagree on any row.
+        if laying.nodes > LAYING_NODES || laying.found.is_empty() || laying.found.len() >= LAYINGS {
             return false;
         }
         // Each unit's amounts in every laying: the same amounts (by value)
@@ -1069,7 +1072,8 @@ impl<'a> Placing<'a> {
 /// ([`Placing::blank_cells_gone`]); past them nothing is placed by it.
 const LAYING_NODES: usize = 50_000;
 
-/// Layings collected: more say no more than that the rows disagree.
+/// Layings collected; a column with more is not placed by them (any row
+/// might differ in one not collected).
 const LAYINGS: usize = 16;
 
 /// A class (its rows) or a total, in the order the column prints them.

@@ -68,8 +68,7 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
         if cell_stream
             && t.contains(char::is_whitespace)
             && parse_printed(t).is_none()
-            && t.split_whitespace()
-                .all(|p| parse_printed(p).is_some_and(|a| a.decimals > 0))
+            && t.split_whitespace().all(is_figure)
         {
             for p in t.split_whitespace() {
                 out.push(Tok {
@@ -90,10 +89,9 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
             && parse_printed(t).is_none()
             && (two_sided || starts_with_figure_then_code(t))
         {
-            let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
             let parts: Vec<&str> = t.split_whitespace().collect();
-            let lead = parts.iter().take_while(|p| money(p)).count();
-            if lead > 0 && !parts[lead..].iter().any(|p| money(p)) {
+            let lead = leading_figures(&parts);
+            if lead > 0 && !parts[lead..].iter().copied().any(is_figure) {
                 for p in &parts[..lead] {
                     out.push(Tok {
                         text: p.to_string(),
@@ -134,11 +132,20 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
     out
 }
 
+/// A money figure: an amount printed with decimals.
+fn is_figure(p: &str) -> bool {
+    parse_printed(p).is_some_and(|a| a.decimals > 0)
+}
+
+/// How many of `parts` lead with money figures.
+fn leading_figures(parts: &[&str]) -> usize {
+    parts.iter().take_while(|p| is_figure(p)).count()
+}
+
 /// `475.42 30231`: figures, then a code alone.
 fn starts_with_figure_then_code(t: &str) -> bool {
     let parts: Vec<&str> = t.split_whitespace().collect();
-    let money = |p: &str| parse_printed(p).is_some_and(|a| a.decimals > 0);
-    let lead = parts.iter().take_while(|p| money(p)).count();
+    let lead = leading_figures(&parts);
     lead > 0 && lead + 1 == parts.len() && parse_code(parts[lead]).is_some()
 }
 

@@ -2715,6 +2715,15 @@ mod tests {
         )
     }
 
+    /// Table 04 as flat text: its header and first income row (the name
+    /// wrapped in a narrow cell), then `body`.
+    fn flat_04_text(body: &str) -> Text {
+        Text::from_string(&format!(
+            "财政拨款收入支出决算总表\n收入 支出\n项目 决算数 项目 小计\n\
+             一般公共预算财政拨款\n一、一般\n公共预算\n财政拨款\n{body}"
+        ))
+    }
+
     /// The side and amounts of the row named `name`.
     fn row_of(a: &Assembled, name: &str) -> Option<(Option<Side>, Vec<String>)> {
         a.records.iter().find(|r| r.item == name).map(|r| {
@@ -2731,11 +2740,8 @@ mod tests {
         // own, the other three columns on the next (PyMuPDF's text): four
         // amounts, as many as the expenditure side has columns, for the
         // row named above them.
-        let t = Text::from_string(
-            "财政拨款收入支出决算总表\n收入 支出\n项目 决算数 项目 小计\n\
-             一般公共预算财政拨款\n\
-             一、一般\n公共预算\n财政拨款\n\
-             35.00 一、一般\n公共服务\n支出\n\
+        let t = flat_04_text(
+            "35.00 一、一般\n公共服务\n支出\n\
              0.00\n0.00 0.00 0.00\n\
              八、社会\n保障和就\n业支出\n\
              21.34\n21.34 0.00 0.00\n\
@@ -2765,11 +2771,8 @@ mod tests {
         // expenditure name whose enumerator stands alone on its line. Its
         // lines make one expenditure row, and the figures below stay with
         // the rows they follow.
-        let t = Text::from_string(
-            "财政拨款收入支出决算总表\n收入 支出\n项目 决算数 项目 小计\n\
-             一般公共预算财政拨款\n\
-             一、一般\n公共预算\n财政拨款\n\
-             51.05 一、一般\n公共服务\n支出\n\
+        let t = flat_04_text(
+            "51.05 一、一般\n公共服务\n支出\n\
              0.00 0.00 0.00 0.00\n\
              二十一、\n国有资本\n经营预算\n支出\n\
              0.00 0.00 0.00 0.00\n\

@@ -941,25 +941,18 @@ fn basic_expenditure_detail_from_a_cell_stream_keeps_each_code_s_amount() {
     assert_eq!(cell(items, "06", "30103", "决算数"), None);
 }
 
+/// Table 02's title and header as a cell stream prints them, a cell a line.
+const INCOME_STREAM_HEAD: &str = "收入决算表\n单位：万元\n项目\n本年收入合计\n财政拨款收入\n上级补助收入\n事业收入\n经营收入\n附属单位上缴收入\n其他收入\n科目编码\n科目名称\n";
+
 /// Table 02 as a cell stream column by column over two pages (PyMuPDF's
 /// blocks): each page prints its codes, its names, then every column down
 /// its rows, zeros included; the page number and the report's running
 /// title come between the pages.
 #[test]
 fn income_printed_column_by_column_over_two_pages_keeps_each_row() {
-    let doc = "\
-收入决算表
-单位：万元
-项目
-本年收入合计
-财政拨款收入
-上级补助收入
-事业收入
-经营收入
-附属单位上缴收入
-其他收入
-科目编码
-科目名称
+    let doc = format!(
+        "{INCOME_STREAM_HEAD}{}",
+        "\
 合计
 201
 20101
@@ -1007,7 +1000,8 @@ fn income_printed_column_by_column_over_two_pages_keeps_each_row() {
 6.00
 4.00
 注：本表反映部门本年度取得的各项收入情况。
-";
+"
+    );
     let p = process("income.txt", doc.as_bytes());
     let items = &p.extracted.line_items;
     assert_verified(
@@ -1863,4 +1857,124 @@ fn row_numbers_in_a_stream_whose_figures_print_decimals_are_no_amounts() {
             ("支出", "总计", "小计", "80.00"),
         ],
     );
+}
+
+/// Table 01 and table 02 as cell streams column by column with their blank
+/// cells gone (PyMuPDF's blocks of a report printed column at a time):
+/// 01's figures come out where no row holds them (its income side lost),
+/// 02 prints three columns, the third one of five part columns (which,
+/// its own sums cannot tell). The prose states 其他收入 10.00万元: 02's
+/// third column is 其他收入, no longer left to order beside an 01 whose
+/// blanks may be lost figures.
+#[test]
+fn the_prose_names_a_part_column_beside_a_table_that_lost_its_figures() {
+    let doc = format!(
+        "\
+某县人大办公室2021年度部门决算
+第二部分 2021年度部门决算表
+收入支出决算总表
+单位：万元
+收入
+支出
+项目
+决算数
+项目
+决算数
+一、一般公共预算
+财政拨款收入
+二、政府性基金预
+算财政拨款收入
+三、国有资本经营
+预算财政拨款收入
+四、上级补助收入
+五、事业收入
+六、经营收入
+七、附属单位上缴
+收入
+八、其他收入
+本年收入合计
+使用非财政拨款结
+余
+年初结转和结余
+总计
+26.00
+10.00
+36.00
+36.00
+一、一般公共服务
+支出
+二、外交支出
+三、国防支出
+四、公共安全支出
+五、教育支出
+六、科学技术支出
+七、文化旅游体育
+与传媒支出
+八、社会保障和就
+业支出
+本年支出合计
+结余分配
+年末结转和结余
+总计
+30.00
+6.00
+36.00
+36.00
+注：本表反映部门本年度的总收支和年末结转结余情况。
+{INCOME_STREAM_HEAD}合计
+201
+20101
+2010101
+2010102
+208
+20805
+2080505
+一般公共服务支出
+人大事务
+行政运行
+一般行政管理事务
+社会保障和就业支出
+行政事业单位养老支出
+机关事业单位基本养老保险缴费支出
+36.00
+30.00
+30.00
+18.00
+12.00
+6.00
+6.00
+6.00
+26.00
+20.00
+20.00
+8.00
+12.00
+6.00
+6.00
+6.00
+10.00
+10.00
+10.00
+10.00
+注：本表反映部门本年度取得的各项收入情况。
+第三部分 2021年度部门决算情况说明
+一、收入支出决算总体情况说明
+2021年度收入总计36.00万元。其中：本年收入合计36.00万元，包括财政拨款收入26.00万元，其他收入10.00万元。
+"
+    );
+    let p = process("income.txt", doc.as_bytes());
+    let items = &p.extracted.line_items;
+    let third: Vec<_> = items
+        .iter()
+        .filter(|i| i.table.code() == "02" && i.amount == Amount::parse_plain("10.00").unwrap())
+        .map(|i| (i.subject_code.clone(), i.column.as_str(), i.flags.clone()))
+        .collect();
+    assert_eq!(third.len(), 4, "{third:?}");
+    for (code, column, flags) in &third {
+        assert_eq!(*column, "其他收入", "{code:?} {third:?}");
+        assert!(
+            !flags.contains(&juesuan::model::Flag::PlacedByOrder),
+            "{code:?} {flags:?}"
+        );
+    }
 }

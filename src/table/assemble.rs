@@ -75,6 +75,10 @@ pub struct Assembled {
     pub groups: Vec<Group>,
     /// Money figures the block prints that belong to no row (notes, debris).
     pub unplaced: usize,
+    /// The block prints more money figures than its rows hold (the caller,
+    /// who counted the block's figures, says so): a cell its rows leave
+    /// blank may be where a lost figure stood.
+    pub lost_figures: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -275,6 +279,7 @@ pub fn assemble(spec: &'static TableSpec, grid: &CellGrid) -> Assembled {
         records: Vec::new(),
         groups: Vec::new(),
         unplaced: 0,
+        lost_figures: false,
     };
     // Header cells: everything above the data, and header lines repeated
     // within it (a page's header over a continued table).

@@ -179,9 +179,9 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // Each reading of the whole document is checked once, so that identities
     // across tables (a column total against table 01) take part; a block keeps
     // the reading that stands best there, the earlier on a tie.
-    let standing: Vec<Vec<(usize, i64)>> = readings
+    let standing: Vec<Vec<(usize, i64, usize)>> = readings
         .iter()
-        .map(|r| standings(&r.iter().collect::<Vec<_>>()))
+        .map(|r| standings(&r.iter().collect::<Vec<_>>(), facts))
         .collect();
     let mut best = vec![0; seg.tables.len()];
     for (k, b) in best.iter_mut().enumerate() {
@@ -228,7 +228,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             .filter(|&k| doubtful[k])
             .map(|k| (k, r))
             .collect();
-        descend(&readings, &mut best, &moves);
+        descend(&readings, &mut best, &moves, facts);
     }
     if readings.len() > 2 {
         // Identities across tables verify a block only beside the blocks its
@@ -239,7 +239,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             .filter(|&k| shapes[k].layout() == BlockLayout::Stream)
             .flat_map(|k| (0..readings.len()).map(move |r| (k, r)))
             .collect();
-        descend(&readings, &mut best, &moves);
+        descend(&readings, &mut best, &moves, facts);
     }
     if streamed {
         // Anchored again: the figures the kept one-sided blocks vouch for
@@ -274,7 +274,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             grids.push(None);
             let r = readings.len() - 1;
             let moves: Vec<(usize, usize)> = anchored.into_iter().map(|k| (k, r)).collect();
-            descend(&readings, &mut best, &moves);
+            descend(&readings, &mut best, &moves, facts);
         }
     }
     place_again(&mut readings, &grids, &mut best, facts, &mut nodes);
@@ -321,15 +321,16 @@ fn descend(
     readings: &[Vec<(Vec<LineItem>, FoundTable)>],
     best: &mut Vec<usize>,
     moves: &[(usize, usize)],
+    facts: &[Fact],
 ) {
-    let mut at = mix_standing(readings, best);
+    let mut at = mix_standing(readings, best, facts);
     for &(k, r) in moves {
         if r == best[k] || readings[r][k].0 == readings[best[k]][k].0 {
             continue;
         }
         let mut other = best.clone();
         other[k] = r;
-        let st = mix_standing(readings, &other);
+        let st = mix_standing(readings, &other, facts);
         if st > at {
             (*best, at) = (other, st);
         }
@@ -498,6 +499,13 @@ fn grid_reading(
             }
         }
         let figures = count_figures(text, block.body.clone());
+        // A row holds no more figures than its side has columns.
+        let held: usize = a
+            .records
+            .iter()
+            .map(|r| r.amounts.len().min(spec.side_columns(r.side).len()))
+            .sum();
+        a.lost_figures = figures > held;
         blocks.push(GridBlock {
             assembled: a,
             grid,
@@ -693,7 +701,7 @@ fn place_again(
             .collect();
         readings.push(again);
         let moves: Vec<(usize, usize)> = ours.iter().map(|&k| (k, readings.len() - 1)).collect();
-        descend(readings, best, &moves);
+        descend(readings, best, &moves, facts);
     }
 }
 
@@ -732,31 +740,40 @@ fn one_amount_per_cell(
 /// printed figure a block gave no line item (unplaced or lost), so that a
 /// reading that reads less, and so leaves the identities that would fail
 /// unchecked, never stands better for it.
-fn mix_standing(readings: &[Vec<(Vec<LineItem>, FoundTable)>], choice: &[usize]) -> (i64, i64) {
+fn mix_standing(
+    readings: &[Vec<(Vec<LineItem>, FoundTable)>],
+    choice: &[usize],
+    facts: &[Fact],
+) -> (i64, i64, usize) {
     let mix: Vec<&(Vec<LineItem>, FoundTable)> = choice
         .iter()
         .enumerate()
         .map(|(k, &r)| &readings[r][k])
         .collect();
-    standings(&mix)
-        .iter()
-        .zip(&mix)
-        .fold((0, 0), |(v, p), ((bv, bp), (_, found))| {
+    standings(&mix, facts).iter().zip(&mix).fold(
+        (0, 0, 0),
+        |(v, p, s), ((bv, bp, bs), (_, found))| {
             (
                 v + *bv as i64 - found.figures.saturating_sub(found.emitted) as i64,
                 p + bp,
+                s + bs,
             )
-        })
+        },
+    )
 }
 
 /// How well each block of a reading stands on the identities of the whole
-/// reading: its amounts verified first, then its amounts placed without doubt.
-fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
+/// reading: its amounts verified first, then its amounts placed without
+/// doubt, then the figures the prose states that its cells print (where
+/// the identities leave a figure to one of several columns, the prose's
+/// column is the reading it confirms).
+fn standings(blocks: &[&(Vec<LineItem>, FoundTable)], facts: &[Fact]) -> Vec<(usize, i64, usize)> {
     let mut doc = crate::model::Extracted {
         line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
+        facts: facts.to_vec(),
         ..Default::default()
     };
-    crate::check::run(&mut doc, &crate::check::Printed::default());
+    let checks = crate::check::run(&mut doc, &crate::check::Printed::default());
     let mut at = 0;
     blocks
         .iter()
@@ -789,7 +806,19 @@ fn standings(blocks: &[&(Vec<LineItem>, FoundTable)]) -> Vec<(usize, i64)> {
             let lost = found
                 .unplaced
                 .max(found.figures.saturating_sub(found.emitted));
-            (verified, own.len() as i64 - doubted as i64 - lost as i64)
+            let stated = checks
+                .iter()
+                .filter(|c| {
+                    c.status == crate::model::CheckStatus::Pass
+                        && c.table_code == Some(found.table.code())
+                        && c.check.starts_with("fact_vs_table.")
+                })
+                .count();
+            (
+                verified,
+                own.len() as i64 - doubted as i64 - lost as i64,
+                stated,
+            )
         })
         .collect()
 }
@@ -856,7 +885,7 @@ mod tests {
             found(2),
         );
         let gave_up = (Vec::new(), found(0));
-        assert!(standings(&[&read])[0] > standings(&[&gave_up])[0]);
+        assert!(standings(&[&read], &[])[0] > standings(&[&gave_up], &[])[0]);
     }
 
     /// Table 02's rows, the figures in its columns' order.
@@ -903,6 +932,34 @@ mod tests {
             ("20101", ["5.00", "5.00", z, z, z, z, z]),
             ("20102", ["4.00", "4.00", z, z, z, z, z]),
         ]);
-        assert!(standings(&[&right])[0] > standings(&[&wrong])[0]);
+        assert!(standings(&[&right], &[])[0] > standings(&[&wrong], &[])[0]);
+    }
+
+    #[test]
+    fn the_reading_whose_cells_print_what_the_prose_states_stands_better() {
+        // 02's third figure in 上级补助收入 or in 其他收入: every sum of the
+        // table holds either way.
+        let z = "0.00";
+        let upper = income_rows(&[
+            ("", ["30.00", "28.80", "1.20", z, z, z, z]),
+            ("201", ["30.00", "28.80", "1.20", z, z, z, z]),
+        ]);
+        let other = income_rows(&[
+            ("", ["30.00", "28.80", z, z, z, z, "1.20"]),
+            ("201", ["30.00", "28.80", z, z, z, z, "1.20"]),
+        ]);
+        assert_eq!(standings(&[&upper], &[]), standings(&[&other], &[]));
+        // The prose states 其他收入 1.20万元.
+        let stated = Fact {
+            section: String::new(),
+            metric: "其他收入",
+            value: Amount::parse_plain("1.20").expect("amount"),
+            prior_year_change: None,
+            change_pct: None,
+            sentence: String::new(),
+            source_line: 1,
+        };
+        let facts = std::slice::from_ref(&stated);
+        assert!(standings(&[&other], facts)[0] > standings(&[&upper], facts)[0]);
     }
 }

@@ -68,6 +68,9 @@ struct Doc<'a> {
     /// The fewest decimals any amount prints: the widest rounding
     /// allowance a sum can end with.
     min_decimals: u32,
+    /// A table that lost figures takes part: some cells may be blank or a
+    /// lost figure ([`Slot::MaybeLost`]).
+    maybe_lost: bool,
 }
 
 /// An operand of an instance, as the document's tables hold it.
@@ -83,6 +86,11 @@ enum Slot {
     Fact(Option<Amount>),
     /// A cell of a pinned table: its figure and decimals, or blank.
     Known(Option<(Amount, u32)>),
+    /// A cell that a table which lost figures leaves blank: a lost figure
+    /// may stand there, so no placement breaks an identity over it; among
+    /// the placements the identities allow, those under which it is blank
+    /// are preferred.
+    MaybeLost,
 }
 
 /// A cell of a pinned table: its row (code, or label) and column.
@@ -139,23 +147,27 @@ impl Pinned {
         match self.cells.get(&(k.table, k.side, k.row.clone(), col)) {
             Some(Some(v)) => Slot::Known(Some(*v)),
             Some(None) => Slot::Unknown,
-            None if self.lossy.contains(&k.table) => Slot::Unknown,
+            None if self.lossy.contains(&k.table) => Slot::MaybeLost,
             None => Slot::Known(None),
         }
     }
 }
 
 impl Slot {
+    /// `lost`: the tables being placed whose blocks lost figures, where a
+    /// row not read may be a row lost.
     fn of(
         op: &Operand,
         rows: &RowIndex,
         pinned: &Pinned,
         facts: &FxHashMap<&'static str, Amount>,
+        lost: &FxHashSet<Table>,
     ) -> Slot {
         match op {
             Operand::Fact(m) => Slot::Fact(facts.get(m).copied()),
             Operand::Cell(k) if pinned.tables.contains(&k.table) => pinned.slot(k),
             Operand::Cell(k) => match rows.get(&(k.table, k.side, k.row.clone())) {
+                None if lost.contains(&k.table) => Slot::MaybeLost,
                 None => Slot::Blank,
                 Some(&(t, r)) => match column_index(k.table, k.side, k.column) {
                     None => Slot::Unknown,
@@ -202,22 +214,34 @@ pub fn solve(
         present.fact(m);
     }
     let facts: FxHashMap<&'static str, Amount> = facts.iter().copied().collect();
+    let lost: FxHashSet<Table> = tables
+        .iter()
+        .filter(|a| a.lost_figures)
+        .map(|a| a.table)
+        .collect();
     let instances = instantiate(&present);
-    let slots = instances
+    let slots: Vec<(Slot, Vec<(i8, Slot)>)> = instances
         .iter()
         .map(|inst| {
             (
-                Slot::of(&inst.total, &rows, pinned, &facts),
+                Slot::of(&inst.total, &rows, pinned, &facts, &lost),
                 inst.parts
                     .iter()
-                    .map(|(sign, op)| (*sign, Slot::of(op, &rows, pinned, &facts)))
+                    .map(|(sign, op)| (*sign, Slot::of(op, &rows, pinned, &facts, &lost)))
                     .collect(),
             )
         })
         .collect();
+    let maybe_lost = !lost.is_empty()
+        || slots.iter().any(|(total, parts)| {
+            std::iter::once(total)
+                .chain(parts.iter().map(|p| &p.1))
+                .any(|s| matches!(s, Slot::MaybeLost))
+        });
     let mut doc = Doc {
         tables,
         slots,
+        maybe_lost,
         col: tables.iter().map(|a| vec![None; a.groups.len()]).collect(),
         settled: tables.iter().map(|a| vec![false; a.groups.len()]).collect(),
         budget: *budget,
@@ -412,6 +436,9 @@ struct Search<'d, 'a> {
     solutions: Vec<Vec<u8>>,
     max_violations: usize,
     violations: usize,
+    /// Cells that tables which lost figures leave blank read as blank
+    /// (telling apart the placements the search found), not unknown.
+    lost_blank: bool,
 }
 
 /// Solves the open groups of table `ti`; returns whether any was settled.
@@ -534,6 +561,7 @@ fn solve_table(
         solutions: Vec::new(),
         max_violations: 0,
         violations: 0,
+        lost_blank: false,
     };
     for g in 0..a.groups.len() {
         s.assign[g] = doc.col[ti][g];
@@ -558,6 +586,7 @@ fn solve_table(
     }
     let mut solutions = std::mem::take(&mut s.solutions);
     if complete && solutions.len() > 1 && solutions.len() < SOLUTIONS {
+        s.prefer_unbroken(&mut solutions);
         s.prefer_stated(&mut solutions);
     }
     doc.budget = doc.budget.saturating_sub(spent);
@@ -703,9 +732,11 @@ impl Search<'_, '_> {
             Slot::Unknown => return None,
             Slot::Fact(a) => return Some(a.map(|a| (a, 2))),
             Slot::Known(v) => return Some(v),
+            Slot::MaybeLost => return self.lost_blank.then_some(None),
             Slot::Cell { t, r, col } => (t, r, col),
         };
-        let rec = &self.doc.tables[t2].records[r2];
+        let table = &self.doc.tables[t2];
+        let rec = &table.records[r2];
         for am in &rec.amounts {
             let assigned = if t2 == self.ti {
                 self.assign[am.group]
@@ -717,13 +748,46 @@ impl Search<'_, '_> {
                 Some(_) => {}
                 None if am.value.is_zero() => {}
                 None => {
-                    if self.doc.tables[t2].groups[am.group].domain & (1 << col) != 0 {
+                    if table.groups[am.group].domain & (1 << col) != 0 {
                         return None;
                     }
                 }
             }
         }
+        if t2 != self.ti && table.lost_figures && !self.lost_blank {
+            return None;
+        }
         Some(None)
+    }
+
+    /// Keeps, of every solution found, those under which the most
+    /// identities hold with the cells that tables which lost figures leave
+    /// blank read as blank: such a cell is more often blank than a lost
+    /// figure (a table 01 that lost its expenditure side still tells which
+    /// income source 02's third column is), but a loss is no misprint.
+    fn prefer_unbroken(&mut self, solutions: &mut Vec<Vec<u8>>) {
+        if !self.doc.maybe_lost {
+            return;
+        }
+        let checks: Vec<usize> = self.checks_at.iter().flatten().copied().collect();
+        self.lost_blank = true;
+        let counts: Vec<usize> = solutions
+            .iter()
+            .map(|sol| {
+                for (d, &g) in self.vars.iter().enumerate() {
+                    self.assign[g] = Some(sol[d]);
+                }
+                let n = checks.iter().filter(|&&n| self.holds(n)).count();
+                for &g in &self.vars {
+                    self.assign[g] = None;
+                }
+                n
+            })
+            .collect();
+        self.lost_blank = false;
+        let most = counts.iter().copied().max().unwrap_or(0);
+        let mut count = counts.iter();
+        solutions.retain(|_| count.next() == Some(&most));
     }
 
     /// Keeps, of every solution found, those that print the most of the
@@ -988,7 +1052,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pinned_figure_not_vouched_for_or_a_table_that_lost_figures_decides_nothing() {
+    fn a_pinned_figure_not_vouched_for_decides_nothing() {
         let income = income_three_figures();
         let mut budget = DOCUMENT_NODES;
         // 01's 上级补助收入 and 其他收入 read, neither vouched for: the
@@ -1004,15 +1068,58 @@ mod tests {
         );
         let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
         assert!(undecided(&income, &placed));
-        // A table that lost figures: the income sources it does not print
-        // may be lost, not blank (its 其他收入 vouched for, the figure may
-        // still be 上级补助收入's).
+    }
+
+    /// A table that lost figures: an income source it does not print may
+    /// be a figure lost, so no placement breaks an identity over it; but a
+    /// blank is the likelier, and the placement under which its blanks
+    /// break no identity is kept where there is one.
+    #[test]
+    fn a_table_that_lost_figures_breaks_no_placement_but_tells_them_apart() {
+        let income = income_three_figures();
+        let mut budget = DOCUMENT_NODES;
+        // Its 其他收入 vouched for: 上级补助收入 would leave it unmatched.
         let pinned = pinned_overview(
             true,
             &[("本年收入合计", "30.00", true), ("其他收入", "1.20", true)],
         );
         let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
+        assert_eq!(
+            third_figures(&income, &placed),
+            vec![("其他收入", Provenance::Identity); 3]
+        );
+        // No income source printed: every placement leaves one of its
+        // blanks unmatched alike.
+        let pinned = pinned_overview(true, &[("本年收入合计", "30.00", true)]);
+        let placed = solve(std::slice::from_ref(&income), &pinned, &[], &mut budget);
         assert!(undecided(&income, &placed));
+    }
+
+    /// Table 01 placed beside 02 whose block lost figures (its income
+    /// side's figures drawn where no row holds them): its blank 本年收入合计
+    /// would break `t01_t02.total` under every placement of 02, which then
+    /// left every column to order; as a cell that may be lost it breaks
+    /// none, and the prose's 其他收入 places 02's third figure.
+    #[test]
+    fn a_table_that_lost_figures_leaves_the_others_to_their_identities() {
+        let income = income_three_figures();
+        let mut overview = flat(
+            Table::Overview,
+            "收入支出决算总表\n项目 决算数 项目 决算数\n\
+             本年收入合计 本年支出合计 30.00\n",
+        );
+        let facts = [("其他收入", Amount::parse_plain("1.20").expect("amount"))];
+        let mut budget = DOCUMENT_NODES;
+        let tables = [income.clone(), overview.clone()];
+        let placed = solve(&tables, &Pinned::default(), &facts, &mut budget);
+        assert!(undecided(&income, &placed));
+        overview.lost_figures = true;
+        let tables = [income.clone(), overview];
+        let placed = solve(&tables, &Pinned::default(), &facts, &mut budget);
+        assert_eq!(
+            third_figures(&income, &placed),
+            vec![("其他收入", Provenance::Identity); 3]
+        );
     }
 
     /// Table 09 as flat text with the vehicle purchase blank beside the

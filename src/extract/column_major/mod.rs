@@ -191,8 +191,104 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
         Table::Overview | Table::FiscalOverview => two_sided(table, &toks, context),
         Table::ThreePublic => three_public(&toks),
         Table::GeneralBudgetBasic => economic::grid(&toks),
-        _ => coded(table, &toks),
+        _ => coded(table, &join_split_codes(toks)),
     }
+}
+
+/// A code printed in three columns (类, 款, 项), a column at a time with
+/// blank cells gone: every row's 类 (`205`, `205`, `205`), then the 款 of
+/// the rows below a 类 (`02`, `02`), then the 项 of the rows below a 款
+/// (`01`). The rows' codes follow from the standard tables' hierarchy: a
+/// 类's first row is the 类, each run of one 款 under it opens with the 款
+/// and goes on with its 项. So many 款 as the 类 column has rows below a 类
+/// come first among the two-digit parts, the 项 after them; the codes are
+/// taken only where the 项 are exactly used up and the codes run in the
+/// order the tables print them (ascending), else the stream is left as it
+/// is. A run of 类 that repeats no 类 is no such column, nor one whose
+/// parts a 类 follows (the cells of rows printed one after another).
+fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
+    let is_class = |t: &Tok| t.kind == Kind::Code && t.text.len() == 3;
+    let is_part = |t: &Tok| {
+        t.kind == Kind::Text && t.text.len() == 2 && t.text.bytes().all(|b| b.is_ascii_digit())
+    };
+    let is_total = |t: &Tok| t.kind == Kind::Text && matches!(t.text.as_str(), "合计" | "总计");
+    let mut out = Vec::with_capacity(toks.len());
+    let mut k = 0;
+    while k < toks.len() {
+        // A run of 类 cells (合计 among them), then one of parts.
+        let run_end = toks[k..]
+            .iter()
+            .position(|t| !is_class(t) && !is_total(t))
+            .map_or(toks.len(), |p| k + p);
+        let parts_end = toks[run_end..]
+            .iter()
+            .position(|t| !is_part(t))
+            .map_or(toks.len(), |p| run_end + p);
+        // Row by row (`210`, `210 11`, `210 11 03`) a 类 follows the
+        // parts; a column of parts is followed by the names.
+        if run_end > k
+            && parts_end > run_end
+            && toks.get(parts_end).is_none_or(|t| !is_class(t))
+            && let Some(codes) = split_codes(&toks[k..run_end], &toks[run_end..parts_end])
+        {
+            let mut codes = codes.into_iter();
+            for t in &toks[k..run_end] {
+                if is_class(t) {
+                    let code = codes.next().expect("a code per 类 cell");
+                    out.push(Tok {
+                        text: code,
+                        ..t.clone()
+                    });
+                } else {
+                    out.push(t.clone());
+                }
+            }
+            k = parts_end;
+        } else {
+            out.push(toks[k].clone());
+            k += 1;
+        }
+    }
+    out
+}
+
+/// The codes of the rows whose 类 cells `run` holds (合计 cells aside),
+/// from the two-digit `parts` that follow them ([`join_split_codes`]).
+fn split_codes(run: &[Tok], parts: &[Tok]) -> Option<Vec<String>> {
+    let classes: Vec<&str> = run
+        .iter()
+        .filter(|t| t.kind == Kind::Code)
+        .map(|t| t.text.as_str())
+        .collect();
+    if !classes.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    let below = classes.windows(2).filter(|w| w[0] == w[1]).count();
+    if parts.len() < below {
+        return None;
+    }
+    let (kuan, mut xiang) = (&parts[..below], parts[below..].iter());
+    let mut kuan = kuan.iter();
+    let mut codes: Vec<String> = Vec::with_capacity(classes.len());
+    let mut open: Option<(&str, &str)> = None;
+    for (i, class) in classes.iter().enumerate() {
+        if i == 0 || classes[i - 1] != *class {
+            codes.push(class.to_string());
+            open = None;
+            continue;
+        }
+        let k = kuan.next()?.text.as_str();
+        match open {
+            Some((c, o)) if c == *class && o == k => {
+                codes.push(format!("{class}{k}{}", xiang.next()?.text));
+            }
+            _ => {
+                codes.push(format!("{class}{k}"));
+                open = Some((class, k));
+            }
+        }
+    }
+    (xiang.next().is_none() && codes.windows(2).all(|w| w[0] < w[1])).then_some(codes)
 }
 
 /// A block's rows rebuilt under `context`, taken from `rebuilt` when they
@@ -1270,6 +1366,53 @@ mod tests {
             .iter()
             .find(|i| side.is_none_or(|s| i.side == Some(s)) && i.item == item)
             .map(|i| (i.amount.to_string(), i.flags.contains(&Flag::PlacedByOrder)))
+    }
+
+    /// Table 03's code in three columns (类, 款, 项), printed a column at
+    /// a time with blank cells gone (PyMuPDF's blocks): every row's 类, then
+    /// the 款 of the rows under a 类, then the 项 of the rows under a 款,
+    /// then the names and the amounts. Each row gets its whole code.
+    #[test]
+    fn a_code_printed_in_three_columns_a_column_at_a_time_is_rejoined() {
+        let doc = "支出决算表\n单位：万元\n科目编码\n科目名称\n本年支出合计\n基本支出\n项目支出\n\
+                   类\n款\n项\n合计\n201\n201\n201\n201\n208\n208\n208\n\
+                   01\n01\n01\n05\n05\n01\n02\n05\n\
+                   一般公共服务支出\n人大事务\n行政运行\n一般行政管理事务\n\
+                   社会保障和就业支出\n行政事业单位养老支出\n机关事业单位基本养老保险缴费支出\n\
+                   36.00\n30.00\n30.00\n18.00\n12.00\n6.00\n6.00\n6.00\n\
+                   26.00\n20.00\n20.00\n8.00\n12.00\n6.00\n6.00\n6.00\n\
+                   10.00\n10.00\n10.00\n10.00\n0.00\n0.00\n0.00\n0.00\n";
+        let got = read(Table::Expenditure, doc, &cell_stream());
+        for want in [
+            "|合计|项目支出|10",
+            "|201|本年支出合计|30",
+            "|20101|基本支出|20",
+            "|2010101|项目支出|10",
+            "|2010102|本年支出合计|12",
+            "|208|基本支出|6",
+            "|20805|本年支出合计|6",
+            "|2080505|基本支出|6",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
+    }
+
+    /// The same code printed row by row (`201`, `201 01`, `201 01 01`, one
+    /// cell a line): a 类 follows the parts, which are no column.
+    #[test]
+    fn a_code_in_three_columns_printed_row_by_row_is_not_rejoined_as_columns() {
+        let toks = |cells: &[&str]| -> Vec<Tok> {
+            let t = Text::from_string(&cells.join("\n"));
+            tokens(&t, 0..t.len(), true, false)
+        };
+        let rows = toks(&["201", "201", "01", "201", "01", "01", "人大事务"]);
+        let texts = |v: &[Tok]| v.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(&join_split_codes(rows.clone())), texts(&rows));
+        let columns = toks(&["201", "201", "201", "01", "01", "01", "人大事务"]);
+        assert_eq!(
+            texts(&join_split_codes(columns)),
+            ["201", "20101", "2010101", "人大事务"]
+        );
     }
 
     #[test]

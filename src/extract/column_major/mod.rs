@@ -1081,6 +1081,27 @@ fn settle_totals<'a>(
                 pool.append(&mut r.2);
             }
         }
+    } else {
+        // Table 04's classes that no coded table of the document prints
+        // (its anchors are 05's, which leaves out what only funds pay):
+        // figures the order gave one are other rows', set after the last
+        // name a page printed (a column printed with its blank cells gone).
+        // Pooled, for the anchors to take; left unplaced else.
+        let printed_nowhere = |label: &str| {
+            !context.classes.is_empty()
+                && FUNCTION_CLASSES
+                    .iter()
+                    .find(|(_, n)| *n == label)
+                    .is_some_and(|(code, _)| !context.classes.iter().any(|c| c == code))
+        };
+        for r in rows.iter_mut() {
+            if r.0 == Side::Expenditure
+                && printed_nowhere(&r.1)
+                && r.2.iter().any(|t| !t.value().is_zero())
+            {
+                pool.append(&mut r.2);
+            }
+        }
     }
     let printed_once =
         |rows: &[(Side, String, Vec<&'a Tok>, usize)], pool: &[&'a Tok], v: Amount| {
@@ -1547,6 +1568,47 @@ mod tests {
             "{got:#?}"
         );
         assert_eq!(row("教育支出"), Some(("100".into(), false)), "{got:#?}");
+    }
+
+    /// Table 04 as a cell stream a column at a time with blank cells gone
+    /// (PyMuPDF's blocks): the page's expenditure names, then its 小计
+    /// column and its 一般公共预算财政拨款 column, both only as long as
+    /// the rows that spend. The order gives them all to the page's last
+    /// name, a class no coded table prints; the anchors (05's classes)
+    /// take them to their rows.
+    #[test]
+    fn figures_the_order_gave_a_class_no_coded_table_prints_go_to_the_anchored_rows() {
+        let doc = "财政拨款收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n项目\n合计\n\
+                   一般公共预算财政拨款\n政府性基金预算财政拨款\n国有资本经营预算财政拨款\n\
+                   一、一般公共预算财政拨款\n二、政府性基金预算财政拨款\n90.00\n\
+                   一、一般公共服务支出\n二、教育支出\n三、社会保障和就业支出\n四、粮油物资储备支出\n\
+                   60.00\n30.00\n60.00\n30.00\n本年收入合计\n90.00\n本年支出合计\n90.00\n90.00\n";
+        let anchor = |label, micros| Anchor {
+            label,
+            value: Amount::from_micros(micros),
+            sure: true,
+        };
+        let context = Context {
+            classes: vec!["205".into(), "208".into()],
+            anchors: vec![
+                anchor("教育支出", 60_000_000),
+                anchor("社会保障和就业支出", 30_000_000),
+            ],
+            ..cell_stream()
+        };
+        let got = read(Table::FiscalOverview, doc, &context);
+        for want in [
+            "支出|教育支出|小计|60",
+            "支出|教育支出|一般公共预算财政拨款|60",
+            "支出|社会保障和就业支出|小计|30",
+            "支出|社会保障和就业支出|一般公共预算财政拨款|30",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
+        assert!(
+            !got.iter().any(|g| g.contains("粮油物资储备支出")),
+            "{got:#?}"
+        );
     }
 
     #[test]

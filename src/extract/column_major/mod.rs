@@ -205,7 +205,9 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
 /// taken only where the 项 are exactly used up and the codes run in the
 /// order the tables print them (ascending), else the stream is left as it
 /// is. A run of 类 that repeats no 类 is no such column, nor one whose
-/// parts a 类 follows (the cells of rows printed one after another).
+/// parts a 类 follows: the cells of rows printed one after another, where
+/// a 类 and the one or two parts right after it are one row's code
+/// ([`row_parts`]).
 fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
     let is_class = |t: &Tok| t.kind == Kind::Code && t.text.len() == 3;
     let is_part = |t: &Tok| {
@@ -244,12 +246,36 @@ fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
                 }
             }
             k = parts_end;
+        } else if is_class(&toks[k])
+            && let Some(parts) = row_parts(&toks[k + 1..])
+        {
+            // One row's code cell by cell (`201`, `01`, `01`).
+            let code: String = std::iter::once(&toks[k])
+                .chain(parts)
+                .map(|t| t.text.as_str())
+                .collect();
+            out.push(Tok {
+                text: code,
+                ..toks[k].clone()
+            });
+            k += 1 + parts.len();
         } else {
             out.push(toks[k].clone());
             k += 1;
         }
     }
     out
+}
+
+/// The 款 and 项 cells of one row's code right after its 类 (one or two
+/// two-digit parts, then no more): a code printed row by row, a cell a
+/// line.
+fn row_parts(rest: &[Tok]) -> Option<&[Tok]> {
+    let is_part = |t: &Tok| {
+        t.kind == Kind::Text && t.text.len() == 2 && t.text.bytes().all(|b| b.is_ascii_digit())
+    };
+    let n = rest.iter().take_while(|t| is_part(t)).count();
+    (1..=2).contains(&n).then(|| &rest[..n])
 }
 
 /// The codes of the rows whose 类 cells `run` holds (合计 cells aside),
@@ -1419,16 +1445,49 @@ mod tests {
     }
 
     /// The same code printed row by row (`201`, `201 01`, `201 01 01`, one
-    /// cell a line): a 类 follows the parts, which are no column.
+    /// cell a line): a 类 follows the parts, which are no column; each
+    /// row's parts join its own 类.
     #[test]
-    fn a_code_in_three_columns_printed_row_by_row_is_not_rejoined_as_columns() {
+    fn a_code_in_three_columns_printed_row_by_row_joins_row_by_row() {
         let toks = |cells: &[&str]| -> Vec<Tok> {
             let t = Text::from_string(&cells.join("\n"));
             tokens(&t, 0..t.len(), true, false)
         };
-        let rows = toks(&["201", "201", "01", "201", "01", "01", "人大事务"]);
         let texts = |v: &[Tok]| v.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
-        assert_eq!(texts(&join_split_codes(rows.clone())), texts(&rows));
+        let rows = toks(&[
+            "201",
+            "一般公共服务支出",
+            "30.00",
+            "201",
+            "01",
+            "人大事务",
+            "30.00",
+            "201",
+            "01",
+            "01",
+            "行政运行",
+            "30.00",
+        ]);
+        assert_eq!(
+            texts(&join_split_codes(rows)),
+            [
+                "201",
+                "一般公共服务支出",
+                "30.00",
+                "20101",
+                "人大事务",
+                "30.00",
+                "2010101",
+                "行政运行",
+                "30.00"
+            ]
+        );
+        // Codes only, a flow of their own (pdftotext's default order).
+        let rows = toks(&["201", "201", "01", "201", "01", "01", "人大事务"]);
+        assert_eq!(
+            texts(&join_split_codes(rows)),
+            ["201", "20101", "2010101", "人大事务"]
+        );
         let columns = toks(&["201", "201", "201", "01", "01", "01", "人大事务"]);
         assert_eq!(
             texts(&join_split_codes(columns)),

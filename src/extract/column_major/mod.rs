@@ -115,6 +115,27 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
                 continue;
             }
         }
+        // A code and the first line of its name set at one height
+        // (`2080505 机关事业`, PyMuPDF's block of a narrow code column):
+        // the code, then the name.
+        if let Some((code, name)) = t.split_once(char::is_whitespace)
+            && parse_code(code).is_some()
+            && !name.trim().is_empty()
+            && !name
+                .trim()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+            && !name.split_whitespace().any(is_figure)
+        {
+            for (text, kind) in [(code, Kind::Code), (name.trim(), Kind::Text)] {
+                out.push(Tok {
+                    text: text.to_string(),
+                    raw: text.to_string(),
+                    line: i,
+                    kind,
+                });
+            }
+            continue;
+        }
         let kind = if parse_code(t).is_some() && !t.contains('.') {
             Kind::Code
         } else if parse_printed(t).is_some_and(|p| p.decimals > 0) {
@@ -1493,6 +1514,26 @@ mod tests {
             texts(&join_split_codes(columns)),
             ["201", "20101", "2010101", "人大事务"]
         );
+    }
+
+    /// A narrow code column in PyMuPDF's blocks: a 项's seven-digit code
+    /// and the first line of its name set at one height (`2010101 行政`),
+    /// the 类 and 款 codes on lines of their own. The code opens its row.
+    #[test]
+    fn a_code_and_its_name_on_one_line_open_a_row() {
+        let doc = "支出决算表\n单位：万元\n科目编码\n科目名称\n本年支出合计\n基本支出\n项目支出\n\
+                   合计\n30.00\n20.00\n10.00\n201\n一般公共\n服务支出\n30.00\n20.00\n10.00\n\
+                   20101\n人大事务\n30.00\n20.00\n10.00\n2010101 行政\n运行\n18.00\n18.00\n0.00\n\
+                   2010102 一般行政\n管理事务\n12.00\n2.00\n10.00\n";
+        let got = read(Table::Expenditure, doc, &cell_stream());
+        for want in [
+            "|2010101|本年支出合计|18",
+            "|2010101|基本支出|18",
+            "|2010102|基本支出|2",
+            "|2010102|项目支出|10",
+        ] {
+            assert!(got.contains(&want.to_string()), "{want} in {got:#?}");
+        }
     }
 
     #[test]

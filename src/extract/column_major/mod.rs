@@ -386,6 +386,9 @@ pub struct Context {
 /// table, as printed there: the row's first amount must equal it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anchor {
+    /// The side of the row (table 01's income sources are anchored by
+    /// table 02's 合计 row).
+    pub side: Side,
     pub label: &'static str,
     pub value: Amount,
     /// The other table's own identities vouch for the figure. A figure they
@@ -400,9 +403,12 @@ pub struct Anchor {
 /// 拨款, which a class that only the general budget funds prints as its
 /// 小计 too). Zeros are no anchor (a blank row prints nothing to find).
 /// `vouched` holds the items the other tables' identities vouch for, `items`
-/// all of them. No income source is anchored: 02 prints them as columns,
-/// which blank cells gone may shift with every sum of 02 still holding
-/// (its 其他收入 read as 上级补助收入 would vouch for a wrong row of 01).
+/// all of them. Table 01's income sources are anchored by 02's 合计 row
+/// where 02's identities vouch for it, never surely: 02 prints them as columns, which blank cells gone may shift
+/// with every sum of 02 still holding (its 其他收入 read as 上级补助收入
+/// would vouch for a wrong row of 01), so a source anchored is placed by
+/// order; 02's 财政拨款收入 stands for 一般公共预算财政拨款收入, the usual
+/// one of the three.
 pub fn anchors(
     table: Table,
     vouched: &[crate::model::LineItem],
@@ -434,7 +440,43 @@ pub fn anchors(
             && let Some(value) = printed(it)
             && !out.iter().any(|a| a.label == label)
         {
-            out.push(Anchor { label, value, sure });
+            out.push(Anchor {
+                side: Side::Expenditure,
+                label,
+                value,
+                sure,
+            });
+        }
+    }
+    if table == Table::Overview {
+        const SOURCES: [(&str, &str); 6] = [
+            ("财政拨款收入", "一般公共预算财政拨款收入"),
+            ("上级补助收入", "上级补助收入"),
+            ("事业收入", "事业收入"),
+            ("经营收入", "经营收入"),
+            ("附属单位上缴收入", "附属单位上缴收入"),
+            ("其他收入", "其他收入"),
+        ];
+        // Only a 合计 row its table's identities vouch for: a misread one
+        // (its total read into a part column) would take a figure of 01's
+        // totals.
+        for it in vouched
+            .iter()
+            .filter(|i| i.table == Table::Income && i.subject_code.is_none() && i.item == "合计")
+        {
+            if let Some(&(_, label)) = SOURCES.iter().find(|(c, _)| *c == it.column)
+                && let Some(value) = printed(it)
+                && !out
+                    .iter()
+                    .any(|a| a.side == Side::Income && a.label == label)
+            {
+                out.push(Anchor {
+                    side: Side::Income,
+                    label,
+                    value,
+                    sure: false,
+                });
+            }
         }
     }
     out
@@ -1095,7 +1137,13 @@ fn settle_totals<'a>(
     // another figure takes the anchor's from the row the order gave it to
     // (an identity outranks an order), unless that row's own anchor holds
     // it; from the other side's rows only a figure printed once in the block.
-    let anchored = |label: &str| context.anchors.iter().find(|a| a.label == label);
+    let anchored = |label: &str| {
+        context
+            .anchors
+            .iter()
+            .find(|a| a.side == Side::Expenditure && a.label == label)
+    };
+    let classes_anchored = context.anchors.iter().any(|a| a.side == Side::Expenditure);
     let holds = |rows: &[(Side, String, Vec<&'a Tok>, usize)], i: usize| {
         let r = &rows[i];
         r.0 == Side::Expenditure
@@ -1113,7 +1161,7 @@ fn settle_totals<'a>(
             .find(|(_, n)| *n == label)
             .is_some_and(|(code, _)| {
                 !context.classes.is_empty() && !context.classes.iter().any(|c| c == code)
-                    || !context.anchors.is_empty() && anchored(label).is_none()
+                    || classes_anchored && anchored(label).is_none()
             })
     };
     let mut evicted: Vec<&'a Tok> = Vec::new();
@@ -1161,18 +1209,21 @@ fn settle_totals<'a>(
         };
     let single = table == Table::Overview;
     for anchor in &context.anchors {
+        let income = anchor.side == Side::Income;
         let n = if single { 1 } else { 2 };
         let Some(r) = rows
             .iter()
-            .position(|r| r.0 == Side::Expenditure && r.1 == anchor.label)
+            .position(|r| r.0 == anchor.side && r.1 == anchor.label)
         else {
             continue;
         };
-        if !rows[r].2.is_empty() && (!single || holds(rows, r)) {
+        // An income source keeps what the stream gave it; it takes only a
+        // figure no row holds.
+        if !rows[r].2.is_empty() && (income || !single || holds(rows, r)) {
             continue;
         }
         let mut ts = take(&mut pool, anchor.value, n);
-        if ts.is_none() && single {
+        if ts.is_none() && single && !income {
             let once = printed_once(rows, &pool, anchor.value);
             let from = (0..rows.len()).find(|&j| {
                 j != r
@@ -1652,6 +1703,7 @@ mod tests {
         let doc = "收入支出决算总表\n单位：万元\n项目\n决算数\n项目\n决算数\n一、一般公共预算财政拨款收入\n一、一般公共服务支出\n100.00\n二、教育支出\n100.00\n本年收入合计\n100.00\n本年支出合计\n100.00\n总计\n100.00\n总计\n100.00\n";
         let context = Context {
             anchors: vec![Anchor {
+                side: Side::Expenditure,
                 label: "教育支出",
                 value: Amount::from_micros(100_000_000),
                 sure: true,
@@ -1684,6 +1736,7 @@ mod tests {
                    一、一般公共服务支出\n二、教育支出\n三、社会保障和就业支出\n四、粮油物资储备支出\n\
                    60.00\n30.00\n60.00\n30.00\n本年收入合计\n90.00\n本年支出合计\n90.00\n90.00\n";
         let anchor = |label, micros| Anchor {
+            side: Side::Expenditure,
             label,
             value: Amount::from_micros(micros),
             sure: true,
@@ -1709,6 +1762,49 @@ mod tests {
             !got.iter().any(|g| g.contains("粮油物资储备支出")),
             "{got:#?}"
         );
+    }
+
+    /// Table 01 a column at a time with blank cells gone (PyMuPDF's blocks,
+    /// pdftotext -raw): the income side's names, then only the figures
+    /// printed (一般公共预算 and 其他收入 among eight sources). 02's 合计 row
+    /// anchors the sources: placed, by order only (02's part columns may
+    /// have shifted), and 本年收入合计 is their sum.
+    #[test]
+    fn income_sources_printed_with_blank_cells_gone_take_the_figures_02_prints() {
+        let doc = "收入支出决算总表\n单位：万元\n收入\n支出\n项目\n决算数\n项目\n决算数\n\
+                   一、一般公共预算财政拨款收入\n二、政府性基金预算财政拨款收入\n四、上级补助收入\n\
+                   五、事业收入\n八、其他收入\n本年收入合计\n年初结转和结余\n总计\n\
+                   576.31\n22.07\n598.38\n41.43\n639.81\n\
+                   五、教育支出\n本年支出合计\n结余分配\n年末结转和结余\n总计\n\
+                   598.38\n598.38\n41.43\n639.81\n";
+        let source = |label, micros| Anchor {
+            side: Side::Income,
+            label,
+            value: Amount::from_micros(micros),
+            sure: false,
+        };
+        let context = Context {
+            anchors: vec![
+                source("一般公共预算财政拨款收入", 576_310_000),
+                source("其他收入", 22_070_000),
+            ],
+            ..cell_stream()
+        };
+        let r = read_block(Table::Overview, doc, &context);
+        let got = describe(&r.items);
+        let row = |item: &str| placed(&r, Some(Side::Income), item);
+        assert_eq!(
+            row("一般公共预算财政拨款收入"),
+            Some(("576.31".into(), true)),
+            "{got:#?}"
+        );
+        assert_eq!(row("其他收入"), Some(("22.07".into(), true)), "{got:#?}");
+        assert_eq!(
+            row("本年收入合计").map(|p| p.0),
+            Some("598.38".into()),
+            "{got:#?}"
+        );
+        assert_eq!(row("上级补助收入"), None, "{got:#?}");
     }
 
     #[test]

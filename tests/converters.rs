@@ -25,11 +25,11 @@ const FLOORS: &[(&str, f64, f64, f64)] = &[
     ("native", 0.995, 0.995, 1.0),
     ("pdftotext-layout", 0.99, 0.993, 1.0),
     ("pdftotext", 0.96, 0.98, 1.0),
-    ("pdftotext-raw", 0.94, 0.98, 1.0),
+    ("pdftotext-raw", 0.98, 0.99, 1.0),
     ("pdfplumber-layout", 0.993, 0.993, 1.0),
     ("pdfplumber", 0.995, 0.996, 1.0),
-    ("pymupdf", 0.95, 0.98, 1.0),
-    ("pymupdf-sort", 0.96, 0.96, 1.0),
+    ("pymupdf", 0.99, 0.99, 1.0),
+    ("pymupdf-sort", 0.97, 0.975, 1.0),
 ];
 
 fn sum(scores: &std::collections::BTreeMap<String, Score>) -> Score {

@@ -179,7 +179,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
     // Each reading of the whole document is checked once, so that identities
     // across tables (a column total against table 01) take part; a block keeps
     // the reading that stands best there, the earlier on a tie.
-    let standing: Vec<Vec<(usize, i64, usize)>> = readings
+    let standing: Vec<Vec<Standing>> = readings
         .iter()
         .map(|r| standings(&r.iter().collect::<Vec<_>>(), facts))
         .collect();
@@ -205,7 +205,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
                 BlockLayout::Aligned => true,
                 BlockLayout::Stream => shapes[k].prints_rows(),
                 _ => false,
-            }) && (standing[best[k]][k].0 < items.len()
+            }) && (standing[best[k]][k].verified < items.len() as i64
                 || found.unplaced > 0
                 || found.figures > found.emitted)
         })
@@ -744,30 +744,40 @@ fn mix_standing(
     readings: &[Vec<(Vec<LineItem>, FoundTable)>],
     choice: &[usize],
     facts: &[Fact],
-) -> (i64, i64, usize) {
+) -> Standing {
     let mix: Vec<&(Vec<LineItem>, FoundTable)> = choice
         .iter()
         .enumerate()
         .map(|(k, &r)| &readings[r][k])
         .collect();
-    standings(&mix, facts).iter().zip(&mix).fold(
-        (0, 0, 0),
-        |(v, p, s), ((bv, bp, bs), (_, found))| {
-            (
-                v + *bv as i64 - found.figures.saturating_sub(found.emitted) as i64,
-                p + bp,
-                s + bs,
-            )
-        },
-    )
+    standings(&mix, facts)
+        .iter()
+        .zip(&mix)
+        .fold(Standing::default(), |at, (block, (_, found))| Standing {
+            verified: at.verified + block.verified
+                - found.figures.saturating_sub(found.emitted) as i64,
+            placed: at.placed + block.placed,
+            stated: at.stated + block.stated,
+        })
+}
+
+/// How well a block (or a mix of blocks) stands on the identities of the
+/// whole reading, compared field by field in this order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Standing {
+    /// Amounts verified.
+    verified: i64,
+    /// Amounts placed without doubt (less those lost).
+    placed: i64,
+    /// Figures the prose states that its cells print: where the identities
+    /// leave a figure to one of several columns, the prose's column is the
+    /// reading it confirms.
+    stated: i64,
 }
 
 /// How well each block of a reading stands on the identities of the whole
-/// reading: its amounts verified first, then its amounts placed without
-/// doubt, then the figures the prose states that its cells print (where
-/// the identities leave a figure to one of several columns, the prose's
-/// column is the reading it confirms).
-fn standings(blocks: &[&(Vec<LineItem>, FoundTable)], facts: &[Fact]) -> Vec<(usize, i64, usize)> {
+/// reading ([`Standing`]).
+fn standings(blocks: &[&(Vec<LineItem>, FoundTable)], facts: &[Fact]) -> Vec<Standing> {
     let mut doc = crate::model::Extracted {
         line_items: blocks.iter().flat_map(|b| b.0.iter().cloned()).collect(),
         facts: facts.to_vec(),
@@ -814,11 +824,11 @@ fn standings(blocks: &[&(Vec<LineItem>, FoundTable)], facts: &[Fact]) -> Vec<(us
                         && c.check.starts_with("fact_vs_table.")
                 })
                 .count();
-            (
-                verified,
-                own.len() as i64 - doubted as i64 - lost as i64,
-                stated,
-            )
+            Standing {
+                verified: verified as i64,
+                placed: own.len() as i64 - doubted as i64 - lost as i64,
+                stated: stated as i64,
+            }
         })
         .collect()
 }

@@ -118,15 +118,15 @@ fn tokens(text: &Text, lines: Range<usize>, cell_stream: bool, two_sided: bool) 
         // A code and the first line of its name set at one height
         // (`2080505 机关事业`, PyMuPDF's block of a narrow code column):
         // the code, then the name.
-        if let Some((code, name)) = t.split_once(char::is_whitespace)
+        if let Some((code, name)) = t
+            .split_once(char::is_whitespace)
+            .map(|(c, n)| (c, n.trim()))
             && parse_code(code).is_some()
-            && !name.trim().is_empty()
-            && !name
-                .trim()
-                .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+            && !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-')
             && !name.split_whitespace().any(is_figure)
         {
-            for (text, kind) in [(code, Kind::Code), (name.trim(), Kind::Text)] {
+            for (text, kind) in [(code, Kind::Code), (name, Kind::Text)] {
                 out.push(Tok {
                     text: text.to_string(),
                     raw: text.to_string(),
@@ -231,9 +231,6 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
 /// ([`row_parts`]).
 fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
     let is_class = |t: &Tok| t.kind == Kind::Code && t.text.len() == 3;
-    let is_part = |t: &Tok| {
-        t.kind == Kind::Text && t.text.len() == 2 && t.text.bytes().all(|b| b.is_ascii_digit())
-    };
     let is_total = |t: &Tok| t.kind == Kind::Text && matches!(t.text.as_str(), "合计" | "总计");
     let mut out = Vec::with_capacity(toks.len());
     let mut k = 0;
@@ -245,7 +242,7 @@ fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
             .map_or(toks.len(), |p| k + p);
         let parts_end = toks[run_end..]
             .iter()
-            .position(|t| !is_part(t))
+            .position(|t| !is_code_part(t))
             .map_or(toks.len(), |p| run_end + p);
         // Row by row (`210`, `210 11`, `210 11 03`) a 类 follows the
         // parts; a column of parts is followed by the names.
@@ -292,11 +289,13 @@ fn join_split_codes(toks: Vec<Tok>) -> Vec<Tok> {
 /// two-digit parts, then no more): a code printed row by row, a cell a
 /// line.
 fn row_parts(rest: &[Tok]) -> Option<&[Tok]> {
-    let is_part = |t: &Tok| {
-        t.kind == Kind::Text && t.text.len() == 2 && t.text.bytes().all(|b| b.is_ascii_digit())
-    };
-    let n = rest.iter().take_while(|t| is_part(t)).count();
+    let n = rest.iter().take_while(|t| is_code_part(t)).count();
     (1..=2).contains(&n).then(|| &rest[..n])
+}
+
+/// A 款 or 项 cell of a code printed in three columns (`02`).
+fn is_code_part(t: &Tok) -> bool {
+    t.kind == Kind::Text && t.text.len() == 2 && t.text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The codes of the rows whose 类 cells `run` holds (合计 cells aside),
@@ -307,11 +306,9 @@ fn split_codes(run: &[Tok], parts: &[Tok]) -> Option<Vec<String>> {
         .filter(|t| t.kind == Kind::Code)
         .map(|t| t.text.as_str())
         .collect();
-    if !classes.windows(2).any(|w| w[0] == w[1]) {
-        return None;
-    }
+    // Rows under a 类: as many 款 cells.
     let below = classes.windows(2).filter(|w| w[0] == w[1]).count();
-    if parts.len() < below {
+    if below == 0 || parts.len() < below {
         return None;
     }
     let (kuan, mut xiang) = (&parts[..below], parts[below..].iter());
@@ -404,11 +401,11 @@ pub struct Anchor {
 /// 小计 too). Zeros are no anchor (a blank row prints nothing to find).
 /// `vouched` holds the items the other tables' identities vouch for, `items`
 /// all of them. Table 01's income sources are anchored by 02's 合计 row
-/// where 02's identities vouch for it, never surely: 02 prints them as columns, which blank cells gone may shift
-/// with every sum of 02 still holding (its 其他收入 read as 上级补助收入
-/// would vouch for a wrong row of 01), so a source anchored is placed by
-/// order; 02's 财政拨款收入 stands for 一般公共预算财政拨款收入, the usual
-/// one of the three.
+/// where 02's identities vouch for it, never surely: 02 prints them as
+/// columns, which blank cells gone may shift with every sum of 02 still
+/// holding (its 其他收入 read as 上级补助收入 would vouch for a wrong row
+/// of 01), so a source anchored is placed by order; 02's 财政拨款收入
+/// stands for 一般公共预算财政拨款收入, the usual one of the three.
 pub fn anchors(
     table: Table,
     vouched: &[crate::model::LineItem],

@@ -880,6 +880,8 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
     let mut dealt: Option<(usize, usize)> = None;
     // Rows given a figure as part of such a run: set by its row there.
     let mut in_runs: Vec<usize> = Vec::new();
+    // Income rows printed with an enumerator (`二、`), and it.
+    let mut numbered: Vec<(usize, u32)> = Vec::new();
     let mut i = 0usize;
     while i < toks.len() {
         let t = &toks[i];
@@ -954,6 +956,12 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
                     run_start = rows.len();
                     prev_amount = false;
                 }
+                if side == Side::Income
+                    && let (Some(crate::text::Enumerator::Chinese(n)), _) =
+                        crate::text::split_enumerator(&clean)
+                {
+                    numbered.push((rows.len(), n));
+                }
                 rows.push((side, label, Vec::new(), t.line));
                 last = Some(rows.len() - 1);
             }
@@ -997,7 +1005,35 @@ fn two_sided(table: Table, toks: &[Tok], context: &Context) -> Grid {
                     last = None;
                     continue;
                 }
-                match last {
+                // A lone income figure on the line of an expenditure name
+                // (`50.09 一、一般公共服务支出`) stands at that name's height:
+                // the two sides share their rows, so it is the figure of the
+                // income row of the same number, if that row still has
+                // none, whichever income name the stream printed last.
+                let level = toks
+                    .get(i)
+                    .filter(|x| n == 1 && x.line == t.line && x.kind == Kind::Text)
+                    .and_then(|x| match crate::text::split_enumerator(&squeeze(&x.text)) {
+                        (Some(crate::text::Enumerator::Chinese(k)), rest)
+                            if match_label(rest, &exp).is_some() =>
+                        {
+                            Some(k)
+                        }
+                        _ => None,
+                    });
+                let same_height = level.and_then(|k| {
+                    numbered
+                        .iter()
+                        .rev()
+                        .find(|&&(r, e)| e == k && r >= run_start)
+                        .map(|&(r, _)| r)
+                        .filter(|&r| rows[r].2.is_empty())
+                });
+                let into = match (last, same_height) {
+                    (Some(l), Some(r)) if rows[l].0 == Side::Income => Some(r),
+                    _ => last,
+                };
+                match into {
                     Some(r)
                         if rows[r].2.len() < cap(rows[r].0)
                             && fits_right(table, rows[r].0, &rows[r].2, t) =>
@@ -1802,6 +1838,27 @@ mod tests {
             "{got:#?}"
         );
         assert_eq!(row("上级补助收入"), None, "{got:#?}");
+    }
+
+    /// Table 04 a column at a time (PyMuPDF's blocks, pdftotext -raw): the
+    /// three income names, then the one income figure on the line of the
+    /// first expenditure name (`50.09 一、一般公共服务支出`), at the height
+    /// of the first row of both sides. It is 一般公共预算财政拨款's, not the
+    /// last income name's before it.
+    #[test]
+    fn an_income_figure_on_the_line_of_an_expenditure_name_is_its_row_s() {
+        let doc = "财政拨款收入支出决算总表\n单位：万元\n收入 支出\n项目 决算数 项目 小计\n\
+                   一、一般公共预算财政拨款\n二、政府性基金预算财政拨款\n三、国有资本经营预算财政拨款\n\
+                   50.09 一、一般公共服务支出\n二、外交支出\n50.09\n50.09\n";
+        let r = read_block(Table::FiscalOverview, doc, &cell_stream());
+        let got = describe(&r.items);
+        let row = |item: &str| placed(&r, Some(Side::Income), item);
+        assert_eq!(
+            row("一般公共预算财政拨款").map(|p| p.0),
+            Some("50.09".into()),
+            "{got:#?}"
+        );
+        assert_eq!(row("国有资本经营预算财政拨款"), None, "{got:#?}");
     }
 
     #[test]

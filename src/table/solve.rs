@@ -771,23 +771,10 @@ impl Search<'_, '_> {
         }
         let checks: Vec<usize> = self.checks_at.iter().flatten().copied().collect();
         self.lost_blank = true;
-        let counts: Vec<usize> = solutions
-            .iter()
-            .map(|sol| {
-                for (d, &g) in self.vars.iter().enumerate() {
-                    self.assign[g] = Some(sol[d]);
-                }
-                let n = checks.iter().filter(|&&n| self.holds(n)).count();
-                for &g in &self.vars {
-                    self.assign[g] = None;
-                }
-                n
-            })
-            .collect();
+        self.keep_most(solutions, |s| {
+            checks.iter().filter(|&&n| s.holds(n)).count()
+        });
         self.lost_blank = false;
-        let most = counts.iter().copied().max().unwrap_or(0);
-        let mut count = counts.iter();
-        solutions.retain(|_| count.next() == Some(&most));
     }
 
     /// Keeps, of every solution found, those that print the most of the
@@ -808,11 +795,8 @@ impl Search<'_, '_> {
         if stated.is_empty() {
             return;
         }
-        let printed = |s: &mut Self, sol: &[u8]| {
-            for (d, &g) in s.vars.iter().enumerate() {
-                s.assign[g] = Some(sol[d]);
-            }
-            let n = stated
+        self.keep_most(solutions, |s| {
+            stated
                 .iter()
                 .filter(|&&n| {
                     s.doc.slots[n]
@@ -821,18 +805,29 @@ impl Search<'_, '_> {
                         .any(|&(_, slot)| matches!(s.value(slot), Some(Some(_))))
                         && s.holds(n)
                 })
-                .count();
-            for &g in &s.vars {
-                s.assign[g] = None;
-            }
-            n
-        };
-        let counts: Vec<usize> = solutions.iter().map(|sol| printed(self, sol)).collect();
-        let most = counts.iter().copied().max().unwrap_or(0);
-        if most > 0 {
-            let mut count = counts.iter();
-            solutions.retain(|_| count.next() == Some(&most));
-        }
+                .count()
+        });
+    }
+
+    /// Keeps the solutions that score the most under `score`, each scored
+    /// with its columns assigned.
+    fn keep_most(&mut self, solutions: &mut Vec<Vec<u8>>, score: impl Fn(&Self) -> usize) {
+        let scores: Vec<usize> = solutions
+            .iter()
+            .map(|sol| {
+                for (d, &g) in self.vars.iter().enumerate() {
+                    self.assign[g] = Some(sol[d]);
+                }
+                let n = score(self);
+                for &g in &self.vars {
+                    self.assign[g] = None;
+                }
+                n
+            })
+            .collect();
+        let most = scores.iter().copied().max().unwrap_or(0);
+        let mut score = scores.iter();
+        solutions.retain(|_| score.next() == Some(&most));
     }
 
     /// Whether instance `n` can still hold while some of its parts are not

@@ -299,40 +299,21 @@ fn is_code_part(t: &Tok) -> bool {
 }
 
 /// The codes of the rows whose 类 cells `run` holds (合计 cells aside),
-/// from the two-digit `parts` that follow them ([`join_split_codes`]).
+/// from the two-digit `parts` that follow them, as the grid model's stream
+/// reader joins them ([`crate::table::read::code_rows`]), where they
+/// ascend as the tables print them.
 fn split_codes(run: &[Tok], parts: &[Tok]) -> Option<Vec<String>> {
     let classes: Vec<&str> = run
         .iter()
         .filter(|t| t.kind == Kind::Code)
         .map(|t| t.text.as_str())
         .collect();
-    // Rows under a 类: as many 款 cells.
-    let below = classes.windows(2).filter(|w| w[0] == w[1]).count();
-    if below == 0 || parts.len() < below {
-        return None;
-    }
-    let (kuan, mut xiang) = (&parts[..below], parts[below..].iter());
-    let mut kuan = kuan.iter();
-    let mut codes: Vec<String> = Vec::with_capacity(classes.len());
-    let mut open: Option<(&str, &str)> = None;
-    for (i, class) in classes.iter().enumerate() {
-        if i == 0 || classes[i - 1] != *class {
-            codes.push(class.to_string());
-            open = None;
-            continue;
-        }
-        let k = kuan.next()?.text.as_str();
-        match open {
-            Some((c, o)) if c == *class && o == k => {
-                codes.push(format!("{class}{k}{}", xiang.next()?.text));
-            }
-            _ => {
-                codes.push(format!("{class}{k}"));
-                open = Some((class, k));
-            }
-        }
-    }
-    (xiang.next().is_none() && codes.windows(2).all(|w| w[0] < w[1])).then_some(codes)
+    let parts: Vec<&str> = parts.iter().map(|t| t.text.as_str()).collect();
+    let codes: Vec<String> = crate::table::read::code_rows(&classes, &parts, None)?
+        .iter()
+        .map(|r| r.code(&classes, &parts))
+        .collect();
+    codes.windows(2).all(|w| w[0] < w[1]).then_some(codes)
 }
 
 /// A block's rows rebuilt under `context`, taken from `rebuilt` when they
@@ -1183,22 +1164,26 @@ fn settle_totals<'a>(
             && r.2.len() == 1
             && anchored(&r.1).is_some_and(|a| (r.2[0].value() - a.value).abs() <= tol)
     };
-    // Table 01's classes that no coded table of the document prints spend
-    // nothing: a figure other than zero the order gave one is another row's
-    // (`pdftotext` sets an income row's figure after the expenditure name
-    // printed on its line). Pooled, for an anchor to take, else the income
-    // row printed last before it that still has none, by order only.
-    let unprinted = |label: &str| {
-        FUNCTION_CLASSES
-            .iter()
-            .find(|(_, n)| *n == label)
-            .is_some_and(|(code, _)| {
-                !context.classes.is_empty() && !context.classes.iter().any(|c| c == code)
-                    || classes_anchored && anchored(label).is_none()
-            })
+    // A class no coded table of the document prints spends nothing: a
+    // figure other than zero the order gave it is another row's.
+    let printed_nowhere = |label: &str| {
+        !context.classes.is_empty()
+            && FUNCTION_CLASSES
+                .iter()
+                .find(|(_, n)| *n == label)
+                .is_some_and(|(code, _)| !context.classes.iter().any(|c| c == code))
     };
     let mut evicted: Vec<&'a Tok> = Vec::new();
     if table == Table::Overview {
+        // On 01 (whose anchors are 03's, every class that spends) a class
+        // no anchor names spends nothing either. `pdftotext` sets an income
+        // row's figure after the expenditure name printed on its line:
+        // pooled, for an anchor to take, else the income row printed last
+        // before it that still has none, by order only.
+        let unprinted = |label: &str| {
+            printed_nowhere(label)
+                || is_class(label) && classes_anchored && anchored(label).is_none()
+        };
         for r in rows.iter_mut() {
             if r.0 == Side::Expenditure
                 && unprinted(&r.1)
@@ -1210,18 +1195,10 @@ fn settle_totals<'a>(
             }
         }
     } else {
-        // Table 04's classes that no coded table of the document prints
-        // (its anchors are 05's, which leaves out what only funds pay):
-        // figures the order gave one are other rows', set after the last
-        // name a page printed (a column printed with its blank cells gone).
+        // On 04 (whose anchors are 05's, which leave out what only funds
+        // pay) only the classes no coded table prints: a column printed with
+        // its blank cells gone sets a page's figures after its last name.
         // Pooled, for the anchors to take; left unplaced else.
-        let printed_nowhere = |label: &str| {
-            !context.classes.is_empty()
-                && FUNCTION_CLASSES
-                    .iter()
-                    .find(|(_, n)| *n == label)
-                    .is_some_and(|(code, _)| !context.classes.iter().any(|c| c == code))
-        };
         for r in rows.iter_mut() {
             if r.0 == Side::Expenditure
                 && printed_nowhere(&r.1)

@@ -13,6 +13,7 @@ mod totals;
 pub use flat::ordered;
 pub use positioned::positioned;
 pub use rotated::rotated;
+pub(crate) use stream::code_rows;
 pub use stream::stream;
 pub use tab::tab_rows;
 pub use totals::{RowsByTotals, by_row_totals};

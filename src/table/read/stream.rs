@@ -469,7 +469,7 @@ impl Page<'_> {
 
 /// A row's code as [`code_rows`] joins it: its 类, and its 款 and 项
 /// parts.
-pub(super) struct CodeRow {
+pub(crate) struct CodeRow {
     class: usize,
     kuan: Option<usize>,
     xiang: Option<usize>,
@@ -479,10 +479,19 @@ impl CodeRow {
     /// The row's code cells, from the cells of the 类 codes and of the
     /// parts.
     pub(super) fn cells(&self, classes: &[usize], parts: &[usize]) -> Vec<usize> {
+        self.pick(classes, parts).collect()
+    }
+
+    /// The row's whole code, from the texts of the 类 codes and of the
+    /// parts.
+    pub(crate) fn code(&self, classes: &[&str], parts: &[&str]) -> String {
+        self.pick(classes, parts).collect()
+    }
+
+    fn pick<T: Copy>(&self, classes: &[T], parts: &[T]) -> impl Iterator<Item = T> {
         std::iter::once(classes[self.class])
             .chain(self.kuan.map(|k| parts[k]))
             .chain(self.xiang.map(|x| parts[x]))
-            .collect()
     }
 }
 
@@ -494,7 +503,7 @@ impl CodeRow {
 /// ends in `parts` (the 款 then the 项 parts). Per row: its 类, and its
 /// 款 and 项 parts as indices into `parts`; `None` unless the columns fit
 /// so exactly.
-pub(super) fn code_rows(
+pub(crate) fn code_rows(
     classes: &[&str],
     parts: &[&str],
     before: Option<(&str, Option<&str>)>,

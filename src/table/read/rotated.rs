@@ -58,11 +58,21 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
     let mut src = CellGrid::new(Layout::Ordered);
     super::positioned::tokens(text, start..end, &mut src, false);
     let lines = Lines::of(&src, text, start..end);
+    // Sorted text runs a page's first line on from the last line of the
+    // page before (a form feed mid-line): where a title shares its line
+    // with a page of another table, that page is the other table's. So the
+    // block's pages run from its title's page to the page before the next
+    // block's title.
+    let first_page = lines.title_page(block.start).unwrap_or(0);
+    let next_title = lines.title_page(block.end);
+    let ours = |line: &Line| {
+        let at = line.text_line as usize;
+        line.page >= first_page
+            && (block.contains(&at) || at == block.end && next_title.is_some_and(|p| line.page < p))
+    };
     // Each line of codes within the block is a page's part of the table.
     let parts: Vec<usize> = (0..lines.lines.len())
-        .filter(|&l| {
-            block.contains(&(lines.lines[l].text_line as usize)) && lines.codes(l).is_some()
-        })
+        .filter(|&l| ours(&lines.lines[l]) && lines.codes(l).is_some())
         .collect();
     // The total row is printed first or last (the rows come out top down
     // or bottom up along a line); the one where the 类 rows of every page
@@ -167,6 +177,23 @@ impl<'a> Lines<'a> {
 
     fn text(&self, i: usize) -> &str {
         self.src.text(&self.src.cells[i])
+    }
+
+    /// The page of text line `line` that holds a table's title (a word
+    /// ending in 表; the last such page of the line, as a table's number
+    /// 公开02表 is printed on its title's page), if the line is searched
+    /// and holds one.
+    fn title_page(&self, line: usize) -> Option<u32> {
+        self.lines
+            .iter()
+            .filter(|l| l.text_line as usize == line)
+            .filter(|l| {
+                l.cells
+                    .clone()
+                    .any(|i| self.kind(i) == CellKind::Text && self.text(i).ends_with('表'))
+            })
+            .map(|l| l.page)
+            .next_back()
     }
 
     fn kind(&self, i: usize) -> CellKind {
@@ -561,17 +588,19 @@ mod tests {
         let t = Text::from_string(doc);
         let lines: Vec<usize> = (0..t.len()).collect();
         let title = lines.iter().position(|&i| t.line(i).contains("决算表"))?;
-        let g = rotated(&t, title..t.len(), sums_first)?;
-        Some(
-            g.lines()
-                .into_iter()
-                .map(|(_, r)| {
-                    r.map(|i| g.text(&g.cells[i]).to_string())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect(),
-        )
+        Some(printed(&rotated(&t, title..t.len(), sums_first)?))
+    }
+
+    /// A grid's rows, each its cells' texts joined by a space.
+    fn printed(g: &CellGrid) -> Vec<String> {
+        g.lines()
+            .into_iter()
+            .map(|(_, r)| {
+                r.map(|i| g.text(&g.cells[i]).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 
     /// A coded table printed on a turned page, as sorted text gives it:
@@ -634,6 +663,65 @@ mod tests {
                 "221 02 7.25 7.25",
                 "221 02 01 7.25 7.25",
                 "合计 12.75 12.25 0.50",
+            ]
+        );
+    }
+
+    /// Sorted text runs a page's first line on from the page before's
+    /// last: the second page's codes end the line that the next table's
+    /// title begins after the form feed. They are the first table's second
+    /// part (its classes add up to the total only with them), and not the
+    /// next table's.
+    #[test]
+    fn a_page_that_ends_on_the_next_title_line_is_its_own_tables() {
+        let doc = "\
+\u{c}支出决算表
+   项目支出   12.00  2.00  2.00  0.50  1.50
+   基本支出   13.00  4.00  4.00  1.50  2.50
+   合计   25.00  6.00  6.00  2.00  4.00  本年支出
+   科目名称
+   合计 一般公共服务支出 财政事务 行政运行 其他财政事务支出
+   科目编码   201 20106 2010601 2010699
+\u{c}   项目支出  10.00 10.00  5.00  5.00
+   基本支出   9.00  9.00  4.00  5.00
+   合计  19.00 19.00  9.00 10.00  本年支出
+   科目名称
+   农林水支出 农业农村 行政运行 其他农业农村支出
+   科目编码   213 21301 2130101 2130199   \u{c}  财政拨款收入支出决算表
+   项目支出   2.00  2.00  2.00  1.00  1.00
+   基本支出   3.00  3.00  3.00  1.50  1.50
+   合计   5.00  5.00  5.00  2.50  2.50  本年支出
+   科目名称
+   合计 一般公共服务支出 人大事务 行政运行 其他人大事务支出
+   科目编码   201 20101 2010101 2010199
+";
+        let t = Text::from_string(doc);
+        let next = (0..t.len())
+            .find(|&i| t.line(i).contains("财政拨款收入支出决算表"))
+            .expect("next title");
+        let read = |block: Range<usize>| printed(&rotated(&t, block, true).expect("read"));
+        assert_eq!(
+            read(1..next),
+            [
+                "合计 25.00 13.00 12.00",
+                "201 一般公共服务支出 6.00 4.00 2.00",
+                "20106 财政事务 6.00 4.00 2.00",
+                "2010601 行政运行 2.00 1.50 0.50",
+                "2010699 其他财政事务支出 4.00 2.50 1.50",
+                "213 农林水支出 19.00 9.00 10.00",
+                "21301 农业农村 19.00 9.00 10.00",
+                "2130101 行政运行 9.00 4.00 5.00",
+                "2130199 其他农业农村支出 10.00 5.00 5.00",
+            ]
+        );
+        assert_eq!(
+            read(next..t.len()),
+            [
+                "合计 5.00 3.00 2.00",
+                "201 一般公共服务支出 5.00 3.00 2.00",
+                "20101 人大事务 5.00 3.00 2.00",
+                "2010101 行政运行 2.50 1.50 1.00",
+                "2010199 其他人大事务支出 2.50 1.50 1.00",
             ]
         );
     }

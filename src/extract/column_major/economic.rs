@@ -1405,7 +1405,9 @@ impl<'p, 'a> Drift<'p, 'a> {
         let value = |x: usize| self.p.amounts[x].value;
         for pos in self.blank_rows(at, from) {
             at[pos] = Some(a);
-            if self.sums_of[pos].iter().all(|&k| self.holds_or_open(at, k)) {
+            if self.sums_of[pos].iter().all(|&k| self.holds_or_open(at, k))
+                && (0..self.sums.len()).all(|k| self.can_close(at, k, rest))
+            {
                 // Equal amounts are laid in row order: once each way.
                 let next = match rest.first() {
                     Some(&b) if value(b) == value(a) => pos + 1,
@@ -1415,6 +1417,32 @@ impl<'p, 'a> Drift<'p, 'a> {
             }
             at[pos] = None;
         }
+    }
+
+    /// Whether sum `k` can still hold: a sum with one blank row left holds
+    /// only if that row stays blank (what it lacks is zero) or takes one of
+    /// the amounts `rest` still to be laid. (Laying the largest first, the
+    /// totals close early, and this cuts the search for their parts.)
+    fn can_close(&self, at: &[Option<usize>], k: usize, rest: &[usize]) -> bool {
+        let (total, parts) = &self.sums[k];
+        let mut blank = std::iter::once(total)
+            .chain(parts)
+            .filter(|&&pos| at[pos].is_none());
+        let (Some(&hole), None) = (blank.next(), blank.next()) else {
+            return true;
+        };
+        let value = |pos: usize| at[pos].map_or(Amount::ZERO, |a| self.p.amounts[a].value);
+        let parts_sum: Amount = parts.iter().map(|&x| value(x)).sum();
+        let want = if hole == *total {
+            parts_sum
+        } else {
+            value(*total) - parts_sum
+        };
+        let terms = parts.len();
+        self.p.near(want, Amount::ZERO, terms)
+            || rest
+                .iter()
+                .any(|&a| self.p.near(self.p.amounts[a].value, want, terms))
     }
 
     /// Whether sum `k` holds, or has a blank row still to be laid and its
@@ -2129,6 +2157,49 @@ mod tests {
             // Which of 310's items prints 5.00 and which 2.00 no sum says.
             &["31002", "31007"],
         );
+    }
+
+    #[test]
+    fn many_loose_amounts_are_laid_within_the_search_budget() {
+        // One group, row by row, a third of its rows blank: 301's and
+        // 30102's amounts are drawn after 人员经费合计's label with its own,
+        // 302's after 30211's, 310's and 31002's after 公用经费合计's
+        // label. Eight amounts are loose; laying them on the blank rows
+        // one by one, where only the finished sums are checked, ran out of
+        // search nodes.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 工资福利支出 30101 基本工资 ",
+            "30102 津贴补贴 30103 奖金 9.00 30107 绩效工资 66.00 ",
+            "30108 机关事业单位基本养老保险缴费 111.00 30109 职业年金缴费 106.00 ",
+            "30110 职工基本医疗保险缴费 110.00 30113 住房公积金 13.00 ",
+            "30199 其他工资福利支出 68.00 303 对个人和家庭的补助 459.00 ",
+            "30302 退休费 13.00 30305 生活补助 273.00 30309 奖励金 173.00 ",
+            "人员经费合计 592.00 109.00 1051.00 302 商品和服务支出 30201 办公费 ",
+            "30202 印刷费 1.00 30205 水费 25.00 30206 电费 10.00 30207 邮电费 ",
+            "30211 差旅费 156.00 7.00 30213 维修（护）费 3.00 30215 会议费 7.00 ",
+            "30216 培训费 21.00 30217 公务接待费 21.00 30228 工会经费 7.00 ",
+            "30229 福利费 29.00 30231 公务用车运行维护费 25.00 ",
+            "30299 其他商品和服务支出 310 资本性支出 31002 办公设备购置 ",
+            "31007 信息网络及软件购置更新 公用经费合计 123.00 123.00 279.00",
+        ));
+        let r = read_in(&doc, &stream());
+        let proven = [
+            "|301|决算数|592",
+            "|303|决算数|459",
+            "|302|决算数|156",
+            "|310|决算数|123",
+            "|人员经费合计|决算数|1051",
+            "|公用经费合计|决算数|279",
+        ];
+        assert_has(&r, &proven);
+        let flagged = flagged(&r);
+        for code in ["301", "303", "302", "310"] {
+            assert!(
+                !flagged.contains(&code.to_string()),
+                "{code} in {flagged:?}"
+            );
+        }
+        assert_eq!(r.unplaced, 0);
     }
 
     #[test]

@@ -406,14 +406,18 @@ impl<'a> Placing<'a> {
                 None => loose.push(a),
             }
         }
-        // Row-major: most rows print one amount of their own. (Counting
-        // amounts rather than rows reads sparse tables too, but the
-        // figures it then places by order are mostly wrong: see
-        // docs/accuracy.md.)
+        // Row-major: most rows that print an amount print one of their
+        // own (a stream printed a column at a time gives a few rows them
+        // all).
         let alone = spans.iter().filter(|s| s.len() == 1).count();
-        if alone * 2 < positions || alone == positions {
+        let printing = spans.iter().filter(|s| !s.is_empty()).count();
+        if alone * 2 < printing || alone == positions {
             return false;
         }
+        // Most rows print nothing (a second group mostly blank beside the
+        // first): an amount's row is the one it follows, weaker evidence
+        // where the stream is out of step.
+        let sparse = alone * 2 < positions;
         // A span of one amount is its row's; a span of several says of none
         // which is its own (the row's may have drifted on, others drifted in).
         // So is an amount after an item of its class that printed none (a
@@ -449,14 +453,24 @@ impl<'a> Placing<'a> {
         let Some(solutions) = d.solve(at.clone(), &loose) else {
             return false;
         };
-        // Placed by order: rows on which the arrangements disagree, and
-        // amounts the search laid on an item beside a blank one of its class.
+        // Placed by order: rows on which the arrangements disagree, amounts
+        // the search laid on an item beside a blank one of its class, and
+        // in a sparse table every item of a class the search laid or moved
+        // an amount in (the stream is out of step there, and most of the
+        // class's rows are blank: an amount may follow a row not its own).
         let value = |x: Option<usize>| x.map(|a| self.amounts[a].value);
         let laid = &solutions[0];
+        let stirred = |k: usize| {
+            let (total, parts) = &d.sums[k];
+            std::iter::once(total)
+                .chain(parts)
+                .any(|&x| at[x] != laid[x])
+        };
         let by_order: Vec<bool> = (0..positions)
             .map(|pos| {
                 solutions.iter().any(|s| value(s[pos]) != value(laid[pos]))
                     || at[pos] != laid[pos] && d.interchangeable(&at, laid, pos)
+                    || sparse && d.item_of[pos].is_some_and(stirred)
             })
             .collect();
         for (pos, &a) in laid.iter().enumerate() {
@@ -2199,6 +2213,46 @@ mod tests {
                 "{code} in {flagged:?}"
             );
         }
+        assert_eq!(r.unplaced, 0);
+    }
+
+    #[test]
+    fn a_sparse_second_group_row_by_row_is_placed_by_its_sums() {
+        // Two groups side by side, row by row, the second mostly blank:
+        // most rows print nothing. 303's item's 10.00 is drawn after
+        // 人员经费合计's label, 302's 5.00 and its item's after 30229's,
+        // 31007's 8.00 after a blank 31002 (which of the two is blank no
+        // sum says), the totals last.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 科目编码 科目名称 决算数 ",
+            "301 工资福利支出 100.00 302 商品和服务支出 30101 基本工资 60.00 ",
+            "30201 办公费 30102 津贴补贴 40.00 30202 印刷费 ",
+            "303 对个人和家庭的补助 30.00 30205 水费 30302 退休费 20.00 ",
+            "30206 电费 30305 生活补助 30207 邮电费 30309 奖励金 ",
+            "30211 差旅费 人员经费合计 10.00 30229 福利费 5.00 5.00 ",
+            "310 资本性支出 8.00 31002 办公设备购置 31007 信息网络及软件购置更新 8.00 ",
+            "公用经费合计 13.00 130.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_has(
+            &r,
+            &[
+                "|301|决算数|100",
+                "|30101|决算数|60",
+                "|30102|决算数|40",
+                "|303|决算数|30",
+                "|302|决算数|5",
+                "|310|决算数|8",
+                "|人员经费合计|决算数|130",
+                "|公用经费合计|决算数|13",
+            ],
+        );
+        // Which blank item took a class's drawn amount no sum says; and
+        // 30302's 20.00, in a class the stream is out of step in, may be
+        // another row's.
+        let mut flagged = flagged(&r);
+        flagged.sort();
+        assert_eq!(flagged, ["30201", "30302", "30305", "31002"]);
         assert_eq!(r.unplaced, 0);
     }
 

@@ -71,9 +71,34 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
             && (block.contains(&at) || at == block.end && next_title.is_some_and(|p| line.page < p))
     };
     // Each line of codes within the block is a page's part of the table.
-    let parts: Vec<usize> = (0..lines.lines.len())
+    let mut parts: Vec<usize> = (0..lines.lines.len())
         .filter(|&l| ours(&lines.lines[l]) && lines.codes(l).is_some())
         .collect();
+    // A last page may hold too few rows for its line to be told from a line
+    // of stray numbers (a 项 row and the 合计 row): the block's pages after
+    // the last part's, each its line of the most codes that go on in the
+    // parts' order.
+    if let Some(&last) = parts.last()
+        && let Some((_, turn)) = lines.codes(last)
+    {
+        let last_page = (0..lines.lines.len())
+            .filter(|&l| ours(&lines.lines[l]))
+            .map(|l| lines.lines[l].page)
+            .max()
+            .unwrap_or(0);
+        let mut after = last;
+        for page in lines.lines[last].page + 1..=last_page {
+            let short = (after + 1..lines.lines.len())
+                .filter(|&l| lines.lines[l].page == page && ours(&lines.lines[l]))
+                .filter_map(|l| Some((lines.codes_turned(l, 1, Some(turn))?.0.len(), l)))
+                .filter(|&(_, l)| lines.goes_on(after, l, turn))
+                .max();
+            if let Some((_, l)) = short {
+                parts.push(l);
+                after = l;
+            }
+        }
+    }
     // The total row is printed first or last (the rows come out top down
     // or bottom up along a line); the one where the 类 rows of every page
     // add up to it.
@@ -97,6 +122,12 @@ struct Reading {
     classes: Vec<Amount>,
     /// The total row's total.
     total: Option<crate::amount::Printed>,
+    /// The last row's code so far: a page may go on with its 类 (no row of
+    /// the 类's own, its first 款 perhaps the last one's).
+    last_code: Option<String>,
+    /// Whether the pages read so far print their rows bottom up: a page
+    /// of too few codes to say is read the same way.
+    turn: Option<bool>,
 }
 
 /// The longest run of consecutive code-shaped words.
@@ -203,6 +234,13 @@ impl<'a> Lines<'a> {
     /// The codes of line `l` (its longest run of them), in the table's
     /// order, and whether the line printed them bottom up.
     fn codes(&self, l: usize) -> Option<(Vec<usize>, bool)> {
+        self.codes_turned(l, MIN_CODES, None)
+    }
+
+    /// The codes of line `l` as [`Lines::codes`] finds them, `min` of them
+    /// at least, printed bottom up if `turn` says so (where the codes do
+    /// not: one code, or one 类's rows).
+    fn codes_turned(&self, l: usize, min: usize, turn: Option<bool>) -> Option<(Vec<usize>, bool)> {
         let cells = self.lines[l].cells.clone();
         let mut best: Range<usize> = 0..0;
         let mut run = cells.start..cells.start;
@@ -217,7 +255,7 @@ impl<'a> Lines<'a> {
                 run = i + 1..i + 1;
             }
         }
-        if best.len() < MIN_CODES {
+        if best.len() < min {
             return None;
         }
         let codes: Vec<&str> = best.clone().map(|i| self.text(i)).collect();
@@ -230,17 +268,41 @@ impl<'a> Lines<'a> {
         let falling = codes
             .windows(2)
             .all(|w| w[0] > w[1] || classes && w[0] == w[1]);
+        let falling = match (rising, falling, turn) {
+            (true, false, None | Some(false)) => false,
+            (false, true, None | Some(true)) => true,
+            (true, true, Some(t)) => t,
+            _ => return None,
+        };
         let mut cells: Vec<usize> = best.collect();
         if falling {
             cells.reverse();
         }
-        (rising != falling).then_some((cells, falling))
+        Some((cells, falling))
+    }
+
+    /// Whether the codes of line `next` go on after those of line `l`, in
+    /// the order `turn` prints them: the first 类 of `next` is the last of
+    /// `l` or after it.
+    fn goes_on(&self, l: usize, next: usize, turn: bool) -> bool {
+        let class = |l: usize, first: bool| {
+            let (cells, _) = self.codes_turned(l, 1, Some(turn))?;
+            let code = if first { cells.first() } else { cells.last() };
+            code.and_then(|&i| self.text(i).get(..3))
+        };
+        matches!((class(l, false), class(next, true)), (Some(a), Some(b)) if a <= b)
     }
 
     /// Each row's code cells: the codes of line `l` as they are, or where
     /// they are a 类 column, joined with the 款 and 项 columns printed on
     /// the lines `gap` (between the codes and the figures, the 款 nearest).
-    fn keys(&self, codes: &[usize], gap: &[usize], falling: bool) -> Option<Vec<Vec<usize>>> {
+    fn keys(
+        &self,
+        codes: &[usize],
+        gap: &[usize],
+        falling: bool,
+        before: Option<&str>,
+    ) -> Option<Vec<Vec<usize>>> {
         let texts: Vec<&str> = codes.iter().map(|&i| self.text(i)).collect();
         if texts.windows(2).all(|w| w[0] != w[1]) {
             return Some(codes.iter().map(|&c| vec![c]).collect());
@@ -267,7 +329,10 @@ impl<'a> Lines<'a> {
             return None;
         }
         let part_texts: Vec<&str> = parts.iter().map(|&i| self.text(i)).collect();
-        let rows = super::stream::code_rows(&texts, &part_texts, None)?;
+        let before = before
+            .filter(|c| c.len() >= 3 && c.is_char_boundary(3))
+            .map(|c| (&c[..3], c.get(3..5)));
+        let rows = super::stream::code_rows(&texts, &part_texts, before)?;
         Some(rows.iter().map(|r| r.cells(codes, &parts)).collect())
     }
 
@@ -293,6 +358,8 @@ impl<'a> Lines<'a> {
             row: 0,
             classes: Vec::new(),
             total: None,
+            last_code: None,
+            turn: None,
         };
         for (p, &l) in parts.iter().enumerate() {
             let before = p.checked_sub(1).map(|q| parts[q] + 1);
@@ -328,7 +395,11 @@ impl<'a> Lines<'a> {
         sums_first: bool,
         reading: &mut Reading,
     ) -> Option<()> {
-        let (codes, falling) = self.codes(l)?;
+        let (codes, falling) = match self.codes(l) {
+            Some(c) => c,
+            None => self.codes_turned(l, 1, Some(reading.turn?))?,
+        };
+        reading.turn = Some(falling);
         let n = codes.len();
         let page = self.lines[l].page;
         let on_page = |m: &usize| self.lines[*m].page == page;
@@ -368,7 +439,10 @@ impl<'a> Lines<'a> {
             .take_while(|&&m| self.figures(m, falling).is_empty())
             .copied()
             .collect();
-        let keys = self.keys(&codes, &gap, falling)?;
+        let keys = self.keys(&codes, &gap, falling, reading.last_code.as_deref())?;
+        reading.last_code = keys
+            .last()
+            .map(|k| k.iter().map(|&i| self.text(i)).collect());
         // The figure lines, nearest first: the table's column order.
         let columns: Vec<Vec<usize>> = side
             .iter()
@@ -591,6 +665,13 @@ mod tests {
         Some(printed(&rotated(&t, title..t.len(), sums_first)?))
     }
 
+    /// `doc` read as a turned table (each row's first column the sum of the
+    /// others) gives the rows `want`.
+    fn assert_reads(doc: &str, want: &[&str]) {
+        let got = rows(doc, true).expect("read");
+        assert_eq!(got.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    }
+
     /// A grid's rows, each its cells' texts joined by a space.
     fn printed(g: &CellGrid) -> Vec<String> {
         g.lines()
@@ -620,17 +701,16 @@ mod tests {
    合计 一般公共服务支出 财政事务 行政运行 其他财政事务支出 农林水支出
     科目编码   201 20106 2010601 2010699 213
 ";
-        let got = rows(doc, true).expect("read");
-        assert_eq!(
-            got.iter().map(String::as_str).collect::<Vec<_>>(),
-            [
+        assert_reads(
+            doc,
+            &[
                 "合计 25.00 11.00 11.00 3.00",
                 "201 一般公共服务支出 6.75 6.00 0.75",
                 "20106 财政事务 6.75 6.00 0.75",
                 "2010601 行政运行 2.00 2.00",
                 "2010699 其他财政事务支出 4.75 4.00 0.75",
                 "213 农林水支出 18.25 5.00 10.25 3.00",
-            ]
+            ],
         );
         // Not without the identity that places a sparse column.
         assert_eq!(rows(doc, false), None);
@@ -651,10 +731,9 @@ mod tests {
 12.25 7.25 7.25 7.25 2.00 3.00 5.00 5.00 财政拨款收入
 0.50                        0.50   0.50  0.50  其他收入
 ";
-        let got = rows(doc, true).expect("read");
-        assert_eq!(
-            got.iter().map(String::as_str).collect::<Vec<_>>(),
-            [
+        assert_reads(
+            doc,
+            &[
                 "208 5.50 5.00 0.50",
                 "208 05 5.50 5.00 0.50",
                 "208 05 05 3.50 3.00 0.50",
@@ -663,9 +742,29 @@ mod tests {
                 "221 02 7.25 7.25",
                 "221 02 01 7.25 7.25",
                 "合计 12.75 12.25 0.50",
-            ]
+            ],
         );
     }
+
+    /// A turned page of a table's first rows, 201's, the total row first.
+    const PAGE_OF_201: &str = "\
+\u{c}支出决算表
+   项目支出   12.00  2.00  2.00  0.50  1.50
+   基本支出   13.00  4.00  4.00  1.50  2.50
+   合计   25.00  6.00  6.00  2.00  4.00  本年支出
+   科目名称
+   合计 一般公共服务支出 财政事务 行政运行 其他财政事务支出
+   科目编码   201 20106 2010601 2010699
+";
+
+    /// The rows [`PAGE_OF_201`] prints.
+    const ROWS_OF_201: [&str; 5] = [
+        "合计 25.00 13.00 12.00",
+        "201 一般公共服务支出 6.00 4.00 2.00",
+        "20106 财政事务 6.00 4.00 2.00",
+        "2010601 行政运行 2.00 1.50 0.50",
+        "2010699 其他财政事务支出 4.00 2.50 1.50",
+    ];
 
     /// Sorted text runs a page's first line on from the page before's
     /// last: the second page's codes end the line that the next table's
@@ -674,14 +773,8 @@ mod tests {
     /// next table's.
     #[test]
     fn a_page_that_ends_on_the_next_title_line_is_its_own_tables() {
-        let doc = "\
-\u{c}支出决算表
-   项目支出   12.00  2.00  2.00  0.50  1.50
-   基本支出   13.00  4.00  4.00  1.50  2.50
-   合计   25.00  6.00  6.00  2.00  4.00  本年支出
-   科目名称
-   合计 一般公共服务支出 财政事务 行政运行 其他财政事务支出
-   科目编码   201 20106 2010601 2010699
+        let doc = format!(
+            "{PAGE_OF_201}\
 \u{c}   项目支出  10.00 10.00  5.00  5.00
    基本支出   9.00  9.00  4.00  5.00
    合计  19.00 19.00  9.00 10.00  本年支出
@@ -694,26 +787,20 @@ mod tests {
    科目名称
    合计 一般公共服务支出 人大事务 行政运行 其他人大事务支出
    科目编码   201 20101 2010101 2010199
-";
-        let t = Text::from_string(doc);
+"
+        );
+        let t = Text::from_string(&doc);
         let next = (0..t.len())
             .find(|&i| t.line(i).contains("财政拨款收入支出决算表"))
             .expect("next title");
         let read = |block: Range<usize>| printed(&rotated(&t, block, true).expect("read"));
-        assert_eq!(
-            read(1..next),
-            [
-                "合计 25.00 13.00 12.00",
-                "201 一般公共服务支出 6.00 4.00 2.00",
-                "20106 财政事务 6.00 4.00 2.00",
-                "2010601 行政运行 2.00 1.50 0.50",
-                "2010699 其他财政事务支出 4.00 2.50 1.50",
-                "213 农林水支出 19.00 9.00 10.00",
-                "21301 农业农村 19.00 9.00 10.00",
-                "2130101 行政运行 9.00 4.00 5.00",
-                "2130199 其他农业农村支出 10.00 5.00 5.00",
-            ]
-        );
+        let second = [
+            "213 农林水支出 19.00 9.00 10.00",
+            "21301 农业农村 19.00 9.00 10.00",
+            "2130101 行政运行 9.00 4.00 5.00",
+            "2130199 其他农业农村支出 10.00 5.00 5.00",
+        ];
+        assert_eq!(read(1..next), [ROWS_OF_201.as_slice(), &second].concat());
         assert_eq!(
             read(next..t.len()),
             [
@@ -723,6 +810,69 @@ mod tests {
                 "2010101 行政运行 2.50 1.50 1.00",
                 "2010199 其他人大事务支出 2.50 1.50 1.00",
             ]
+        );
+    }
+
+    /// A last page of one row (its 类 alone on its line of codes, which
+    /// alone could be any stray number) is the table's last part: the
+    /// classes add up to the total only with it.
+    #[test]
+    fn a_last_page_of_one_code_is_read_with_the_others() {
+        let doc = format!(
+            "{PAGE_OF_201}\
+\u{c}   项目支出  10.00
+   基本支出   9.00
+   合计  19.00  本年支出
+   科目名称
+   农林水支出
+   科目编码   213
+"
+        );
+        assert_reads(
+            &doc,
+            &[ROWS_OF_201.as_slice(), &["213 农林水支出 19.00 9.00 10.00"]].concat(),
+        );
+    }
+
+    /// Codes in 类, 款 and 项 columns, a 类 going on from one page to the
+    /// next: the second page prints no row of 208's own, and its first 款
+    /// parts repeat the first page's last 款 (they are 项 rows).
+    #[test]
+    fn a_class_that_goes_on_to_the_next_page_keeps_its_kuan() {
+        let doc = "\
+\u{c}支出决算表
+   项目支出   12.00  4.00  4.00  4.00  6.00  6.00
+   基本支出   18.00  6.00  6.00  6.00  9.00  9.00
+   合计   30.00  10.00  10.00  10.00  15.00  15.00  本年支出
+   科目名称
+   合计 一般公共服务支出 人大事务 行政运行 社会保障和就业支出 行政事业单位养老支出
+   项  01
+   款  01 01 05
+   科目编码 类  201 201 201 208 208
+\u{c}   项目支出   3.00  3.00  2.00  2.00  2.00
+   基本支出   5.00  4.00  3.00  3.00  3.00
+   合计   8.00  7.00  5.00  5.00  5.00  本年支出
+   科目名称
+   行政单位离退休 事业单位离退休 住房保障支出 住房改革支出 住房公积金
+   项  05 06 01
+   款  05 05 02 02
+   科目编码 类  208 208 221 221 221
+";
+        assert_reads(
+            doc,
+            &[
+                "合计 30.00 18.00 12.00",
+                "201 一般公共服务支出 10.00 6.00 4.00",
+                "201 01 人大事务 10.00 6.00 4.00",
+                "201 01 01 行政运行 10.00 6.00 4.00",
+                "208 社会保障和就业支出 15.00 9.00 6.00",
+                "208 05 行政事业单位养老支出 15.00 9.00 6.00",
+                "208 05 05 行政单位离退休 8.00 5.00 3.00",
+                "208 05 06 事业单位离退休 7.00 4.00 3.00",
+                "221 住房保障支出 5.00 3.00 2.00",
+                "221 02 住房改革支出 5.00 3.00 2.00",
+                "221 02 01 住房公积金 5.00 3.00 2.00",
+            ],
         );
     }
 }

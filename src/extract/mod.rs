@@ -130,7 +130,7 @@ pub fn legacy_block(
 ) -> (Vec<LineItem>, FoundTable) {
     let shape = legacy_shape(text, &block.body);
     let lines = block.title_line..block.body.end;
-    let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
+    let unit = tables::block_unit(text, block.title_line, block.body.end);
     let grid = match shape {
         BlockShape::Tabs | BlockShape::Flat => grid::tab_grid(text, lines),
         BlockShape::Aligned => aligned::grid(text, lines, block.table),

@@ -32,23 +32,57 @@ pub enum Unit {
 
 /// Reads the `单位：…` note of a table block; 万元 when none is printed.
 pub fn detect_unit<'a>(lines: impl Iterator<Item = &'a str>) -> Unit {
-    for l in lines {
+    find_unit(lines).unwrap_or(Unit::Wan)
+}
+
+/// The first `单位：…` note among `lines`, if one is printed.
+fn find_unit<'a>(mut lines: impl Iterator<Item = &'a str>) -> Option<Unit> {
+    lines.find_map(|l| {
         let c = squeeze(l);
-        if let Some(p) = c.find("单位:").or_else(|| c.find("单位：")) {
-            let rest = &c[p..];
-            let rest = rest.split_once(':').map(|x| x.1).unwrap_or(rest);
-            if rest.starts_with("万元") {
-                return Unit::Wan;
+        let p = c.find("单位:").or_else(|| c.find("单位："))?;
+        let rest = &c[p..];
+        let rest = rest.split_once([':', '：']).map(|x| x.1).unwrap_or(rest);
+        if rest.starts_with("万元") {
+            Some(Unit::Wan)
+        } else if rest.starts_with("千元") {
+            Some(Unit::Qian)
+        } else if rest.starts_with('元') {
+            Some(Unit::Yuan)
+        } else {
+            None
+        }
+    })
+}
+
+/// Lines above a title searched for its page's unit note at most.
+const UNIT_ABOVE: usize = 40;
+
+/// The unit of the table block whose title is on line `title` and whose
+/// body ends before line `end`: its own note, else one printed above the
+/// title on the title's page (a turned page's sorted text sets the note
+/// before the title), else 万元.
+pub fn block_unit(text: &crate::decode::Text, title: usize, end: usize) -> Unit {
+    if let Some(u) = find_unit((title..end).map(|i| text.line(i))) {
+        return u;
+    }
+    let mut above = Vec::new();
+    for i in (title.saturating_sub(UNIT_ABOVE)..title).rev() {
+        let raw = text.raw_line(i);
+        match raw.rfind('\u{c}') {
+            // The page begins on this line: only what follows the feed.
+            Some(at) => {
+                above.push(&raw[at + 1..]);
+                break;
             }
-            if rest.starts_with("千元") {
-                return Unit::Qian;
-            }
-            if rest.starts_with('元') {
-                return Unit::Yuan;
-            }
+            None => above.push(text.line(i)),
         }
     }
-    Unit::Wan
+    // The title line itself may begin the page after a feed; above it is
+    // the page before.
+    if text.raw_line(title).contains('\u{c}') {
+        return Unit::Wan;
+    }
+    find_unit(above.into_iter()).unwrap_or(Unit::Wan)
 }
 
 /// A subject code as printed: "2080101", "208 01 01", "30101".
@@ -842,6 +876,30 @@ mod tests {
 
     fn rows(r: &TableRead) -> Vec<String> {
         describe(&r.items)
+    }
+
+    /// A turned page's sorted text sets the unit note before the title:
+    /// the note above the title on its page is the table's, one on the page
+    /// before is not, and the block's own note comes first.
+    #[test]
+    fn a_unit_note_above_the_title_on_its_page_is_the_tables() {
+        let unit = |doc: &str| {
+            let t = Text::from_string(doc);
+            let title = (0..t.len())
+                .find(|&i| t.line(i).contains("收入决算表"))
+                .expect("title");
+            block_unit(&t, title, t.len())
+        };
+        let above =
+            "注：上一表\n\u{c}   公开02表   单位：千元\n 合计 本年收入\n收入决算表\n 201 12.00\n";
+        assert_eq!(unit(above), Unit::Qian);
+        let page_before =
+            "   单位：千元\n 注：上一表\n\u{c} 合计 本年收入\n收入决算表\n 201 12.00\n";
+        assert_eq!(unit(page_before), Unit::Wan);
+        let title_begins_page = "   单位：千元\n注：上一表\u{c}收入决算表\n 201 12.00\n";
+        assert_eq!(unit(title_begins_page), Unit::Wan);
+        let own = "   单位：千元\n收入决算表\n单位：元\n 201 12.00\n";
+        assert_eq!(unit(own), Unit::Yuan);
     }
 
     #[test]

@@ -420,7 +420,7 @@ fn grid_reading(
             l => l,
         };
         let lines = block.title_line..block.body.end;
-        let unit = tables::detect_unit(lines.clone().map(|i| text.line(i)));
+        let unit = tables::block_unit(text, block.title_line, block.body.end);
         let mut by_order = Vec::new();
         let spec = TableSpec::of(block.table);
         // A coded table on a page printed turned, whose text lines are its

@@ -65,6 +65,11 @@ pub fn block_unit(text: &crate::decode::Text, title: usize, end: usize) -> Unit 
     if let Some(u) = find_unit((title..end).map(|i| text.line(i))) {
         return u;
     }
+    // A title that begins its page after a form feed has the page before
+    // above it.
+    if text.raw_line(title).contains('\u{c}') {
+        return Unit::Wan;
+    }
     let mut above = Vec::new();
     for i in (title.saturating_sub(UNIT_ABOVE)..title).rev() {
         let raw = text.raw_line(i);
@@ -76,11 +81,6 @@ pub fn block_unit(text: &crate::decode::Text, title: usize, end: usize) -> Unit 
             }
             None => above.push(text.line(i)),
         }
-    }
-    // The title line itself may begin the page after a feed; above it is
-    // the page before.
-    if text.raw_line(title).contains('\u{c}') {
-        return Unit::Wan;
     }
     find_unit(above.into_iter()).unwrap_or(Unit::Wan)
 }

@@ -815,7 +815,9 @@ mod tests {
 
     /// A last page of one row (its 类 alone on its line of codes, which
     /// alone could be any stray number) is the table's last part: the
-    /// classes add up to the total only with it.
+    /// classes add up to the total only with it. A number below it that
+    /// does not go on in the codes' order (a 199 in the page's footer) is
+    /// not its code.
     #[test]
     fn a_last_page_of_one_code_is_read_with_the_others() {
         let doc = format!(
@@ -826,6 +828,7 @@ mod tests {
    科目名称
    农林水支出
    科目编码   213
+   编号 199
 "
         );
         assert_reads(

@@ -30,11 +30,6 @@ pub enum Unit {
     Yuan,
 }
 
-/// Reads the `单位：…` note of a table block; 万元 when none is printed.
-pub fn detect_unit<'a>(lines: impl Iterator<Item = &'a str>) -> Unit {
-    find_unit(lines).unwrap_or(Unit::Wan)
-}
-
 /// The first `单位：…` note among `lines`, if one is printed.
 fn find_unit<'a>(mut lines: impl Iterator<Item = &'a str>) -> Option<Unit> {
     lines.find_map(|l| {
@@ -871,7 +866,7 @@ mod tests {
     fn read(table: Table, s: &str) -> TableRead {
         let t = Text::from_string(s);
         let g = tab_grid(&t, 0..t.len());
-        read_table(table, &g, detect_unit(t.lines()), false)
+        read_table(table, &g, block_unit(&t, 0, t.len()), false)
     }
 
     fn rows(r: &TableRead) -> Vec<String> {

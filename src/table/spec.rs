@@ -1069,6 +1069,43 @@ pub static ACROSS: &[DocumentIdentity] = &[
     ),
 ];
 
+/// Table 01's income row that table 02's 合计 row prints under `column`,
+/// one of 02's part columns (not its row total), as the identities across
+/// the two tables ([`ACROSS`]) tie them: where the column is the sum of
+/// several 01 rows (财政拨款收入 of the three 财政拨款 rows), the first.
+pub fn income_source_in_02(column: &str) -> Option<&'static str> {
+    let parts = TableSpec::of(Table::Income)
+        .identities
+        .iter()
+        .find_map(|i| match i {
+            Identity::EachRow { parts, .. } => Some(*parts),
+            _ => None,
+        })?;
+    let &(_, column) = parts.iter().find(|&&(_, c)| c == column)?;
+    let in_02 = at(Table::Income, "合计", column);
+    let row_of_01 = |t: Term| match t {
+        Term::Cell(CellRef {
+            table: Table::Overview,
+            side: Some(Side::Income),
+            row: RowRef::Item(row),
+            ..
+        }) => Some(row),
+        _ => None,
+    };
+    ACROSS.iter().find_map(|d| match d.identity {
+        Identity::Sum {
+            total,
+            parts: Parts::Terms(terms),
+            ..
+        } => match terms {
+            [(1, Term::Cell(c))] if *c == in_02 => row_of_01(total),
+            [(_, first), ..] if total == Term::Cell(in_02) => row_of_01(*first),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// Whether a functional-class code is one of the 类 printed on 01/04.
 pub fn function_class_name(code: &str) -> Option<&'static str> {
     FUNCTION_CLASSES
@@ -1080,4 +1117,24 @@ pub fn function_class_name(code: &str) -> Option<&'static str> {
 /// The six parts of table 09, for readers that print them in other orders.
 pub fn three_public_parts() -> &'static [&'static str; 6] {
     &THREE_PUBLIC_PARTS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 02's part columns name 01's income rows through the identities
+    /// across the two tables; its row total and unknown columns name none.
+    #[test]
+    fn the_income_sources_02_prints_are_read_from_the_identities_across() {
+        for &column in Table::Income.columns() {
+            let want = match column {
+                "本年收入合计" => None,
+                "财政拨款收入" => Some("一般公共预算财政拨款收入"),
+                same => Some(same),
+            };
+            assert_eq!(income_source_in_02(column), want, "{column}");
+        }
+        assert_eq!(income_source_in_02("基本支出"), None);
+    }
 }

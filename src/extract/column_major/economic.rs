@@ -1357,11 +1357,7 @@ impl<'p, 'a> Drift<'p, 'a> {
             let parts_sum: Amount = parts.iter().map(|&x| value(x)).sum();
             // A blank row takes what makes the sum hold.
             for hole in rows_of(k).filter(|pos| blank.contains(pos)) {
-                let want = if hole == *total {
-                    parts_sum
-                } else {
-                    value(*total) - parts_sum
-                };
+                let want = self.lacks(at, k, hole);
                 for src in 0..at.len() {
                     if src != hole && movable(src) && self.p.near(value(src), want, parts.len()) {
                         out.push((src, hole));
@@ -1433,6 +1429,19 @@ impl<'p, 'a> Drift<'p, 'a> {
         }
     }
 
+    /// What blank row `hole` of sum `k` must take for the sum to hold, the
+    /// other blank rows read as zero.
+    fn lacks(&self, at: &[Option<usize>], k: usize, hole: usize) -> Amount {
+        let (total, parts) = &self.sums[k];
+        let value = |pos: usize| at[pos].map_or(Amount::ZERO, |a| self.p.amounts[a].value);
+        let parts_sum: Amount = parts.iter().map(|&x| value(x)).sum();
+        if hole == *total {
+            parts_sum
+        } else {
+            value(*total) - parts_sum
+        }
+    }
+
     /// Whether sum `k` can still hold: a sum with one blank row left holds
     /// only if that row stays blank (what it lacks is zero) or takes one of
     /// the amounts `rest` still to be laid. (Laying the largest first, the
@@ -1445,13 +1454,7 @@ impl<'p, 'a> Drift<'p, 'a> {
         let (Some(&hole), None) = (blank.next(), blank.next()) else {
             return true;
         };
-        let value = |pos: usize| at[pos].map_or(Amount::ZERO, |a| self.p.amounts[a].value);
-        let parts_sum: Amount = parts.iter().map(|&x| value(x)).sum();
-        let want = if hole == *total {
-            parts_sum
-        } else {
-            value(*total) - parts_sum
-        };
+        let want = self.lacks(at, k, hole);
         let terms = parts.len();
         self.p.near(want, Amount::ZERO, terms)
             || rest

@@ -385,8 +385,10 @@ pub struct Anchor {
 /// where 02's identities vouch for it, never surely: 02 prints them as
 /// columns, which blank cells gone may shift with every sum of 02 still
 /// holding (its 其他收入 read as 上级补助收入 would vouch for a wrong row
-/// of 01), so a source anchored is placed by order; 02's 财政拨款收入
-/// stands for 一般公共预算财政拨款收入, the usual one of the three.
+/// of 01), so a source anchored is placed by order. Which 01 row each
+/// column of 02 stands for the identities across the two tables say
+/// ([`crate::table::spec::income_source_in_02`]: 02's 财政拨款收入 for
+/// 一般公共预算财政拨款收入, the usual one of the three).
 pub fn anchors(
     table: Table,
     vouched: &[crate::model::LineItem],
@@ -427,14 +429,6 @@ pub fn anchors(
         }
     }
     if table == Table::Overview {
-        const SOURCES: [(&str, &str); 6] = [
-            ("财政拨款收入", "一般公共预算财政拨款收入"),
-            ("上级补助收入", "上级补助收入"),
-            ("事业收入", "事业收入"),
-            ("经营收入", "经营收入"),
-            ("附属单位上缴收入", "附属单位上缴收入"),
-            ("其他收入", "其他收入"),
-        ];
         // Only a 合计 row its table's identities vouch for: a misread one
         // (its total read into a part column) would take a figure of 01's
         // totals.
@@ -442,7 +436,7 @@ pub fn anchors(
             .iter()
             .filter(|i| i.table == Table::Income && i.subject_code.is_none() && i.item == "合计")
         {
-            if let Some(&(_, label)) = SOURCES.iter().find(|(c, _)| *c == it.column)
+            if let Some(label) = crate::table::spec::income_source_in_02(&it.column)
                 && let Some(value) = printed(it)
                 && !out
                     .iter()

@@ -111,6 +111,37 @@ fn index_of(toks: &[Tok], t: &Tok) -> Option<usize> {
     toks.iter().position(|x| std::ptr::eq(x, t))
 }
 
+/// The cells of rows printed whole among the cells (`公用经费合计 6437.20`:
+/// a table's last row alone on its page) as a label, then its figures:
+/// the laying of a column after its rows takes each figure by itself.
+pub(super) fn rows_split(toks: Vec<Tok>) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(toks.len());
+    for t in toks {
+        let split = (t.kind == Kind::Text)
+            .then(|| t.text.split_once(char::is_whitespace))
+            .flatten()
+            .filter(|(label, figures)| {
+                !label.contains(|c: char| c.is_ascii_digit())
+                    && figures
+                        .split_whitespace()
+                        .all(|f| parse_printed(f).is_some_and(|p| p.decimals > 0))
+            });
+        let Some((label, figures)) = split else {
+            out.push(t);
+            continue;
+        };
+        let tok = |text: &str, kind| Tok {
+            text: text.to_string(),
+            raw: text.to_string(),
+            line: t.line,
+            kind,
+        };
+        out.push(tok(label, Kind::Text));
+        out.extend(figures.split_whitespace().map(|f| tok(f, Kind::Amount)));
+    }
+    out
+}
+
 /// Reads table 06 from column-major tokens.
 pub(super) fn grid(toks: &[Tok]) -> Grid {
     let mut p = Placing::new(toks);
@@ -411,7 +442,13 @@ impl<'a> Placing<'a> {
         // all).
         let alone = spans.iter().filter(|s| s.len() == 1).count();
         let printing = spans.iter().filter(|s| !s.is_empty()).count();
-        if alone * 2 < printing || alone == positions {
+        // Nor is a stream one of whose rows is followed by most amounts: a
+        // column printed after its rows (a last row printed whole on a
+        // page of its own is not a row-major stream).
+        let column = spans
+            .iter()
+            .any(|s| s.len() > 2 && s.len() * 2 > self.amounts.len());
+        if alone * 2 < printing || alone == positions || column {
             return false;
         }
         // Most rows print nothing (a second group mostly blank beside the
@@ -500,12 +537,15 @@ impl<'a> Placing<'a> {
         true
     }
 
-    /// Step 1, else: the amount column printed whole in row order, its
-    /// blank cells gone (PyMuPDF and `pdftotext -raw` of a PDF that draws a
-    /// column at a time): fewer amounts than rows, nothing saying which
-    /// rows are blank. Laid in order, each class takes its amount and the
-    /// run after it that sums to it, or nothing; each total one amount or
-    /// none; every amount is taken and every total adds up. Classes and
+    /// Step 1, else: the amount column printed in row order after the rows
+    /// it holds, its blank cells gone (PyMuPDF and `pdftotext -raw` of a PDF
+    /// that draws a column at a time, page by page): no more amounts than
+    /// rows, nothing saying which rows are blank. Laid in order, each class
+    /// takes its amount and the run after it that sums to it, or nothing;
+    /// each total one amount or none; an amount is laid only on a row
+    /// printed before it (a page's column follows that page's rows, a row
+    /// of its own such as `公用经费合计 6437.20` its label); every amount is
+    /// laid and every total adds up. Classes and
     /// totals on which all such layings agree are placed by the identities;
     /// items only where the class takes one amount per item, else on its
     /// first rows by order (flagged): which of a class's rows are blank no
@@ -513,7 +553,7 @@ impl<'a> Placing<'a> {
     fn blank_cells_gone(&mut self, toks: &[Tok]) -> bool {
         let n = self.amounts.len();
         let covered: usize = self.families.iter().map(|f| 1 + f.items.len()).sum();
-        if covered != self.slots.len() || n >= self.slots.len() + self.totals.len() {
+        if covered != self.slots.len() || n > self.slots.len() + self.totals.len() {
             return false;
         }
         let at = |t: &Tok| index_of(toks, t);
@@ -529,15 +569,19 @@ impl<'a> Placing<'a> {
             units.push((i, Unit::Total(k)));
         }
         units.sort_unstable_by_key(|u| u.0);
-        // The column after every row it lays: where amounts come among the
-        // rows, their order is the stream's, not the column's.
-        let last_row = units.last().map_or(0, |u| u.0);
-        match self.amounts.first().and_then(|a| at(a.tok)) {
-            Some(first_amount) if first_amount > last_row => {}
-            _ => return false,
-        }
+        let Some(amount_at) = self
+            .amounts
+            .iter()
+            .map(|a| at(a.tok))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return false;
+        };
+        let unit_at: Vec<usize> = units.iter().map(|u| u.0).collect();
         let units: Vec<Unit> = units.into_iter().map(|u| u.1).collect();
         let mut laying = Laying {
+            unit_at: &unit_at,
+            amount_at: &amount_at,
             units: &units,
             taken: Vec::new(),
             found: Vec::new(),
@@ -1104,6 +1148,9 @@ enum Unit {
 
 /// The search for layings: how many amounts each unit takes, in order.
 struct Laying<'u> {
+    /// Where each unit's label and each amount stand in the stream.
+    unit_at: &'u [usize],
+    amount_at: &'u [usize],
     units: &'u [Unit],
     taken: Vec<usize>,
     found: Vec<Vec<usize>>,
@@ -1123,13 +1170,18 @@ impl Laying<'_> {
             }
             return;
         };
+        // A row's amount is printed after its label.
+        let after = next < n && self.amount_at[next] > self.unit_at[u];
         let choices: Vec<usize> = match unit {
-            Unit::Total(_) => (0..=1).filter(|c| next + c <= n).collect(),
+            Unit::Total(_) => (0..=1)
+                .filter(|&c| c == 0 || after && next + c <= n)
+                .collect(),
             Unit::Class(k) => {
                 let m = p.families[k].items.len();
                 std::iter::once(0)
                     .chain((1..=m + 1).filter(|&c| {
-                        next + c <= n
+                        after
+                            && next + c <= n
                             && (m == 0 || {
                                 let items = p.sum(next + 1..next + c);
                                 p.near(p.amounts[next].value, items, c - 1)
@@ -2296,6 +2348,84 @@ mod tests {
             &["30101", "30102", "30302", "31002"],
         );
         assert_eq!(r.items.len(), 12);
+    }
+
+    #[test]
+    fn a_column_printing_every_row_is_laid_with_a_last_row_printed_whole() {
+        // Every row prints its amount after the codes and names; the last
+        // row, alone on the next page, is printed whole (`公用经费合计 12.00`).
+        let mut doc = block(concat!(
+            "科目编码 科目名称 决算数 301 30101 30102 303 30302 人员经费合计 ",
+            "302 30201 310 31002 工资福利支出 基本工资 津贴补贴 ",
+            "对个人和家庭的补助 退休费 商品和服务支出 办公费 资本性支出 ",
+            "办公设备购置 110.00 80.00 30.00 12.00 12.00 122.00 9.00 9.00 ",
+            "3.00 3.00 - 12 - 科目编码 科目名称 决算数",
+        ));
+        doc.push("公用经费合计 12.00");
+        let r = read_in(&doc, &stream());
+        assert_proven_by_order(
+            &r,
+            &[
+                "|301|决算数|110",
+                "|30101|决算数|80",
+                "|30102|决算数|30",
+                "|303|决算数|12",
+                "|30302|决算数|12",
+                "|302|决算数|9",
+                "|30201|决算数|9",
+                "|310|决算数|3",
+                "|31002|决算数|3",
+                "|人员经费合计|决算数|122",
+                "|公用经费合计|决算数|12",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_column_printed_page_by_page_is_laid_on_each_pages_rows() {
+        // Each page prints its codes, names, then its column with blank
+        // cells gone; 302's items run on to the second page. A page's
+        // amounts are laid only on rows printed before them: 310's 3.00
+        // is not 302's.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 30101 30102 303 30302 人员经费合计 ",
+            "302 30201 工资福利支出 基本工资 津贴补贴 对个人和家庭的补助 ",
+            "退休费 商品和服务支出 办公费 110.00 80.00 30.00 12.00 12.00 ",
+            "122.00 9.00 4.00 - 12 - 科目编码 科目名称 决算数 30205 310 ",
+            "31002 公用经费合计 水费 资本性支出 办公设备购置 5.00 3.00 3.00 12.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_proven_by_order(
+            &r,
+            &[
+                "|301|决算数|110",
+                "|30101|决算数|80",
+                "|303|决算数|12",
+                "|302|决算数|9",
+                "|30201|决算数|4",
+                "|30205|决算数|5",
+                "|310|决算数|3",
+                "|31002|决算数|3",
+                "|人员经费合计|决算数|122",
+                "|公用经费合计|决算数|12",
+            ],
+            &[],
+        );
+        assert_eq!(r.items.len(), 12);
+    }
+
+    #[test]
+    fn a_pages_amounts_are_not_laid_on_the_rows_of_a_page_after() {
+        // The second page's class prints nothing: 301's amounts, printed
+        // before 302's row, cannot be 302's.
+        let doc = block(concat!(
+            "科目编码 科目名称 决算数 301 30101 工资福利支出 基本工资 5.00 5.00 ",
+            "- 12 - 科目编码 科目名称 决算数 302 30201 商品和服务支出 办公费",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_proven_by_order(&r, &["|301|决算数|5", "|30101|决算数|5"], &[]);
+        assert_eq!(r.items.len(), 2);
     }
 
     #[test]

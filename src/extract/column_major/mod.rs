@@ -211,7 +211,7 @@ pub fn grid(text: &Text, lines: Range<usize>, table: Table, context: &Context) -
     match table {
         Table::Overview | Table::FiscalOverview => two_sided(table, &toks, context),
         Table::ThreePublic => three_public(&toks),
-        Table::GeneralBudgetBasic => economic::grid(&toks),
+        Table::GeneralBudgetBasic => economic::grid(&economic::rows_split(toks)),
         _ => coded(table, &join_split_codes(toks)),
     }
 }

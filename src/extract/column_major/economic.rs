@@ -537,6 +537,44 @@ impl<'a> Placing<'a> {
         true
     }
 
+    /// Each token's place once the stream's pieces (a run of rows, then the
+    /// amounts printed after them) are put in the order of the class of
+    /// their first code (pieces of totals alone first: they split no
+    /// class), the stream's order among pieces of one class.
+    fn piece_order(&self, toks: &[Tok]) -> Vec<usize> {
+        let slot_of = |t: &Tok| self.slots.iter().find(|s| std::ptr::eq(s.tok, t));
+        let is_row =
+            |t: &Tok| slot_of(t).is_some() || self.totals.iter().any(|x| std::ptr::eq(x.tok, t));
+        // Each token's piece, and each piece's class.
+        let mut piece = Vec::with_capacity(toks.len());
+        let mut class: Vec<Option<&str>> = Vec::new();
+        let mut amount_since = true;
+        for t in toks {
+            if is_row(t) && amount_since {
+                class.push(None);
+                amount_since = false;
+            }
+            if let (Some(s), Some(c)) = (slot_of(t), class.last_mut()) {
+                c.get_or_insert(&s.code[..3]);
+            }
+            amount_since |= t.kind == Kind::Amount && !class.is_empty();
+            piece.push(class.len().saturating_sub(1));
+        }
+        let mut pieces: Vec<usize> = (0..class.len()).collect();
+        pieces.sort_by_key(|&p| (class[p], p));
+        let mut place_of = vec![0; class.len().max(1)];
+        for (r, &p) in pieces.iter().enumerate() {
+            place_of[p] = r;
+        }
+        let mut rank: Vec<usize> = (0..toks.len()).collect();
+        rank.sort_by_key(|&i| (place_of[piece[i]], i));
+        let mut out = vec![0; toks.len()];
+        for (r, &i) in rank.iter().enumerate() {
+            out[i] = r;
+        }
+        out
+    }
+
     /// Step 1, else: the amount column printed in row order after the rows
     /// it holds, its blank cells gone (PyMuPDF and `pdftotext -raw` of a PDF
     /// that draws a column at a time, page by page): no more amounts than
@@ -556,7 +594,12 @@ impl<'a> Placing<'a> {
         if covered != self.slots.len() || n > self.slots.len() + self.totals.len() {
             return false;
         }
-        let at = |t: &Tok| index_of(toks, t);
+        // Where each token stands once the pieces are put in their classes'
+        // order: a page prints each panel's rows, then that panel's amounts
+        // (a piece), so a class run on to the next page has its amounts in
+        // two pieces, with another panel's between them.
+        let rank = self.piece_order(toks);
+        let at = |t: &Tok| index_of(toks, t).map(|i| rank[i]);
         let mut units: Vec<(usize, Unit)> = Vec::new();
         for (k, f) in self.families.iter().enumerate() {
             let Some(i) = at(self.slots[f.head].tok) else {
@@ -569,19 +612,23 @@ impl<'a> Placing<'a> {
             units.push((i, Unit::Total(k)));
         }
         units.sort_unstable_by_key(|u| u.0);
-        let Some(amount_at) = self
+        let Some(mut order) = self
             .amounts
             .iter()
-            .map(|a| at(a.tok))
+            .enumerate()
+            .map(|(a, p)| Some((at(p.tok)?, a)))
             .collect::<Option<Vec<_>>>()
         else {
             return false;
         };
+        order.sort_unstable();
+        let (amount_at, order): (Vec<usize>, Vec<usize>) = order.into_iter().unzip();
         let unit_at: Vec<usize> = units.iter().map(|u| u.0).collect();
         let units: Vec<Unit> = units.into_iter().map(|u| u.1).collect();
         let mut laying = Laying {
             unit_at: &unit_at,
             amount_at: &amount_at,
+            order: &order,
             units: &units,
             taken: Vec::new(),
             found: Vec::new(),
@@ -608,7 +655,10 @@ impl<'a> Placing<'a> {
         };
         let runs = starts(&first);
         let values = |r: &Range<usize>| -> Vec<Amount> {
-            self.amounts[r.clone()].iter().map(|a| a.value).collect()
+            order[r.clone()]
+                .iter()
+                .map(|&a| self.amounts[a].value)
+                .collect()
         };
         let agreed: Vec<bool> = (0..units.len())
             .map(|u| {
@@ -622,7 +672,7 @@ impl<'a> Placing<'a> {
             let run = runs[u].clone();
             match *unit {
                 Unit::Total(k) => {
-                    if let Some(a) = run.clone().next() {
+                    if let Some(a) = run.clone().next().map(|v| order[v]) {
                         self.total_at[k] = Some(a);
                         self.used[a] = true;
                         if !agreed[u] {
@@ -634,7 +684,10 @@ impl<'a> Placing<'a> {
                     let f = &self.families[k];
                     let (head, items) = (f.head, f.items.clone());
                     let whole = run.len() == items.len() + 1;
-                    for (slot, a) in std::iter::once(head).chain(items).zip(run) {
+                    for (slot, a) in std::iter::once(head)
+                        .chain(items)
+                        .zip(run.map(|v| order[v]))
+                    {
                         self.place(slot, a);
                         if !agreed[u] || slot != head && !whole {
                             self.by_order.push(a);
@@ -1151,6 +1204,8 @@ struct Laying<'u> {
     /// Where each unit's label and each amount stand in the stream.
     unit_at: &'u [usize],
     amount_at: &'u [usize],
+    /// The amounts in the order they are laid.
+    order: &'u [usize],
     units: &'u [Unit],
     taken: Vec<usize>,
     found: Vec<Vec<usize>>,
@@ -1183,8 +1238,11 @@ impl Laying<'_> {
                         after
                             && next + c <= n
                             && (m == 0 || {
-                                let items = p.sum(next + 1..next + c);
-                                p.near(p.amounts[next].value, items, c - 1)
+                                let items = self.order[next + 1..next + c]
+                                    .iter()
+                                    .map(|&a| p.amounts[a].value)
+                                    .sum();
+                                p.near(p.amounts[self.order[next]].value, items, c - 1)
                             })
                     }))
                     .collect()
@@ -1205,9 +1263,10 @@ impl Laying<'_> {
         let mut next = 0;
         for (&unit, &c) in self.units.iter().zip(&self.taken) {
             if c > 0 {
+                let value = p.amounts[self.order[next]].value;
                 match unit {
-                    Unit::Class(k) => head_value[p.families[k].head] = p.amounts[next].value,
-                    Unit::Total(k) => total_value[k] = p.amounts[next].value,
+                    Unit::Class(k) => head_value[p.families[k].head] = value,
+                    Unit::Total(k) => total_value[k] = value,
                 }
             }
             next += c;
@@ -2411,6 +2470,42 @@ mod tests {
                 "|公用经费合计|决算数|12",
             ],
             &[],
+        );
+        assert_eq!(r.items.len(), 12);
+    }
+
+    #[test]
+    fn two_panels_printed_page_by_page_are_laid_class_by_class() {
+        // Each page prints each panel's codes, names, then amounts; 301's
+        // and 302's items run on to the second page, past the other
+        // panel's amounts.
+        let doc = block(concat!(
+            "人员经费 公用经费 科目编码 科目名称 决算数 科目编码 科目名称 决算数 ",
+            "301 30101 30102 工资福利支出 基本工资 津贴补贴 110.00 80.00 ",
+            "302 30201 商品和服务支出 办公费 9.00 4.00 ",
+            "- 12 - 人员经费 公用经费 科目编码 科目名称 决算数 科目编码 科目名称 决算数 ",
+            "30103 303 30302 人员经费合计 奖金 对个人和家庭的补助 退休费 ",
+            "30.00 12.00 12.00 122.00 ",
+            "30205 310 31002 公用经费合计 水费 资本性支出 办公设备购置 ",
+            "5.00 3.00 3.00 12.00",
+        ));
+        let r = read_in(&doc, &stream());
+        assert_proven_by_order(
+            &r,
+            &[
+                "|301|决算数|110",
+                "|303|决算数|12",
+                "|30302|决算数|12",
+                "|302|决算数|9",
+                "|30201|决算数|4",
+                "|30205|决算数|5",
+                "|310|决算数|3",
+                "|31002|决算数|3",
+                "|人员经费合计|决算数|122",
+                "|公用经费合计|决算数|12",
+            ],
+            // Two of 301's three items print: which, no sum says.
+            &["30101", "30102"],
         );
         assert_eq!(r.items.len(), 12);
     }

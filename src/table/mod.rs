@@ -112,15 +112,14 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
         .iter()
         .map(|b| {
             let spec = TableSpec::of(b.table);
-            spec.coded
-                .then(|| {
-                    read::rotated(
-                        text,
-                        b.title_line..b.body.end,
-                        spec.first_column_sums_the_rest(),
-                    )
-                })
-                .flatten()
+            let lines = b.title_line..b.body.end;
+            if spec.coded {
+                read::rotated(text, lines, spec.first_column_sums_the_rest())
+            } else if spec.one_row() {
+                read::rotated_row(text, lines, spec)
+            } else {
+                None
+            }
         })
         .collect();
     // The grid model's reading of the whole document, cell streams' rows
@@ -355,8 +354,9 @@ struct BlocksIn<'a> {
     /// Column-aligned blocks, and blocks taken for cell streams, to read as
     /// flat text: cells in their order on the line (empty: none).
     as_flat: &'a [bool],
-    /// Each coded block read as a page printed turned, where it is one
-    /// (`read::rotated`): the same in every reading, so read once.
+    /// Each coded or one-row block read as a page printed turned, where it
+    /// is one (`read::rotated`, `read::rotated_row`): the same in every
+    /// reading, so read once.
     turned: &'a [Option<CellGrid>],
 }
 
@@ -423,8 +423,9 @@ fn grid_reading(
         let unit = tables::block_unit(text, block.title_line, block.body.end);
         let mut by_order = Vec::new();
         let spec = TableSpec::of(block.table);
-        // A coded table on a page printed turned, whose text lines are its
-        // columns, whatever the lines' spacing made of the block.
+        // A coded or one-row table on a page printed turned, whose text
+        // lines are its columns, whatever the lines' spacing made of the
+        // block.
         let grid = match turned[k]
             .clone()
             .or_else(|| read::read(text, lines.clone(), layout))

@@ -12,7 +12,7 @@ mod totals;
 
 pub use flat::ordered;
 pub use positioned::positioned;
-pub use rotated::rotated;
+pub use rotated::{rotated, rotated_row};
 pub(crate) use stream::code_rows;
 pub use stream::stream;
 pub use tab::tab_rows;

@@ -22,6 +22,7 @@ use super::stream::copy_cell;
 use crate::amount::{Amount, parse_printed};
 use crate::decode::Text;
 use crate::table::grid::{CellGrid, CellKind, Layout, code_like};
+use crate::table::spec::TableSpec;
 
 /// Codes on one line at least for the line to be a column of codes: a row
 /// printed upright never holds more than a code per panel.
@@ -43,33 +44,10 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
     if !block.clone().any(|i| run(i) >= MIN_CODES) {
         return None;
     }
-    // A form feed may stand anywhere on a line (a page's text run on
-    // from the last line of the one before): the page is searched from the
-    // line holding the one before the block to the line holding the one
-    // after it.
-    let feed = |i: usize| text.raw_line(i).contains('\u{c}');
-    let start = (block.start.saturating_sub(PAGE_LINES)..=block.start)
-        .rev()
-        .find(|&i| feed(i))
-        .unwrap_or(block.start.saturating_sub(PAGE_LINES));
-    let end = (block.end..text.len().min(block.end + PAGE_LINES))
-        .find(|&i| feed(i))
-        .map_or(text.len().min(block.end + PAGE_LINES), |i| i + 1);
-    let mut src = CellGrid::new(Layout::Ordered);
-    super::positioned::tokens(text, start..end, &mut src, false);
+    let (src, start, end) = page_cells(text, &block);
     let lines = Lines::of(&src, text, start..end);
-    // Sorted text runs a page's first line on from the last line of the
-    // page before (a form feed mid-line): where a title shares its line
-    // with a page of another table, that page is the other table's. So the
-    // block's pages run from its title's page to the page before the next
-    // block's title.
-    let first_page = lines.title_page(block.start).unwrap_or(0);
-    let next_title = lines.title_page(block.end);
-    let ours = |line: &Line| {
-        let at = line.text_line as usize;
-        line.page >= first_page
-            && (block.contains(&at) || at == block.end && next_title.is_some_and(|p| line.page < p))
-    };
+    let ours = lines.block_lines(&block);
+    let ours = |line: &Line| ours.contains(&line.index);
     // Each line of codes within the block is a page's part of the table.
     let mut parts: Vec<usize> = (0..lines.lines.len())
         .filter(|&l| ours(&lines.lines[l]) && lines.codes(l).is_some())
@@ -105,6 +83,71 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
     [End::First, End::Last]
         .into_iter()
         .find_map(|end| lines.read(&parts, end, sums_first))
+}
+
+/// The cells of the page around `block`, and the text lines they span. A
+/// form feed may stand anywhere on a line (a page's text run on from the
+/// last line of the one before): the page is searched from the line holding
+/// the one before the block to the line holding the one after it.
+fn page_cells(text: &Text, block: &Range<usize>) -> (CellGrid, usize, usize) {
+    let feed = |i: usize| text.raw_line(i).contains('\u{c}');
+    let start = (block.start.saturating_sub(PAGE_LINES)..=block.start)
+        .rev()
+        .find(|&i| feed(i))
+        .unwrap_or(block.start.saturating_sub(PAGE_LINES));
+    let end = (block.end..text.len().min(block.end + PAGE_LINES))
+        .find(|&i| feed(i))
+        .map_or(text.len().min(block.end + PAGE_LINES), |i| i + 1);
+    let mut src = CellGrid::new(Layout::Ordered);
+    super::positioned::tokens(text, start..end, &mut src, false);
+    (src, start, end)
+}
+
+/// A table of one row (09) on a page printed turned: each column's figure
+/// comes out on a line of its own, the last column's first. Read back to
+/// front, the figures are the row, where the table's sums hold that way (a
+/// stream printing the row front to back is left to the other readers);
+/// `None` otherwise.
+pub fn rotated_row(text: &Text, block: Range<usize>, spec: &TableSpec) -> Option<CellGrid> {
+    let (src, start, end) = page_cells(text, &block);
+    let lines = Lines::of(&src, text, start..end);
+    // The title comes out among the columns: those before it on its page
+    // are the table's too.
+    let first_page = lines.title_page(block.start);
+    let mut ours: Vec<usize> = (0..lines.lines.len())
+        .filter(|&l| {
+            let line = &lines.lines[l];
+            Some(line.page) == first_page && (line.text_line as usize) < block.start
+        })
+        .collect();
+    ours.extend(lines.block_lines(&block));
+    let mut figures: Vec<usize> = Vec::new();
+    for &l in &ours {
+        let on_line: Vec<usize> = lines.lines[l]
+            .cells
+            .clone()
+            .filter(|&i| lines.kind(i) == CellKind::Amount)
+            .collect();
+        // Two figures side by side are a row printed upright.
+        if on_line.len() > 1 {
+            return None;
+        }
+        figures.extend(on_line);
+    }
+    let values: Vec<Amount> = figures
+        .iter()
+        .map(|&i| parse_printed(lines.text(i)).map(|p| p.value))
+        .collect::<Option<_>>()?;
+    let back: Vec<Amount> = values.iter().rev().copied().collect();
+    if !spec.full_row_holds(&back) {
+        return None;
+    }
+    let mut out = CellGrid::new(Layout::Ordered);
+    out.set_row(1);
+    for &i in figures.iter().rev() {
+        copy_cell(&src, &mut out, i);
+    }
+    Some(out)
 }
 
 /// Which end of the table the total row is printed at.
@@ -152,6 +195,8 @@ struct Lines<'a> {
 
 /// A line of the page, or the part of one a form feed parts.
 struct Line {
+    /// Its place among the page's lines.
+    index: usize,
     /// 0-based line of the decoded text.
     text_line: u32,
     cells: Range<usize>,
@@ -187,6 +232,7 @@ impl<'a> Lines<'a> {
                 let cut = (seg..at).find(|&i| src.cells[i].x.x0 >= f).unwrap_or(at);
                 if cut > seg {
                     lines.push(Line {
+                        index: lines.len(),
                         text_line: line as u32,
                         cells: seg..cut,
                         page,
@@ -197,6 +243,7 @@ impl<'a> Lines<'a> {
             }
             if at > seg {
                 lines.push(Line {
+                    index: lines.len(),
                     text_line: line as u32,
                     cells: seg..at,
                     page,
@@ -208,6 +255,26 @@ impl<'a> Lines<'a> {
 
     fn text(&self, i: usize) -> &str {
         self.src.text(&self.src.cells[i])
+    }
+
+    /// The lines of the block's table: sorted text runs a page's first line
+    /// on from the last line of the page before (a form feed mid-line);
+    /// where a title shares its line with a page of another table, that
+    /// page is the other table's. So the block's pages run from its title's
+    /// page to the page before the next block's title.
+    fn block_lines(&self, block: &Range<usize>) -> Vec<usize> {
+        let first_page = self.title_page(block.start).unwrap_or(0);
+        let next_title = self.title_page(block.end);
+        self.lines
+            .iter()
+            .filter(|line| {
+                let at = line.text_line as usize;
+                line.page >= first_page
+                    && (block.contains(&at)
+                        || at == block.end && next_title.is_some_and(|p| line.page < p))
+            })
+            .map(|line| line.index)
+            .collect()
     }
 
     /// The page of text line `line` that holds a table's title (a word
@@ -682,6 +749,63 @@ mod tests {
                     .join(" ")
             })
             .collect()
+    }
+
+    /// Table 09 on a turned page, as sorted text gives it: each column's
+    /// figure on a line of its own, the last column's first, header words
+    /// beside them and the title among them.
+    const TURNED_09: &str = "\
+\u{c}              0.20
+   费       公开09     公务接待        单位：万元
+              2.33
+                 29.56
+   决算数        31.89       公务用车购置及运行维护费   小计
+         因公出国（境）费      2.28
+                 34.37
+          合计
+              0.50
+              2.65    财政拨款“三公”经费支出决算表
+                 32.79
+   预算数        35.44       公务用车购置及运行维护费   小计
+         因公出国（境）费      2.70
+                 38.64
+          合计九、财政拨款“三公”经费支出决算表        编制部门：某局
+\u{c}一、收入支出决算总体情况说明
+";
+
+    fn row_of(doc: &str) -> Option<Vec<String>> {
+        let t = Text::from_string(doc);
+        let title = (0..t.len()).find(|&i| t.line(i).contains("决算表"))?;
+        let end = (0..t.len()).find(|&i| t.line(i).contains("情况说明"))?;
+        let spec = TableSpec::of(crate::vocab::Table::ThreePublic);
+        Some(printed(&rotated_row(&t, title..end, spec)?))
+    }
+
+    #[test]
+    fn a_one_row_table_printed_turned_is_read_back_to_front() {
+        assert_eq!(
+            row_of(TURNED_09).expect("read"),
+            ["38.64 2.70 35.44 32.79 2.65 0.50 34.37 2.28 31.89 29.56 2.33 0.20"]
+        );
+    }
+
+    #[test]
+    fn a_one_row_table_printed_front_to_back_or_upright_is_not_turned() {
+        // A stream printing the row in order, a figure per line.
+        let mut doc = String::from("\u{c}财政拨款“三公”经费支出决算表\n单位：万元\n");
+        for f in ["38.64", "2.70", "35.44", "32.79", "2.65", "0.50"] {
+            doc.push_str(f);
+            doc.push('\n');
+        }
+        for f in ["34.37", "2.28", "31.89", "29.56", "2.33", "0.20"] {
+            doc.push_str(f);
+            doc.push('\n');
+        }
+        doc.push_str("\u{c}一、收入支出决算总体情况说明\n");
+        assert_eq!(row_of(&doc), None);
+        // Two figures on a line are a row printed upright.
+        let upright = TURNED_09.replace("2.33\n                 29.56", "2.33   29.56");
+        assert_eq!(row_of(&upright), None);
     }
 
     /// A coded table printed on a turned page, as sorted text gives it:

@@ -2017,6 +2017,13 @@ fn proven_columns(ctx: &Ctx, clusters: &[&Cluster], n: usize) -> Option<Vec<Colu
     Some(out)
 }
 
+/// Whether a row printing `printed` left to right (blank cells gone) has a
+/// placement among the spec's column orders under which its sums hold.
+pub(crate) fn row_places_by_sums(spec: &TableSpec, printed: &[Amount]) -> bool {
+    let row: Vec<Option<Amount>> = printed.iter().copied().map(Some).collect();
+    place_by_sums(spec, &[row], None).is_some()
+}
+
 /// The columns each printed position of `rows` (values left to right,
 /// `None` where a row prints nothing there, read as nil) may take: the
 /// union over the placements under which every row's sums hold, among the

@@ -257,26 +257,6 @@ impl TableSpec {
         evaluated.then_some(true)
     }
 
-    /// Whether a row printing every column, `printed` left to right, makes
-    /// this table's sums hold in the template's order or one of its
-    /// `printed_orders`.
-    pub fn full_row_holds(&self, printed: &[Amount]) -> bool {
-        let n = self.columns.len();
-        if printed.len() != n {
-            return false;
-        }
-        let template: Vec<u8> = (0..n as u8).collect();
-        std::iter::once(template.as_slice())
-            .chain(self.printed_orders.iter().copied().filter(|o| o.len() == n))
-            .any(|order| {
-                let mut values = vec![None; n];
-                for (&c, &v) in order.iter().zip(printed) {
-                    values[c as usize] = Some(v);
-                }
-                self.row_sums_hold(&values) == Some(true)
-            })
-    }
-
     /// Whether each coded row's first column is the sum of all the others
     /// (02, 03, 05): a row's figures then say where the row ends even with
     /// its blank cells gone.

@@ -104,42 +104,36 @@ fn page_cells(text: &Text, block: &Range<usize>) -> (CellGrid, usize, usize) {
 }
 
 /// A table of one row (09) on a page printed turned: each column's figure
-/// comes out on a line of its own, the last column's first. Read back to
-/// front, the figures are the row, where the table's sums hold that way (a
-/// stream printing the row front to back is left to the other readers);
-/// `None` otherwise.
+/// comes out on a line of its own (beside its header words, or after
+/// another column's on one line), the last column's first. Read back to
+/// front, the figures are the row (blank cells gone), where the table's
+/// sums hold that way and not the other (a stream or an upright row
+/// printing it front to back is left to the other readers); `None`
+/// otherwise.
 pub fn rotated_row(text: &Text, block: Range<usize>, spec: &TableSpec) -> Option<CellGrid> {
     let (src, start, end) = page_cells(text, &block);
     let lines = Lines::of(&src, text, start..end);
-    // The title comes out among the columns: those before it on its page
-    // are the table's too.
-    let first_page = lines.title_page(block.start);
-    let mut ours: Vec<usize> = (0..lines.lines.len())
-        .filter(|&l| {
-            let line = &lines.lines[l];
-            Some(line.page) == first_page && (line.text_line as usize) < block.start
-        })
+    // A row fits on one page: the title's, whose columns come out before
+    // the title's line, and after the block (the last run on to the next
+    // heading's line, a form feed between them).
+    let page = lines.title_page(block.start)?;
+    let ours: Vec<usize> = (0..lines.lines.len())
+        .filter(|&l| lines.lines[l].page == page)
         .collect();
-    ours.extend(lines.block_lines(&block));
-    let mut figures: Vec<usize> = Vec::new();
-    for &l in &ours {
-        let on_line: Vec<usize> = lines.lines[l]
-            .cells
-            .clone()
-            .filter(|&i| lines.kind(i) == CellKind::Amount)
-            .collect();
-        // Two figures side by side are a row printed upright.
-        if on_line.len() > 1 {
-            return None;
-        }
-        figures.extend(on_line);
-    }
+    // A line may hold two columns' (a column's text set over another's
+    // runs on from it): the later is the one printed further left.
+    let figures: Vec<usize> = ours
+        .iter()
+        .flat_map(|&l| lines.lines[l].cells.clone())
+        .filter(|&i| lines.kind(i) == CellKind::Amount)
+        .collect();
     let values: Vec<Amount> = figures
         .iter()
         .map(|&i| parse_printed(lines.text(i)).map(|p| p.value))
         .collect::<Option<_>>()?;
     let back: Vec<Amount> = values.iter().rev().copied().collect();
-    if !spec.full_row_holds(&back) {
+    let holds = |row: &[Amount]| crate::table::assemble::row_places_by_sums(spec, row);
+    if !holds(&back) || holds(&values) {
         return None;
     }
     let mut out = CellGrid::new(Layout::Ordered);
@@ -790,7 +784,7 @@ mod tests {
     }
 
     #[test]
-    fn a_one_row_table_printed_front_to_back_or_upright_is_not_turned() {
+    fn a_one_row_table_printed_front_to_back_is_not_turned() {
         // A stream printing the row in order, a figure per line.
         let mut doc = String::from("\u{c}财政拨款“三公”经费支出决算表\n单位：万元\n");
         for f in ["38.64", "2.70", "35.44", "32.79", "2.65", "0.50"] {
@@ -803,9 +797,56 @@ mod tests {
         }
         doc.push_str("\u{c}一、收入支出决算总体情况说明\n");
         assert_eq!(row_of(&doc), None);
-        // Two figures on a line are a row printed upright.
-        let upright = TURNED_09.replace("2.33\n                 29.56", "2.33   29.56");
-        assert_eq!(row_of(&upright), None);
+        // Sums that hold both ways say nothing of the direction.
+        let zeros = TURNED_09
+            .lines()
+            .map(|l| {
+                l.split(' ')
+                    .map(|w| if w.contains('.') { "0.00" } else { w })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(row_of(&zeros), None);
+    }
+
+    #[test]
+    fn a_turned_row_with_blank_columns_in_items_order_is_read_to_its_page_end() {
+        // Each item's 预算数 beside its 决算数, 因公出国 and 购置费 blank;
+        // the first column's figures come out on the next heading's line,
+        // after the note, a form feed between them.
+        let doc = "\
+\u{c}              2.11
+   决算数       公务接待费   2.70
+   预算数
+              6.60
+   决算数        7.44     公务用车运行维护费 预算数
+              6.60     财政拨款“三公”经费支出决算表
+   小计          7.44
+              8.71
+   合计     10.14   注：本表反映部门本年度“三公”经费支出预决算情况。\u{c}一、收入支出决算总体情况说明
+";
+        assert_eq!(
+            row_of(doc).expect("read"),
+            ["10.14 8.71 7.44 6.60 7.44 6.60 2.70 2.11"]
+        );
+    }
+
+    #[test]
+    fn a_turned_columns_figure_run_on_from_anothers_line_keeps_its_place() {
+        // The 小计 column's header and figure set over the 购置费 column's
+        // line, after its figure; each figure beside its header word.
+        let doc = TURNED_09
+            .replace("              2.33\n", "    公务用车运行维护费          2.33\n")
+            .replace(
+                "                 29.56\n   决算数        31.89       公务用车购置及运行维护费   小计\n",
+                "  公务用车购置费     29.56   决算数  公务用车购置及运行维护费   小计   31.89\n",
+            );
+        assert_eq!(
+            row_of(&doc).expect("read"),
+            ["38.64 2.70 35.44 32.79 2.65 0.50 34.37 2.28 31.89 29.56 2.33 0.20"]
+        );
     }
 
     /// A coded table printed on a turned page, as sorted text gives it:

@@ -116,7 +116,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             if spec.coded {
                 read::rotated(text, lines, spec.first_column_sums_the_rest())
             } else if spec.one_row() {
-                read::rotated_row(text, lines, spec)
+                read::rotated_row(text, lines, |row| assemble::row_places_by_sums(spec, row))
             } else {
                 None
             }

@@ -1128,6 +1128,16 @@ pub fn three_public_parts() -> &'static [&'static str; 6] {
 mod tests {
     use super::*;
 
+    #[test]
+    fn only_table_09_has_one_row() {
+        let one: Vec<Table> = SPECS
+            .iter()
+            .filter(|s| s.one_row())
+            .map(|s| s.table)
+            .collect();
+        assert_eq!(one, [Table::ThreePublic]);
+    }
+
     /// 02's part columns name 01's income rows through the identities
     /// across the two tables; its row total and unknown columns name none.
     #[test]

@@ -12,9 +12,10 @@
 //! 1. a row-major stream: every code followed by its one amount; else a
 //!    row-major stream some of whose amounts drifted from their rows, put
 //!    back by the fewest moves its sums ask for ([`Placing::drifted_rows`]);
-//!    else an amount column printed after every row with its blank cells
-//!    gone, laid in order so that every sum holds
-//!    ([`Placing::blank_cells_gone`]); otherwise the column-major rule,
+//!    else an amount column printed after the rows it holds (page by page,
+//!    panel by panel) with its blank cells gone, laid in order so that
+//!    every sum holds ([`Placing::blank_cells_gone`]); otherwise the
+//!    column-major rule,
 //!    where a group's names are printed as one run and amounts follow at
 //!    once: those are the group's first rows;
 //! 2. a class and its items printed as one unbroken stretch of amounts whose

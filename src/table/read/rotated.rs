@@ -22,7 +22,6 @@ use super::stream::copy_cell;
 use crate::amount::{Amount, parse_printed};
 use crate::decode::Text;
 use crate::table::grid::{CellGrid, CellKind, Layout, code_like};
-use crate::table::spec::TableSpec;
 
 /// Codes on one line at least for the line to be a column of codes: a row
 /// printed upright never holds more than a code per panel.
@@ -46,8 +45,8 @@ pub fn rotated(text: &Text, block: Range<usize>, sums_first: bool) -> Option<Cel
     }
     let (src, start, end) = page_cells(text, &block);
     let lines = Lines::of(&src, text, start..end);
-    let ours = lines.block_lines(&block);
-    let ours = |line: &Line| ours.contains(&line.index);
+    let mine = lines.block_lines(&block);
+    let ours = |line: &Line| mine[line.index];
     // Each line of codes within the block is a page's part of the table.
     let mut parts: Vec<usize> = (0..lines.lines.len())
         .filter(|&l| ours(&lines.lines[l]) && lines.codes(l).is_some())
@@ -109,8 +108,13 @@ fn page_cells(text: &Text, block: &Range<usize>) -> (CellGrid, usize, usize) {
 /// front, the figures are the row (blank cells gone), where the table's
 /// sums hold that way and not the other (a stream or an upright row
 /// printing it front to back is left to the other readers); `None`
-/// otherwise.
-pub fn rotated_row(text: &Text, block: Range<usize>, spec: &TableSpec) -> Option<CellGrid> {
+/// otherwise. `holds`: whether the table's sums place a row printing these
+/// figures left to right.
+pub fn rotated_row(
+    text: &Text,
+    block: Range<usize>,
+    holds: impl Fn(&[Amount]) -> bool,
+) -> Option<CellGrid> {
     let (src, start, end) = page_cells(text, &block);
     let lines = Lines::of(&src, text, start..end);
     // A row fits on one page: the title's, whose columns come out before
@@ -132,7 +136,6 @@ pub fn rotated_row(text: &Text, block: Range<usize>, spec: &TableSpec) -> Option
         .map(|&i| parse_printed(lines.text(i)).map(|p| p.value))
         .collect::<Option<_>>()?;
     let back: Vec<Amount> = values.iter().rev().copied().collect();
-    let holds = |row: &[Amount]| crate::table::assemble::row_places_by_sums(spec, row);
     if !holds(&back) || holds(&values) {
         return None;
     }
@@ -251,23 +254,23 @@ impl<'a> Lines<'a> {
         self.src.text(&self.src.cells[i])
     }
 
-    /// The lines of the block's table: sorted text runs a page's first line
-    /// on from the last line of the page before (a form feed mid-line);
-    /// where a title shares its line with a page of another table, that
-    /// page is the other table's. So the block's pages run from its title's
-    /// page to the page before the next block's title.
-    fn block_lines(&self, block: &Range<usize>) -> Vec<usize> {
+    /// Which lines of the page are the block's table's, one flag per line:
+    /// sorted text runs a page's first line on from the last line of the
+    /// page before (a form feed mid-line); where a title shares its line
+    /// with a page of another table, that page is the other table's. So the
+    /// block's pages run from its title's page to the page before the next
+    /// block's title.
+    fn block_lines(&self, block: &Range<usize>) -> Vec<bool> {
         let first_page = self.title_page(block.start).unwrap_or(0);
         let next_title = self.title_page(block.end);
         self.lines
             .iter()
-            .filter(|line| {
+            .map(|line| {
                 let at = line.text_line as usize;
                 line.page >= first_page
                     && (block.contains(&at)
                         || at == block.end && next_title.is_some_and(|p| line.page < p))
             })
-            .map(|line| line.index)
             .collect()
     }
 
@@ -771,8 +774,9 @@ mod tests {
         let t = Text::from_string(doc);
         let title = (0..t.len()).find(|&i| t.line(i).contains("决算表"))?;
         let end = (0..t.len()).find(|&i| t.line(i).contains("情况说明"))?;
-        let spec = TableSpec::of(crate::vocab::Table::ThreePublic);
-        Some(printed(&rotated_row(&t, title..end, spec)?))
+        let spec = crate::table::spec::TableSpec::of(crate::vocab::Table::ThreePublic);
+        let holds = |row: &[Amount]| crate::table::assemble::row_places_by_sums(spec, row);
+        Some(printed(&rotated_row(&t, title..end, holds)?))
     }
 
     #[test]

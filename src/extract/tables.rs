@@ -33,6 +33,10 @@ pub enum Unit {
 /// The first `单位：…` note among `lines`, if one is printed.
 fn find_unit<'a>(mut lines: impl Iterator<Item = &'a str>) -> Option<Unit> {
     lines.find_map(|l| {
+        // Most lines print no note: squeezed only where one may be.
+        if !l.contains('单') {
+            return None;
+        }
         let c = squeeze(l);
         let p = c.find("单位:").or_else(|| c.find("单位："))?;
         let rest = &c[p..];

@@ -122,6 +122,11 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
             }
         })
         .collect();
+    let units: Vec<tables::Unit> = seg
+        .tables
+        .iter()
+        .map(|b| tables::block_unit(text, b.title_line, b.body.end))
+        .collect();
     // The grid model's reading of the whole document, cell streams' rows
     // rebuilt `streams`, the blocks flagged in `as_flat` read as flat text.
     let read_grid =
@@ -135,6 +140,7 @@ pub fn read_tables(text: &Text, seg: &Segmented, facts: &[Fact], ocr: bool) -> T
                     anchors: &anchors,
                     as_flat,
                     turned: &turned,
+                    units: &units,
                 },
                 streams,
                 nodes,
@@ -358,6 +364,9 @@ struct BlocksIn<'a> {
     /// is one (`read::rotated`, `read::rotated_row`): the same in every
     /// reading, so read once.
     turned: &'a [Option<CellGrid>],
+    /// Each block's unit ([`tables::block_unit`]): the same in every
+    /// reading, so read once.
+    units: &'a [tables::Unit],
 }
 
 /// The grid model's reading of every block of the document: each block read
@@ -378,6 +387,7 @@ fn grid_reading(
         anchors,
         as_flat,
         turned,
+        units,
     } = blocks_in;
     // Coded cell streams whose rows the figures' sums rebuild
     // (`read::by_row_totals`), each from its own codes first: their code
@@ -420,7 +430,7 @@ fn grid_reading(
             l => l,
         };
         let lines = block.title_line..block.body.end;
-        let unit = tables::block_unit(text, block.title_line, block.body.end);
+        let unit = units[k];
         let mut by_order = Vec::new();
         let spec = TableSpec::of(block.table);
         // A coded or one-row table on a page printed turned, whose text

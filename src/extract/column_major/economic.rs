@@ -543,19 +543,18 @@ impl<'a> Placing<'a> {
     /// their first code (pieces of totals alone first: they split no
     /// class), the stream's order among pieces of one class.
     fn piece_order(&self, toks: &[Tok]) -> Vec<usize> {
-        let slot_of = |t: &Tok| self.slots.iter().find(|s| std::ptr::eq(s.tok, t));
-        let is_row =
-            |t: &Tok| slot_of(t).is_some() || self.totals.iter().any(|x| std::ptr::eq(x.tok, t));
         // Each token's piece, and each piece's class.
         let mut piece = Vec::with_capacity(toks.len());
         let mut class: Vec<Option<&str>> = Vec::new();
         let mut amount_since = true;
         for t in toks {
-            if is_row(t) && amount_since {
+            let slot = self.slots.iter().find(|s| std::ptr::eq(s.tok, t));
+            let row = slot.is_some() || self.totals.iter().any(|x| std::ptr::eq(x.tok, t));
+            if row && amount_since {
                 class.push(None);
                 amount_since = false;
             }
-            if let (Some(s), Some(c)) = (slot_of(t), class.last_mut()) {
+            if let (Some(s), Some(c)) = (slot, class.last_mut()) {
                 c.get_or_insert(&s.code[..3]);
             }
             amount_since |= t.kind == Kind::Amount && !class.is_empty();
